@@ -1,0 +1,124 @@
+"""The command line: `python -m cellboard COMMAND ...` (DESIGN.md lists the commands)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from cellboard import db, export, store
+
+EXIT_USAGE = 2
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+def demo_command(path: Path) -> str:
+    return f"python -m cellboard demo --db {path}"
+
+
+# ---- commands --------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    path = db.db_path(args.db)
+    if path.exists() and not args.force:
+        return fail(f"Đã có cơ sở dữ liệu tại {path}; thêm --force để tạo lại. / {path} exists; add --force.")
+    store.write_database(path, {}, source="empty")
+    print(f"Đã tạo cơ sở dữ liệu trống / created an empty database: {path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from cellboard import demo
+
+    path = db.db_path(args.db)
+    end_month = None
+    if args.end:
+        try:
+            year, month = (int(part) for part in args.end.split("-"))
+            end_month = dt.date(year, month, 1)
+        except ValueError:
+            return fail(f"--end: «{args.end}» không phải YYYY-MM / is not YYYY-MM")
+    started = time.perf_counter()
+    print(f"Đang tạo dữ liệu mẫu cỡ {args.scale} / building the {args.scale} demo …", file=sys.stderr)
+    counts = demo.build_demo(path, scale=args.scale, seed=args.seed, end_month=end_month)
+    seconds = time.perf_counter() - started
+    summary = ", ".join(f"{table} {rows:,}" for table, rows in counts.items())
+    print(f"{path}: {summary} ({seconds:.1f} s)")
+    return 0
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise db.QueryError(f"--param takes key=value, not «{pair}»")
+        params[key.strip()] = value
+    return params
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    path = db.db_path(args.db)
+    try:
+        params = parse_params(args.param)
+        db.query_params(args.name)  # an unknown name fails before the file is looked for
+        frame = db.run(args.name, params, path=path, scope=db.EVERYTHING)
+    except db.QueryError as bad:
+        return fail(str(bad))
+    except db.NoDatabase:
+        return fail(f"Không có cơ sở dữ liệu tại {path}. Tạo bằng: {demo_command(path)}\n"
+                    f"There is no database at {path}. Build one with: {demo_command(path)}")
+    except duckdb.Error as error:
+        return fail(f"{args.name}: {error}")
+    sys.stdout.write(export.to_json(frame) if args.format == "json" else export.to_csv(frame))
+    return 0
+
+
+# ---- parser ------------------------------------------------------------------------
+
+
+def add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="database file (else $CELLBOARD_DB, else data/cellboard.duckdb)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m cellboard", description="The cell-activity dashboard")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", help="create an empty database with the schema")
+    add_db(p)
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", help="build a demo database")
+    add_db(p)
+    p.add_argument("--scale", choices=("S", "M", "L"), default="S")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--end", help="last month included, YYYY-MM (default: the last full month)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("query", help="run a named query from queries/")
+    p.add_argument("name")
+    add_db(p)
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.set_defaults(func=cmd_query)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

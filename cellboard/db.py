@@ -1,0 +1,200 @@
+"""The one place the database is opened for reading, and named queries are run.
+
+Readers open the file read-only through an in-memory DuckDB that ATTACHes it:
+DuckDB caches one instance per path, so a plain `connect(path)` after an
+import swapped the file would keep serving the old one. Each file version
+(inode, mtime, size) gets its own instance; the old one is closed a version
+later, so a query another session is running is never cut off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from cellboard import QUERIES_DIR, ROOT
+from cellboard.filters import parse_date
+
+DEFAULT_DB = ROOT / "data" / "cellboard.duckdb"
+DATE_PARAMS = ("start", "end", "as_of")
+_PARAM_PATTERN = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+class QueryError(ValueError):
+    """A named query was asked for wrongly: unknown name or parameter, bad value."""
+
+
+class NoDatabase(FileNotFoundError):
+    """There is no database file at the path."""
+
+
+class OutOfScope(PermissionError):
+    """A unit outside the account's subtree was asked for."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an account may see: a subtree (None = everything) and whether names."""
+
+    root: str | None = None
+    names: bool = True
+    account: str | None = None
+
+
+EVERYTHING = Scope()
+
+
+def db_path(cli_value: str | os.PathLike | None = None) -> Path:
+    """`--db`, else `CELLBOARD_DB`, else data/cellboard.duckdb."""
+    if cli_value:
+        return Path(cli_value)
+    env = os.environ.get("CELLBOARD_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+# ---- connections ---------------------------------------------------------------
+
+_lock = threading.Lock()
+_open: dict[Path, tuple[tuple[int, int, int], duckdb.DuckDBPyConnection]] = {}
+_retired: dict[Path, duckdb.DuckDBPyConnection] = {}
+
+
+def file_identity(path: Path) -> tuple[int, int, int]:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError as missing:
+        raise NoDatabase(str(path)) from missing
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+def _open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    con.execute("attach $path as cellboard (read_only)", {"path": str(path)})
+    # Imported text cannot reach the file system, nor loosen these settings.
+    con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
+    return con
+
+
+def reader(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on the current version of the file, read-only."""
+    path = Path(path or db_path()).resolve()
+    identity = file_identity(path)
+    with _lock:
+        known = _open.get(path)
+        if known is None or known[0] != identity:
+            if known is not None:
+                old = _retired.pop(path, None)
+                if old is not None:
+                    old.close()
+                _retired[path] = known[1]
+            known = (identity, _open_read_only(path))
+            _open[path] = known
+        cursor = known[1].cursor()
+    cursor.execute("use cellboard")
+    return cursor
+
+
+def close_all() -> None:
+    """Close every cached connection (tests switch files; imports on the same process)."""
+    with _lock:
+        for _, con in _open.values():
+            con.close()
+        for con in _retired.values():
+            con.close()
+        _open.clear()
+        _retired.clear()
+
+
+# ---- named queries -------------------------------------------------------------
+
+
+def query_names() -> list[str]:
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
+
+
+@cache
+def query_text(name: str) -> str:
+    if name not in query_names():
+        raise QueryError(f"unknown query «{name}»; valid: {', '.join(query_names())}")
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@cache
+def query_params(name: str) -> tuple[str, ...]:
+    """The parameters a query uses, in order of first use."""
+    text = re.sub(r"--[^\n]*", "", query_text(name))
+    return tuple(dict.fromkeys(_PARAM_PATTERN.findall(text)))
+
+
+REQUIRED_PARAMS = ("start", "end")
+
+
+def _coerce(name: str, key: str, value: object) -> object:
+    if key in DATE_PARAMS and isinstance(value, str):
+        try:
+            return parse_date(value) if value.strip() else None
+        except ValueError as bad:
+            raise QueryError(f"parameter «{key}» of {name}: «{value}» is not a date (yyyy-mm-dd)") from bad
+    if value == "":
+        return None
+    return value
+
+
+def bind_params(name: str, params: Mapping[str, object], scope: Scope, con) -> dict[str, object]:
+    """Check the parameters against the query and the scope; fill defaults."""
+    wanted = query_params(name)
+    unknown = sorted(set(params) - set(wanted))
+    if unknown:
+        raise QueryError(
+            f"{name} does not take {', '.join(unknown)}; its parameters: {', '.join(wanted) or '(none)'}"
+        )
+    bound = {key: _coerce(name, key, params.get(key)) for key in wanted}
+    missing = [key for key in REQUIRED_PARAMS if key in bound and bound[key] is None]
+    if missing:
+        raise QueryError(f"{name} needs {', '.join(missing)} (yyyy-mm-dd)")
+    if "as_of" in bound and bound["as_of"] is None:
+        bound["as_of"] = dt.date.today()
+    if "unit" in bound:
+        bound["unit"] = check_unit(bound["unit"], scope, con)
+    if "names_allowed" in bound:
+        bound["names_allowed"] = scope.names
+    return bound
+
+
+def check_unit(unit: object, scope: Scope, con) -> str | None:
+    """The unit to query: the scope's root when absent; refused outside the scope."""
+    if unit in (None, ""):
+        return scope.root
+    unit = str(unit)
+    if scope.root is None:
+        return unit
+    row = con.execute(query_text("unit_in_scope"), {"unit": unit, "root": scope.root}).fetchone()
+    if not row or not row[0]:
+        raise OutOfScope(unit)
+    return unit
+
+
+def run(
+    name: str,
+    params: Mapping[str, object] | None = None,
+    *,
+    path: Path | None = None,
+    scope: Scope = EVERYTHING,
+) -> pd.DataFrame:
+    """Run queries/NAME.sql with bound parameters, within the scope, as a DataFrame."""
+    con = reader(path)
+    try:
+        bound = bind_params(name, params or {}, scope, con)
+        return con.execute(query_text(name), bound).df()
+    finally:
+        con.close()
