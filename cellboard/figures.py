@@ -1,0 +1,74 @@
+"""Headline figures pooled from the named queries: one definition for pages and reports.
+
+Every figure is computed from counts (DOMAIN.md): sums of numerators over sums of
+denominators, never an average of rates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cellboard.filters import Period, previous_period, year_earlier
+
+Runner = Callable[..., pd.DataFrame]  # run(query_name, **params) -> DataFrame
+
+RATE_FIGURES = ("attendance_rate", "regularity", "thematic_coverage", "answered_on_time", "excellent_share")
+COUNT_FIGURES = ("meetings", "opinions_raised")
+FIGURES = ("attendance_rate", "meetings", "regularity", "thematic_coverage", "opinions_raised",
+           "answered_on_time", "excellent_share")
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    return float(numerator) / float(denominator) if denominator else None
+
+
+def headline(run: Runner, period: Period, unit: str | None) -> dict[str, float | None]:
+    """The seven headline figures for one period and unit."""
+    params = {"start": period.start, "end": period.end, "unit": unit}
+    trend = run("participation_trend", **params)
+    cells = run("cell_ranking", **params)
+    response = run("opinion_response", **params)
+    ratings = run("rating_distribution", **params)
+    excellent = ratings.loc[ratings["grade"] == "excellent", "cells"].sum()
+    return {
+        "attendance_rate": ratio(trend["present"].sum(), trend["expected"].sum() - trend["exempt"].sum()),
+        "meetings": float(trend["meetings"].sum()),
+        "regularity": ratio(cells["months_met"].sum(), cells["months_existed"].sum()),
+        "thematic_coverage": ratio(cells["quarters_thematic"].sum(), cells["quarters_existed"].sum()),
+        "opinions_raised": float(response["opinions"].sum()),
+        "answered_on_time": ratio(response["answered_on_time"].sum(), response["opinions"].sum()),
+        "excellent_share": ratio(excellent, ratings["cells"].sum()),
+    }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    period: Period
+    previous: Period
+    year_before: Period
+    current_values: dict[str, float | None]
+    previous_values: dict[str, float | None]
+    year_values: dict[str, float | None]
+
+    def change(self, figure: str, against: str = "previous") -> float | None:
+        base = self.previous_values if against == "previous" else self.year_values
+        now, then = self.current_values[figure], base[figure]
+        return None if now is None or then is None else now - then
+
+
+def compare(run: Runner, period: Period, unit: str | None) -> Comparison:
+    """Headline figures for the period, the previous period and the same period a year earlier."""
+    previous, year_before = previous_period(period), year_earlier(period)
+    return Comparison(
+        period, previous, year_before,
+        headline(run, period, unit), headline(run, previous, unit), headline(run, year_before, unit),
+    )
+
+
+def below_target(frame: pd.DataFrame, column: str, target: float) -> pd.DataFrame:
+    """Rows whose rate fell below the target, worst first."""
+    low = frame[frame[column].notna() & (frame[column] < target)]
+    return low.sort_values(column)

@@ -1,0 +1,173 @@
+"""The app's entry: page config, language, the shared filter bar, navigation.
+
+Run with `make run` (or `streamlit run dashboard.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from cellboard import db, filters, text, ui
+from cellboard.text import t
+
+st.set_page_config(page_title="Sinh hoạt chi bộ", page_icon=":material/groups:", layout="wide")
+
+PAGES = [
+    # (file, label key, icon)
+    ("pages/overview.py", "page_overview", ":material/dashboard:"),
+]
+
+
+def choose_language() -> None:
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = st.query_params.get("lang", "vi") if st.query_params.get("lang") in text.LANGUAGES else "vi"
+    st.sidebar.segmented_control(
+        t("language"), text.LANGUAGES, key="lang", format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code]
+    )
+    text.set_language(st.session_state.get("lang") or "vi")
+
+
+def require_database() -> None:
+    path = db.db_path()
+    if not path.exists():
+        st.title(t("app_title"))
+        st.error(t("no_database", path=path, command=f"python -m cellboard demo --db {path}"))
+        st.stop()
+
+
+def demo_banner() -> None:
+    info = ui.query("database_info")
+    source = info.loc[info["key"] == "source", "value"]
+    if len(source) and source.iloc[0] == "demo":
+        st.warning(t("demo_banner"), icon=":material/science:")
+
+
+# ---- the filter bar -----------------------------------------------------------------
+
+
+def matching_preset(period: filters.Period, today: dt.date) -> tuple[str, int]:
+    for preset in filters.PRESETS[:-1]:
+        if filters.preset_period(preset, today, period.start.year) == period:
+            return preset, period.start.year
+    return "custom", period.start.year
+
+
+def init_filter_widgets(today: dt.date) -> None:
+    """On a session's first run, widgets start from the URL (so a shared link reopens the view)."""
+    if "_filters_ready" in st.session_state:
+        return
+    state = filters.from_query_params(dict(st.query_params), today)
+    preset, year = matching_preset(state.period, today)
+    st.session_state.update(
+        {
+            "f_preset": preset,
+            "f_year": year,
+            "f_from": state.period.start,
+            "f_to": state.period.end,
+            "_url_unit": state.unit,
+            "_url_problems": state.problems,
+            "_filters_ready": True,
+        }
+    )
+
+
+def period_widgets(today: dt.date) -> filters.Period:
+    sidebar = st.sidebar
+    sidebar.subheader(t("period"))
+    preset = sidebar.selectbox(t("preset"), filters.PRESETS, key="f_preset", format_func=lambda p: t("preset_" + p))
+    if preset in ("first_half", "second_half", "year"):
+        years = list(range(today.year, today.year - 8, -1))
+        if st.session_state.get("f_year") not in years:
+            st.session_state["f_year"] = today.year
+        year = sidebar.selectbox(t("year"), years, key="f_year")
+        return filters.preset_period(preset, today, year)
+    if preset != "custom":
+        period = filters.preset_period(preset, today)
+        sidebar.caption(ui.period_caption(period))
+        return period
+    start = sidebar.date_input(t("from"), key="f_from", format="DD/MM/YYYY")
+    end = sidebar.date_input(t("to"), key="f_to", format="DD/MM/YYYY")
+    if start > end:
+        sidebar.warning(t("period_reversed"))
+        start, end = end, start
+    return filters.Period(start, end)
+
+
+def unit_widgets() -> str | None:
+    tree = ui.query("unit_tree")
+    known = set(tree["unit_id"])
+    url_unit = st.session_state.pop("_url_unit", None)
+    if url_unit is not None:
+        if url_unit in known:
+            row = tree.loc[tree["unit_id"] == url_unit].iloc[0]
+            is_cell = row["kind"] == "cell"
+            st.session_state["f_unit"] = row["parent_id"] if is_cell else url_unit
+            st.session_state["f_cell"] = url_unit if is_cell else None
+        else:
+            st.session_state["_unit_unknown"] = url_unit
+    if st.session_state.get("_unit_unknown"):
+        st.warning(t("unit_unknown", unit=st.session_state["_unit_unknown"]))
+    groups = tree[tree["kind"] != "cell"]
+    names = dict(zip(groups["unit_id"], groups["name"], strict=True))
+    depths = dict(zip(groups["unit_id"], groups["depth"], strict=True))
+    scope_root = ui.current_scope().root
+    options = ([] if scope_root else [None]) + list(groups["unit_id"])
+    if st.session_state.get("f_unit") not in options:
+        st.session_state["f_unit"] = options[0] if options else None
+    st.sidebar.subheader(t("unit"))
+    unit = st.sidebar.selectbox(
+        t("unit"),
+        options,
+        key="f_unit",
+        format_func=lambda u: t("whole_tree") if u is None else "\u2003" * int(depths[u]) + names[u],
+        label_visibility="collapsed",
+    )
+    cells = tree[(tree["kind"] == "cell") & (tree["parent_id"] == unit)] if unit else tree.iloc[0:0]
+    if len(cells):
+        cell_names = dict(zip(cells["unit_id"], cells["name"], strict=True))
+        cell_options = [None, *cells["unit_id"]]
+        if st.session_state.get("f_cell") not in cell_options:
+            st.session_state["f_cell"] = None
+        cell = st.sidebar.selectbox(
+            t("col_cell"), cell_options, key="f_cell",
+            format_func=lambda c: "—" if c is None else cell_names[c],
+        )
+        if cell is not None:
+            return cell
+    return unit
+
+
+def filter_bar() -> None:
+    today = dt.date.today()
+    init_filter_widgets(today)
+    for problem in st.session_state.get("_url_problems", ()):
+        key, _, value = problem.partition(":")
+        st.warning(t(key, value=value))
+    period = period_widgets(today)
+    unit = unit_widgets()
+    state = filters.FilterState(period, unit)
+    st.session_state[ui.FILTERS_KEY] = state
+    for key, value in filters.to_query_params(state).items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+    if unit is None and "unit" in st.query_params:
+        del st.query_params["unit"]
+    if st.session_state.get("lang", "vi") != "vi":
+        st.query_params["lang"] = st.session_state["lang"]
+    elif "lang" in st.query_params:
+        del st.query_params["lang"]
+
+
+def main() -> None:
+    choose_language()
+    require_database()
+    pages = [st.Page(path, title=t(label), icon=icon) for path, label, icon in PAGES]
+    navigation = st.navigation(pages)
+    filter_bar()
+    demo_banner()
+    navigation.run()
+
+
+main()

@@ -1,0 +1,90 @@
+"""Overview (Tổng quan): headline figures against the previous period and a year earlier,
+where things fell below target, and the monthly attendance trend."""
+
+import streamlit as st
+
+from cellboard import charts, figures, filters, rules, text, ui
+from cellboard.text import t
+
+state = ui.page_header("page_overview")
+comparison = figures.compare(ui.query, state.period, state.unit)
+
+
+def shown(figure: str, value: float | None) -> str:
+    return text.fmt_int(value) if figure in figures.COUNT_FIGURES else text.fmt_pct(value)
+
+
+def change(figure: str, against: str) -> str | None:
+    delta = comparison.change(figure, against)
+    if delta is None:
+        return None
+    return text.fmt_int(delta) if figure in figures.COUNT_FIGURES else text.fmt_points(delta)
+
+
+st.subheader(t("headline"))
+columns = st.columns(4) + st.columns(4)
+for column, figure in zip(columns, figures.FIGURES, strict=False):
+    caption = t(
+        "delta_caption",
+        prev=f"{text.fmt_date(comparison.previous.start)}–{text.fmt_date(comparison.previous.end)}",
+        prev_value=shown(figure, comparison.previous_values[figure]),
+        year=f"{text.fmt_date(comparison.year_before.start)}–{text.fmt_date(comparison.year_before.end)}",
+        year_value=shown(figure, comparison.year_values[figure]),
+    )
+    ui.figure_tile(column, figure, shown(figure, comparison.current_values[figure]),
+                   change(figure, "previous"), caption)
+
+st.subheader(t("worse_title"), help=t("worse_help", target=text.fmt_pct(rules.ATTENDANCE_TARGET, 0),
+                                          answer_target=text.fmt_pct(rules.ON_TIME_TARGET, 0)))
+communes = ui.query("commune_summary", **ui.window(as_of=None))
+previous = ui.query("commune_summary", **ui.window(filters.previous_period(state.period), as_of=None))
+communes = communes.merge(
+    previous[["commune_id", "attendance_rate"]].rename(columns={"attendance_rate": "attendance_rate_prev"}),
+    on="commune_id", how="left",
+)
+low_communes = communes[
+    (communes["attendance_rate"] < rules.ATTENDANCE_TARGET) | (communes["on_time_rate"] < rules.ON_TIME_TARGET)
+].sort_values("attendance_rate")
+cells = ui.query("cell_ranking", **ui.window())
+low_cells = figures.below_target(cells[cells["is_ranked"]], "attendance_rate", rules.ATTENDANCE_TARGET)
+
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{t('communes_below')}** ({text.fmt_int(len(low_communes))})")
+    if len(low_communes):
+        table = low_communes[["commune", "attendance_rate", "attendance_rate_prev", "on_time_rate", "meetings"]]
+        st.dataframe(
+            ui.display_table(table, {"attendance_rate": text.fmt_pct, "attendance_rate_prev": text.fmt_pct,
+                                     "on_time_rate": text.fmt_pct, "meetings": text.fmt_int}).rename(
+                columns={"commune": t("col_commune"), "attendance_rate": t("col_attendance_rate"),
+                         "attendance_rate_prev": t("col_previous"), "on_time_rate": t("col_answered_on_time"),
+                         "meetings": t("col_meetings")}),
+            hide_index=True, width="stretch", height=300,
+        )
+    else:
+        st.success(t("nothing_below"))
+with right:
+    st.markdown(f"**{t('cells_below')}** ({text.fmt_int(len(low_cells))})")
+    if len(low_cells):
+        table = low_cells[["cell", "commune", "attendance_rate", "meetings"]]
+        st.dataframe(
+            ui.display_table(table, {"attendance_rate": text.fmt_pct, "meetings": text.fmt_int}).rename(
+                columns={"cell": t("col_cell"), "commune": t("col_commune"),
+                         "attendance_rate": t("col_attendance_rate"), "meetings": t("col_meetings")}),
+            hide_index=True, width="stretch", height=300,
+        )
+    else:
+        st.success(t("nothing_below"))
+
+trend = ui.query("participation_trend", **ui.window())
+year_before = ui.query("participation_trend", **ui.window(filters.year_earlier(state.period)))
+if trend["meetings"].sum() == 0:
+    st.info(t("no_data"))
+ui.chart_block(
+    charts.attendance_trend(trend, rules.ATTENDANCE_TARGET, year_before),
+    trend,
+    "participation_trend",
+    {"month": text.fmt_month, "attendance_rate": text.fmt_pct, "meetings": text.fmt_int,
+     "expected": text.fmt_int, "exempt": text.fmt_int, "present": text.fmt_int, "excused": text.fmt_int,
+     "absent": text.fmt_int},
+)
