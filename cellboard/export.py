@@ -52,6 +52,12 @@ def csv_download(frame: pd.DataFrame) -> bytes:
     return ("\ufeff" + to_csv(neutralised(frame))).encode("utf-8")
 
 
+def column_width(values: pd.Series, header: str) -> int:
+    """A width that fits the header and the longest value, between 10 and 60 characters."""
+    longest = values.astype(str).str.len().max() if len(values) else 0
+    return int(min(60, max(10, len(header) + 2, (0 if pd.isna(longest) else longest) + 2)))
+
+
 def xlsx_download(frame: pd.DataFrame, sheet: str = "data") -> bytes:
     """An XLSX of the frame: numbers as numbers, text stored as text, never as a formula."""
     buffer = io.BytesIO()
@@ -62,6 +68,5 @@ def xlsx_download(frame: pd.DataFrame, sheet: str = "data") -> bytes:
         sheet_obj = writer.sheets[sheet[:31]]
         sheet_obj.freeze_panes(1, 0)
         for index, column in enumerate(frame.columns):
-            width = min(60, max(10, len(str(column)) + 2, int(frame[column].astype(str).str.len().max() or 0) + 2))
-            sheet_obj.set_column(index, index, width)
+            sheet_obj.set_column(index, index, column_width(frame[column], str(column)))
     return buffer.getvalue()

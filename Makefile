@@ -1,0 +1,57 @@
+# make run: set up, build the demo database if missing, serve the app.
+# make test: set up (dev requirements, Debian's chromium and Noto fonts), lint, all tests.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+DB ?= data/cellboard.duckdb
+DEMO_SCALE ?= M
+
+.PHONY: run test lint format setup setup-dev browser demo bench clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.runtime
+setup-dev: $(VENV)/.dev
+
+# Debian's chromium for browser tests and chart images, a font with Vietnamese glyphs.
+browser:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans'; then \
+		echo "Installing chromium and fonts-noto-core with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	fi
+
+$(DB): | $(VENV)/.runtime
+	$(PY) -m cellboard demo --scale $(DEMO_SCALE) --db $(DB)
+
+demo: $(VENV)/.runtime
+	$(PY) -m cellboard demo --scale $(DEMO_SCALE) --db $(DB)
+
+run: $(VENV)/.runtime $(DB)
+	CELLBOARD_DB=$(DB) $(PY) -m streamlit run dashboard.py --server.port=$(PORT) --server.headless=true \
+		--browser.gatherUsageStats=false
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: $(VENV)/.dev browser lint
+	$(PY) -m pytest
+
+bench: $(VENV)/.dev
+	$(PY) -m cellboard bench --scale $(or $(SCALE),M)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,88 @@
+"""The app shell and the Overview page in AppTest, over the tiny fixture database."""
+
+from __future__ import annotations
+
+import apptools
+
+from cellboard import text
+
+JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}
+
+
+def metrics(at) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def test_overview_shows_the_units_figures(app_on, fixture_db):
+    at = app_on(fixture_db, unit="X1", **JAN_FEB).run()
+    assert not at.exception
+    shown = metrics(at)
+    # Xã An Bình: 11 present / (17 - 3 exempt) = 78,6 %; regularity 4/4; thematic 1/3; 3 opinions, 1 on time
+    assert shown["Tỷ lệ đảng viên dự sinh hoạt"] == "78,6%"
+    assert shown["Số buổi sinh hoạt"] == "5"
+    assert shown["Tỷ lệ sinh hoạt đều đặn"] == "100,0%"
+    assert shown["Tỷ lệ sinh hoạt chuyên đề"] == "33,3%"
+    assert shown["Ý kiến, kiến nghị"] == "3"
+    assert shown["Trả lời đúng hạn"] == "33,3%"
+    assert shown["Chi bộ hoàn thành xuất sắc"] == "50,0%"
+    assert any("Xã An Bình" in block.value for block in at.markdown)
+
+
+def test_every_headline_figure_has_its_definition_as_help(app_on, fixture_db):
+    at = app_on(fixture_db, **JAN_FEB).run()
+    assert len(at.metric) == 7
+    assert all(metric.help and len(metric.help) > 40 for metric in at.metric)
+
+
+def test_the_filter_bar_reads_and_writes_the_url(app_on, fixture_db):
+    at = app_on(fixture_db, unit="C4", **JAN_FEB).run()
+    assert at.selectbox(key="f_unit").value == "X2"
+    assert at.selectbox(key="f_cell").value == "C4"
+    assert metrics(at)["Số buổi sinh hoạt"] == "1"
+    at.selectbox(key="f_cell").set_value(None).run()
+    at.selectbox(key="f_unit").set_value("X1").run()
+    assert at.query_params["unit"] == "X1"
+    assert at.query_params["from"] == "2025-01-01" and at.query_params["to"] == "2025-02-28"
+    assert metrics(at)["Số buổi sinh hoạt"] == "5"
+
+
+def test_a_preset_changes_the_period_in_the_url(app_on, fixture_db):
+    at = app_on(fixture_db, **JAN_FEB).run()
+    assert at.selectbox(key="f_preset").value == "custom"
+    at.selectbox(key="f_preset").set_value("year").run()
+    at.selectbox(key="f_year").set_value(2025).run()
+    assert at.query_params["from"] == "2025-01-01" and at.query_params["to"] == "2025-12-31"
+
+
+def test_an_unknown_unit_gives_a_notice_and_the_whole_tree(app_on, fixture_db):
+    at = app_on(fixture_db, unit="NO-SUCH", **JAN_FEB).run()
+    assert not at.exception
+    assert any("NO-SUCH" in warning.value for warning in at.warning)
+    assert at.selectbox(key="f_unit").value is None
+    assert metrics(at)["Số buổi sinh hoạt"] == "6"
+
+
+def test_a_bad_date_in_the_url_falls_back_to_the_default_period(app_on, fixture_db):
+    at = app_on(fixture_db, **{"from": "2025-13-45", "to": "2025-02-28"}).run()
+    assert not at.exception
+    assert any("2025-13-45" in warning.value for warning in at.warning)
+
+
+def test_without_a_database_the_app_says_how_to_build_one(app_on, tmp_path):
+    at = app_on(tmp_path / "missing.duckdb").run()
+    assert not at.exception
+    assert any("python -m cellboard demo" in error.value for error in at.error)
+
+
+def test_english_switch(app_on, fixture_db):
+    at = app_on(fixture_db, lang="en", unit="X1", **JAN_FEB).run()
+    assert metrics(at)["Attendance rate"] == "78.6%"
+    text.set_language("vi")
+
+
+def test_the_trend_chart_has_the_table_it_shows(app_on, fixture_db):
+    at = app_on(fixture_db, **JAN_FEB).run()
+    # the chart draws January's and February's rates, and the table lists the same
+    assert apptools.trace_values(at) == [11 / 14, 8 / 9]
+    table = at.dataframe[-1].value
+    assert list(table["attendance_rate"]) == ["78,6%", "88,9%"]
