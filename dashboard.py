@@ -17,6 +17,12 @@ st.set_page_config(page_title="Sinh hoạt chi bộ", page_icon=":material/group
 PAGES = [
     # (file, label key, icon)
     ("pages/overview.py", "page_overview", ":material/dashboard:"),
+    ("pages/participation.py", "page_participation", ":material/groups:"),
+    ("pages/opinions.py", "page_opinions", ":material/forum:"),
+    ("pages/rankings.py", "page_rankings", ":material/leaderboard:"),
+    ("pages/supervision.py", "page_supervision", ":material/visibility:"),
+    ("pages/review.py", "page_review", ":material/description:"),
+    ("pages/data.py", "page_data", ":material/database:"),
 ]
 
 

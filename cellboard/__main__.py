@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import datetime as dt
 import sys
 import time
@@ -83,6 +84,15 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def delegate(module: str, function: str):
+    """A command implemented in cellboard.MODULE.FUNCTION(args) -> exit code, imported when run."""
+
+    def run(args: argparse.Namespace) -> int:
+        return getattr(importlib.import_module(f"cellboard.{module}"), function)(args)
+
+    return run
+
+
 # ---- parser ------------------------------------------------------------------------
 
 
@@ -111,7 +121,49 @@ def build_parser() -> argparse.ArgumentParser:
     add_db(p)
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--as", dest="account", metavar="ACCOUNT", help="apply that account's scope")
     p.set_defaults(func=cmd_query)
+
+    # Commands whose work lives in their own modules (imported when called).
+    p = sub.add_parser("import", help="validate and import workbooks or folders of CSV")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    add_db(p)
+    p.add_argument("--dry-run", action="store_true", help="validate and report only")
+    p.set_defaults(func=delegate("importer", "cli_import"))
+
+    p = sub.add_parser("templates", help="write the blank import templates")
+    p.add_argument("dir")
+    p.set_defaults(func=delegate("importer", "cli_templates"))
+
+    p = sub.add_parser("backups", help="list or restore the previous database files")
+    p.add_argument("action", choices=("list", "restore"))
+    p.add_argument("name", nargs="?")
+    add_db(p)
+    p.set_defaults(func=delegate("backups", "cli_backups"))
+
+    p = sub.add_parser("report", help="the six-month or annual review as DOCX or XLSX")
+    p.add_argument("--start", required=True)
+    p.add_argument("--end", required=True)
+    p.add_argument("--unit")
+    add_db(p)
+    p.add_argument("--out", required=True)
+    p.add_argument("--as", dest="account", metavar="ACCOUNT", help="apply that account's scope")
+    p.set_defaults(func=delegate("report", "cli_report"))
+
+    p = sub.add_parser("users", help="accounts, roles and scopes")
+    p.add_argument("action", choices=("add", "remove", "list", "passwd", "disable", "enable", "audit"))
+    p.add_argument("name", nargs="?")
+    p.add_argument("--role", choices=("admin", "standing_committee", "organisation_board", "commune"))
+    p.add_argument("--unit")
+    p.add_argument("--password-stdin", action="store_true")
+    add_db(p)
+    p.set_defaults(func=delegate("auth", "cli_users"))
+
+    p = sub.add_parser("bench", help="the benchmark")
+    p.add_argument("--scale", choices=("S", "M", "L"), default="M")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--db", help="reuse this demo database")
+    p.set_defaults(func=delegate("bench", "cli_bench"))
     return parser
 
 

@@ -70,3 +70,9 @@ def attendance_trend(
     rate_axis(figure, low=min(0.7, float(lowest) - 0.05) if pd.notna(lowest) else 0.7)
     figure.update_xaxes(tickformat="%m/%Y", dtick="M1")
     return figure
+
+
+# ---- participation and rankings charts (issue 4) ----
+
+
+# ---- opinions and supervision charts (issue 5) ----

@@ -241,4 +241,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_answered_on_time": ("Đúng hạn", "On time"),
     "col_opinions": ("Ý kiến", "Opinions"),
     "col_previous": ("Kỳ trước", "Previous"),
+    # ---- participation and rankings pages (issue 4) ----
+    # ---- opinions and supervision pages (issue 5) ----
+    # ---- review report (issue 6) ----
+    # ---- import and data page (issue 3) ----
+    # ---- accounts and login (issue 7) ----
 }

@@ -1,0 +1,8 @@
+"""Placeholder: this page is being built."""
+
+import streamlit as st
+
+from cellboard import ui
+
+ui.page_header("page_review")
+st.info("Đang xây dựng / under construction")
