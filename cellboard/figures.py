@@ -6,6 +6,7 @@ denominators, never an average of rates.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,7 +32,11 @@ def headline(run: Runner, period: Period, unit: str | None) -> dict[str, float |
     trend = run("participation_trend", **params)
     cells = run("cell_ranking", **params)
     response = run("opinion_response", **params)
-    ratings = run("rating_distribution", **params)
+    # Ratings are yearly and come after the year ends: use the latest rated year the period
+    # touches, else the year before it.
+    ratings = run("rating_distribution", start=dt.date(period.start.year - 1, 1, 1), end=period.end, unit=unit)
+    rating_year = int(ratings["year"].max()) if len(ratings) else None
+    ratings = ratings[ratings["year"] == rating_year]
     excellent = ratings.loc[ratings["grade"] == "excellent", "cells"].sum()
     return {
         "attendance_rate": ratio(trend["present"].sum(), trend["expected"].sum() - trend["exempt"].sum()),
@@ -39,8 +44,11 @@ def headline(run: Runner, period: Period, unit: str | None) -> dict[str, float |
         "regularity": ratio(cells["months_met"].sum(), cells["months_existed"].sum()),
         "thematic_coverage": ratio(cells["quarters_thematic"].sum(), cells["quarters_existed"].sum()),
         "opinions_raised": float(response["opinions"].sum()),
-        "answered_on_time": ratio(response["answered_on_time"].sum(), response["opinions"].sum()),
+        # opinions not yet due cannot be late yet: they stay out of the denominator
+        "answered_on_time": ratio(response["answered_on_time"].sum(),
+                                  response["opinions"].sum() - response["open"].sum()),
         "excellent_share": ratio(excellent, ratings["cells"].sum()),
+        "rating_year": rating_year,
     }
 
 

@@ -65,6 +65,13 @@ def fmt_int(value: float | None) -> str:
     return format_decimal(int(round(float(value))), "#,##0", locale=_LOCALE[_language])
 
 
+def fmt_signed_int(value: float | None) -> str:
+    """A change in a count, signed: '+28', '-3', '0'."""
+    if is_missing(value):
+        return "–"
+    return ("+" if value > 0 else "") + fmt_int(value)
+
+
 def fmt_num(value: float | None, places: int = 1) -> str:
     if is_missing(value):
         return "–"
@@ -76,8 +83,10 @@ def fmt_points(delta: float | None) -> str:
     """A change between two fractions in percentage points, signed: '+1,5 đ.p.'."""
     if is_missing(delta):
         return "–"
-    sign = "+" if delta > 0 else ""
-    return sign + fmt_num(delta * 100, 1) + (" đ.p." if _language == "vi" else " pp")
+    rounded = _half_up(float(delta) * 100, 1)
+    sign = "+" if rounded > 0 else "-" if rounded < 0 else ""
+    # "-0,0" would show a falling arrow for no change: the sign comes from the rounded value
+    return sign + fmt_num(abs(float(rounded)), 1) + (" đ.p." if _language == "vi" else " pp")
 
 
 def fmt_date(value: dt.date | None) -> str:
@@ -192,15 +201,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "answered_on_time": ("Trả lời đúng hạn", "Answered on time"),
     "answered_on_time_help": (
         "Số ý kiến được trả lời trước hoặc tại buổi giao ban kế tiếp (nếu không có, trong 30 ngày) "
-        "÷ số ý kiến nêu ra trong kỳ.",
+        "÷ số ý kiến nêu ra trong kỳ đã đến hạn hoặc đã được trả lời (ý kiến chưa đến hạn không tính).",
         "Opinions answered on or before the next briefing (where none is known, within 30 days) ÷ "
-        "opinions raised in the period.",
+        "opinions raised in the period that are answered or already due (those not yet due are left out).",
     ),
     "excellent_share": ("Chi bộ hoàn thành xuất sắc", "Cells rated excellent"),
     "excellent_share_help": (
-        "Số chi bộ xếp loại «Hoàn thành xuất sắc nhiệm vụ» ÷ số chi bộ được xếp loại, trong các năm "
-        "có ngày thuộc kỳ.",
-        "Cells rated excellent ÷ cells rated, in the years that overlap the period.",
+        "Số chi bộ xếp loại «Hoàn thành xuất sắc nhiệm vụ» ÷ số chi bộ được xếp loại, trong năm gần "
+        "nhất đã xếp loại của kỳ (nếu năm của kỳ chưa xếp loại: năm trước đó).",
+        "Cells rated excellent ÷ cells rated, in the latest rated year the period touches (if none is "
+        "rated yet: the year before).",
     ),
     "vs_previous": ("so với kỳ trước", "vs previous period"),
     "vs_year_earlier": ("so với cùng kỳ năm trước", "vs same period a year earlier"),
@@ -208,6 +218,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Kỳ trước ({prev}): {prev_value} · Cùng kỳ năm trước ({year}): {year_value}",
         "Previous period ({prev}): {prev_value} · A year earlier ({year}): {year_value}",
     ),
+    "rating_year": ("Xếp loại năm {year}", "Rated in {year}"),
     "headline": ("Chỉ số chính", "Headline figures"),
     "trend_title": ("Tỷ lệ dự sinh hoạt theo tháng", "Monthly attendance rate"),
     "target": ("Chỉ tiêu", "Target"),

@@ -77,11 +77,15 @@ def page_header(title_key: str) -> filters.FilterState:
 # ---- figures, charts and tables ---------------------------------------------------
 
 
-def figure_tile(
-    column, label_key: str, value: str, delta: str | None, caption: str, *, delta_color: str = "normal"
-) -> None:
+def figure_tile(column, label_key: str, value: str, delta: str | None, caption: str) -> None:
+    """A headline figure with its definition as help and its change (no arrow when nothing changed)."""
+    unchanged = delta is not None and not delta.startswith(("+", "-"))
     with column:
-        st.metric(t(label_key), value, delta=delta, help=t(label_key + "_help"), delta_color=delta_color)
+        st.metric(
+            t(label_key), value, delta=delta, help=t(label_key + "_help"),
+            delta_color="off" if unchanged else "normal", delta_arrow="off" if unchanged else "auto",
+            delta_description=t("vs_previous") if delta is not None else None,
+        )
         st.caption(caption)
 
 

@@ -18,7 +18,7 @@ def change(figure: str, against: str) -> str | None:
     delta = comparison.change(figure, against)
     if delta is None:
         return None
-    return text.fmt_int(delta) if figure in figures.COUNT_FIGURES else text.fmt_points(delta)
+    return text.fmt_signed_int(delta) if figure in figures.COUNT_FIGURES else text.fmt_points(delta)
 
 
 st.subheader(t("headline"))
@@ -31,6 +31,8 @@ for column, figure in zip(columns, figures.FIGURES, strict=False):
         year=f"{text.fmt_date(comparison.year_before.start)}–{text.fmt_date(comparison.year_before.end)}",
         year_value=shown(figure, comparison.year_values[figure]),
     )
+    if figure == "excellent_share" and comparison.current_values["rating_year"]:
+        caption = t("rating_year", year=comparison.current_values["rating_year"]) + " · " + caption
     ui.figure_tile(column, figure, shown(figure, comparison.current_values[figure]),
                    change(figure, "previous"), caption)
 
@@ -48,30 +50,32 @@ low_communes = communes[
 cells = ui.query("cell_ranking", **ui.window())
 low_cells = figures.below_target(cells[cells["is_ranked"]], "attendance_rate", rules.ATTENDANCE_TARGET)
 
+SHOWN_ROWS = 10  # the worst ones; the count says how many there are in all
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{t('communes_below')}** ({text.fmt_int(len(low_communes))})")
     if len(low_communes):
         table = low_communes[["commune", "attendance_rate", "attendance_rate_prev", "on_time_rate", "meetings"]]
+        table = table.head(SHOWN_ROWS)
         st.dataframe(
             ui.display_table(table, {"attendance_rate": text.fmt_pct, "attendance_rate_prev": text.fmt_pct,
                                      "on_time_rate": text.fmt_pct, "meetings": text.fmt_int}).rename(
                 columns={"commune": t("col_commune"), "attendance_rate": t("col_attendance_rate"),
                          "attendance_rate_prev": t("col_previous"), "on_time_rate": t("col_answered_on_time"),
                          "meetings": t("col_meetings")}),
-            hide_index=True, width="stretch", height=300,
+            hide_index=True, width="stretch",
         )
     else:
         st.success(t("nothing_below"))
 with right:
     st.markdown(f"**{t('cells_below')}** ({text.fmt_int(len(low_cells))})")
     if len(low_cells):
-        table = low_cells[["cell", "commune", "attendance_rate", "meetings"]]
+        table = low_cells[["cell", "commune", "attendance_rate", "meetings"]].head(SHOWN_ROWS)
         st.dataframe(
             ui.display_table(table, {"attendance_rate": text.fmt_pct, "meetings": text.fmt_int}).rename(
                 columns={"cell": t("col_cell"), "commune": t("col_commune"),
                          "attendance_rate": t("col_attendance_rate"), "meetings": t("col_meetings")}),
-            hide_index=True, width="stretch", height=300,
+            hide_index=True, width="stretch",
         )
     else:
         st.success(t("nothing_below"))

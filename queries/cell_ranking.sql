@@ -5,6 +5,7 @@
 --   attendance_rate    present / (expected - exempt) over the cell's meetings in the window
 --   regularity         months with a regular or thematic meeting / months the cell existed (on the 15th)
 --   thematic_coverage  quarters with a thematic meeting / quarters overlapping the window and the cell's life
+--                      (a thematic meeting anywhere in such a quarter counts, also outside the window)
 --   visit_coverage     months with a committee member's visit / months the cell existed
 -- Default weights: attendance 0.4, regularity 0.3, thematic 0.2, visits 0.1. score = the weighted
 --   mean of the components (a missing component counts 0), weights divided by their sum.
@@ -74,11 +75,19 @@ met as (
                                          and h.kind in ('regular', 'thematic'))
     group by cm.cell_id
 ),
+thematic_held as (
+    -- the whole quarter counts, also its months outside the window: the rule is per quarter
+    select distinct s.cell_id, date_trunc('quarter', s.month)::date as quarter
+    from meeting_stats s
+    where s.kind = 'thematic'
+      and s.held_on between date_trunc('quarter', $start::date)
+                        and (date_trunc('quarter', $end::date) + interval 3 month - interval 1 day)::date
+      and s.cell_id in (select cell_id from cells)
+),
 thematic as (
     select cq.cell_id, count(*) as quarters_thematic
     from cell_quarters cq
-    where exists (select 1 from held h where h.cell_id = cq.cell_id and h.kind = 'thematic'
-                                         and date_trunc('quarter', h.month) = cq.quarter)
+    join thematic_held t on t.cell_id = cq.cell_id and t.quarter = cq.quarter
     group by cq.cell_id
 ),
 visited as (

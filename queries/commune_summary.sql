@@ -3,8 +3,9 @@
 --   $as_of (the day overdue is judged).
 -- The commune of a cell is its nearest ancestor of kind commune, else its parent (cell_commune).
 -- Columns: commune_id, commune, cells (cells with a meeting in the window), meetings, expected, exempt,
---   present, excused, absent, attendance_rate (pooled), opinions, answered_on_time, overdue,
---   on_time_rate (answered_on_time / opinions). Communes with neither meetings nor opinions are left out.
+--   present, excused, absent, attendance_rate (pooled), opinions, answered_on_time, overdue, open
+--   (unanswered, not yet due), on_time_rate (answered_on_time / (opinions - open): opinions not yet
+--   due cannot be late yet). Communes with neither meetings nor opinions are left out.
 with scope as (
     select descendant_id as unit_id from unit_closure where ancestor_id = $unit
     union all
@@ -22,7 +23,8 @@ meetings as (
 opinions as (
     select f.commune_id, count(*) as opinions,
            count(*) filter (where o.answered_on <= f.due_on) as answered_on_time,
-           count(*) filter (where o.answered_on is null and f.due_on < $as_of) as overdue
+           count(*) filter (where o.answered_on is null and f.due_on < $as_of) as overdue,
+           count(*) filter (where o.answered_on is null and f.due_on >= $as_of) as open
     from opinion o
     join opinion_facts f on f.opinion_id = o.opinion_id
     where o.raised_on between $start and $end
@@ -37,7 +39,8 @@ select coalesce(m.commune_id, o.commune_id) as commune_id, u.name as commune,
        m.present / nullif(m.expected - m.exempt, 0) as attendance_rate,
        coalesce(o.opinions, 0) as opinions, coalesce(o.answered_on_time, 0) as answered_on_time,
        coalesce(o.overdue, 0) as overdue,
-       o.answered_on_time / nullif(o.opinions, 0) as on_time_rate
+       coalesce(o.open, 0) as open,
+       o.answered_on_time / nullif(o.opinions - o.open, 0) as on_time_rate
 from meetings m
 full join opinions o on o.commune_id = m.commune_id
 left join unit u on u.unit_id = coalesce(m.commune_id, o.commune_id)

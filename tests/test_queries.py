@@ -176,11 +176,20 @@ def test_opinions_list_text_is_kept_verbatim(fixture_db):
 def test_commune_summary(fixture_db):
     assert rows(fixture_db, "commune_summary",
                 ["commune_id", "cells", "meetings", "present", "attendance_rate", "opinions", "answered_on_time",
-                 "overdue"], as_of="2025-03-31", **WINDOW) == [
+                 "overdue", "open", "on_time_rate"], as_of="2025-03-31", **WINDOW) == [
         {"commune_id": "X2", "cells": 1, "meetings": 1, "present": 8, "attendance_rate": pytest.approx(8 / 9),
-         "opinions": 1, "answered_on_time": 0, "overdue": 1},
+         "opinions": 1, "answered_on_time": 0, "overdue": 1, "open": 0, "on_time_rate": 0.0},
         {"commune_id": "X1", "cells": 3, "meetings": 5, "present": 11, "attendance_rate": pytest.approx(11 / 14),
-         "opinions": 3, "answered_on_time": 1, "overdue": 1},
+         "opinions": 3, "answered_on_time": 1, "overdue": 1, "open": 0, "on_time_rate": pytest.approx(1 / 3)},
+    ]
+
+
+def test_commune_summary_leaves_opinions_not_yet_due_out_of_the_on_time_rate(fixture_db):
+    # On 01/03: O3 (due 25/03) and O4 (due 12/03) are open, not late.
+    assert rows(fixture_db, "commune_summary", ["commune_id", "open", "on_time_rate"], as_of="2025-03-01",
+                **WINDOW) == [
+        {"commune_id": "X2", "open": 1, "on_time_rate": None},
+        {"commune_id": "X1", "open": 1, "on_time_rate": 0.5},
     ]
 
 
