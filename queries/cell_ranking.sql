@@ -68,11 +68,13 @@ attendance as (
     from held
     group by cell_id
 ),
+met_months as (
+    select distinct cell_id, month from held where kind in ('regular', 'thematic')
+),
 met as (
     select cm.cell_id, count(*) as months_met
     from cell_months cm
-    where exists (select 1 from held h where h.cell_id = cm.cell_id and h.month = cm.month
-                                         and h.kind in ('regular', 'thematic'))
+    join met_months m on m.cell_id = cm.cell_id and m.month = cm.month
     group by cm.cell_id
 ),
 thematic_held as (
@@ -90,18 +92,25 @@ thematic as (
     join thematic_held t on t.cell_id = cq.cell_id and t.quarter = cq.quarter
     group by cq.cell_id
 ),
+visit_months as (
+    select distinct h.cell_id, h.month
+    from held h
+    join visit v on v.meeting_id = h.meeting_id
+),
 visited as (
     select cm.cell_id, count(*) as visit_months
     from cell_months cm
-    where exists (select 1 from held h join visit v on v.meeting_id = h.meeting_id
-                  where h.cell_id = cm.cell_id and h.month = cm.month)
+    join visit_months vm on vm.cell_id = cm.cell_id and vm.month = cm.month
     group by cm.cell_id
 ),
 existed as (
-    select c.cell_id,
-           (select count(*) from cell_months cm where cm.cell_id = c.cell_id) as months_existed,
-           (select count(*) from cell_quarters cq where cq.cell_id = c.cell_id) as quarters_existed
+    select c.cell_id, coalesce(m.months_existed, 0) as months_existed,
+           coalesce(q.quarters_existed, 0) as quarters_existed
     from cells c
+    left join (select cell_id, count(*) as months_existed from cell_months group by cell_id) m
+           on m.cell_id = c.cell_id
+    left join (select cell_id, count(*) as quarters_existed from cell_quarters group by cell_id) q
+           on q.cell_id = c.cell_id
 ),
 components as (
     select c.commune_id, cu.name as commune, c.cell_id, c.cell,

@@ -1,0 +1,252 @@
+"""`python -m cellboard bench`: speed measured on this machine, never asserted in tests.
+
+Builds (or reuses) a demo database at a scale and times each named query (whole tree and one
+commune), the same questions in pandas over loaded DataFrames (cellboard/baseline.py), each
+page's server-side render in AppTest (cold and warm), importing one commune's month with the
+swap, building the review report, and reports file size, row counts and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from cellboard import ROOT, baseline, db, demo, filters
+
+RUNS = 7
+BENCH_END = dt.date(2026, 10, 1)  # fixed, so runs on different days measure the same data
+
+
+def timed(function: Callable[[], object], runs: int = RUNS, warm_up: int = 1) -> dict[str, float]:
+    for _ in range(warm_up):
+        function()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return {
+        "median_ms": round(statistics.median(samples), 2),
+        "min_ms": round(min(samples), 2),
+        "max_ms": round(max(samples), 2),
+    }
+
+
+def bench_database(scale: str, path: Path | None) -> tuple[Path, float | None]:
+    """The demo database for the scale, built when missing; (path, seconds it took to build)."""
+    path = Path(path or ROOT / "data" / f"bench-{scale}.duckdb")
+    sidecar = path.with_suffix(".json")
+    if not path.exists():
+        started = time.perf_counter()
+        demo.build_demo(path, scale=scale, seed=42, end_month=BENCH_END)
+        sidecar.write_text(json.dumps({"demo_seconds": round(time.perf_counter() - started, 2)}))
+    seconds = json.loads(sidecar.read_text())["demo_seconds"] if sidecar.exists() else None
+    return path, seconds
+
+
+def row_counts(path: Path) -> dict[str, int]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = [
+            row[0] for row in con.execute("select table_name from duckdb_tables() order by 1").fetchall()
+        ]
+        return {name: con.table(name).count("*").fetchone()[0] for name in tables}
+    finally:
+        con.close()
+
+
+def typical_params(path: Path) -> tuple[filters.Period, str, str]:
+    """The last 6 months of the data, the commune with most cells and one of its cells."""
+    tree = db.run("unit_tree", path=path)
+    communes = tree[tree["kind"] == "commune"].sort_values("cells", ascending=False)
+    commune = str(communes["unit_id"].iloc[0])
+    cell = str(tree.loc[(tree["kind"] == "cell") & (tree["parent_id"] == commune), "unit_id"].iloc[0])
+    end = filters.month_end(BENCH_END)
+    return filters.Period(filters.add_months(BENCH_END, -5), end), commune, cell
+
+
+def query_params(name: str, period: filters.Period, unit: str | None, cell: str) -> dict[str, object]:
+    """Typical values for whatever parameters a named query takes."""
+    known = {
+        "start": period.start,
+        "end": period.end,
+        "unit": unit,
+        "as_of": period.end + dt.timedelta(days=1),
+        "limit": 100,
+        "cell": cell,
+        "commune": unit,
+        "root": unit,
+    }
+    return {key: known.get(key) for key in db.query_params(name)}
+
+
+def bench_queries(path: Path, period, commune: str, cell: str) -> dict[str, dict[str, float]]:
+    results = {}
+    for name in db.query_names():
+        whole = query_params(name, period, None, cell)
+        if name == "unit_in_scope":
+            whole = {"unit": cell, "root": commune}
+        entry = timed(lambda p=whole, n=name: db.run(n, p, path=path))
+        local = query_params(name, period, commune, cell) if "unit" in db.query_params(name) else whole
+        entry["commune_median_ms"] = timed(lambda p=local, n=name: db.run(n, p, path=path))["median_ms"]
+        results[name] = entry
+    search = {**query_params("opinions_list", period, None, cell), "text": "nạo vét"}
+    results["opinions_list_search"] = timed(lambda: db.run("opinions_list", search, path=path))
+    return results
+
+
+def bench_pandas(path: Path, period, results: dict) -> float:
+    """Adds pandas_median_ms to each query the baseline answers; returns the load time in ms."""
+    con = duckdb.connect(str(path), read_only=True)
+    started = time.perf_counter()
+    frames = baseline.load(con)
+    load_ms = (time.perf_counter() - started) * 1000
+    con.close()
+    as_of = period.end + dt.timedelta(days=1)
+    for name, function in baseline.QUESTIONS.items():
+        kwargs = {"as_of": as_of} if name in ("opinion_response", "opinions_list", "commune_summary") else {}
+        if name == "opinions_list":
+            kwargs["limit"] = 100
+        measured = timed(
+            lambda f=function, k=kwargs: f(frames, period.start, period.end, None, **k), runs=RUNS
+        )
+        results.setdefault(name, {})["pandas_median_ms"] = measured["median_ms"]
+    search = timed(
+        lambda: baseline.opinions_list(frames, period.start, period.end, search="nạo vét", limit=100)
+    )
+    results.setdefault("opinions_list_search", {})["pandas_median_ms"] = search["median_ms"]
+    return round(load_ms, 1)
+
+
+def bench_pages(path: Path, period) -> dict[str, dict[str, float]]:
+    from cellboard import apptiming
+
+    return apptiming.page_times(path, period)
+
+
+def commune_month_workbook(path: Path, out: Path) -> Path:
+    """A workbook of the next month for 30 cells of the largest commune: meetings and attendance."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        unit, membership, meeting = (con.table(name).df() for name in ("unit", "membership", "meeting"))
+    finally:
+        con.close()
+    cells = unit[(unit["kind"] == "cell") & unit["valid_to"].isna()]
+    commune = cells["parent_id"].value_counts().index[0]
+    roll = membership[membership["to_date"].isna()]
+    # the commune's 30 largest cells: about the 1,200 attendance rows of the benchmark's target
+    sizes = roll[roll["cell_id"].isin(cells.loc[cells["parent_id"] == commune, "unit_id"])][
+        "cell_id"
+    ].value_counts()
+    cells = cells[cells["unit_id"].isin(sizes.index[:30])]
+    month = (meeting["held_on"].max() + pd.offsets.MonthBegin(1)).date()
+    held_on = month + dt.timedelta(days=9)
+    roll = roll[roll["cell_id"].isin(cells["unit_id"])]
+    meetings = pd.DataFrame(
+        {
+            "meeting_id": cells["unit_id"] + f"-{month:%Y%m}-B",
+            "cell_id": cells["unit_id"],
+            "held_on": held_on,
+            "kind": "regular",
+            "topic": f"Sinh hoạt tháng {month:%m/%Y}",
+        }
+    )
+    attendance = roll[["member_id", "cell_id"]].assign(meeting_id=lambda r: r["cell_id"] + f"-{month:%Y%m}-B")
+    attendance["status"] = attendance["member_id"].map(lambda _: "present")
+    attendance.loc[roll["status"].to_numpy() == "exempt", "status"] = "exempt"
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        meetings.to_excel(writer, sheet_name="meetings", index=False)
+        attendance[["meeting_id", "member_id", "status"]].to_excel(
+            writer, sheet_name="attendance", index=False
+        )
+    return out
+
+
+def bench_import(path: Path) -> float | None:
+    """Import one commune's next month (≈ 30 cells, ≈ 1,200 attendance rows) into a copy, swap included."""
+    from cellboard import importer
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "bench.duckdb"
+        shutil.copyfile(path, target)
+        workbook = commune_month_workbook(target, Path(folder) / "month.xlsx")
+        started = time.perf_counter()
+        result = importer.import_files([workbook], target, account="bench")
+        elapsed = (time.perf_counter() - started) * 1000
+        if not result.ok:
+            raise RuntimeError(f"the benchmark's import was rejected: {result}")
+        return round(elapsed, 1)
+
+
+def bench_report(path: Path, period) -> float:
+    from cellboard import report
+
+    year = filters.Period(dt.date(period.end.year - 1, 7, 1), dt.date(period.end.year - 1, 12, 31))
+    started = time.perf_counter()
+    report.build_report(path, year.start, year.end, None, "docx", db.EVERYTHING)
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def run_bench(scale: str, path: Path | None = None) -> dict:
+    path, demo_seconds = bench_database(scale, path)
+    period, commune, cell = typical_params(path)
+    queries = bench_queries(path, period, commune, cell)
+    pandas_load_ms = bench_pandas(path, period, queries)
+    return {
+        "scale": scale,
+        "rows": row_counts(path),
+        "db_bytes": path.stat().st_size,
+        "demo_seconds": demo_seconds,
+        "window": [period.start.isoformat(), period.end.isoformat()],
+        "commune": commune,
+        "queries": queries,
+        "pandas_load_ms": pandas_load_ms,
+        "pages": bench_pages(path, period),
+        "import_commune_month_ms": bench_import(path),
+        "report_ms": bench_report(path, period),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def as_table(result: dict) -> str:
+    lines = [
+        f"scale {result['scale']}: {result['db_bytes'] / 2**20:,.1f} MiB, demo built in {result['demo_seconds']} s, "
+        f"window {result['window'][0]}..{result['window'][1]}, commune {result['commune']}",
+        "rows: " + ", ".join(f"{k} {v:,}" for k, v in result["rows"].items()),
+        "",
+        f"{'query':32} {'median':>8} {'min':>8} {'max':>8} {'commune':>8} {'pandas':>8} {'ratio':>6}",
+    ]
+    for name, q in result["queries"].items():
+        pandas_ms = q.get("pandas_median_ms")
+        ratio = f"{pandas_ms / q['median_ms']:.1f}x" if pandas_ms and q.get("median_ms") else ""
+        lines.append(
+            f"{name:32} {q.get('median_ms', ''):>8} {q.get('min_ms', ''):>8} {q.get('max_ms', ''):>8} "
+            f"{q.get('commune_median_ms', ''):>8} {pandas_ms or '':>8} {ratio:>6}"
+        )
+    lines += ["", f"{'page':32} {'cold':>8} {'warm':>8}"]
+    lines += [f"{name:32} {p['cold_ms']:>8} {p['warm_ms']:>8}" for name, p in result["pages"].items()]
+    lines += [
+        "",
+        f"pandas load of the base tables: {result['pandas_load_ms']} ms",
+        f"import of a commune's month, swap included: {result['import_commune_month_ms']} ms",
+        f"review report (DOCX, whole tree, a half-year): {result['report_ms']} ms",
+        f"peak memory: {result['peak_rss_mb']} MiB",
+    ]
+    return "\n".join(lines)
+
+
+def cli_bench(args: argparse.Namespace) -> int:
+    result = run_bench(args.scale, Path(args.db) if args.db else None)
+    print(json.dumps(result, ensure_ascii=False) if args.json else as_table(result))
+    return 0
