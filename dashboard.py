@@ -6,10 +6,11 @@ Run with `make run` (or `streamlit run dashboard.py`).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import streamlit as st
 
-from cellboard import db, filters, text, ui
+from cellboard import auth, db, filters, text, ui
 from cellboard.text import t
 
 st.set_page_config(page_title="Sinh hoạt chi bộ", page_icon=":material/groups:", layout="wide")
@@ -23,6 +24,8 @@ PAGES = [
     ("pages/supervision.py", "page_supervision", ":material/visibility:"),
     ("pages/review.py", "page_review", ":material/description:"),
     ("pages/data.py", "page_data", ":material/database:"),
+    ("pages/accounts.py", "page_accounts", ":material/manage_accounts:"),
+    ("pages/password.py", "page_password", ":material/password:"),
 ]
 
 
@@ -111,6 +114,8 @@ def unit_widgets() -> str | None:
             is_cell = row["kind"] == "cell"
             st.session_state["f_unit"] = row["parent_id"] if is_cell else url_unit
             st.session_state["f_cell"] = url_unit if is_cell else None
+        elif ui.current_scope().root is not None:
+            st.session_state[ui.REFUSED_KEY] = url_unit  # outside the account's subtree: refused
         else:
             st.session_state["_unit_unknown"] = url_unit
     if st.session_state.get("_unit_unknown"):
@@ -127,6 +132,7 @@ def unit_widgets() -> str | None:
         t("unit"),
         options,
         key="f_unit",
+        on_change=ui.clear_refusal,
         format_func=lambda u: t("whole_tree") if u is None else "\u2003" * int(depths[u]) + names[u],
         label_visibility="collapsed",
     )
@@ -137,7 +143,7 @@ def unit_widgets() -> str | None:
         if st.session_state.get("f_cell") not in cell_options:
             st.session_state["f_cell"] = None
         cell = st.sidebar.selectbox(
-            t("col_cell"), cell_options, key="f_cell",
+            t("col_cell"), cell_options, key="f_cell", on_change=ui.clear_refusal,
             format_func=lambda c: "—" if c is None else cell_names[c],
         )
         if cell is not None:
@@ -155,6 +161,8 @@ def filter_bar() -> None:
     unit = unit_widgets()
     state = filters.FilterState(period, unit)
     st.session_state[ui.FILTERS_KEY] = state
+    if st.session_state.get(ui.REFUSED_KEY):
+        return  # the refused link stays as it was; nothing is shown until a unit is picked
     for key, value in filters.to_query_params(state).items():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
@@ -166,14 +174,37 @@ def filter_bar() -> None:
         del st.query_params["lang"]
 
 
+def login_gate() -> auth.Account:
+    """Nothing but the login form until someone logs in; then the pages their role may open."""
+    auth.ensure_admin()  # first start: an administrator with a random password, printed once
+    account = ui.signed_in_account()
+    if account is None:
+        # The login form answers at every page's address, so a link to a page (with its filters)
+        # opens that page once the login succeeds; no page itself is reachable before.
+        login = [st.Page(ui.login_page, title=t("login_title"), icon=":material/login:", default=True)]
+        login += [st.Page(ui.login_page, title=t("login_title"), url_path=Path(path).stem, visibility="hidden")
+                  for path, _, _ in PAGES]
+        st.navigation(login, position="hidden").run()
+        st.stop()
+    ui.account_sidebar(account)
+    return account
+
+
 def main() -> None:
     choose_language()
+    account = login_gate()
     require_database()
-    pages = [st.Page(path, title=t(label), icon=icon) for path, label, icon in PAGES]
+    pages = [st.Page(path, title=t(label), icon=icon) for path, label, icon in auth.pages_for(account.role, PAGES)]
     navigation = st.navigation(pages)
     filter_bar()
+    if st.session_state.get(ui.REFUSED_KEY):
+        st.error(ui.refusal_text(st.session_state[ui.REFUSED_KEY]))
+        st.stop()
     demo_banner()
-    navigation.run()
+    try:
+        navigation.run()
+    except db.OutOfScope as refused:
+        st.error(ui.refusal_text(refused.args[0] if refused.args else None))
 
 
 main()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from cellboard import db, export, store
+from cellboard import auth, db, export, store
 
 EXIT_USAGE = 2
 
@@ -69,10 +69,19 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
 
 def cmd_query(args: argparse.Namespace) -> int:
     path = db.db_path(args.db)
+    scope = db.EVERYTHING
     try:
         params = parse_params(args.param)
         db.query_params(args.name)  # an unknown name fails before the file is looked for
-        frame = db.run(args.name, params, path=path, scope=db.EVERYTHING)
+        if args.account:
+            scope = auth.scope_for_account(args.account)
+            if params.get("unit") == "":
+                params["unit"] = db.WHOLE_TREE  # `--param unit=` asks for the whole tree
+        frame = db.run(args.name, params, path=path, scope=scope)
+    except auth.AccountError as bad:
+        return fail(str(bad), 1)
+    except db.OutOfScope as refused:
+        return fail(auth.refusal(refused.args[0] if refused.args else None, scope), 1)
     except db.QueryError as bad:
         return fail(str(bad))
     except db.NoDatabase:
@@ -80,6 +89,9 @@ def cmd_query(args: argparse.Namespace) -> int:
                     f"There is no database at {path}. Build one with: {demo_command(path)}")
     except duckdb.Error as error:
         return fail(f"{args.name}: {error}")
+    if args.account:
+        auth.audit(scope.account, "query", {"query": args.name, "params": params, "rows": len(frame),
+                                           "by": auth.cli_actor()})
     sys.stdout.write(export.to_json(frame) if args.format == "json" else export.to_csv(frame))
     return 0
 
@@ -155,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?")
     p.add_argument("--role", choices=("admin", "standing_committee", "organisation_board", "commune"))
     p.add_argument("--unit")
-    p.add_argument("--password-stdin", action="store_true")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
+    p.add_argument("--limit", type=int, help="users audit: only the newest N rows")
     add_db(p)
     p.set_defaults(func=delegate("auth", "cli_users"))
 

@@ -74,5 +74,611 @@ def attendance_trend(
 
 # ---- participation and rankings charts (issue 4) ----
 
+from cellboard.rules import ATTENDANCE_TARGET  # noqa: E402 - kept in this section of a shared file
+
+# The ends of the rate colour scale, fixed so a colour means the same rate in every chart and view;
+# the attendance target sits in its middle (yellow): red below it, green above.
+RATE_RANGE = (2 * ATTENDANCE_TARGET - 1, 1.0)
+# Absence reasons: column of absence_reasons -> (label key, colour)
+REASONS = {
+    "away": ("reason_away", "#3a5ba0"),
+    "illness": ("reason_illness", "#d1495b"),
+    "work": ("reason_work", "#e07b24"),
+    "other_reason": ("reason_other_reason", "#8e6cc2"),
+    "reason_not_given": ("reason_not_given", "#8d99ae"),
+}
+GRADES = ("excellent", "good", "complete", "incomplete")
+GRADE_COLOURS = {"excellent": "#1a9850", "good": "#91cf60", "complete": "#fdae61", "incomplete": "#d73027"}
+COMPONENTS = ("attendance_rate", "regularity", "thematic_coverage", "visit_coverage")
+COMPONENT_WEIGHTS = {
+    "attendance_rate": "w_attendance",
+    "regularity": "w_regularity",
+    "thematic_coverage": "w_thematic",
+    "visit_coverage": "w_visits",
+}
+COMPONENT_LEGEND = {  # short names for the ranking chart's legend
+    "attendance_rate": "col_attendance_rate",
+    "regularity": "col_regularity",
+    "thematic_coverage": "col_thematic_coverage",
+    "visit_coverage": "col_visit_coverage",
+}
+COMPONENT_COLOURS = {
+    "attendance_rate": "#3a5ba0",
+    "regularity": "#2a9d8f",
+    "thematic_coverage": "#c9a227",
+    "visit_coverage": "#8e6cc2",
+}
+NO_DATA_COLOUR = "#c7c7c7"
+SELECTED_OUTLINE = "#111111"
+
+
+def rows_height(rows: int, per_row: int = 24, extra: int = 110, minimum: int = 240) -> int:
+    """A chart height that gives each bar or row of a heat map room for its label."""
+    return max(minimum, extra + per_row * max(rows, 1))
+
+
+def _id_axis(figure: go.Figure, ids: list, labels: list, axis: str = "yaxis") -> None:
+    # Bars are placed by id (two cells of different communes may share a name) and labelled by name.
+    figure.update_layout({axis: {"tickmode": "array", "tickvals": ids, "ticktext": labels,
+                                 "categoryorder": "array", "categoryarray": ids, "autorange": "reversed",
+                                 "tickfont": {"size": 11}}})
+
+
+def _rate_colours(values: pd.Series) -> dict:
+    return {"color": values, "colorscale": RATE_SCALE, "cmin": RATE_RANGE[0], "cmax": RATE_RANGE[1]}
+
+
+def rate_bars(
+    frame: pd.DataFrame, id_column: str, name_column: str, target: float, title: str | None = None,
+    selected: str | None = None,
+) -> go.Figure:
+    """Horizontal bars of attendance rates, lowest first, coloured on the rate scale, with the target."""
+    ids = frame[id_column].astype(str).tolist()
+    rates = frame["attendance_rate"].astype(float)
+    outline = [3 if value == selected else 0 for value in ids]
+    figure = go.Figure(
+        go.Bar(
+            x=rates, y=ids, orientation="h", customdata=ids,
+            marker={**_rate_colours(rates), "line": {"width": outline, "color": SELECTED_OUTLINE}},
+            text=[text.fmt_pct(value) for value in rates], textposition="outside", cliponaxis=False,
+            textfont={"size": 11}, hovertext=frame[name_column].astype(str).tolist(),
+            hovertemplate="%{hovertext}: %{x:.1%}<extra></extra>", name=t("attendance_rate"),
+        )
+    )
+    _target_line(figure, target)
+    house_layout(figure, title, height=rows_height(len(frame), per_row=22, extra=80))
+    _id_axis(figure, ids, frame[name_column].astype(str).tolist())
+    figure.update_xaxes(tickformat=".0%", range=[0, 1.16], tickvals=[0, 0.25, 0.5, 0.75, 1])
+    figure.update_layout(showlegend=False, clickmode="event+select", margin={"t": 30 if not title else 60})
+    return figure
+
+
+def _target_line(figure: go.Figure, target: float) -> None:
+    # A vertical target line labelled above the plot, where no bar's label can sit under it.
+    figure.add_vline(x=target, line={"color": TARGET_COLOUR, "dash": "dash"})
+    figure.add_annotation(x=target, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                          text=f"{t('target')} {text.fmt_pct(target, 0)}", font={"color": TARGET_COLOUR})
+
+
+def meeting_bars(meetings: pd.DataFrame, target: float, title: str | None = None) -> go.Figure:
+    """A cell's meetings by date: attendance rate on the rate scale; predecessors' meetings hatched."""
+    rates = meetings["attendance_rate"].astype(float)
+    kinds = [t("kind_" + kind) for kind in meetings["kind"]]
+    figure = go.Figure(
+        go.Bar(
+            x=meetings["held_on"], y=rates,
+            marker={**_rate_colours(rates),
+                    "pattern": {"shape": ["/" if g > 0 else "" for g in meetings["generation"]]}},
+            customdata=list(zip(meetings["cell"], kinds, meetings["present"],
+                                meetings["expected"] - meetings["exempt"], strict=True)),
+            text=[text.fmt_pct(value) for value in rates], textposition="outside", cliponaxis=False,
+            hovertemplate="%{x|%d/%m/%Y} · %{customdata[1]} · %{customdata[0]}<br>"
+                          "%{customdata[2]}/%{customdata[3]}: %{y:.1%}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    if len(meetings):
+        # the target as a legend entry, so its label never covers a bar's
+        figure.add_scatter(x=[meetings["held_on"].min(), meetings["held_on"].max()], y=[target, target],
+                           mode="lines", line={"color": TARGET_COLOUR, "dash": "dash"}, hoverinfo="skip",
+                           name=f"{t('target')} {text.fmt_pct(target, 0)}")
+    house_layout(figure, title, height=320)
+    rate_axis(figure, low=0)
+    figure.update_yaxes(range=[0, 1.12])
+    figure.update_xaxes(tickformat="%d/%m/%Y")
+    return figure
+
+
+def attendance_heatmap(frame: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Commune x month attendance rates on the rate scale (a blank square: no meeting that month)."""
+    communes = frame.drop_duplicates("commune_id")
+    ids = communes["commune_id"].astype(str).tolist()
+    months = sorted(frame["month"].unique())
+    rates = frame.pivot(index="commune_id", columns="month", values="attendance_rate").reindex(
+        index=ids, columns=months)
+    meetings = frame.pivot(index="commune_id", columns="month", values="meetings").reindex(
+        index=ids, columns=months)
+    show_text = len(months) <= 12
+    figure = go.Figure(
+        go.Heatmap(
+            z=rates.to_numpy(dtype=float), x=months, y=ids, colorscale=RATE_SCALE,
+            zmin=RATE_RANGE[0], zmax=RATE_RANGE[1], xgap=1, ygap=1,
+            customdata=meetings.to_numpy(dtype=float),
+            text=[[name] * len(months) for name in communes["commune"].astype(str)],
+            texttemplate="%{z:.0%}" if show_text else None,
+            hovertemplate="%{text} · %{x|%m/%Y}: %{z:.1%} (%{customdata} " + t("col_meetings").lower()
+                          + ")<extra></extra>",
+            colorbar={"tickformat": ".0%", "thickness": 12},
+        )
+    )
+    house_layout(figure, title, height=rows_height(len(ids), per_row=22))
+    _id_axis(figure, ids, communes["commune"].astype(str).tolist())
+    figure.update_xaxes(tickformat="%m/%Y", dtick="M1", side="top")
+    return figure
+
+
+def pool_by_commune(cells: pd.DataFrame) -> pd.DataFrame:
+    """Regularity and thematic coverage of each commune, pooled over its cells (DOMAIN.md): sums of
+    months met / months existed and quarters with a thematic meeting / quarters existed."""
+    counts = ["months_met", "months_existed", "quarters_thematic", "quarters_existed"]
+    pooled = (
+        cells.groupby(["commune_id", "commune"], sort=False, dropna=False)
+        .agg(cells=("cell_id", "count"), **{column: (column, "sum") for column in counts})
+        .reset_index()
+    )
+    pooled["regularity"] = pooled["months_met"] / pooled["months_existed"].where(pooled["months_existed"] > 0)
+    pooled["thematic_coverage"] = pooled["quarters_thematic"] / pooled["quarters_existed"].where(
+        pooled["quarters_existed"] > 0)
+    return pooled
+
+
+def regularity_dots(pooled: pd.DataFrame, title: str | None = None, selected: str | None = None) -> go.Figure:
+    """Regularity and thematic coverage of each commune as two dots on one line."""
+    ids = pooled["commune_id"].astype(str).tolist()
+    figure = go.Figure()
+    for column, colour, symbol in (("regularity", SERIES_COLOURS[1], "circle"),
+                                   ("thematic_coverage", "#c9a227", "diamond")):
+        figure.add_scatter(
+            x=pooled[column].astype(float), y=ids, mode="markers", name=t(column), customdata=ids,
+            marker={"color": colour, "size": 11, "symbol": symbol, "line": {"width": 1, "color": "white"}},
+            hovertext=pooled["commune"].astype(str).tolist(),
+            hovertemplate="%{hovertext} · " + t(column) + ": %{x:.1%}<extra></extra>",
+        )
+    house_layout(figure, title, height=rows_height(len(ids), per_row=22, extra=80))
+    _id_axis(figure, ids, [("▶ " if i == selected else "") + str(n) for i, n in zip(ids, pooled["commune"],
+                                                                                   strict=True)])
+    figure.update_xaxes(tickformat=".0%", range=[min(0.5, float(pooled[["regularity", "thematic_coverage"]]
+                                                                  .min().min()) - 0.05), 1.03])
+    figure.update_yaxes(showgrid=True)
+    figure.update_layout(clickmode="event+select")
+    return figure
+
+
+def absence_bars(reasons: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Absences by reason (stacked) and members working away, side by side for each commune."""
+    from plotly.subplots import make_subplots
+
+    ids = reasons["commune_id"].astype(str).tolist()
+    names = reasons["commune"].astype(str).tolist()
+    figure = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.68, 0.32],
+                           horizontal_spacing=0.03,
+                           subplot_titles=(t("absences_by_reason"), t("members_away")))
+    for reason, (label, colour) in REASONS.items():
+        figure.add_bar(
+            x=reasons[reason], y=ids, orientation="h", name=t(label), marker_color=colour,
+            customdata=ids, hovertext=names,
+            hovertemplate="%{hovertext} · " + t(label) + ": %{x:,d}<extra></extra>",
+            row=1, col=1,
+        )
+    figure.add_bar(
+        x=reasons["members_away"], y=ids, orientation="h", name=t("members_away"),
+        marker_color="#9fb3d9", customdata=ids,
+        text=[f"{text.fmt_int(n)} ({text.fmt_pct(s)})" for n, s in
+              zip(reasons["members_away"], reasons["away_share"], strict=True)],
+        textposition="outside", cliponaxis=False, textfont={"size": 11}, hovertext=names,
+        hovertemplate="%{hovertext}: %{text}<extra></extra>", showlegend=False, row=1, col=2,
+    )
+    house_layout(figure, title, height=rows_height(len(ids), per_row=22, extra=110))
+    _id_axis(figure, ids, names)
+    figure.update_layout(barmode="stack", clickmode="event+select", margin={"t": 80},
+                         legend={"traceorder": "normal", "y": 1.08})
+    figure.update_xaxes(tickformat=",d")
+    figure.update_xaxes(range=[0, max(1, float(reasons["members_away"].max())) * 1.5], row=1, col=2)
+    return figure
+
+
+def score_parts(ranking: pd.DataFrame) -> pd.DataFrame:
+    """Each component's share of the score: weight / sum of weights x component (a missing one 0)."""
+    parts = ranking.copy()
+    total = sum(parts[weight] for weight in COMPONENT_WEIGHTS.values())
+    for component, weight in COMPONENT_WEIGHTS.items():
+        parts[component + "_points"] = parts[weight] / total * parts[component].fillna(0)
+    return parts
+
+
+def ranking_bars(cells: pd.DataFrame, title: str | None = None, selected: str | None = None) -> go.Figure:
+    """Cells of one commune ranked by score, each bar split into the components' shares of it;
+    cells with too few meetings listed after the ranked ones, without a bar ("not enough data")."""
+    parts = score_parts(cells)
+    ids = parts["cell_id"].astype(str).tolist()
+    labels = [
+        ("▶ " if cell_id == selected else "")
+        + (f"{int(rank)}. " if ranked else "") + str(name)
+        for cell_id, rank, ranked, name in zip(ids, parts["rank_in_commune"], parts["is_ranked"], parts["cell"],
+                                               strict=True)
+    ]
+    figure = go.Figure()
+    ranked = parts["is_ranked"].astype(bool)
+    for component in COMPONENTS:
+        points = parts[component + "_points"].where(ranked)
+        figure.add_bar(
+            x=points, y=ids, orientation="h", name=t(COMPONENT_LEGEND[component]),
+            marker_color=COMPONENT_COLOURS[component],
+            customdata=ids, hovertext=parts["cell"].astype(str).tolist(),
+            hovertemplate="%{hovertext} · " + t(component) + ": %{x:.3f}<extra></extra>",
+        )
+    figure.add_bar(
+        x=[1.0 if not is_ranked else None for is_ranked in ranked], y=ids, orientation="h",
+        name=t("not_enough_data"), marker_color=NO_DATA_COLOUR, opacity=0.35, customdata=ids,
+        showlegend=not ranked.all(),
+        text=[t("not_enough_data_cell", meetings=text.fmt_int(m)) if not r else None
+              for r, m in zip(ranked, parts["meetings"], strict=True)],
+        textposition="inside", insidetextanchor="start", hoverinfo="skip",
+    )
+    figure.add_scatter(
+        x=parts["score"].where(ranked), y=ids, mode="text", customdata=ids,
+        text=[text.fmt_pct(value) if pd.notna(value) else "" for value in parts["score"].where(ranked)],
+        textposition="middle right", showlegend=False, hoverinfo="skip",
+    )
+    house_layout(figure, title, height=rows_height(len(ids)))
+    _id_axis(figure, ids, labels)
+    figure.update_xaxes(range=[0, 1.08], tickformat=".0%")
+    figure.update_layout(barmode="stack", clickmode="event+select", legend={"traceorder": "normal"})
+    return figure
+
+
+def top_bottom(ranking: pd.DataFrame) -> pd.DataFrame:
+    """The highest and lowest scoring ranked cell of each commune, and how many were (not) ranked."""
+    rows = []
+    for (commune_id, commune), cells in ranking.groupby(["commune_id", "commune"], sort=False, dropna=False):
+        ranked = cells[cells["is_ranked"].astype(bool)].sort_values(["score", "cell_id"], ascending=[False, True])
+        row = {"commune_id": commune_id, "commune": commune, "ranked_cells": len(ranked),
+               "not_enough_data": int(len(cells) - len(ranked)),
+               "top_cell": None, "top_score": None, "bottom_cell": None, "bottom_score": None}
+        if len(ranked):
+            row.update(top_cell=ranked["cell"].iloc[0], top_score=float(ranked["score"].iloc[0]))
+        if len(ranked) > 1:
+            row.update(bottom_cell=ranked["cell"].iloc[-1], bottom_score=float(ranked["score"].iloc[-1]))
+        rows.append(row)
+    columns = ["commune_id", "commune", "ranked_cells", "not_enough_data", "top_cell", "top_score",
+               "bottom_cell", "bottom_score"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def needs_help_table(ranking: pd.DataFrame, running: pd.DataFrame) -> pd.DataFrame:
+    """Cells that need help: below target 3 months running (cells_needing_help) or in the bottom tenth
+    by score (cell_ranking.is_bottom_decile), one row each with the reasons, worst attendance first."""
+    columns = ["commune_id", "commune", "cell_id", "cell", "why", "longest_run_below_target",
+               "attendance_rate", "score", "rank_in_commune", "meetings"]
+    ranked = ranking.set_index("cell_id")
+    runs = running.set_index("cell_id")["longest_run_below_target"]
+    wanted = list(dict.fromkeys([*running["cell_id"], *ranking.loc[ranking["is_bottom_decile"], "cell_id"]]))
+    rows = []
+    for cell_id in wanted:
+        if cell_id not in ranked.index:
+            continue
+        cell = ranked.loc[cell_id]
+        run = runs.get(cell_id)
+        reasons = ([t("needs_help_run", months=int(run))] if run is not None and pd.notna(run) else []) + (
+            [t("needs_help_decile")] if bool(cell["is_bottom_decile"]) else [])
+        rows.append({"commune_id": cell["commune_id"], "commune": cell["commune"], "cell_id": cell_id,
+                     "cell": cell["cell"], "why": "; ".join(reasons),
+                     "longest_run_below_target": None if run is None else int(run),
+                     "attendance_rate": cell["attendance_rate"], "score": cell["score"],
+                     "rank_in_commune": cell["rank_in_commune"], "meetings": int(cell["meetings"])})
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["attendance_rate", "cell"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+def top_bottom_chart(table: pd.DataFrame, title: str | None = None, selected: str | None = None) -> go.Figure:
+    """For each commune, its best and worst ranked cell's score joined by a line."""
+    ids = table["commune_id"].astype(str).tolist()
+    figure = go.Figure()
+    line_x, line_y = [], []
+    for commune_id, top, bottom in zip(ids, table["top_score"], table["bottom_score"], strict=True):
+        if pd.notna(top) and pd.notna(bottom):
+            line_x += [bottom, top, None]
+            line_y += [commune_id, commune_id, None]
+    figure.add_scatter(x=line_x, y=line_y, mode="lines", line={"color": "#bbbbbb", "width": 3},
+                       hoverinfo="skip", showlegend=False)
+    for column, name_column, label, colour in (
+        ("bottom_score", "bottom_cell", t("bottom"), SERIES_COLOURS[0]),
+        ("top_score", "top_cell", t("top"), "#1a9850"),
+    ):
+        figure.add_scatter(
+            x=table[column].astype(float), y=ids, mode="markers", name=label, customdata=ids,
+            marker={"color": colour, "size": 11}, hovertext=table[name_column].fillna("").astype(str).tolist(),
+            hovertemplate="%{hovertext}: %{x:.1%}<extra>" + label + "</extra>",
+        )
+    house_layout(figure, title, height=rows_height(len(ids)))
+    _id_axis(figure, ids, [("▶ " if i == selected else "") + str(n) for i, n in zip(ids, table["commune"],
+                                                                                   strict=True)])
+    figure.update_xaxes(tickformat=".0%")
+    figure.update_layout(clickmode="event+select")
+    return figure
+
+
+def rating_bars(ratings: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Share of the cells rated in each grade, per commune, one panel per year."""
+    from plotly.subplots import make_subplots
+
+    years = sorted(ratings["year"].unique())
+    communes = ratings.drop_duplicates("commune_id")
+    ids = communes["commune_id"].astype(str).tolist()
+    figure = make_subplots(rows=1, cols=max(len(years), 1), shared_yaxes=True, horizontal_spacing=0.02,
+                           subplot_titles=[str(year) for year in years])
+    for column, year in enumerate(years, start=1):
+        of_year = ratings[ratings["year"] == year]
+        for grade in GRADES:
+            rows = of_year[of_year["grade"] == grade]
+            figure.add_bar(
+                x=rows["share"], y=rows["commune_id"].astype(str), orientation="h", name=t("grade_" + grade),
+                marker_color=GRADE_COLOURS[grade], legendgroup=grade, showlegend=column == 1,
+                customdata=rows["cells"], hovertext=rows["commune"].astype(str),
+                hovertemplate="%{hovertext} · " + str(year) + " · " + t("grade_" + grade)
+                              + ": %{customdata} (%{x:.1%})<extra></extra>",
+                row=1, col=column,
+            )
+    house_layout(figure, title, height=rows_height(len(ids)) + 30)
+    _id_axis(figure, ids, communes["commune"].astype(str).tolist())
+    figure.update_xaxes(tickformat=".0%", range=[0, 1])
+    figure.update_layout(barmode="stack", margin={"t": 90})
+    return figure
+
+
+def history_lines(history: pd.DataFrame, commune_trend: pd.DataFrame | None, commune_name: str,
+                  target: float, title: str | None = None) -> go.Figure:
+    """Monthly attendance of a cell and the cells it came from (or merged into), with its commune's."""
+    figure = go.Figure()
+    for index, (_, rows) in enumerate(history.groupby("cell_id", sort=False)):
+        relation = rows["relation"].iloc[0]
+        figure.add_scatter(
+            x=rows["month"], y=rows["attendance_rate"], mode="lines+markers",
+            name=f"{rows['cell'].iloc[0]} ({t('relation_' + relation)})",
+            line={"color": SERIES_COLOURS[0] if relation == "cell" else SERIES_COLOURS[1 + index % 4],
+                  "width": 3 if relation == "cell" else 2, "dash": None if relation == "cell" else "dot"},
+            hovertemplate="%{x|%m/%Y}: %{y:.1%}<extra>" + str(rows["cell"].iloc[0]) + "</extra>",
+        )
+    if commune_trend is not None and len(commune_trend):
+        figure.add_scatter(
+            x=commune_trend["month"], y=commune_trend["attendance_rate"], mode="lines",
+            name=t("commune_line", name=commune_name), line={"color": SERIES_COLOURS[2], "width": 2},
+            hovertemplate="%{x|%m/%Y}: %{y:.1%}<extra>" + commune_name + "</extra>",
+        )
+    figure.add_hline(y=target, line={"color": TARGET_COLOUR, "dash": "dash"},
+                     annotation_text=f"{t('target')} {text.fmt_pct(target, 0)}",
+                     annotation_position="bottom right")
+    house_layout(figure, title)
+    lowest = history["attendance_rate"].min()
+    rate_axis(figure, low=min(0.7, float(lowest) - 0.05) if pd.notna(lowest) else 0.7)
+    months = history["month"].nunique()
+    figure.update_xaxes(tickformat="%m/%Y", dtick="M1" if months <= 12 else "M3")
+    return figure
+
 
 # ---- opinions and supervision charts (issue 5) ----
+
+STATUS_COLOURS = {
+    "answered_on_time": "#4c9a2a",
+    "answered_late": "#e0a424",
+    "open": "#8d99ae",
+    "overdue": "#b22222",
+}
+STATUSES = tuple(STATUS_COLOURS)
+COMPARISON_COLOURS = {"opinions_year": "#d5d8dc", "opinions_prev": "#a3a9b1"}
+LEVELS = ("province", "district", "commune")
+
+
+def _category_names(frame: pd.DataFrame) -> pd.Series:
+    return frame["name_vi"] if text.language() == "vi" else frame["name_en"]
+
+
+def _category_colours(codes: pd.Series) -> list[str]:
+    return [CATEGORY_COLOURS.get(code, CATEGORY_COLOURS["other"]) for code in codes]
+
+
+def category_comparison_bars(comparison: pd.DataFrame) -> go.Figure:
+    """Opinions per category: this period (in the category's colour) against the previous period and
+    the same period a year earlier (greys). Every bar carries its category code, so a click filters."""
+    names = _category_names(comparison)
+    figure = go.Figure()
+    for column, label in (("opinions_year", t("op_year_earlier")), ("opinions_prev", t("op_previous"))):
+        figure.add_bar(
+            y=names, x=comparison[column], orientation="h", name=label,
+            marker_color=COMPARISON_COLOURS[column], customdata=comparison["category"],
+            hovertemplate="%{y}: %{x}<extra>" + label + "</extra>",
+        )
+    figure.add_bar(
+        y=names, x=comparison["opinions"], orientation="h", name=t("op_this_period"),
+        marker_color=_category_colours(comparison["category"]),
+        customdata=comparison["category"],
+        text=[text.fmt_pct(share) for share in comparison["share"]], textposition="outside",
+        hovertemplate="%{y}: %{x} (%{text})<extra>" + t("op_this_period") + "</extra>",
+    )
+    house_layout(figure, height=rows_height(len(comparison), per_row=54))
+    figure.update_layout(barmode="group", bargap=0.25, legend={"traceorder": "reversed"})
+    figure.update_yaxes(autorange="reversed")
+    _count_axis(figure, comparison[["opinions", "opinions_prev", "opinions_year"]].max().max())
+    return figure
+
+
+def _count_axis(figure: go.Figure, largest: float, axis: str = "x") -> None:
+    """Whole-number ticks for counts, with room after the largest bar for its label."""
+    largest = float(largest) if pd.notna(largest) and largest > 0 else 1.0
+    settings = {"tickformat": ",d", "range": [0, largest * 1.18]}
+    if largest <= 10:
+        settings["dtick"] = 1
+    if axis == "x":
+        figure.update_xaxes(**settings)
+    else:
+        figure.update_yaxes(**settings)
+
+
+TREEMAP_SEPARATOR = "|"
+
+
+def commune_category_treemap(frame: pd.DataFrame) -> go.Figure:
+    """Opinions by commune, then category. Node ids are `commune_id` and `commune_id|category`, which
+    a click reports (treemap points carry no customdata)."""
+    communes = frame.groupby(["commune_id", "commune"], as_index=False, sort=False)["opinions"].sum()
+    names = _category_names(frame)
+    figure = go.Figure(
+        go.Treemap(
+            ids=[*communes["commune_id"], *(frame["commune_id"] + TREEMAP_SEPARATOR + frame["category"])],
+            labels=[*communes["commune"], *names],
+            parents=[*([""] * len(communes)), *frame["commune_id"]],
+            values=[*communes["opinions"], *frame["opinions"]],
+            branchvalues="total",
+            marker={"colors": [*(["#eef0f2"] * len(communes)), *_category_colours(frame["category"])]},
+            hovertemplate="%{label}: %{value}<extra></extra>",
+            textinfo="label+value",
+        )
+    )
+    house_layout(figure, height=520)
+    return figure
+
+
+def treemap_pick(node_id: str, communes: set[str]) -> tuple[str | None, str | None]:
+    """(commune_id, category) of a clicked treemap node."""
+    if node_id in communes:
+        return node_id, None
+    commune, _, category = node_id.rpartition(TREEMAP_SEPARATOR)
+    return (commune or None), (category or None)
+
+
+def opinion_trend_lines(trend: pd.DataFrame) -> go.Figure:
+    """Opinions raised each month, one line per category in its colour."""
+    figure = go.Figure()
+    for code, rows in trend.groupby("category", sort=False):
+        figure.add_scatter(
+            x=rows["month"], y=rows["opinions"], mode="lines+markers", name=_category_names(rows).iloc[0],
+            line={"color": _category_colours([code])[0], "width": 2},
+            hovertemplate="%{x|%m/%Y}: %{y}<extra>" + str(_category_names(rows).iloc[0]) + "</extra>",
+        )
+    house_layout(figure)
+    figure.update_xaxes(tickformat="%m/%Y", dtick="M1")
+    figure.update_yaxes(rangemode="tozero", tickformat=",d")
+    return figure
+
+
+def response_bars(response: pd.DataFrame, labels: list[str]) -> go.Figure:
+    """Stacked bars per row (category or department): answered on time, late, open, overdue."""
+    figure = go.Figure()
+    for status in STATUSES:
+        figure.add_bar(
+            y=labels, x=response[status], orientation="h", name=t("op_status_" + status),
+            marker_color=STATUS_COLOURS[status],
+            hovertemplate="%{y}: %{x}<extra>" + t("op_status_" + status) + "</extra>",
+        )
+    house_layout(figure, height=rows_height(len(response), per_row=30))
+    figure.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    figure.update_yaxes(autorange="reversed")
+    _count_axis(figure, response[list(STATUSES)].sum(axis=1).max())
+    return figure
+
+
+def compliance_by_level(supervision: pd.DataFrame) -> go.Figure:
+    """Committee members per level who met the visits rule in the window, and who fell short."""
+    levels = [level for level in LEVELS if level in set(supervision["level"])]
+    counts = supervision.groupby(["level", "compliant"]).size()
+    labels = [t("sv_level_" + level) for level in levels]
+    figure = go.Figure()
+    for compliant, name, colour in (
+        (True, t("sv_compliant_yes"), STATUS_COLOURS["answered_on_time"]),
+        (False, t("sv_compliant_no"), STATUS_COLOURS["overdue"]),
+    ):
+        figure.add_bar(
+            x=labels, y=[int(counts.get((level, compliant), 0)) for level in levels], name=name,
+            marker_color=colour, hovertemplate="%{x}: %{y}<extra>" + name + "</extra>",
+        )
+    house_layout(figure, height=320)
+    figure.update_layout(barmode="stack")
+    _count_axis(figure, supervision.groupby("level").size().max(), axis="y")
+    return figure
+
+
+def visit_coverage_bars(coverage: pd.DataFrame) -> go.Figure:
+    """Share of each commune's cells that a committee member visited in the window, lowest first."""
+    figure = go.Figure()
+    figure.add_bar(
+        y=coverage["commune"], x=coverage["coverage"], orientation="h",
+        marker={"color": coverage["coverage"], "colorscale": RATE_SCALE, "cmin": 0, "cmax": 1},
+        customdata=coverage[["cells_visited", "cells"]].to_numpy(),
+        text=[text.fmt_pct(value) for value in coverage["coverage"]], textposition="outside",
+        hovertemplate="%{y}: %{x:.1%} (%{customdata[0]}/%{customdata[1]})<extra></extra>",
+    )
+    house_layout(figure, height=rows_height(len(coverage)))
+    figure.update_xaxes(tickformat=".0%", range=[0, 1.1])
+    figure.update_yaxes(autorange="reversed")
+    return figure
+
+
+# ---- review report charts (issue 6) ----
+
+
+def review_category_bars(frame: pd.DataFrame, current: str, previous: str) -> go.Figure:
+    """Opinions by category in the period beside the previous period (frame: category, name, opinions,
+    opinions_prev), in the categories' own order, the period's bars in each category's colour."""
+    names = frame["name"].astype(str).tolist()
+    figure = go.Figure()
+    figure.add_bar(
+        y=names,
+        x=frame["opinions_prev"],
+        orientation="h",
+        name=previous,
+        marker_color="#c9ced6",
+        texttemplate="%{x:,}",
+        textposition="outside",
+        hovertemplate="%{y}: %{x:,}<extra>" + previous + "</extra>",
+    )
+    figure.add_bar(
+        y=names,
+        x=frame["opinions"],
+        orientation="h",
+        name=current,
+        marker_color=[CATEGORY_COLOURS.get(code, CATEGORY_COLOURS["other"]) for code in frame["category"]],
+        texttemplate="%{x:,}",
+        textposition="outside",
+        hovertemplate="%{y}: %{x:,}<extra>" + current + "</extra>",
+    )
+    house_layout(figure, t("rv_chart_categories"), height=max(300, 120 + 56 * len(names)))
+    figure.update_layout(
+        barmode="group",
+        yaxis={"autorange": "reversed"},
+        legend={"traceorder": "reversed"},
+        xaxis={"tickformat": ",d"},
+    )
+    return figure
+
+
+def review_rating_bars(ratings: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
+    """Cells in each grade, one stacked bar per year (ratings: year, excellent, good, ... counts)."""
+    figure = go.Figure()
+    for grade in GRADES:
+        figure.add_bar(
+            x=ratings["year"].astype(str),
+            y=ratings[grade],
+            name=labels[grade],
+            marker_color=GRADE_COLOURS[grade],
+            texttemplate="%{y:,}",
+            textposition="inside",
+            hovertemplate="%{x}: %{y:,}<extra>" + labels[grade] + "</extra>",
+        )
+    house_layout(figure, t("rv_chart_ratings"))
+    figure.update_layout(
+        barmode="stack",
+        xaxis={"type": "category"},
+        yaxis={"tickformat": ",d"},
+        uniformtext={"minsize": 11, "mode": "hide"},
+    )
+    return figure

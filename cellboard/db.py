@@ -53,6 +53,17 @@ class Scope:
 EVERYTHING = Scope()
 
 
+class _WholeTree:
+    """An explicit request for the whole tree (the CLI's `--param unit=`): refused unless the scope is
+    everything. An absent $unit means the account's own root instead."""
+
+    def __repr__(self) -> str:
+        return "WHOLE_TREE"
+
+
+WHOLE_TREE = _WholeTree()
+
+
 def db_path(cli_value: str | os.PathLike | None = None) -> Path:
     """`--db`, else `CELLBOARD_DB`, else data/cellboard.duckdb."""
     if cli_value:
@@ -137,6 +148,9 @@ def query_params(name: str) -> tuple[str, ...]:
 
 
 REQUIRED_PARAMS = ("start", "end")
+# Queries without $unit hold no unit's rows, so every scope may run them; any other query without
+# $unit is refused to a scoped account (a query that forgot the scope CTE fails closed).
+UNSCOPED_QUERIES = frozenset({"database_info", "unit_in_scope"})
 
 
 def _coerce(name: str, key: str, value: object) -> object:
@@ -166,6 +180,8 @@ def bind_params(name: str, params: Mapping[str, object], scope: Scope, con) -> d
         bound["as_of"] = dt.date.today()
     if "unit" in bound:
         bound["unit"] = check_unit(bound["unit"], scope, con)
+    elif scope.root is not None and name not in UNSCOPED_QUERIES:
+        raise QueryError(f"{name} takes no $unit, so it cannot be limited to the account's scope")
     if "names_allowed" in bound:
         bound["names_allowed"] = scope.names
     return bound
@@ -173,6 +189,10 @@ def bind_params(name: str, params: Mapping[str, object], scope: Scope, con) -> d
 
 def check_unit(unit: object, scope: Scope, con) -> str | None:
     """The unit to query: the scope's root when absent; refused outside the scope."""
+    if unit is WHOLE_TREE:
+        if scope.root is None:
+            return None
+        raise OutOfScope(None)
     if unit in (None, ""):
         return scope.root
     unit = str(unit)

@@ -1,6 +1,6 @@
 -- The cell-activity database: tables, constraints and the derived tables that
--- every write rebuilds. Sections are split on "-- section: NAME" lines; the
--- library runs `tables` once on `init` and `derive` after every write.
+-- every write brings up to date. Sections are split on "-- section: NAME" lines; the
+-- library runs `tables` once on `init` and the `derive_*` sections after every write.
 -- All ids are text so imported codes survive unchanged.
 
 -- section: tables
@@ -16,7 +16,7 @@ create table unit (
     parent_id varchar,
     admin_code varchar,
     cell_type varchar check (cell_type is null or cell_type in
-        ('village', 'urban_block', 'agency', 'school', 'enterprise', 'armed_forces', 'other')),
+        ('village', 'urban_block', 'residential', 'agency', 'school', 'enterprise', 'armed_forces', 'other')),
     valid_from date,
     valid_to date,
     merged_into varchar,
@@ -191,7 +191,14 @@ create table opinion_facts (
     text_folded varchar not null
 );
 
--- section: derive
+-- Derived tables. `derive_units` rebuilds the unit tree's tables whole (they are small).
+-- `derive_meetings` and `derive_opinions` recompute the rows of the meetings and opinions listed in
+-- the temp tables changed_meetings(meeting_id) and changed_opinions(opinion_id): store.rebuild_derived
+-- lists every one (`derive_everything`); an import lists only what its rows can change
+-- (`derive_snapshot` before it writes, `derive_changes` after), so a month's import into a province
+-- does not recompute five years. Any other `derive_*` section runs whole after every write.
+
+-- section: derive_units
 delete from unit_closure;
 insert into unit_closure
 with recursive walk(ancestor_id, descendant_id, depth, path) as (
@@ -219,7 +226,14 @@ from unit u
 left join communes c on c.cell_id = u.unit_id and c.nearest = 1
 where u.kind = 'cell';
 
+-- section: derive_everything
+create or replace temp table changed_meetings as select meeting_id from meeting;
+create or replace temp table changed_opinions as select opinion_id from opinion;
 delete from meeting_stats;
+delete from opinion_facts;
+
+-- section: derive_meetings
+delete from meeting_stats where meeting_id in (select meeting_id from changed_meetings);
 insert into meeting_stats
 with counted as (
     select a.meeting_id,
@@ -233,6 +247,7 @@ with counted as (
            count(*) filter (where a.reason = 'work') as work,
            count(*) filter (where a.reason = 'other') as other_reason
     from attendance a
+    where a.meeting_id in (select meeting_id from changed_meetings)
     group by a.meeting_id
 )
 select m.meeting_id, m.cell_id, cc.commune_id, m.held_on, date_trunc('month', m.held_on)::date, m.kind,
@@ -246,23 +261,28 @@ select m.meeting_id, m.cell_id, cc.commune_id, m.held_on, date_trunc('month', m.
 from meeting m
 left join counted c on c.meeting_id = m.meeting_id
 left join cell_commune cc on cc.cell_id = m.cell_id
+where m.meeting_id in (select meeting_id from changed_meetings)
 -- clustered by commune and date so a commune's or a period's rows sit together
 order by cc.commune_id, m.held_on;
 
-delete from opinion_facts;
+-- section: derive_opinions
+delete from opinion_facts where opinion_id in (select opinion_id from changed_opinions);
 insert into opinion_facts
-with briefing_units as (
+with changed as (
+    select o.* from opinion o where o.opinion_id in (select opinion_id from changed_opinions)
+),
+briefing_units as (
     -- for each opinion, its own unit or nearest ancestor that holds briefings
     select o.opinion_id, c.ancestor_id as unit_id,
            row_number() over (partition by o.opinion_id order by c.depth) as nearest
-    from opinion o
+    from changed o
     join unit_closure c on c.descendant_id = o.unit_id
     where c.ancestor_id in (select distinct unit_id from briefing)
 ),
 next_briefing as (
     select bu.opinion_id, min(b.held_on) as held_on
     from briefing_units bu
-    join opinion o on o.opinion_id = bu.opinion_id
+    join changed o on o.opinion_id = bu.opinion_id
     join briefing b on b.unit_id = bu.unit_id and b.held_on > o.raised_on
     where bu.nearest = 1
     group by bu.opinion_id
@@ -277,8 +297,177 @@ select o.opinion_id,
        coalesce(cm.commune_id, u.parent_id, o.unit_id),
        coalesce(nb.held_on, o.raised_on + 30),
        replace(strip_accents(lower(o.text)), 'đ', 'd')
-from opinion o
+from changed o
 left join next_briefing nb on nb.opinion_id = o.opinion_id
 left join communes cm on cm.unit_id = o.unit_id and cm.nearest = 1
 left join unit u on u.unit_id = o.unit_id
 order by o.raised_on;
+
+-- section: derive_snapshot
+-- Before an import writes: what the rows it touches looked like. Registered by store.py:
+-- touched_units(id), touched_briefings(id) (keys of the import's units and briefings).
+create or replace temp table old_closure as select ancestor_id, descendant_id from unit_closure;
+create or replace temp table old_cell_commune as select cell_id, commune_id from cell_commune;
+create or replace temp table old_units as
+    select unit_id, kind, parent_id from unit where unit_id in (select id from touched_units);
+create or replace temp table old_briefing_units as
+    select distinct unit_id from briefing where briefing_id in (select id from touched_briefings);
+
+-- section: derive_changes
+-- After an import wrote (and derive_units ran if it had units): the meetings and opinions whose
+-- derived rows may differ. Registered by store.py: touched_units(id), touched_briefings(id),
+-- touched_meetings(id) (meetings and the meetings of attendance rows), touched_opinions(id).
+create or replace temp table restructured as
+    -- units new or with another kind or parent: whatever lies below them may change commune
+    select u.unit_id
+    from unit u
+    join touched_units t on t.id = u.unit_id
+    left join old_units o on o.unit_id = u.unit_id
+    where o.unit_id is null or o.kind is distinct from u.kind or o.parent_id is distinct from u.parent_id;
+create or replace temp table changed_meetings as
+    select id as meeting_id from touched_meetings
+    union
+    select m.meeting_id
+    from meeting m
+    where m.cell_id in (
+        select cell_id from (
+            select cell_id, commune_id from cell_commune
+            except
+            select cell_id, commune_id from old_cell_commune
+        )
+    );
+create or replace temp table changed_opinions as
+    select id as opinion_id from touched_opinions
+    union
+    select o.opinion_id
+    from opinion o
+    where o.unit_id in (
+        -- below a unit that changed place or kind (in the tree before or after), or below a unit
+        -- whose briefings changed (their next briefing, or the unit holding them, may differ)
+        select c.descendant_id from unit_closure c
+        where c.ancestor_id in (
+            select unit_id from restructured
+            union select unit_id from old_briefing_units
+            union select unit_id from briefing where briefing_id in (select id from touched_briefings)
+        )
+        union
+        select c.descendant_id from old_closure c where c.ancestor_id in (select unit_id from restructured)
+    );
+
+-- section: derive_cleanup
+drop table if exists changed_meetings;
+drop table if exists changed_opinions;
+drop table if exists old_closure;
+drop table if exists old_cell_commune;
+drop table if exists old_units;
+drop table if exists old_briefing_units;
+drop table if exists restructured;
+
+-- section: import_known_meta
+-- ---- imports (cellboard/importer.py, store.py) ------------------------------------------
+-- An import validates its rows against what the database already holds (the `import_known_*`
+-- lookups, with the ids it asks about registered as `wanted(id)`), then in one transaction on a
+-- copy of the file replaces rows by key (`replace_TABLE`, the new rows registered as
+-- `incoming`), records the batch, rebuilds the derived tables and runs `check` before the copy
+-- is swapped in. Nothing here is built from text: table names are fixed, values are bound or
+-- registered relations.
+select key, value from meta;
+
+-- section: import_known_units
+select unit_id, kind, parent_id from unit;
+
+-- section: import_known_members
+select member_id from member where member_id in (select id from wanted);
+
+-- section: import_known_memberships
+select member_id, cell_id, from_date, to_date from membership where member_id in (select id from wanted);
+
+-- section: import_known_meetings
+select meeting_id, cell_id, held_on from meeting where meeting_id in (select id from wanted);
+
+-- section: import_known_persons
+select person_id from committee_member where person_id in (select id from wanted);
+
+-- section: import_known_briefings
+select briefing_id from briefing where briefing_id in (select id from wanted);
+
+-- section: import_known_categories
+select code, name_vi, name_en, sort from category order by sort, code;
+
+-- section: replace_category
+delete from category where code in (select code from incoming);
+insert into category by name select * from incoming;
+
+-- section: replace_unit
+delete from unit where unit_id in (select unit_id from incoming);
+insert into unit by name select * from incoming;
+
+-- section: replace_member
+delete from member where member_id in (select member_id from incoming);
+insert into member by name select * from incoming;
+
+-- section: replace_membership
+delete from membership t using incoming i
+where t.member_id = i.member_id and t.cell_id = i.cell_id and t.from_date = i.from_date;
+insert into membership by name select * from incoming;
+
+-- section: replace_meeting
+delete from meeting where meeting_id in (select meeting_id from incoming);
+insert into meeting by name select * from incoming;
+
+-- section: replace_attendance
+delete from attendance t using incoming i where t.meeting_id = i.meeting_id and t.member_id = i.member_id;
+insert into attendance by name select * from incoming;
+
+-- section: replace_committee_member
+delete from committee_member where person_id in (select person_id from incoming);
+insert into committee_member by name select * from incoming;
+
+-- section: replace_visit
+delete from visit t using incoming i where t.meeting_id = i.meeting_id and t.person_id = i.person_id;
+insert into visit by name select * from incoming;
+
+-- section: replace_briefing
+delete from briefing where briefing_id in (select briefing_id from incoming);
+insert into briefing by name select * from incoming;
+
+-- section: replace_opinion
+delete from opinion where opinion_id in (select opinion_id from incoming);
+insert into opinion by name select * from incoming;
+
+-- section: replace_rating
+delete from rating t using incoming i where t.cell_id = i.cell_id and t.year = i.year;
+insert into rating by name select * from incoming;
+
+-- section: record_import_batch
+insert into import_batch (batch_id, file_name, sha256, imported_at, rows_per_table, account)
+values ($batch_id, $file_name, $sha256, $imported_at, $rows_per_table, $account);
+
+-- section: check
+-- Broken invariants after a write, one count each (all zero in a sound database).
+select
+    (select count(*) from unit u where u.parent_id is not null
+        and u.parent_id not in (select unit_id from unit)) as unit_parent_missing,
+    (select count(*) from unit u join unit_closure c
+        on c.ancestor_id = u.unit_id and c.descendant_id = u.parent_id) as unit_tree_cycles,
+    (select count(*) from unit u where u.merged_into is not null
+        and u.merged_into not in (select unit_id from unit)) as merged_into_missing,
+    (select count(*) from membership m where m.member_id not in (select member_id from member)
+        or m.cell_id not in (select unit_id from unit where kind = 'cell')) as membership_orphans,
+    (select count(*) from meeting m
+        where m.cell_id not in (select unit_id from unit where kind = 'cell')) as meeting_orphans,
+    (select count(*) from attendance a where a.meeting_id not in (select meeting_id from meeting)
+        or a.member_id not in (select member_id from member)) as attendance_orphans,
+    (select count(*) from committee_member p
+        where p.unit_id not in (select unit_id from unit)) as committee_member_orphans,
+    (select count(*) from visit v where v.meeting_id not in (select meeting_id from meeting)
+        or v.person_id not in (select person_id from committee_member)) as visit_orphans,
+    (select count(*) from briefing b where b.unit_id not in (select unit_id from unit)) as briefing_orphans,
+    (select count(*) from opinion o where o.unit_id not in (select unit_id from unit)
+        or o.category not in (select code from category)
+        or (o.briefing_id is not null and o.briefing_id not in (select briefing_id from briefing)))
+        as opinion_orphans,
+    (select count(*) from rating r
+        where r.cell_id not in (select unit_id from unit where kind = 'cell')) as rating_orphans,
+    (select count(*) from meeting) - (select count(*) from meeting_stats) as meeting_stats_missing,
+    (select count(*) from unit) - (select count(*) from unit_closure where depth = 0) as closure_missing;

@@ -1,23 +1,36 @@
-"""Writing the database: create the schema, append rows, rebuild derived tables.
+"""Writing the database: create the schema, apply rows, rebuild derived tables, swap files.
 
-Readers never see a half-written file: callers build a new file and swap it in
-(see `write_database`).
+Readers never see a half-written file. Every write builds a new file beside the database
+(`.NAME.PID-N.tmp`), checks it and `os.replace`s it over the old one, so a reader holding the old
+file keeps it and the next reader opens the new one. Writers take an exclusive `flock` on
+`NAME.lock` beside the database, so two never interleave; the operating system releases it when a
+writer dies. The file that a swap replaces is kept under `backups/` beside the database (the last
+`KEEP_BACKUPS`), so a wrong import can be undone (`python -m cellboard backups`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import fcntl
+import itertools
 import os
 import re
-from collections.abc import Mapping
+import shutil
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from cellboard import SCHEMA_VERSION
 
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
+KEEP_BACKUPS = 10
+BACKUP_DIR = "backups"
 
 # Base tables in an order that lets rows refer to earlier tables.
 BASE_TABLES = (
@@ -35,6 +48,26 @@ BASE_TABLES = (
     "import_batch",
 )
 DERIVED_TABLES = ("unit_closure", "cell_commune", "meeting_stats", "opinion_facts")
+# The key of each table an import writes (DESIGN.md's data model).
+TABLE_KEYS = {
+    "category": ("code",),
+    "unit": ("unit_id",),
+    "member": ("member_id",),
+    "membership": ("member_id", "cell_id", "from_date"),
+    "meeting": ("meeting_id",),
+    "attendance": ("meeting_id", "member_id"),
+    "committee_member": ("person_id",),
+    "visit": ("meeting_id", "person_id"),
+    "briefing": ("briefing_id",),
+    "opinion": ("opinion_id",),
+    "rating": ("cell_id", "year"),
+}
+
+_counter = itertools.count()
+
+
+class WriteError(RuntimeError):
+    """A write could not be completed; the database file is unchanged."""
 
 
 @cache
@@ -69,32 +102,303 @@ def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame) 
         con.append(table, rows, by_name=True)
 
 
+# The derive_* sections store.py runs by name; any other derive_* section runs whole on every write.
+_DERIVE_STEPS = ("derive_units", "derive_everything", "derive_meetings", "derive_opinions",
+                 "derive_snapshot", "derive_changes", "derive_cleanup")
+
+
+def _other_derive_sections() -> list[str]:
+    return [name for name in schema_sections() if name.startswith("derive_") and name not in _DERIVE_STEPS]
+
+
 def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute unit_closure, cell_commune, meeting_stats and opinion_facts."""
-    con.execute(schema_sections()["derive"])
+    """Recompute unit_closure, cell_commune, meeting_stats and opinion_facts whole."""
+    sections = schema_sections()
+    for name in ("derive_units", "derive_everything", "derive_meetings", "derive_opinions",
+                 *_other_derive_sections(), "derive_cleanup"):
+        con.execute(sections[name])
+
+
+def _ids(rows, column: str) -> list[str]:
+    if rows is None or len(rows) == 0:
+        return []
+    values = rows.column(column).to_pylist() if hasattr(rows, "column") and not isinstance(
+        rows, pd.DataFrame) else rows[column].tolist()
+    return [value for value in values if value is not None]
+
+
+def apply_rows(con: duckdb.DuckDBPyConnection, tables: Mapping[str, object]) -> None:
+    """Replace rows by key (TABLE_KEYS) and bring the derived tables up to date, recomputing only
+    the meetings and opinions the rows can change. Call inside a transaction.
+
+    `tables` maps base tables to DataFrames or Arrow tables with the table's columns.
+    """
+    sections = schema_sections()
+    touched = {
+        "touched_units": _ids(tables.get("unit"), "unit_id"),
+        "touched_briefings": _ids(tables.get("briefing"), "briefing_id"),
+        "touched_meetings": sorted(set(_ids(tables.get("meeting"), "meeting_id")
+                                       + _ids(tables.get("attendance"), "meeting_id"))),
+        "touched_opinions": _ids(tables.get("opinion"), "opinion_id"),
+    }
+    for name, ids in touched.items():
+        con.register(name, pa.table({"id": pa.array(ids, pa.string())}))
+    try:
+        con.execute(sections["derive_snapshot"])
+        for table in BASE_TABLES:
+            if table in tables and table in TABLE_KEYS:
+                replace_rows(con, table, tables[table])
+        if touched["touched_units"]:
+            con.execute(sections["derive_units"])
+        for name in ("derive_changes", "derive_meetings", "derive_opinions", *_other_derive_sections(),
+                     "derive_cleanup"):
+            con.execute(sections[name])
+    finally:
+        for name in touched:
+            con.unregister(name)
+
+
+# ---- the lock, temporary files and backups --------------------------------------------
+
+
+def lock_path(path: Path) -> Path:
+    return Path(path).with_name(Path(path).name + ".lock")
+
+
+def backup_dir(path: Path) -> Path:
+    return Path(path).parent / BACKUP_DIR
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the database's write lock (an exclusive flock on NAME.lock; released by the OS on death)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def temp_path(path: Path) -> Path:
+    """A new temporary file name beside the database, unique in this process."""
+    path = Path(path)
+    return path.with_name(f".{path.name}.{os.getpid()}-{next(_counter)}.tmp")
+
+
+def stale_files(path: Path) -> list[Path]:
+    """Temporary files a killed writer left beside the database (only safe to remove under the lock)."""
+    path = Path(path)
+    prefix = f".{path.name}."
+    return [
+        p
+        for p in path.parent.glob(f".{glob_escape(path.name)}.*.tmp*")
+        if p.name.startswith(prefix) and (p.name.endswith(".tmp") or p.name.endswith(".tmp.wal"))
+    ]
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def remove_stale(path: Path) -> None:
+    for stale in stale_files(path):
+        stale.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def backup_name(path: Path, reason: str, when: dt.datetime | None = None) -> str:
+    """`STEM-YYYYmmddTHHMMSSffffff-REASON.SUFFIX` (UTC, so names sort by age)."""
+    path = Path(path)
+    when = when or dt.datetime.now(dt.UTC)
+    return f"{path.stem}-{when:%Y%m%dT%H%M%S%f}-{reason}{path.suffix}"
+
+
+def list_backups(path: Path) -> list[Path]:
+    """The database's backups, oldest first."""
+    path = Path(path)
+    folder = backup_dir(path)
+    if not folder.is_dir():
+        return []
+    pattern = re.compile(re.escape(path.stem) + r"-\d{8}T\d{12}-[a-z_]+" + re.escape(path.suffix) + "$")
+    return sorted(p for p in folder.iterdir() if pattern.match(p.name))
+
+
+def keep_backup(path: Path, reason: str) -> Path | None:
+    """Keep the current file under backups/ (a hard link: instant; a copy where links fail)."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    folder = backup_dir(path)
+    folder.mkdir(exist_ok=True)
+    target = folder / backup_name(path, reason)
+    try:
+        os.link(path, target)
+    except OSError:
+        shutil.copyfile(path, target)
+    return target
+
+
+def prune_backups(path: Path, keep: int = KEEP_BACKUPS) -> None:
+    backups = list_backups(path)
+    for old in backups[: max(0, len(backups) - keep)]:
+        old.unlink(missing_ok=True)
+
+
+def swap_in(new_file: Path, path: Path, reason: str) -> Path | None:
+    """Replace the database by a finished file atomically, keeping the old one as a backup.
+
+    Call with the lock held. Returns the backup kept (None when there was no database).
+    """
+    path = Path(path)
+    _fsync(new_file)
+    kept = keep_backup(path, reason)
+    os.replace(new_file, path)
+    _fsync(path.parent)
+    prune_backups(path)
+    return kept
+
+
+def check_file(path: Path) -> None:
+    """Open a finished file read-only and check it holds this schema (raises WriteError)."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("attach $path as checked (read_only)", {"path": str(path)})
+        con.execute("use checked")
+        version = get_meta(con, "schema_version")
+    except duckdb.Error as error:
+        raise WriteError(f"the new file does not open: {error}") from error
+    finally:
+        con.close()
+    if version != SCHEMA_VERSION:
+        raise WriteError(f"the new file has schema version {version!r}, not {SCHEMA_VERSION!r}")
+
+
+# ---- whole databases --------------------------------------------------------------------
 
 
 def write_database(path: Path, tables: Mapping[str, pd.DataFrame], source: str) -> None:
     """Build a complete database at a temporary path and swap it in atomically."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        con = duckdb.connect(str(tmp))
+    with locked(path):
+        remove_stale(path)
+        tmp = temp_path(path)
         try:
-            con.execute("begin")
-            create_schema(con, source)
-            for table in BASE_TABLES:
-                if table in tables:
-                    if table == "category":
-                        con.execute("delete from category")
-                    append_rows(con, table, tables[table])
-            rebuild_derived(con)
-            con.execute("commit")
-            con.execute("checkpoint")
+            con = duckdb.connect(str(tmp))
+            try:
+                con.execute("begin")
+                create_schema(con, source)
+                for table in BASE_TABLES:
+                    if table in tables:
+                        if table == "category":
+                            con.execute("delete from category")
+                        append_rows(con, table, tables[table])
+                rebuild_derived(con)
+                con.execute("commit")
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            check_file(tmp)
+            swap_in(tmp, path, "replaced")
         finally:
-            con.close()
-        os.replace(tmp, path)
+            tmp.unlink(missing_ok=True)
+            Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+# ---- changing a database: a draft copy, one transaction, check, swap --------------------
+
+
+@dataclass
+class Draft:
+    """A copy of the database beside it, open for writing; `publish` swaps it in."""
+
+    path: Path
+    tmp: Path
+    con: duckdb.DuckDBPyConnection
+    reason: str
+    published: bool = False
+    backup: Path | None = field(default=None)
+
+    def publish(self) -> Path | None:
+        """Checkpoint and close the copy, check it opens, swap it in; the backup kept."""
+        self.con.execute("checkpoint")
+        self.con.close()
+        check_file(self.tmp)
+        self.backup = swap_in(self.tmp, self.path, self.reason)
+        self.published = True
+        return self.backup
+
+    def discard(self) -> None:
+        with contextlib.suppress(duckdb.Error):
+            self.con.close()
+        self.tmp.unlink(missing_ok=True)
+        Path(f"{self.tmp}.wal").unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def draft(path: Path, reason: str = "import", source_file: Path | None = None) -> Iterator[Draft]:
+    """Under the write lock: copy the database (or `source_file`) beside it and open the copy.
+
+    Leaving the block without `publish()` discards the copy; the database is untouched either way
+    until `publish()` renames the checked copy over it.
+    """
+    path = Path(path)
+    with locked(path):
+        remove_stale(path)
+        origin = Path(source_file or path)
+        if not origin.exists():
+            raise FileNotFoundError(str(origin))
+        tmp = temp_path(path)
+        try:
+            shutil.copyfile(origin, tmp)
+            wal = Path(f"{origin}.wal")
+            if wal.exists():  # a writer died before checkpointing: its log belongs to the file
+                shutil.copyfile(wal, f"{tmp}.wal")
+            con = duckdb.connect(str(tmp))
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            Path(f"{tmp}.wal").unlink(missing_ok=True)
+            raise
+        current = Draft(path, tmp, con, reason)
+        try:
+            yield current
+        finally:
+            if not current.published:
+                current.discard()
+
+
+def replace_rows(con: duckdb.DuckDBPyConnection, table: str, rows) -> None:
+    """Replace rows by key: delete those whose key the new rows carry, then insert them.
+
+    `rows` is a DataFrame or Arrow table with the table's columns. The statements are fixed per
+    table (schema.sql's `replace_TABLE` sections); the rows are a registered relation, never text.
+    """
+    if table not in TABLE_KEYS:
+        raise ValueError(f"not an importable table: {table}")
+    if len(rows) == 0:
+        return
+    con.register("incoming", rows)
+    try:
+        con.execute(schema_sections()[f"replace_{table}"])
     finally:
-        tmp.unlink(missing_ok=True)
+        con.unregister("incoming")
+
+
+def check_integrity(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Counts of broken invariants in a database (all zero when sound); see schema.sql `check`."""
+    cursor = con.execute(schema_sections()["check"])
+    names = [column[0] for column in cursor.description]
+    values = cursor.fetchall()[0]  # fetchall: a half-read result would block the connection
+    return {name: int(value) for name, value in zip(names, values, strict=True) if value}

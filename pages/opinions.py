@@ -1,8 +1,514 @@
-"""Placeholder: this page is being built."""
+"""Opinions (Ý kiến, kiến nghị): category shares against the previous period and a year earlier, charts
+a click drills from, the searchable list with one opinion in detail, answer tracking by category and
+department, and matters raised again and again.
 
+Drill-downs and filters live in the URL (cellboard.drill): category, commune, q (search), kind,
+channel, status, dept, page, opinion (the one shown in detail), since (recurring matters' look-back).
+Opinion text is data: it is shown only through st.text and st.dataframe, never as markdown.
+"""
+
+import datetime as dt
+import math
+
+import pandas as pd
 import streamlit as st
 
-from cellboard import ui
+from cellboard import charts, drill, export, filters, text, ui
+from cellboard.text import t
 
-ui.page_header("page_opinions")
-st.info("Đang xây dựng / under construction")
+PAGE_SIZE = 50
+OVERDUE_SHOWN = 20
+RECURRING_SHOWN = 100
+OPTIONS = ("category", "commune", "q", "kind", "channel", "status", "dept", "page", "opinion", "since")
+FILTERS = ("category", "commune", "q", "kind", "channel", "status", "dept")
+KINDS = ("reflection", "recommendation")
+CHANNELS = ("meeting", "written")
+SINCE = ("window", "year", "all")
+EARLIEST = dt.date(1900, 1, 1)
+TREEMAP_KEY = "chart_opinions_by_commune_category"
+LIST_KEY = "opinions_list_table"
+
+state = ui.page_header("page_opinions")
+WIDE_TEXT = {t("op_col_text"): st.column_config.TextColumn(width="large")}
+period = state.period
+previous = filters.previous_period(period)
+year_before = filters.year_earlier(period)
+
+
+def span(p: filters.Period) -> str:
+    return f"{text.fmt_date(p.start)}–{text.fmt_date(p.end)}"
+
+
+def category_name(row: pd.Series) -> str:
+    return str(row["name_vi"] if text.language() == "vi" else row["name_en"])
+
+
+def fresh_list() -> None:
+    """A new filter shows the list from its first page, with no opinion open."""
+    drill.set_option("page", None)
+    drill.set_option("opinion", None)
+
+
+# ---- the figures of the period ----------------------------------------------------------------------
+
+response = ui.query("opinion_response", **ui.window(as_of=None))
+TILES = ("opinions_raised", "answered_on_time", "op_overdue", "op_answered_late")
+WORSE_WHEN_UP = ("op_overdue", "op_answered_late")
+
+
+def tile_values(frame: pd.DataFrame) -> dict[str, float | None]:
+    raised = int(frame["opinions"].sum())
+    return {
+        "opinions_raised": raised,
+        "answered_on_time": frame["answered_on_time"].sum() / raised if raised else None,
+        "op_overdue": int(frame["overdue"].sum()),
+        "op_answered_late": int(frame["answered_late"].sum()),
+    }
+
+
+def shown(figure: str, value: float | None) -> str:
+    return text.fmt_pct(value) if figure == "answered_on_time" else text.fmt_int(value)
+
+
+def change(figure: str, now: float | None, before: float | None) -> str | None:
+    if now is None or before is None:
+        return None
+    return (
+        text.fmt_points(now - before) if figure == "answered_on_time" else text.fmt_signed_int(now - before)
+    )
+
+
+now_values = tile_values(response)
+prev_values = tile_values(ui.query("opinion_response", **ui.window(previous, as_of=None)))
+year_values = tile_values(ui.query("opinion_response", **ui.window(year_before, as_of=None)))
+for column, figure in zip(st.columns(len(TILES)), TILES, strict=True):
+    caption = t(
+        "delta_caption",
+        prev=span(previous),
+        prev_value=shown(figure, prev_values[figure]),
+        year=span(year_before),
+        year_value=shown(figure, year_values[figure]),
+    )
+    delta = change(figure, now_values[figure], prev_values[figure])
+    if figure not in WORSE_WHEN_UP:
+        ui.figure_tile(column, figure, shown(figure, now_values[figure]), delta, caption)
+        continue
+    with column:  # ui.figure_tile, but a rise in overdue or late answers shows red
+        rose = bool(now_values[figure] - prev_values[figure])
+        st.metric(
+            t(figure),
+            shown(figure, now_values[figure]),
+            delta=delta,
+            help=t(figure + "_help"),
+            delta_color="inverse" if rose else "off",
+            delta_arrow="auto" if rose else "off",
+            delta_description=t("vs_previous"),
+        )
+        st.caption(caption)
+
+# ---- category shares, compared; the commune x category treemap ----------------------------------
+
+comparison = ui.query(
+    "category_comparison",
+    **ui.window(),
+    prev_start=previous.start,
+    prev_end=previous.end,
+    year_start=year_before.start,
+    year_end=year_before.end,
+)
+by_commune = ui.query("opinions_by_commune_category", **ui.window())
+category_labels = {row["category"]: category_name(row) for _, row in comparison.iterrows()}
+commune_labels = dict(zip(by_commune["commune_id"], by_commune["commune"], strict=False))
+
+
+def pick_category(code: str) -> None:
+    drill.set_option("category", code)
+    fresh_list()
+
+
+def pick_treemap_node() -> None:
+    event = st.session_state.get(TREEMAP_KEY) or {}
+    selection = event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
+    points = selection.get("points", []) or []
+    node = points[0].get("id") if points else None
+    if not node:
+        return
+    commune, category = charts.treemap_pick(str(node), set(commune_labels))
+    drill.set_option("commune", commune)
+    if category:
+        drill.set_option("category", category)
+    fresh_list()
+
+
+st.subheader(t("op_shares_title"), help=t("op_shares_help", prev=span(previous), year=span(year_before)))
+if comparison["opinions"].sum() == 0 and comparison[["opinions_prev", "opinions_year"]].sum().sum() == 0:
+    st.info(t("no_data"))
+else:
+    left, right = st.columns([3, 2])
+    with left:
+        shown = comparison.assign(
+            category_name=[category_name(row) for _, row in comparison.iterrows()],
+            direction_prev=[t("op_direction_" + d) for d in comparison["direction_prev"]],
+            direction_year=[t("op_direction_" + d) for d in comparison["direction_year"]],
+        )[
+            [
+                "category",
+                "category_name",
+                "opinions",
+                "share",
+                "opinions_prev",
+                "share_prev",
+                "change_prev",
+                "direction_prev",
+                "opinions_year",
+                "share_year",
+                "change_year",
+                "direction_year",
+            ]
+        ]
+        drill.clickable_chart_block(
+            charts.category_comparison_bars(comparison),
+            shown,
+            "category_comparison",
+            {
+                "opinions": text.fmt_int,
+                "share": text.fmt_pct,
+                "opinions_prev": text.fmt_int,
+                "share_prev": text.fmt_pct,
+                "change_prev": text.fmt_int,
+                "opinions_year": text.fmt_int,
+                "share_year": text.fmt_pct,
+                "change_year": text.fmt_int,
+            },
+            pick_category,
+        )
+    with right:
+        st.markdown(f"**{t('op_treemap_title')}**", help=t("op_treemap_help"))
+        if len(by_commune):
+            st.plotly_chart(
+                charts.commune_category_treemap(by_commune),
+                width="stretch",
+                key=TREEMAP_KEY,
+                on_select=pick_treemap_node,
+                selection_mode="points",
+            )
+            with st.expander(t("show_table")):
+                st.dataframe(
+                    ui.display_table(by_commune, {"opinions": text.fmt_int}), hide_index=True, width="stretch"
+                )
+                ui.downloads(by_commune, "opinions_by_commune_category")
+
+# ---- the monthly trend ---------------------------------------------------------------------------
+
+trend = ui.query("opinion_trend", **ui.window())
+st.subheader(t("op_trend_title"), help=t("op_trend_help"))
+if len(trend):
+    ui.chart_block(
+        charts.opinion_trend_lines(trend),
+        trend,
+        "opinion_trend",
+        {"month": text.fmt_month, "opinions": text.fmt_int},
+    )
+else:
+    st.info(t("no_data"))
+
+# ---- the list: filters (in the URL), one page of rows, one opinion in detail, downloads ----------------
+
+response_by_department = ui.query("opinion_response_by_department", **ui.window(as_of=None))
+departments = sorted(response_by_department["assigned_to"].dropna(), key=text.fold)
+
+
+def search_box() -> str | None:
+    """The text search, bound to the URL key `q`."""
+    widget = "opt_q"
+    current = drill.option("q") or ""
+    if st.session_state.get(widget) != current:
+        st.session_state[widget] = current
+    st.text_input(
+        t("op_search"),
+        key=widget,
+        help=t("op_search_help"),
+        on_change=lambda: drill.set_option("q", st.session_state[widget].strip() or None),
+    )
+    return drill.option("q")
+
+
+def clear_filters() -> None:
+    for key in FILTERS:
+        drill.set_option(key, None)
+    fresh_list()
+
+
+st.subheader(t("op_list_title"), help=t("op_list_help"))
+top = st.columns([2, 1, 1])
+with top[0]:
+    search = search_box()
+
+
+def choice(key: str, options: list[str], labels: dict[str, str], label_key: str, container) -> str | None:
+    """A selectbox bound to the URL option `key`; its value when it is one of the options."""
+    drill.choose(key, options, labels, t(label_key), container=container)
+    value = drill.option(key)
+    return value if value in options else None
+
+
+category = choice("category", list(category_labels), category_labels, "op_filter_category", top[1])
+commune = choice("commune", list(commune_labels), commune_labels, "op_filter_commune", top[2])
+row = st.columns(4)
+kind = choice("kind", list(KINDS), {k: t("op_kind_" + k) for k in KINDS}, "op_filter_kind", row[0])
+channel = choice(
+    "channel", list(CHANNELS), {c: t("op_channel_" + c) for c in CHANNELS}, "op_filter_channel", row[1]
+)
+status = choice(
+    "status",
+    list(charts.STATUSES),
+    {s: t("op_status_" + s) for s in charts.STATUSES},
+    "op_filter_status",
+    row[2],
+)
+department = choice("dept", departments, {d: d for d in departments}, "op_filter_department", row[3])
+if any(drill.option(key) for key in FILTERS):
+    st.button(t("op_clear_filters"), on_click=clear_filters, icon=":material/filter_alt_off:")
+
+chosen = {
+    "category": category,
+    "commune": commune,
+    "text": search,
+    "kind": kind,
+    "channel": channel,
+    "status": status,
+    "department": department,
+}
+signature = tuple(sorted(chosen.items(), key=lambda item: item[0])) + (period, state.unit)
+if st.session_state.get("_op_filters") not in (None, signature):
+    fresh_list()  # the filters changed since the last run: back to the first page
+st.session_state["_op_filters"] = signature
+
+list_params = ui.window(as_of=None, **chosen)
+try:
+    page = max(1, int(drill.option("page") or 1))
+except ValueError:
+    page = 1
+rows = ui.query("opinions_list", **list_params, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+if not len(rows) and page > 1:  # a page past the end (a stale link): the first page
+    page = 1
+    drill.set_option("page", None)
+    rows = ui.query("opinions_list", **list_params, limit=PAGE_SIZE, offset=0)
+matches = int(rows["matches"].iloc[0]) if len(rows) else 0
+pages = max(1, math.ceil(matches / PAGE_SIZE))
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """The list as shown: names for codes, Vietnamese dates; text columns stay text."""
+    return pd.DataFrame(
+        {
+            t("op_col_raised_on"): frame["raised_on"].map(text.fmt_date),
+            t("op_col_text"): frame["text"],
+            t("op_col_status"): frame["status"].map(lambda s: t("op_status_" + s)),
+            t("op_col_category"): frame["category"].map(lambda code: category_labels.get(code, code)),
+            t("col_cell"): frame["cell"],
+            t("col_commune"): frame["commune"],
+            t("op_col_kind"): frame["kind"].map(lambda k: t("op_kind_" + k)),
+            t("op_col_assigned_to"): frame["assigned_to"],
+        }
+    )
+
+
+def pick_row() -> None:
+    event = st.session_state.get(LIST_KEY) or {}
+    selection = event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
+    picked = selection.get("rows", []) or []
+    ids = st.session_state.get("_op_page_ids", [])
+    if picked and picked[0] < len(ids):
+        drill.set_option("opinion", ids[picked[0]])
+
+
+def go_to_page() -> None:
+    drill.set_option("page", st.session_state["opt_page"])
+    drill.set_option("opinion", None)
+
+
+st.caption(t("op_matches", count=text.fmt_int(matches)))
+if matches == 0:
+    st.info(t("op_no_match"))
+else:
+    st.session_state["_op_page_ids"] = list(rows["opinion_id"])
+    st.dataframe(
+        labelled(rows),
+        column_config=WIDE_TEXT,
+        hide_index=True,
+        width="stretch",
+        key=LIST_KEY,
+        on_select=pick_row,
+        selection_mode="single-row",
+    )
+    if pages > 1:
+        st.session_state["opt_page"] = page
+        st.number_input(
+            t("op_page"),
+            min_value=1,
+            max_value=pages,
+            step=1,
+            key="opt_page",
+            on_change=go_to_page,
+            width=160,
+        )
+        st.caption(t("op_page_of", page=text.fmt_int(page), pages=text.fmt_int(pages)))
+
+    # Downloads of every matching row (every page), built only when clicked: an XLSX of thousands of
+    # rows takes a second, too long to build on every rerun.
+    everything = ui.query("opinions_list", **list_params).drop(columns=["matches"])
+    st.caption(t("op_download_all", count=text.fmt_int(len(everything))))
+    left, right = st.columns(2)
+    left.download_button(
+        t("download_csv"),
+        lambda: export.csv_download(everything),
+        "opinions_list.csv",
+        "text/csv",
+        key="csv_opinions_list",
+        on_click=ui.record_download,
+        args=("opinions_list.csv", len(everything)),
+    )
+    right.download_button(
+        t("download_xlsx"),
+        lambda: export.xlsx_download(export.neutralised(everything), "opinions_list"),
+        "opinions_list.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="xlsx_opinions_list",
+        on_click=ui.record_download,
+        args=("opinions_list.xlsx", len(everything)),
+    )
+
+opened = drill.option("opinion")
+if opened:
+    found = ui.query("opinions_list", **ui.window(as_of=None), opinion=opened)
+    with st.container(border=True):
+        st.markdown(f"**{t('op_detail_title')}**")
+        if not len(found):
+            st.warning(t("op_detail_missing"))
+        else:
+            one = found.iloc[0]
+            raised_by = " — ".join(str(part) for part in (one["cell"], one["commune"]) if pd.notna(part))
+            fields = [
+                (t("op_col_opinion_id"), one["opinion_id"]),
+                (t("op_col_raised_on"), text.fmt_date(one["raised_on"])),
+                (t("op_col_raised_by"), raised_by or one["unit_id"]),
+                (t("op_col_category"), category_labels.get(one["category"], one["category"])),
+                (t("op_col_kind"), t("op_kind_" + one["kind"])),
+                (t("op_col_channel"), t("op_channel_" + one["channel"]) if pd.notna(one["channel"]) else "–"),
+                (t("op_col_assigned_to"), one["assigned_to"] if pd.notna(one["assigned_to"]) else "–"),
+                (t("op_col_due_on"), text.fmt_date(one["due_on"])),
+                (t("op_col_status"), t("op_status_" + one["status"])),
+                (t("op_col_answered_on"), text.fmt_date(one["answered_on"])),
+                (t("op_col_days_to_answer"), text.fmt_int(one["days_to_answer"])),
+            ]
+            st.dataframe(pd.DataFrame(fields, columns=["", " "]), hide_index=True, width="stretch")
+            st.caption(t("op_col_text"))
+            st.text(one["text"])
+            st.caption(t("op_col_answer"))
+            st.text(one["answer"] if pd.notna(one["answer"]) else t("op_no_answer"))
+        st.button(t("op_close_detail"), on_click=lambda: drill.set_option("opinion", None), key="op_close")
+
+# ---- answer tracking ---------------------------------------------------------------------------------
+
+RESPONSE_FORMATS = {
+    "opinions": text.fmt_int,
+    "answered": text.fmt_int,
+    "answered_on_time": text.fmt_int,
+    "answered_late": text.fmt_int,
+    "open": text.fmt_int,
+    "overdue": text.fmt_int,
+    "on_time_rate": text.fmt_pct,
+    "median_days_to_answer": text.fmt_num,
+}
+st.subheader(t("op_response_title"), help=t("op_response_help"))
+by_category, by_department = st.tabs([t("op_by_category"), t("op_by_department")])
+with by_category:
+    if len(response):
+        table = response.assign(on_time_rate=response["answered_on_time"] / response["opinions"])
+        ui.chart_block(
+            charts.response_bars(response, [category_name(r) for _, r in response.iterrows()]),
+            table.drop(columns=["name_en"] if text.language() == "vi" else ["name_vi"]),
+            "opinion_response",
+            RESPONSE_FORMATS,
+        )
+    else:
+        st.info(t("no_data"))
+with by_department:
+    if len(response_by_department):
+        names = response_by_department["assigned_to"].fillna(t("op_not_assigned"))
+        ui.chart_block(
+            charts.response_bars(response_by_department, list(names)),
+            response_by_department,
+            "opinion_response_by_department",
+            RESPONSE_FORMATS,
+        )
+    else:
+        st.info(t("no_data"))
+
+st.markdown(f"**{t('op_oldest_overdue')}**", help=t("op_oldest_overdue_help", limit=OVERDUE_SHOWN))
+overdue = ui.query("overdue_opinions", **ui.window(as_of=None), limit=OVERDUE_SHOWN)
+if len(overdue):
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("op_col_due_on"): overdue["due_on"].map(text.fmt_date),
+                t("op_col_days_overdue"): overdue["days_overdue"].map(text.fmt_int),
+                t("op_col_text"): overdue["text"],
+                t("op_col_assigned_to"): overdue["assigned_to"],
+                t("op_col_raised_on"): overdue["raised_on"].map(text.fmt_date),
+                t("col_cell"): overdue["cell"],
+                t("col_commune"): overdue["commune"],
+                t("op_col_category"): overdue["category"].map(lambda code: category_labels.get(code, code)),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config=WIDE_TEXT,
+    )
+    ui.downloads(overdue, "overdue_opinions")
+else:
+    st.success(t("op_nothing_overdue"))
+
+# ---- recurring matters -------------------------------------------------------------------------------
+
+st.subheader(t("op_recurring_title"), help=t("op_recurring_help"))
+since_choice = drill.option("since") if drill.option("since") in SINCE else "window"
+widget = "opt_since"
+st.session_state[widget] = since_choice
+st.segmented_control(
+    t("op_recurring_since"),
+    SINCE,
+    key=widget,
+    format_func=lambda s: t("op_since_" + s),
+    on_change=lambda: drill.set_option("since", st.session_state[widget] or "window"),
+)
+since = {"window": None, "year": filters.add_months(period.start, -12), "all": EARLIEST}[since_choice]
+recurring = ui.query("recurring_opinions", **ui.window(), since=since, limit=RECURRING_SHOWN)
+if len(recurring):
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("op_col_recurring"): [
+                    t("op_raised_times", count=text.fmt_int(n), since=text.fmt_date(first))
+                    for n, first in zip(recurring["opinions"], recurring["first_raised"], strict=True)
+                ],
+                t("op_col_shared_words"): recurring["shared_words"],
+                t("op_col_example"): recurring["example_text"],
+                t("col_commune"): recurring["commune"],
+                t("op_col_category"): [category_name(r) for _, r in recurring.iterrows()],
+                t("op_col_cells"): recurring["cells"].map(text.fmt_int),
+                t("op_col_months"): recurring["months"].map(text.fmt_int),
+                t("op_col_last_raised"): recurring["last_raised"].map(text.fmt_date),
+                t("op_col_unanswered"): recurring["unanswered"].map(text.fmt_int),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={t("op_col_example"): st.column_config.TextColumn(width="large")},
+    )
+    ui.downloads(recurring, "recurring_opinions")
+else:
+    st.info(t("op_no_recurring"))
+
+drill.keep_in_url(OPTIONS)

@@ -1,8 +1,199 @@
-"""Placeholder: this page is being built."""
+"""Cell rankings (Xếp hạng chi bộ): how do communes and cells compare this period?
+
+Cells ranked within their commune by a score whose components and weights are on the page (weights
+adjustable, with a reset; the defaults are documented in queries/cell_ranking.sql); the top and
+bottom cell of every commune; cells that need help; ratings by commune and year; a cell's history
+across merges. The commune, the cell and the weights live in the URL (`commune=`, `cell=`, `w_*=`).
+"""
+
+import datetime as dt
 
 import streamlit as st
 
-from cellboard import ui
+from cellboard import charts, drill, filters, rules, text, ui
+from cellboard.text import t
 
-ui.page_header("page_rankings")
-st.info("Đang xây dựng / under construction")
+WEIGHTS = {  # URL key and cell_ranking parameter -> the component it weighs
+    "w_attendance": "attendance_rate",
+    "w_regularity": "regularity",
+    "w_thematic": "thematic_coverage",
+    "w_visits": "visit_coverage",
+}
+OPTIONS = ("commune", "cell", *WEIGHTS)
+WEIGHT_STEP = 0.05
+MONTHS_BEFORE_MERGE = 6  # a cell formed by a merge: its history starts at least this long before
+
+RATE = text.fmt_pct
+COUNT = text.fmt_int
+RANKING_FORMATS = {
+    "score": RATE, "attendance_rate": RATE, "regularity": RATE, "thematic_coverage": RATE,
+    "visit_coverage": RATE, "meetings": COUNT, "rank_in_commune": COUNT,
+    **{key: lambda weight: text.fmt_num(weight, 2) for key in WEIGHTS},
+}
+
+
+def url_weights() -> dict[str, float | None]:
+    """The weights the URL or session holds (None = the query's default); a bad one is dropped."""
+    weights: dict[str, float | None] = {}
+    for key in WEIGHTS:
+        raw = drill.option(key)
+        value = None
+        if raw is not None:
+            try:
+                value = float(raw.replace(",", "."))
+            except ValueError:
+                value = -1.0
+            if not 0 <= value <= 1:
+                st.warning(t("bad_weight", value=raw))
+                drill.set_option(key, None)
+                value = None
+        weights[key] = value
+    if all(value is not None for value in weights.values()) and sum(weights.values()) == 0:
+        st.warning(t("weights_all_zero"))
+        for key in WEIGHTS:
+            drill.set_option(key, None)
+        weights = dict.fromkeys(WEIGHTS)
+    return weights
+
+
+def set_weight(key: str) -> None:
+    drill.set_option(key, round(float(st.session_state[f"weight_{key}"]), 2))
+
+
+def reset_weights() -> None:
+    for key in WEIGHTS:
+        drill.set_option(key, None)
+        st.session_state.pop(f"weight_{key}", None)
+
+
+def pick_commune(commune_id: str | None) -> None:
+    drill.set_option("commune", commune_id)
+
+
+def pick_cell(cell_id: str | None) -> None:
+    drill.set_option("cell", cell_id)
+
+
+def formula(used) -> str:
+    total = sum(float(used[key]) for key in WEIGHTS)
+    parts = [f"{RATE(float(used[key]) / total if total else None)} × {t(component)}"
+             for key, component in WEIGHTS.items()]
+    return " + ".join(parts)
+
+
+state = ui.page_header("page_rankings")
+target = rules.ATTENDANCE_TARGET
+weights = url_weights()
+ranking = ui.query("cell_ranking", **ui.window(**weights))
+
+if not len(ranking):
+    drill.keep_in_url(OPTIONS)
+    st.info(t("no_data"))
+    st.stop()
+
+# ---- the score and its weights -----------------------------------------------------------------
+used = ranking.iloc[0][list(WEIGHTS)]  # the weights the query used: what the page shows
+st.markdown(f"**{t('score')}** = {formula(used)}",
+            help=t("score_help", parts=formula(used), minimum=rules.MIN_MEETINGS_TO_RANK))
+with st.expander(t("weights"), icon=":material/tune:"):
+    columns = st.columns(len(WEIGHTS))
+    for column, (key, component) in zip(columns, WEIGHTS.items(), strict=True):
+        widget = f"weight_{key}"
+        if st.session_state.get(widget) != float(used[key]):
+            st.session_state[widget] = float(used[key])  # the slider shows the weight in use
+        column.slider(t(component), 0.0, 1.0, step=WEIGHT_STEP, key=widget, on_change=set_weight, args=(key,),
+                      help=t(component + "_help"))
+    st.caption(t("weights_caption"))
+    st.button(t("reset_weights"), on_click=reset_weights, icon=":material/restart_alt:")
+
+# ---- communes: top and bottom; one commune's ranking ------------------------------------------
+commune_names = dict(zip(ranking["commune_id"], ranking["commune"].fillna(ranking["commune_id"]), strict=True))
+commune = drill.valid_option("commune", commune_names) or next(iter(commune_names))
+cell_names = dict(zip(ranking["cell_id"], ranking["cell"], strict=True))
+cell = drill.valid_option("cell", cell_names)
+if state.unit in cell_names:
+    cell = state.unit  # the filter bar picked one cell
+drill.keep_in_url(OPTIONS)
+
+single_commune = len(commune_names) == 1
+left, right = st.columns(2) if not single_commune else (None, st.container())
+if not single_commune:
+    with left:
+        st.markdown(f"**{t('top_bottom_title')}**",
+                    help=t("top_bottom_help", minimum=rules.MIN_MEETINGS_TO_RANK))
+        extremes = charts.top_bottom(ranking)
+        drill.clickable_chart_block(
+            charts.top_bottom_chart(extremes, selected=commune), extremes, "top_bottom_cells",
+            {"top_score": RATE, "bottom_score": RATE, "ranked_cells": COUNT, "not_enough_data": COUNT},
+            pick_commune,
+        )
+with right:
+    drill.choose("commune", list(commune_names), commune_names, t("ranking_commune"), on_pick=pick_commune,
+                 help=t("drill_help"))
+    st.markdown(f"**{t('ranking_title', name=commune_names[commune])}**",
+                help=t("score_help", parts=formula(used), minimum=rules.MIN_MEETINGS_TO_RANK))
+    ranked = ranking[ranking["commune_id"] == commune][
+        ["cell_id", "cell", "rank_in_commune", "is_ranked", "score", "meetings", "attendance_rate", "regularity",
+         "thematic_coverage", "visit_coverage", "commune_id", "commune", *WEIGHTS]]
+    drill.clickable_chart_block(
+        charts.ranking_bars(ranked, selected=cell), ranked, "cell_ranking",
+        {**RANKING_FORMATS, "is_ranked": lambda ranked: "✓" if ranked else t("not_enough_data")},
+        pick_cell,
+    )
+
+# ---- a cell's history across merges ------------------------------------------------------------
+if cell is not None:
+    cell_row = ranking[ranking["cell_id"] == cell].iloc[0]
+    st.subheader(t("history_title", name=cell_row["cell"]), help=t("history_help"))
+    shown_from = state.period.start
+    if not text.is_missing(cell_row["valid_from"]):
+        formed = filters.month_start(cell_row["valid_from"].date())
+        shown_from = min(shown_from, filters.add_months(formed, -MONTHS_BEFORE_MERGE))
+    history_period = filters.Period(shown_from, state.period.end)
+    history = ui.query("cell_history", **ui.window(history_period, cell=cell))
+    commune_trend = ui.query("participation_trend", **ui.window(history_period, unit=cell_row["commune_id"]))
+    st.caption(ui.period_caption(history_period))
+    lineage = history.drop_duplicates("cell_id")
+    earlier = lineage[lineage["relation"] == "predecessor"]
+    later = lineage[lineage["relation"] == "successor"]
+    if len(earlier):
+        st.caption(t("lineage_caption", cell=cell_row["cell"], predecessors=", ".join(earlier["cell"])))
+    for _, successor in later.iterrows():
+        merged_on = cell_row["valid_to"]
+        merged_from = "–" if text.is_missing(merged_on) else text.fmt_date(merged_on + dt.timedelta(days=1))
+        st.caption(t("merged_caption", cell=cell_row["cell"], successor=successor["cell"], date=merged_from))
+    ui.chart_block(
+        charts.history_lines(history, commune_trend, str(cell_row["commune"]), target),
+        history, "cell_history",
+        {"month": text.fmt_month, "attendance_rate": RATE, "meetings": COUNT, "thematic_meetings": COUNT,
+         "expected": COUNT, "exempt": COUNT, "present": COUNT, "valid_from": text.fmt_date,
+         "valid_to": text.fmt_date, "relation": lambda relation: t("relation_" + relation)},
+    )
+
+# ---- cells that need help ----------------------------------------------------------------------
+st.subheader(t("needs_help_title"), help=t("needs_help_help", target=RATE(target, 0)))
+running = ui.query("cells_needing_help", **ui.window(target=target))
+needing = charts.needs_help_table(ranking, running)
+if len(needing):
+    shown = ui.display_table(needing, {"attendance_rate": RATE, "score": RATE, "rank_in_commune": COUNT,
+                                       "longest_run_below_target": COUNT, "meetings": COUNT})
+    labels = {"commune": t("col_commune"), "cell": t("col_cell"), "why": t("col_reason"),
+              "attendance_rate": t("col_attendance_rate"), "score": t("col_score"),
+              "rank_in_commune": t("col_rank"), "meetings": t("col_meetings")}
+    st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch", height=300,
+                 column_order=list(labels.values()))
+    ui.downloads(needing, "cells_needing_help")
+else:
+    st.success(t("needs_help_none"))
+
+# ---- ratings -----------------------------------------------------------------------------------
+# Ratings are annual: the period's years and the year before (a half-year has no rating of its own yet).
+first_year = state.period.start.year - 1
+years = f"{first_year}–{state.period.end.year}"
+st.subheader(t("ratings_title"), help=t("ratings_help", years=years))
+ratings = ui.query("rating_distribution", **ui.window(start=dt.date(first_year, 1, 1)))
+if len(ratings):
+    ui.chart_block(charts.rating_bars(ratings), ratings, "rating_distribution",
+                   {"share": RATE, "cells": COUNT, "grade": lambda grade: t("grade_" + grade)})
+else:
+    st.info(t("no_ratings", years=years))

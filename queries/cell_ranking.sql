@@ -10,10 +10,13 @@
 -- Default weights: attendance 0.4, regularity 0.3, thematic 0.2, visits 0.1. score = the weighted
 --   mean of the components (a missing component counts 0), weights divided by their sum.
 -- A cell with fewer than 3 meetings in the window is not ranked (is_ranked false, no rank).
+-- is_bottom_decile: a ranked cell whose score is in the lowest tenth of the ranked cells of the subtree
+--   (cume_dist over their scores <= 0.1; so never with fewer than 10 ranked cells).
 -- Columns: commune_id, commune, cell_id, cell, meetings, attendance_rate, regularity,
 --   thematic_coverage, score, is_ranked, rank_in_commune, visit_coverage, expected, exempt, present,
 --   months_met, months_existed, quarters_thematic, quarters_existed, visit_months, valid_from,
---   valid_to, merged_into, w_attendance, w_regularity, w_thematic, w_visits (the weights used).
+--   valid_to, merged_into, w_attendance, w_regularity, w_thematic, w_visits (the weights used),
+--   is_bottom_decile.
 with scope as (
     select descendant_id as unit_id from unit_closure where ancestor_id = $unit
     union all
@@ -148,6 +151,8 @@ select commune_id, commune, cell_id, cell, meetings, attendance_rate, regularity
            as rank_in_commune,
        visit_coverage, expected, exempt, present, months_met, months_existed, quarters_thematic,
        quarters_existed, visit_months, valid_from, valid_to, merged_into,
-       w_attendance, w_regularity, w_thematic, w_visits
+       w_attendance, w_regularity, w_thematic, w_visits,
+       coalesce(is_ranked and cume_dist() over (partition by is_ranked order by score) <= 0.1, false)
+           as is_bottom_decile
 from scored
 order by commune collate vi, commune_id, rank_in_commune nulls last, cell collate vi;

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import streamlit as st
@@ -41,16 +43,47 @@ def fresh_caches():
     db.close_all()
 
 
+# Accounts every AppTest can sign in as (name: role, unit of tests/fixture.py).
+TEST_ACCOUNTS = {
+    "admin": ("admin", None),
+    "province": ("standing_committee", "P"),
+    "board": ("organisation_board", "P"),
+    "x1": ("commune", "X1"),
+    "x2": ("commune", "X2"),
+}
+
+
 @pytest.fixture
-def app_on(monkeypatch):
-    """An AppTest of the dashboard over a given database file."""
+def accounts_store(tmp_path, monkeypatch) -> SimpleNamespace:
+    """A fresh accounts store (CELLBOARD_USERS) holding TEST_ACCOUNTS, all with the same password."""
+    from cellboard import auth
+
+    monkeypatch.setenv("CELLBOARD_BCRYPT_ROUNDS", "4")  # bcrypt's cheapest cost keeps tests fast
+    path = tmp_path / "accounts.sqlite"
+    monkeypatch.setenv("CELLBOARD_USERS", str(path))
+    password = f"mật-khẩu-thử-{secrets.token_hex(4)}"
+    for name, (role, unit) in TEST_ACCOUNTS.items():
+        # units are those of tests/fixture.py; no data file is consulted here
+        auth.add_account(name, role, unit, password, actor="test", data_path=tmp_path / "no-data.duckdb")
+    return SimpleNamespace(path=path, password=password, accounts=TEST_ACCOUNTS)
+
+
+@pytest.fixture
+def app_on(monkeypatch, accounts_store):
+    """An AppTest of the dashboard over a given database file, signed in as `as_account` (an
+    administrator unless told; None = nobody has logged in, so the login form shows)."""
     from streamlit.testing.v1 import AppTest
 
-    def make(path: Path, **query: str) -> AppTest:
+    from cellboard import auth, ui
+
+    def make(path: Path, as_account: str | None = "admin", **query: str) -> AppTest:
         monkeypatch.setenv("CELLBOARD_DB", str(path))
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
         for key, value in query.items():
             at.query_params[key] = value
+        if as_account is not None:
+            for key, value in ui.session_values(auth.get_account(as_account)).items():
+                at.session_state[key] = value
         return at
 
     return make

@@ -1,0 +1,634 @@
+"""Accounts, roles, scopes and the audit trail.
+
+The accounts store is a small SQLite file apart from the data (`CELLBOARD_USERS`, default
+data/accounts.sqlite, git-ignored). SQLite because the app server and the command line both write
+to it (logins, lockouts, audit rows) and SQLite lets several processes take turns on one file;
+its triggers keep the audit table append-only. Passwords are kept only as bcrypt hashes.
+
+Roles (DESIGN.md): `admin` sees everything and manages accounts; `standing_committee` and
+`organisation_board` see their unit's subtree, names included; `commune` sees its commune's
+subtree, so only the names of its own members. Scope is enforced in db.py on every query:
+`scope_of(account)` is what the app, downloads, reports and `query --as` pass there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import os
+import re
+import secrets
+import sqlite3
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import bcrypt
+
+from cellboard import ROOT, db
+
+DEFAULT_STORE = ROOT / "data" / "accounts.sqlite"
+ROLES = ("admin", "standing_committee", "organisation_board", "commune")
+ROLE_LABELS = {
+    "admin": ("Quản trị viên", "Administrator"),
+    "standing_committee": ("Ban Thường vụ", "Standing committee"),
+    "organisation_board": ("Ban Tổ chức", "Organisation board"),
+    "commune": ("Đảng ủy xã, phường", "Commune"),
+}
+# Whether a role sees members' names within its subtree. A commune's subtree is its own commune,
+# so a commune account sees the names of its own members only.
+ROLE_NAMES = {"admin": True, "standing_committee": True, "organisation_board": True, "commune": True}
+# Pages open to some roles only; every other page in dashboard.PAGES is open to every role
+# (what it shows is limited by the scope, not by the page list).
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    "pages/accounts.py": frozenset({"admin"}),
+    "pages/data.py": frozenset({"admin"}),
+}
+
+MAX_FAILURES = 5  # consecutive failed logins before the name is locked
+LOCK_MINUTES = 15
+SESSION_IDLE_HOURS = 8  # an app session left idle this long must log in again
+MIN_PASSWORD = 8  # characters
+MAX_PASSWORD_BYTES = 72  # bcrypt's limit; bcrypt 5 refuses longer passwords rather than cut them
+NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
+FIRST_ADMIN = "admin"
+
+
+class AccountError(ValueError):
+    """An account operation was asked for wrongly (bilingual message)."""
+
+
+def _rounds() -> int:
+    # bcrypt's cost; tests lower it (CELLBOARD_BCRYPT_ROUNDS=4) to stay fast. Clamped to bcrypt's range.
+    try:
+        return min(31, max(4, int(os.environ.get("CELLBOARD_BCRYPT_ROUNDS", "12"))))
+    except ValueError:
+        return 12
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    role: str
+    unit_id: str | None
+    disabled: bool
+    version: int
+    created_at: dt.datetime
+    last_login: dt.datetime | None
+    locked_until: dt.datetime | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    account: Account | None
+    reason: str  # ok, wrong, locked, disabled
+    locked_until: dt.datetime | None = None
+
+
+# ---- the store ---------------------------------------------------------------------
+
+SCHEMA = (Path(__file__).parent / "accounts.sql").read_text(encoding="utf-8")
+
+
+def store_path(value: str | os.PathLike | None = None) -> Path:
+    """The accounts store: the argument, else `CELLBOARD_USERS`, else data/accounts.sqlite."""
+    if value:
+        return Path(value)
+    env = os.environ.get("CELLBOARD_USERS")
+    return Path(env) if env else DEFAULT_STORE
+
+
+_ready: set[tuple[str, int]] = set()  # stores whose schema this process has made sure of
+
+
+@contextmanager
+def _connect(path: Path | None = None, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+    path = store_path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Created readable by its owner only; SQLite's journal files take the same mode.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    con = sqlite3.connect(path, timeout=15, isolation_level=None)
+    try:
+        con.execute("pragma busy_timeout = 15000")
+        identity = (str(path.resolve()), os.stat(path).st_ino)
+        if identity not in _ready:
+            con.executescript(SCHEMA)
+            _ready.add(identity)
+        if write:
+            con.execute("begin immediate")
+        try:
+            yield con
+        except BaseException:
+            if write:
+                con.execute("rollback")
+            raise
+        if write:
+            con.execute("commit")
+    finally:
+        con.close()
+
+
+def _now(now: dt.datetime | None = None) -> dt.datetime:
+    return (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+
+
+def _stamp(moment: dt.datetime | None) -> str | None:
+    return None if moment is None else _now(moment).isoformat()
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    return None if not text else dt.datetime.fromisoformat(text)
+
+
+def _account(row: sqlite3.Row | tuple, locked_until: str | None = None) -> Account:
+    name, role, unit_id, disabled, version, created_at, last_login = row
+    return Account(
+        name=name,
+        role=role,
+        unit_id=unit_id,
+        disabled=bool(disabled),
+        version=int(version),
+        created_at=_moment(created_at),
+        last_login=_moment(last_login),
+        locked_until=_moment(locked_until),
+    )
+
+
+# ---- passwords ---------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(_rounds())).decode("ascii")
+
+
+def _matches(password: str, hashed: str) -> bool:
+    try:
+        return bcrypt.checkpw(password.encode("utf-8"), hashed.encode("ascii"))
+    except ValueError:  # over 72 bytes, or a damaged hash: never a match
+        return False
+
+
+_dummy_hash: str | None = None
+
+
+def _waste_time(password: str) -> None:
+    """Check against a throwaway hash, so an unknown name costs as long as a wrong password."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = hash_password(secrets.token_urlsafe(12))
+    _matches(password, _dummy_hash)
+
+
+def check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(
+            f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự. / A password needs at least {MIN_PASSWORD} characters."
+        )
+    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
+        raise AccountError(
+            f"Mật khẩu dài quá {MAX_PASSWORD_BYTES} byte. / A password may be at most {MAX_PASSWORD_BYTES} bytes."
+        )
+    if password != password.strip():
+        raise AccountError(
+            "Mật khẩu không được bắt đầu hay kết thúc bằng khoảng trắng. / "
+            "A password may not start or end with spaces."
+        )
+
+
+def random_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+# ---- accounts ----------------------------------------------------------------------
+
+
+def normalise_name(name: str) -> str:
+    return (name or "").strip().lower()
+
+
+def check_name(name: str) -> str:
+    name = normalise_name(name)
+    if not NAME_PATTERN.fullmatch(name):
+        raise AccountError(
+            f"Tên tài khoản «{name}» không hợp lệ: 2–32 ký tự a-z, 0-9, dấu chấm, gạch dưới, gạch ngang. / "
+            f"Account name «{name}» is not valid: 2-32 characters a-z, 0-9, '.', '_', '-'."
+        )
+    return name
+
+
+def check_unit(role: str, unit_id: str | None, data_path: Path | None = None) -> str | None:
+    """The unit an account of `role` is bound to, checked against the data database if there is one."""
+    if role not in ROLES:
+        raise AccountError(f"Vai trò không hợp lệ: {role}. / Unknown role: {role} ({', '.join(ROLES)}).")
+    unit_id = (unit_id or "").strip() or None
+    if unit_id is None:
+        if role == "admin":
+            return None
+        raise AccountError("Cần chỉ rõ đơn vị (--unit). / This role needs a unit (--unit).")
+    path = db.db_path(data_path)
+    if not path.exists():
+        return unit_id
+    tree = db.run("unit_tree", {"unit": unit_id}, path=path)
+    row = tree[tree["unit_id"] == unit_id]
+    if row.empty:
+        raise AccountError(
+            f"Không có đơn vị «{unit_id}» trong cơ sở dữ liệu {path}. / There is no unit «{unit_id}» in {path}."
+        )
+    kind = row.iloc[0]["kind"]
+    if role == "commune" and kind != "commune":
+        raise AccountError(
+            f"Tài khoản cấp xã phải gắn với một xã, phường; «{unit_id}» là {kind}. / "
+            f"A commune account needs a commune; «{unit_id}» is a {kind}."
+        )
+    return unit_id
+
+
+def get_account(name: str, *, path: Path | None = None) -> Account | None:
+    with _connect(path) as con:
+        row = con.execute(
+            "select a.name, a.role, a.unit_id, a.disabled, a.version, a.created_at, a.last_login, "
+            "f.locked_until from account a left join login_failure f on f.name = a.name where a.name = ?",
+            (normalise_name(name),),
+        ).fetchone()
+    return None if row is None else _account(row[:7], row[7])
+
+
+def list_accounts(*, path: Path | None = None) -> list[Account]:
+    with _connect(path) as con:
+        rows = con.execute(
+            "select a.name, a.role, a.unit_id, a.disabled, a.version, a.created_at, a.last_login, "
+            "f.locked_until from account a left join login_failure f on f.name = a.name order by a.name"
+        ).fetchall()
+    return [_account(row[:7], row[7]) for row in rows]
+
+
+def _require(con: sqlite3.Connection, name: str) -> tuple:
+    row = con.execute("select role, disabled from account where name = ?", (name,)).fetchone()
+    if row is None:
+        raise AccountError(f"Không có tài khoản «{name}». / There is no account «{name}».")
+    return row
+
+
+def _keeps_an_admin(con: sqlite3.Connection, name: str) -> None:
+    others = con.execute(
+        "select count(*) from account where role = 'admin' and disabled = 0 and name <> ?", (name,)
+    ).fetchone()[0]
+    role, disabled = _require(con, name)
+    if role == "admin" and not disabled and others == 0:
+        raise AccountError(
+            "Không thể bỏ quản trị viên cuối cùng còn hoạt động. / The last active administrator cannot be removed "
+            "or disabled."
+        )
+
+
+def add_account(
+    name: str,
+    role: str,
+    unit_id: str | None,
+    password: str,
+    *,
+    actor: str,
+    path: Path | None = None,
+    data_path: Path | None = None,
+    now: dt.datetime | None = None,
+) -> Account:
+    name = check_name(name)
+    unit_id = check_unit(role, unit_id, data_path)
+    check_new_password(password)
+    hashed = hash_password(password)
+    with _connect(path, write=True) as con:
+        if con.execute("select 1 from account where name = ?", (name,)).fetchone():
+            raise AccountError(f"Đã có tài khoản «{name}». / Account «{name}» exists.")
+        stamp = _stamp(_now(now))
+        con.execute(
+            "insert into account (name, role, unit_id, password_hash, created_at, password_changed_at) "
+            "values (?, ?, ?, ?, ?, ?)",
+            (name, role, unit_id, hashed, stamp, stamp),
+        )
+        con.execute("delete from login_failure where name = ?", (name,))
+        _audit(con, actor, "account_add", {"name": name, "role": role, "unit": unit_id}, now)
+    return get_account(name, path=path)
+
+
+def remove_account(name: str, *, actor: str, path: Path | None = None) -> None:
+    name = normalise_name(name)
+    with _connect(path, write=True) as con:
+        _keeps_an_admin(con, name)
+        con.execute("delete from account where name = ?", (name,))
+        con.execute("delete from login_failure where name = ?", (name,))
+        _audit(con, actor, "account_remove", {"name": name})
+
+
+def set_password(name: str, password: str, *, actor: str, path: Path | None = None) -> None:
+    """A new password (an administrator's reset, or `users passwd`); clears a lockout, ends sessions."""
+    name = normalise_name(name)
+    check_new_password(password)
+    hashed = hash_password(password)
+    with _connect(path, write=True) as con:
+        _require(con, name)
+        con.execute(
+            "update account set password_hash = ?, password_changed_at = ?, version = version + 1 "
+            "where name = ?",
+            (hashed, _stamp(_now()), name),
+        )
+        con.execute("delete from login_failure where name = ?", (name,))
+        _audit(con, actor, "password_reset" if actor != name else "password_change", {"name": name})
+
+
+def set_disabled(name: str, disabled: bool, *, actor: str, path: Path | None = None) -> None:
+    name = normalise_name(name)
+    with _connect(path, write=True) as con:
+        if disabled:
+            _keeps_an_admin(con, name)
+        else:
+            _require(con, name)
+            con.execute("delete from login_failure where name = ?", (name,))
+        con.execute(
+            "update account set disabled = ?, version = version + 1 where name = ?", (int(disabled), name)
+        )
+        _audit(con, actor, "account_disable" if disabled else "account_enable", {"name": name})
+
+
+def change_own_password(name: str, current: str, new: str, *, path: Path | None = None) -> Account:
+    """A signed-in user's own change: the current password must match (failures count to the lockout)."""
+    check_new_password(new)
+    result = _verify(name, current, action="password_change", path=path)
+    if result.account is None:
+        raise AccountError(
+            "Mật khẩu hiện tại không đúng. / The current password is wrong."
+            if result.reason != "locked"
+            else "Tài khoản đang tạm khóa. / The account is locked for now."
+        )
+    set_password(name, new, actor=normalise_name(name), path=path)
+    return get_account(name, path=path)
+
+
+def ensure_admin(*, path: Path | None = None, out=None) -> str | None:
+    """On a first start with no accounts: create `admin` with a random password, print it once.
+
+    Returns the password when it was created (None when there were accounts already).
+    """
+    with _connect(path) as con:
+        if con.execute("select 1 from account limit 1").fetchone():
+            return None
+    password = random_password()
+    hashed = hash_password(password)
+    with _connect(path, write=True) as con:
+        if con.execute("select 1 from account limit 1").fetchone():
+            return None  # another session made it meanwhile
+        stamp = _stamp(_now())
+        con.execute(
+            "insert into account (name, role, unit_id, password_hash, created_at, password_changed_at) "
+            "values (?, 'admin', null, ?, ?, ?)",
+            (FIRST_ADMIN, hashed, stamp, stamp),
+        )
+        _audit(con, "system", "account_add", {"name": FIRST_ADMIN, "role": "admin", "first_start": True})
+    out = out or sys.stdout
+    bar = "=" * 72
+    print(
+        f"\n{bar}\nTài khoản quản trị đầu tiên / first administrator account:\n"
+        f"  tên / name:         {FIRST_ADMIN}\n  mật khẩu / password: {password}\n"
+        "Mật khẩu chỉ in một lần: hãy ghi lại, đăng nhập và đổi mật khẩu.\n"
+        "The password is printed only this once: note it, log in and change it.\n"
+        f"{bar}\n",
+        file=out,
+        flush=True,
+    )
+    return password
+
+
+def first_admin_pending(*, path: Path | None = None) -> bool:
+    """True while the only account is the generated `admin` and nobody has logged in with it."""
+    with _connect(path) as con:
+        rows = con.execute("select name, last_login from account").fetchall()
+    return len(rows) == 1 and rows[0][0] == FIRST_ADMIN and rows[0][1] is None
+
+
+# ---- logging in --------------------------------------------------------------------
+
+
+def _verify(name: str, password: str, *, action: str, path: Path | None, now=None) -> LoginResult:
+    name = normalise_name(name)[:64]
+    now = _now(now)
+    with _connect(path) as con:
+        failure = con.execute(
+            "select failures, locked_until from login_failure where name = ?", (name,)
+        ).fetchone()
+        row = con.execute(
+            "select a.name, a.role, a.unit_id, a.disabled, a.version, a.created_at, a.last_login, "
+            "a.password_hash from account a where a.name = ?",
+            (name,),
+        ).fetchone()
+    locked_until = _moment(failure[1]) if failure else None
+    if locked_until is not None and locked_until > now:
+        audit(name, action + "_failed", {"reason": "locked", "until": locked_until.isoformat()}, path=path)
+        return LoginResult(None, "locked", locked_until)
+    if row is None:
+        _waste_time(password)
+        matched = False
+    else:
+        matched = _matches(password, row[7])
+    if matched:
+        account = _account(row[:7])
+        if account.disabled:
+            audit(name, action + "_failed", {"reason": "disabled"}, path=path)
+            return LoginResult(None, "disabled")
+        with _connect(path, write=True) as con:
+            con.execute("delete from login_failure where name = ?", (name,))
+            if action == "login":
+                con.execute("update account set last_login = ? where name = ?", (_stamp(now), name))
+            _audit(con, name, action, {}, now)
+        return LoginResult(get_account(name, path=path), "ok")
+    with _connect(path, write=True) as con:
+        previous = con.execute(
+            "select failures, locked_until from login_failure where name = ?", (name,)
+        ).fetchone()
+        failures = 1
+        if previous is not None and not (previous[1] and _moment(previous[1]) <= now):
+            failures = previous[0] + 1  # a lock that has run out starts the count again
+        locked = now + dt.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
+        con.execute(
+            "insert into login_failure (name, failures, locked_until) values (?, ?, ?) "
+            "on conflict (name) do update set failures = excluded.failures, locked_until = excluded.locked_until",
+            (name, failures, _stamp(locked)),
+        )
+        details = {"reason": "unknown_account" if row is None else "wrong_password", "failures": failures}
+        if locked:
+            details["locked_until"] = locked.isoformat()
+        _audit(con, name, action + "_failed", details, now)
+    return LoginResult(None, "locked" if locked else "wrong", locked)
+
+
+def authenticate(name: str, password: str, *, path: Path | None = None, now: dt.datetime | None = None) -> LoginResult:
+    """Check a login; every attempt is audited; 5 failures in a row lock the name for 15 minutes."""
+    return _verify(name, password, action="login", path=path, now=now)
+
+
+# ---- scope and pages ---------------------------------------------------------------
+
+
+def scope_of(account: Account) -> db.Scope:
+    root = None if account.is_admin else account.unit_id
+    if not account.is_admin and root is None:
+        raise AccountError(f"Tài khoản «{account.name}» chưa gắn đơn vị. / Account «{account.name}» has no unit.")
+    return db.Scope(root=root, names=ROLE_NAMES[account.role], account=account.name)
+
+
+def scope_for_account(name: str, *, path: Path | None = None) -> db.Scope:
+    """The scope `--as NAME` applies (query, report): refused for unknown or disabled accounts."""
+    account = get_account(name, path=path)
+    if account is None:
+        raise AccountError(f"Không có tài khoản «{name}». / There is no account «{name}».")
+    if account.disabled:
+        raise AccountError(f"Tài khoản «{name}» đã bị khóa. / Account «{name}» is disabled.")
+    return scope_of(account)
+
+
+def refusal(unit: object, scope: db.Scope) -> str:
+    """The message for a unit outside the scope (bilingual, for the command line)."""
+    whole = unit is None or unit is db.WHOLE_TREE
+    asked_vi, asked_en = ("toàn bộ cây đơn vị", "the whole tree") if whole else (f"đơn vị «{unit}»", f"unit «{unit}»")
+    return (
+        f"Từ chối: {asked_vi} nằm ngoài phạm vi của tài khoản «{scope.account}» (đơn vị {scope.root} và "
+        f"cấp dưới). / Refused: {asked_en} is outside the scope of account «{scope.account}» "
+        f"(unit {scope.root} and below)."
+    )
+
+
+def may_open(role: str, page: str) -> bool:
+    allowed = PAGE_ROLES.get(page)
+    return allowed is None or role in allowed
+
+
+def pages_for(role: str, pages: Iterable[Sequence]) -> list:
+    """The entries of dashboard.PAGES (path first) that `role` may open."""
+    return [entry for entry in pages if may_open(role, entry[0])]
+
+
+# ---- audit -------------------------------------------------------------------------
+
+
+def _audit(con: sqlite3.Connection, account: str | None, action: str, details: dict, now=None) -> None:
+    con.execute(
+        "insert into audit (at, account, action, details) values (?, ?, ?, ?)",
+        (_stamp(_now(now)), account, action, json.dumps(details, ensure_ascii=False, default=str, sort_keys=True)),
+    )
+
+
+def audit(account: str | None, action: str, details: dict | None = None, *, path: Path | None = None) -> None:
+    """Append a row to the audit trail: who, when (UTC), what, with which filters."""
+    with _connect(path, write=True) as con:
+        _audit(con, account, action, details or {})
+
+
+def audit_log(*, limit: int | None = None, path: Path | None = None) -> list[dict]:
+    """The audit trail, newest first."""
+    with _connect(path) as con:
+        rows = con.execute(
+            "select id, at, account, action, details from audit order by id desc limit ?",
+            (-1 if limit is None else int(limit),),
+        ).fetchall()
+    return [
+        {"id": id_, "at": _moment(at), "account": account, "action": action, "details": json.loads(details)}
+        for id_, at, account, action, details in rows
+    ]
+
+
+def cli_actor() -> str:
+    """Who acts from the command line: the operating-system user."""
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+# ---- the command line --------------------------------------------------------------
+
+
+def _local(moment: dt.datetime | None) -> str:
+    return "" if moment is None else moment.astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+def _read_password(args: argparse.Namespace, prompt: str) -> str:
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        return line[:-1] if line.endswith("\n") else line
+    first = getpass.getpass(prompt)
+    second = getpass.getpass("Nhập lại / again: ")
+    if first != second:
+        raise AccountError("Hai lần nhập mật khẩu không khớp. / The two passwords differ.")
+    return first
+
+
+def _print_accounts(accounts: list[Account]) -> None:
+    now = _now()
+    header = ("name", "role", "unit", "status", "last_login")
+    rows = []
+    for account in accounts:
+        status = "disabled" if account.disabled else "active"
+        if account.locked_until and account.locked_until > now:
+            status += f", locked until {_local(account.locked_until)}"
+        rows.append((account.name, account.role, account.unit_id or "*", status, _local(account.last_login)))
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(str(value).ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())
+
+
+def cli_users(args: argparse.Namespace) -> int:
+    """`python -m cellboard users ACTION [NAME] ...` -> exit code."""
+    action = args.action
+    needs_name = action in ("add", "remove", "passwd", "disable", "enable")
+    if needs_name and not args.name:
+        print(f"users {action} cần tên tài khoản / needs an account name", file=sys.stderr)
+        return 2
+    actor = cli_actor()
+    try:
+        if action == "add":
+            if not args.role:
+                raise AccountError(f"Cần --role ({', '.join(ROLES)}). / --role is required ({', '.join(ROLES)}).")
+            name = check_name(args.name)
+            check_unit(args.role, args.unit, args.db)
+            if not db.db_path(args.db).exists() and args.unit:
+                print(
+                    f"Chú ý: chưa có cơ sở dữ liệu nên chưa kiểm tra được đơn vị «{args.unit}». / "
+                    f"Note: no database yet, so unit «{args.unit}» was not checked.",
+                    file=sys.stderr,
+                )
+            password = _read_password(args, f"Mật khẩu cho / password for {name}: ")
+            account = add_account(name, args.role, args.unit, password, actor=actor, data_path=args.db)
+            print(f"Đã tạo tài khoản / added: {account.name} ({account.role}, {account.unit_id or '*'})")
+        elif action == "remove":
+            remove_account(args.name, actor=actor)
+            print(f"Đã xóa tài khoản / removed: {normalise_name(args.name)}")
+        elif action == "passwd":
+            name = normalise_name(args.name)
+            if get_account(name) is None:
+                raise AccountError(f"Không có tài khoản «{name}». / There is no account «{name}».")
+            set_password(name, _read_password(args, f"Mật khẩu mới cho / new password for {name}: "), actor=actor)
+            print(f"Đã đổi mật khẩu / password changed: {name}")
+        elif action in ("disable", "enable"):
+            set_disabled(args.name, action == "disable", actor=actor)
+            print(f"{'Đã khóa / disabled' if action == 'disable' else 'Đã mở khóa / enabled'}: {args.name}")
+        elif action == "list":
+            _print_accounts(list_accounts())
+        elif action == "audit":
+            limit = getattr(args, "limit", None)
+            for row in reversed(audit_log(limit=limit)):
+                details = json.dumps(row["details"], ensure_ascii=False, sort_keys=True)
+                print(f"{_local(row['at'])}\t{row['account'] or ''}\t{row['action']}\t{details}")
+    except AccountError as bad:
+        print(str(bad), file=sys.stderr)
+        return 1
+    except db.NoDatabase as missing:
+        print(f"Không có cơ sở dữ liệu / no database: {missing}", file=sys.stderr)
+        return 1
+    return 0

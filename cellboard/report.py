@@ -1,0 +1,1739 @@
+"""The six-month and annual review (sơ kết 6 tháng, tổng kết năm) as DOCX and XLSX.
+
+Every figure comes from the named queries through `db.run`, within the caller's scope, and the
+headline figures from `cellboard.figures`, so the report says what the pages say for the same
+period and unit. The DOCX is laid out like a party committee's report (issuing body, number, place
+and date, title, narrative, recipients and signature left for the user to complete); the XLSX holds
+the same tables, one sheet per section, numbers as numbers.
+
+Charts are the app's plotly figures rendered to PNG by kaleido with Debian's chromium. Where no
+browser can be started the report is still built, with tables only and a line saying so. Set
+CELLBOARD_CHART_BROWSER to a browser's path to choose it (a path that does not exist turns charts
+off: the no-browser path, testable without uninstalling chromium).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import io
+import math
+import os
+import re
+import sys
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from cellboard import charts, db, figures, rules, text
+from cellboard.export import FORMULA_STARTS
+from cellboard.filters import Period, parse_date
+from cellboard.text import t
+
+FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+CHART_BROWSER_ENV = "CELLBOARD_CHART_BROWSER"
+DOCX_LIST_ROWS = (
+    30  # long lists (overdue opinions, units without data) are cut in the DOCX, whole in the XLSX
+)
+BEST_AND_WEAKEST = 10
+CHART_WIDTH, CHART_MAX_HEIGHT = 1000, 900  # pixels (drawn at twice that), placed 16 cm wide in the DOCX
+CHART_TIMEOUT = 120  # seconds for the browser to start and draw every chart
+
+
+class ReportError(ValueError):
+    """The report was asked for wrongly (format, dates, unit)."""
+
+
+# ---- tables, sections and the review they make ------------------------------------------
+
+# Column kinds: how a value is written in Word (Vietnamese text) and stored in Excel (number format).
+#   text, int, delta (signed count), pct (fraction), points (difference of fractions), num (1 decimal),
+#   date, month; "row" / "row_change" take the kind from the row's "kind" value (int or pct).
+KINDS = ("text", "int", "delta", "pct", "points", "num", "date", "month", "row", "row_change")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "text"
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[Column]
+    rows: list[dict]
+    total: bool = False  # the last row is a total (bold)
+    docx_rows: int | None = None  # cut the DOCX to this many rows (the XLSX keeps all)
+    empty: str | None = None  # said instead of an empty table
+
+
+@dataclass
+class Section:
+    number: int
+    title: str
+    sheet: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[object] = field(default_factory=list)  # plotly figures
+    captions: list[str] = field(default_factory=list)  # their titles, written under the images
+
+
+@dataclass
+class Review:
+    period: Period
+    previous: Period
+    year_before: Period
+    unit: str | None
+    kind: str  # year, half, other
+    upper_body: str | None  # the issuing body's superior (top left, first line)
+    issuing_body: str
+    organisation: str  # "Đảng bộ huyện Kinh Môn": named in the title
+    signature: str
+    title: str
+    intro: str
+    notices: list[str]
+    sections: list[Section]
+    strengths: list[str]
+    weaknesses: list[str]
+    directions: list[str]
+    notes: Section
+
+
+class _Runner:
+    """db.run with the report's path and scope, remembering answers: figures and sections share them."""
+
+    def __init__(self, path: Path | None, scope: db.Scope) -> None:
+        self.path, self.scope = path, scope
+        self._answers: dict[tuple, pd.DataFrame] = {}
+
+    def __call__(self, name: str, **params: object) -> pd.DataFrame:
+        key = (name, tuple(sorted(params.items())))
+        if key not in self._answers:
+            self._answers[key] = db.run(name, params, path=self.path, scope=self.scope)
+        return self._answers[key]
+
+
+# ---- small helpers --------------------------------------------------------------------------
+
+
+def _value(value: object) -> float | None:
+    return None if text.is_missing(value) else float(value)
+
+
+def _sum(frame: pd.DataFrame, column: str) -> float:
+    return float(frame[column].sum()) if len(frame) else 0.0
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def _difference(now: float | None, then: float | None) -> float | None:
+    return None if now is None or then is None else now - then
+
+
+def _rows(frame: pd.DataFrame) -> list[dict]:
+    return frame.to_dict("records") if len(frame) else []
+
+
+def _names(items: Iterable[str], limit: int = 5) -> str:
+    items = list(items)
+    shown = ", ".join(items[:limit])
+    return shown + (t("rv_and_more", count=text.fmt_int(len(items) - limit)) if len(items) > limit else "")
+
+
+def category_name(row: dict) -> str:
+    return str(row["name_vi"] if text.language() == "vi" else row["name_en"])
+
+
+def period_name(period: Period) -> str:
+    """'năm 2015', '6 tháng đầu năm 2015', 'tháng 3/2015' or 'từ ngày … đến ngày …'."""
+    start, end = period.start, period.end
+    if period.is_whole_months() and start.year == end.year:
+        if start.month == 1 and end.month == 12:
+            return t("rv_period_year", year=start.year)
+        if start.month == 1 and end.month == 6:
+            return t("rv_period_first_half", year=start.year)
+        if start.month == 7 and end.month == 12:
+            return t("rv_period_second_half", year=start.year)
+        if start.month == end.month:
+            return t("rv_period_month", month=start.month, year=start.year)
+    return t("rv_period_range", start=text.fmt_date(start), end=text.fmt_date(end))
+
+
+def review_kind(period: Period) -> str:
+    if period.is_whole_months() and period.start.year == period.end.year:
+        if (period.start.month, period.end.month) == (1, 12):
+            return "year"
+        if (period.start.month, period.end.month) in ((1, 6), (7, 12)):
+            return "half"
+    return "other"
+
+
+def change_phrase(delta: float | None, kind: str, noun: str = "") -> str:
+    """'tăng 1,2 điểm phần trăm', 'giảm 31 ý kiến', 'không thay đổi'."""
+    if delta is None:
+        return t("rv_no_comparison")
+    if abs(delta) < 1e-12:
+        return t("rv_same")
+    amount = text.fmt_num(abs(delta) * 100, 1) if kind == "pct" else text.fmt_int(abs(delta))
+    if amount.strip("0,.") == "":  # rounds to nothing at the precision shown
+        return t("rv_about_same")
+    amount += " " + t("rv_points") if kind == "pct" else ""
+    if noun and kind != "pct":
+        amount += " " + noun
+    return t("rv_up" if delta > 0 else "rv_down", amount=amount)
+
+
+def shown(value: float | None, kind: str) -> str:
+    return text.fmt_int(value) if kind == "int" else text.fmt_pct(value)
+
+
+def comparison_text(
+    now: float | None, previous: float | None, year: float | None, kind: str, review: dict, noun: str = ""
+) -> str:
+    """'tăng … so với kỳ trước (…); … so với cùng kỳ năm trước (…)' for one figure."""
+    against = [(previous, review["previous_name"])]
+    if review["year_differs"]:
+        against.append((year, t("rv_same_period_last_year")))
+    parts = []
+    for then, name in against:
+        if now is None or then is None:
+            parts.append(t("rv_compared_missing", period=name))
+        else:
+            parts.append(
+                t(
+                    "rv_compared",
+                    change=change_phrase(now - then, kind, noun),
+                    period=name,
+                    value=shown(then, kind),
+                )
+            )
+    return "; ".join(parts)
+
+
+# ---- issuing body names (editable in Word; a best guess from the unit tree) ----------------
+
+_PLACES = (  # (prefix of the unit's name, committee, organisation)
+    ("Thành phố", "Thành ủy", "thành phố"),
+    ("Tỉnh", "Tỉnh ủy", "tỉnh"),
+    ("Huyện", "Huyện ủy", "huyện"),
+    ("Thị xã", "Thị ủy", "thị xã"),
+    ("Quận", "Quận ủy", "quận"),
+    ("Thị trấn", "Đảng ủy thị trấn", "thị trấn"),
+    ("Phường", "Đảng ủy phường", "phường"),
+    ("Đặc khu", "Đảng ủy đặc khu", "đặc khu"),
+    ("Xã", "Đảng ủy xã", "xã"),
+)
+
+
+def party_names(name: str) -> tuple[str, str]:
+    """(committee, organisation) for a unit name: 'Huyện ủy Kinh Môn' -> ('Huyện ủy Kinh Môn',
+    'Đảng bộ huyện Kinh Môn'); 'Xã Hiệp Sơn' -> ('Đảng ủy xã Hiệp Sơn', 'Đảng bộ xã Hiệp Sơn')."""
+    lowered = name.lower()
+    for prefix, committee, organisation in _PLACES:
+        for form in (committee.lower() + " ", prefix.lower() + " "):
+            if lowered.startswith(form):
+                rest = name[len(form) :]
+                return f"{committee} {rest}", f"Đảng bộ {organisation} {rest}"
+    if lowered.startswith(("chi bộ", "đảng bộ", "đảng ủy")):
+        return name, name
+    return name, name
+
+
+def signature_line(kind: str | None) -> str:
+    return {
+        "province": "rv_sign_standing",
+        "district": "rv_sign_standing",
+        "commune": "rv_sign_commune",
+        "subcommittee": "rv_sign_commune",
+        "cell": "rv_sign_cell",
+    }.get(kind or "", "rv_sign_other")
+
+
+# ---- collecting the review --------------------------------------------------------------------
+
+
+def collect(run: _Runner, period: Period, unit: str | None, as_of: dt.date) -> Review:
+    """Every section's narrative and tables, from the named queries."""
+    comparison = figures.compare(run, period, unit)
+    previous, year_before = comparison.previous, comparison.year_before
+    window = {"start": period.start, "end": period.end, "unit": unit}
+    prev_window = {"start": previous.start, "end": previous.end, "unit": unit}
+    year_window = {"start": year_before.start, "end": year_before.end, "unit": unit}
+    review = {
+        "name": period_name(period),
+        "previous_name": period_name(previous),
+        "year_differs": year_before != previous,
+        "as_of": as_of,
+    }
+
+    tree = run("unit_tree", unit=unit)
+    if unit is not None and not (tree["unit_id"] == unit).any():
+        raise ReportError(t("rv_unknown_unit", unit=unit))
+    roots = tree[tree["depth"] == 0]
+    top = roots.iloc[0] if len(roots) == 1 else None
+    whole = run("unit_tree")
+    parent_row = None
+    if top is not None and not text.is_missing(top["parent_id"]):
+        match = whole[whole["unit_id"] == top["parent_id"]]
+        parent_row = match.iloc[0] if len(match) else None
+    committee, organisation = party_names(str(top["name"])) if top is not None else ("…", "…")
+    upper = party_names(str(parent_row["name"]))[1] if parent_row is not None else None
+
+    trend = run("participation_trend", **window)
+    trend_year = run("participation_trend", **year_window)
+    communes = run("commune_summary", **window, as_of=as_of)
+    communes_prev = run("commune_summary", **prev_window, as_of=as_of)
+    cells = run("cell_ranking", **window)
+    supervision = run("supervision", **window)
+    shares = run("category_shares", **window)
+    shares_prev = run("category_shares", **prev_window)
+    response = run("opinion_response", **window, as_of=as_of)
+    departments = run("opinion_response_by_department", **window, as_of=as_of)
+    opinions = run("opinions_list", **window, as_of=as_of)
+    # from the year before the previous period: the latest rated year is what figures.headline uses
+    ratings = run(
+        "rating_distribution", start=dt.date(previous.start.year - 1, 1, 1), end=period.end, unit=unit
+    )
+    info = dict(zip(run("database_info")["key"], run("database_info")["value"], strict=True))
+
+    sections = [
+        headline_section(comparison, review),
+        attendance_section(comparison, review, trend, trend_year, communes, communes_prev),
+        regularity_section(comparison, review, cells),
+        supervision_section(review, supervision, cells),
+        opinions_section(comparison, review, shares, shares_prev, response, departments, opinions),
+        ratings_section(comparison, review, ratings, cells),
+    ]
+    strengths, weaknesses, directions = assessment(
+        comparison, review, communes, cells, supervision, response, departments, ratings
+    )
+    notes = notes_section(review, info, trend, tree, communes, cells, period, previous)
+    kind = review_kind(period)
+    title_key = {"year": "rv_title_year", "half": "rv_title_half"}.get(kind, "rv_title_other")
+    notices = [t("rv_demo_notice")] if info.get("source") == "demo" else []
+    return Review(
+        period=period,
+        previous=previous,
+        year_before=year_before,
+        unit=unit,
+        kind=kind,
+        upper_body=upper,
+        issuing_body=committee,
+        organisation=organisation,
+        signature=t(signature_line(None if top is None else str(top["kind"]))),
+        title=t(title_key, period=review["name"]),
+        intro=t(
+            "rv_intro",
+            organisation=organisation,
+            period=review["name"],
+            start=text.fmt_date(period.start),
+            end=text.fmt_date(period.end),
+        ),
+        notices=notices,
+        sections=sections,
+        strengths=strengths,
+        weaknesses=weaknesses,
+        directions=directions,
+        notes=notes,
+    )
+
+
+def _compare_columns(review: dict, kind: str) -> list[Column]:
+    columns = [
+        Column("value", t("rv_col_this_period"), kind),
+        Column("previous", t("rv_col_previous", period=review["previous_name"]), kind),
+        Column(
+            "change",
+            t("rv_col_change"),
+            "row_change" if kind == "row" else {"int": "delta", "pct": "points"}[kind],
+        ),
+    ]
+    if review["year_differs"]:
+        columns += [
+            Column("year", t("rv_col_year_earlier"), kind),
+            Column(
+                "change_year",
+                t("rv_col_change"),
+                "row_change" if kind == "row" else {"int": "delta", "pct": "points"}[kind],
+            ),
+        ]
+    return columns
+
+
+def headline_section(comparison: figures.Comparison, review: dict) -> Section:
+    rows, paragraphs = [], []
+    for figure in figures.FIGURES:
+        kind = "int" if figure in figures.COUNT_FIGURES else "pct"
+        now = comparison.current_values[figure]
+        before, year = comparison.previous_values[figure], comparison.year_values[figure]
+        rows.append(
+            {
+                "figure": t(figure),
+                "kind": kind,
+                "value": now,
+                "previous": before,
+                "change": comparison.change(figure, "previous"),
+                "year": year,
+                "change_year": comparison.change(figure, "year"),
+            }
+        )
+        paragraphs.append(
+            t(
+                "rv_figure_line",
+                figure=t(figure),
+                value=shown(now, kind),
+                comparison=comparison_text(now, before, year, kind, review),
+            )
+        )
+    table = Table(
+        t("rv_table_headline"), [Column("figure", t("rv_col_figure")), *_compare_columns(review, "row")], rows
+    )
+    return Section(1, t("rv_s1"), t("rv_sheet1"), paragraphs, [table])
+
+
+def attendance_section(comparison, review, trend, trend_year, communes, communes_prev) -> Section:
+    meetings = comparison.current_values["meetings"]
+    rate = comparison.current_values["attendance_rate"]
+    paragraphs = [
+        t(
+            "rv_attendance_text",
+            period=review["name"],
+            meetings=text.fmt_int(meetings),
+            meetings_cmp=comparison_text(
+                meetings,
+                comparison.previous_values["meetings"],
+                comparison.year_values["meetings"],
+                "int",
+                review,
+            ),
+            rate=text.fmt_pct(rate),
+            rate_cmp=comparison_text(
+                rate,
+                comparison.previous_values["attendance_rate"],
+                comparison.year_values["attendance_rate"],
+                "pct",
+                review,
+            ),
+        )
+    ]
+    held = communes[communes["meetings"] > 0]
+    previous_rates = dict(zip(communes_prev["commune_id"], communes_prev["attendance_rate"], strict=True))
+    rows = []
+    for row in _rows(held):
+        before = _value(previous_rates.get(row["commune_id"]))
+        now = _value(row["attendance_rate"])
+        rows.append({**row, "attendance_rate_prev": before, "change": _difference(now, before)})
+    if rows:
+        held_prev = communes_prev[communes_prev["meetings"] > 0]
+        total = {
+            column: _sum(held, column)
+            for column in ("cells", "meetings", "expected", "exempt", "present", "excused", "absent")
+        }
+        total_rate = _ratio(total["present"], total["expected"] - total["exempt"])
+        total_prev = _ratio(
+            _sum(held_prev, "present"), _sum(held_prev, "expected") - _sum(held_prev, "exempt")
+        )
+        rows.append(
+            {
+                "commune": t("rv_total"),
+                **total,
+                "attendance_rate": total_rate,
+                "attendance_rate_prev": total_prev,
+                "change": _difference(total_rate, total_prev),
+            }
+        )
+        below = held[held["attendance_rate"] < rules.ATTENDANCE_TARGET].sort_values("attendance_rate")
+        reached = len(held) - len(below)
+        paragraphs.append(
+            t(
+                "rv_communes_target",
+                reached=text.fmt_int(reached),
+                communes=text.fmt_int(len(held)),
+                target=text.fmt_pct(rules.ATTENDANCE_TARGET, 0),
+            )
+        )
+        if len(below):
+            paragraphs.append(
+                t(
+                    "rv_communes_below",
+                    count=text.fmt_int(len(below)),
+                    names=_names(
+                        f"{r['commune']} ({text.fmt_pct(r['attendance_rate'])})" for r in _rows(below)
+                    ),
+                )
+            )
+    table = Table(
+        t("rv_table_communes"),
+        [
+            Column("commune", t("col_commune")),
+            Column("cells", t("rv_col_cells_met"), "int"),
+            Column("meetings", t("col_meetings"), "int"),
+            Column("expected", t("col_expected"), "int"),
+            Column("exempt", t("col_exempt"), "int"),
+            Column("present", t("col_present"), "int"),
+            Column("excused", t("col_excused"), "int"),
+            Column("absent", t("col_absent"), "int"),
+            Column("attendance_rate", t("col_attendance_rate"), "pct"),
+            Column("attendance_rate_prev", t("rv_col_previous_short"), "pct"),
+            Column("change", t("rv_col_change"), "points"),
+        ],
+        rows,
+        total=bool(rows),
+        empty=t("no_data"),
+    )
+    month_rows = [{**row, "month": row["month"]} for row in _rows(trend)]
+    trend_table = Table(
+        t("rv_table_trend"),
+        [
+            Column("month", t("col_month"), "month"),
+            Column("meetings", t("col_meetings"), "int"),
+            Column("expected", t("col_expected"), "int"),
+            Column("exempt", t("col_exempt"), "int"),
+            Column("present", t("col_present"), "int"),
+            Column("excused", t("col_excused"), "int"),
+            Column("absent", t("col_absent"), "int"),
+            Column("attendance_rate", t("col_attendance_rate"), "pct"),
+        ],
+        month_rows,
+    )
+    chart = charts.attendance_trend(trend, rules.ATTENDANCE_TARGET, trend_year)
+    return Section(2, t("rv_s2"), t("rv_sheet2"), paragraphs, [table, trend_table], [chart])
+
+
+def regularity_section(comparison, review, cells: pd.DataFrame) -> Section:
+    existed = cells[cells["months_existed"] > 0]
+    every_month = existed[existed["months_met"] >= existed["months_existed"]]
+    missing_month = existed[existed["months_met"] < existed["months_existed"]]
+    with_quarters = cells[cells["quarters_existed"] > 0]
+    short_thematic = with_quarters[with_quarters["quarters_thematic"] < with_quarters["quarters_existed"]]
+    regularity = comparison.current_values["regularity"]
+    thematic = comparison.current_values["thematic_coverage"]
+    paragraphs = [
+        t(
+            "rv_regularity_text",
+            rate=text.fmt_pct(regularity),
+            cmp=comparison_text(
+                regularity,
+                comparison.previous_values["regularity"],
+                comparison.year_values["regularity"],
+                "pct",
+                review,
+            ),
+            full=text.fmt_int(len(every_month)),
+            cells=text.fmt_int(len(existed)),
+            missing=text.fmt_int(len(missing_month)),
+        ),
+        t(
+            "rv_thematic_text",
+            rate=text.fmt_pct(thematic),
+            cmp=comparison_text(
+                thematic,
+                comparison.previous_values["thematic_coverage"],
+                comparison.year_values["thematic_coverage"],
+                "pct",
+                review,
+            ),
+            short=text.fmt_int(len(short_thematic)),
+        ),
+    ]
+    rows = []
+    for (_, commune), group in existed.groupby(["commune_id", "commune"], sort=False, dropna=False):
+        rows.append(_regularity_row(commune, group))
+    if rows:
+        rows.append(_regularity_row(t("rv_total"), existed))
+    table = Table(
+        t("rv_table_regularity"),
+        [
+            Column("commune", t("col_commune")),
+            Column("cells", t("rv_col_cells"), "int"),
+            Column("every_month", t("rv_col_every_month"), "int"),
+            Column("months_met", t("rv_col_months_met"), "int"),
+            Column("months_existed", t("rv_col_months_existed"), "int"),
+            Column("regularity", t("col_regularity"), "pct"),
+            Column("quarters_thematic", t("rv_col_quarters_thematic"), "int"),
+            Column("quarters_existed", t("rv_col_quarters_existed"), "int"),
+            Column("thematic_coverage", t("col_thematic_coverage"), "pct"),
+        ],
+        rows,
+        total=bool(rows),
+        empty=t("no_data"),
+    )
+    return Section(3, t("rv_s3"), t("rv_sheet3"), paragraphs, [table])
+
+
+def _regularity_row(commune: object, group: pd.DataFrame) -> dict:
+    return {
+        "commune": "–" if text.is_missing(commune) else str(commune),
+        "cells": len(group),
+        "every_month": int((group["months_met"] >= group["months_existed"]).sum()),
+        "months_met": _sum(group, "months_met"),
+        "months_existed": _sum(group, "months_existed"),
+        "regularity": _ratio(_sum(group, "months_met"), _sum(group, "months_existed")),
+        "quarters_thematic": _sum(group, "quarters_thematic"),
+        "quarters_existed": _sum(group, "quarters_existed"),
+        "thematic_coverage": _ratio(_sum(group, "quarters_thematic"), _sum(group, "quarters_existed")),
+    }
+
+
+LEVELS = ("province", "district", "commune")
+
+
+def supervision_section(review, supervision: pd.DataFrame, cells: pd.DataFrame) -> Section:
+    rows = []
+    for level in LEVELS:
+        group = supervision[supervision["level"] == level]
+        if not len(group):
+            continue
+        months = int(group["interval_months"].iloc[0])
+        rows.append(
+            {
+                "level": t("rv_level_" + level),
+                "rule": t("rv_rule", months=months),
+                "members": len(group),
+                "visits": _sum(group, "visits"),
+                "compliant": int(group["compliant"].sum()),
+                "compliant_share": _ratio(int(group["compliant"].sum()), len(group)),
+            }
+        )
+    if rows:
+        rows.append(
+            {
+                "level": t("rv_total"),
+                "rule": "",
+                "members": len(supervision),
+                "visits": _sum(supervision, "visits"),
+                "compliant": int(supervision["compliant"].sum()),
+                "compliant_share": _ratio(int(supervision["compliant"].sum()), len(supervision)),
+            }
+        )
+    existing = cells[cells["months_existed"] > 0]
+    unvisited = existing[existing["visit_months"] == 0]
+    short = supervision[~supervision["compliant"].astype(bool)]
+    paragraphs = []
+    if len(supervision):
+        paragraphs.append(
+            t(
+                "rv_supervision_text",
+                members=text.fmt_int(len(supervision)),
+                visits=text.fmt_int(_sum(supervision, "visits")),
+                compliant=text.fmt_int(len(supervision) - len(short)),
+                share=text.fmt_pct(_ratio(len(supervision) - len(short), len(supervision))),
+            )
+        )
+    else:
+        paragraphs.append(t("rv_supervision_none"))
+    paragraphs.append(
+        t("rv_unvisited_text", count=text.fmt_int(len(unvisited)), cells=text.fmt_int(len(existing)))
+    )
+    level_table = Table(
+        t("rv_table_levels"),
+        [
+            Column("level", t("rv_col_level")),
+            Column("rule", t("rv_col_rule")),
+            Column("members", t("rv_col_members"), "int"),
+            Column("visits", t("rv_col_visits"), "int"),
+            Column("compliant", t("rv_col_compliant"), "int"),
+            Column("compliant_share", t("rv_col_compliant_share"), "pct"),
+        ],
+        rows,
+        total=bool(rows),
+        empty=t("rv_supervision_none"),
+    )
+    short_rows = [{**row, "level": t("rv_level_" + str(row["level"]))} for row in _rows(short)]
+    short_table = Table(
+        t("rv_table_short"),
+        [
+            Column("full_name", t("rv_col_name")),
+            Column("level", t("rv_col_level")),
+            Column("unit", t("rv_col_area")),
+            Column("required_visits", t("rv_col_required"), "int"),
+            Column("intervals_visited", t("rv_col_intervals_visited"), "int"),
+            Column("visits", t("rv_col_visits"), "int"),
+            Column("last_visit", t("rv_col_last_visit"), "date"),
+        ],
+        short_rows,
+        docx_rows=DOCX_LIST_ROWS,
+        empty=t("rv_none_short"),
+    )
+    unvisited_table = Table(
+        t("rv_table_unvisited"),
+        [
+            Column("cell", t("col_cell")),
+            Column("commune", t("col_commune")),
+            Column("meetings", t("col_meetings"), "int"),
+        ],
+        _rows(unvisited),
+        docx_rows=DOCX_LIST_ROWS,
+        empty=t("rv_none_unvisited"),
+    )
+    return Section(4, t("rv_s4"), t("rv_sheet4"), paragraphs, [level_table, short_table, unvisited_table])
+
+
+def opinions_section(comparison, review, shares, shares_prev, response, departments, opinions) -> Section:
+    total = comparison.current_values["opinions_raised"]
+    previous_total = comparison.previous_values["opinions_raised"]
+    previous_counts = dict(zip(shares_prev["category"], shares_prev["opinions"], strict=True))
+    names = {row["category"]: category_name(row) for row in _rows(shares_prev)}
+    rows = []
+    for row in _rows(shares):
+        names[row["category"]] = category_name(row)
+        before = float(previous_counts.get(row["category"], 0))
+        rows.append(
+            {
+                "category": row["category"],
+                "name": category_name(row),
+                "opinions": row["opinions"],
+                "share": _value(row["share"]),
+                "opinions_prev": before,
+                "change": row["opinions"] - before,
+                "opinions_year": row["opinions_prev"],
+                "change_year": row["delta"],
+            }
+        )
+    for code, count in previous_counts.items():  # categories raised only in the previous period
+        if code not in {row["category"] for row in rows}:
+            rows.append(
+                {
+                    "category": code,
+                    "name": names[code],
+                    "opinions": 0,
+                    "share": None,
+                    "opinions_prev": float(count),
+                    "change": -float(count),
+                    "opinions_year": None,
+                    "change_year": None,
+                }
+            )
+    if rows:
+        now = _sum(shares, "opinions")
+        year = _sum(shares, "opinions_prev")
+        chart_rows = pd.DataFrame(rows)
+        rows.append(
+            {
+                "name": t("rv_total"),
+                "opinions": now,
+                "share": 1.0 if now else None,
+                "opinions_prev": previous_total,
+                "change": _difference(now, previous_total),
+                "opinions_year": year,
+                "change_year": now - year,
+            }
+        )
+    biggest = sorted((row for row in rows[:-1] if row["opinions"]), key=lambda row: -row["opinions"])
+    breakdown = "; ".join(
+        t(
+            "rv_category_count",
+            name=row["name"],
+            count=text.fmt_int(row["opinions"]),
+            share=text.fmt_pct(row["share"]),
+        )
+        for row in biggest
+    )
+    reflections = int((opinions["kind"] == "reflection").sum()) if len(opinions) else 0
+    paragraphs = [
+        t(
+            "rv_opinions_text",
+            total=text.fmt_int(total),
+            period=review["name"],
+            change=change_phrase(_difference(total, previous_total), "int", t("rv_opinions_noun")),
+            previous=review["previous_name"],
+            previous_total=text.fmt_int(previous_total),
+            reflections=text.fmt_int(reflections),
+            recommendations=text.fmt_int(len(opinions) - reflections),
+        )
+    ]
+    if breakdown:
+        paragraphs.append(t("rv_opinions_breakdown", breakdown=breakdown))
+    answered = _sum(response, "answered")
+    on_time = _sum(response, "answered_on_time")
+    overdue = _sum(response, "overdue")
+    if total:
+        paragraphs.append(
+            t(
+                "rv_response_text",
+                as_of=text.fmt_date(review["as_of"]),
+                answered=text.fmt_int(answered),
+                answered_share=text.fmt_pct(_ratio(answered, total)),
+                on_time=text.fmt_int(on_time),
+                on_time_share=text.fmt_pct(comparison.current_values["answered_on_time"]),
+                late=text.fmt_int(_sum(response, "answered_late")),
+                overdue=text.fmt_int(overdue),
+                open=text.fmt_int(_sum(response, "open")),
+            )
+        )
+    late_departments = departments[departments["overdue"] > 0].sort_values(
+        "overdue", ascending=False, kind="stable"
+    )
+    if len(late_departments):
+        paragraphs.append(
+            t(
+                "rv_departments_overdue",
+                names=_names(
+                    f"{_department(r['assigned_to'])} ({text.fmt_int(r['overdue'])})"
+                    for r in _rows(late_departments)
+                ),
+            )
+        )
+
+    compare = _compare_columns(review, "int")
+    category_columns = [
+        Column("name", t("rv_col_category")),
+        Column("opinions", t("col_opinions"), "int"),
+        Column("share", t("rv_col_share"), "pct"),
+        Column("opinions_prev", compare[1].label, "int"),
+        Column("change", t("rv_col_change"), "delta"),
+    ]
+    if review["year_differs"]:
+        category_columns += [
+            Column("opinions_year", t("rv_col_year_earlier"), "int"),
+            Column("change_year", t("rv_col_change"), "delta"),
+        ]
+    category_table = Table(
+        t("rv_table_categories"), category_columns, rows, total=bool(rows), empty=t("no_data")
+    )
+
+    response_rows = [
+        {**row, "name": category_name(row), "on_time_rate": on_time_rate(row)} for row in _rows(response)
+    ]
+    if response_rows:
+        response_rows.append(_response_total(response, t("rv_total"), "name"))
+    response_columns = [
+        Column("opinions", t("col_opinions"), "int"),
+        Column("answered", t("rv_col_answered"), "int"),
+        Column("answered_on_time", t("col_answered_on_time"), "int"),
+        Column("answered_late", t("rv_col_late"), "int"),
+        Column("open", t("rv_col_open"), "int"),
+        Column("overdue", t("rv_col_overdue"), "int"),
+        Column("on_time_rate", t("rv_col_on_time_rate"), "pct"),
+    ]
+    response_table = Table(
+        t("rv_table_response"),
+        [
+            Column("name", t("rv_col_category")),
+            *response_columns,
+            Column("median_days_to_answer", t("rv_col_median_days"), "num"),
+        ],
+        response_rows,
+        total=bool(response_rows),
+        empty=t("no_data"),
+    )
+    department_rows = [
+        {**row, "department": _department(row["assigned_to"]), "on_time_rate": on_time_rate(row)}
+        for row in _rows(departments)
+    ]
+    if department_rows:
+        department_rows.append(_response_total(departments, t("rv_total"), "department"))
+    department_table = Table(
+        t("rv_table_departments"),
+        [
+            Column("department", t("rv_col_department")),
+            *response_columns,
+            Column("median_days_to_answer", t("rv_col_median_days"), "num"),
+        ],
+        department_rows,
+        total=bool(department_rows),
+        empty=t("no_data"),
+    )
+    overdue_list = opinions[opinions["status"] == "overdue"].sort_values(
+        ["due_on", "raised_on", "opinion_id"]
+    )
+    overdue_rows = [
+        {
+            **row,
+            "category_name": names.get(row["category"], row["category"]),
+            "department": _department(row["assigned_to"]),
+            "days_overdue": (review["as_of"] - pd.Timestamp(row["due_on"]).date()).days,
+        }
+        for row in _rows(overdue_list)
+    ]
+    overdue_table = Table(
+        t("rv_table_overdue"),
+        [
+            Column("raised_on", t("rv_col_raised_on"), "date"),
+            Column("commune", t("col_commune")),
+            Column("cell", t("col_cell")),
+            Column("category_name", t("rv_col_category")),
+            Column("text", t("rv_col_text")),
+            Column("department", t("rv_col_department")),
+            Column("due_on", t("rv_col_due_on"), "date"),
+            Column("days_overdue", t("rv_col_days_overdue"), "int"),
+        ],
+        overdue_rows,
+        docx_rows=DOCX_LIST_ROWS,
+        empty=t("rv_none_overdue"),
+    )
+    chart_list = []
+    if rows:
+        chart_list.append(charts.review_category_bars(chart_rows, review["name"], review["previous_name"]))
+    return Section(
+        5,
+        t("rv_s5"),
+        t("rv_sheet5"),
+        paragraphs,
+        [category_table, response_table, department_table, overdue_table],
+        chart_list,
+    )
+
+
+def on_time_rate(row: dict) -> float | None:
+    """Answered on time ÷ opinions already due or answered (figures.headline's definition)."""
+    return _ratio(float(row["answered_on_time"]), float(row["opinions"]) - float(row["open"]))
+
+
+def _department(value: object) -> str:
+    return t("rv_unassigned") if text.is_missing(value) or not str(value).strip() else str(value)
+
+
+def _response_total(frame: pd.DataFrame, label: str, key: str) -> dict:
+    total = {
+        column: _sum(frame, column)
+        for column in ("opinions", "answered", "answered_on_time", "answered_late", "open", "overdue")
+    }
+    return {key: label, **total, "on_time_rate": on_time_rate(total), "median_days_to_answer": None}
+
+
+GRADES = charts.GRADES
+
+
+def ratings_section(comparison, review, ratings: pd.DataFrame, cells: pd.DataFrame) -> Section:
+    rows = []
+    for year, group in ratings.groupby("year", sort=True):
+        counts = {grade: _sum(group[group["grade"] == grade], "cells") for grade in GRADES}
+        rated = sum(counts.values())
+        rows.append(
+            {
+                "year": str(int(year)),
+                **counts,
+                "rated": rated,
+                **{grade + "_share": _ratio(counts[grade], rated) for grade in GRADES},
+            }
+        )
+    excellent = comparison.current_values["excellent_share"]
+    paragraphs = []
+    rating_year = comparison.current_values.get("rating_year")
+    current_years = [row for row in rows if rating_year is not None and int(row["year"]) == rating_year]
+    for row in current_years:
+        paragraphs.append(
+            t(
+                "rv_ratings_text",
+                year=row["year"],
+                rated=text.fmt_int(row["rated"]),
+                excellent=text.fmt_int(row["excellent"]),
+                excellent_share=text.fmt_pct(row["excellent_share"]),
+                good=text.fmt_int(row["good"]),
+                complete=text.fmt_int(row["complete"]),
+                incomplete=text.fmt_int(row["incomplete"]),
+            )
+        )
+    if not current_years:
+        paragraphs.append(t("rv_ratings_none"))
+    elif excellent is not None:
+        paragraphs.append(
+            t(
+                "rv_excellent_cmp",
+                share=text.fmt_pct(excellent),
+                cmp=comparison_text(
+                    excellent,
+                    comparison.previous_values["excellent_share"],
+                    comparison.year_values["excellent_share"],
+                    "pct",
+                    review,
+                ),
+            )
+        )
+    ranked = cells[cells["is_ranked"].astype(bool)]
+    best_count = min(BEST_AND_WEAKEST, math.ceil(len(ranked) / 2))
+    by_score = ranked.sort_values(["score", "cell"], ascending=[False, True], kind="stable")
+    best = by_score.head(best_count)
+    weakest = by_score.iloc[best_count:].tail(min(BEST_AND_WEAKEST, len(ranked) - best_count)).iloc[::-1]
+    unranked = int((cells["months_existed"] > 0).sum()) - len(ranked)
+    weights = cells.iloc[0] if len(cells) else None
+    if weights is not None:
+        paragraphs.append(
+            t(
+                "rv_ranking_text",
+                ranked=text.fmt_int(len(ranked)),
+                unranked=text.fmt_int(unranked),
+                minimum=rules.MIN_MEETINGS_TO_RANK,
+                w_attendance=text.fmt_pct(weights["w_attendance"], 0),
+                w_regularity=text.fmt_pct(weights["w_regularity"], 0),
+                w_thematic=text.fmt_pct(weights["w_thematic"], 0),
+                w_visits=text.fmt_pct(weights["w_visits"], 0),
+            )
+        )
+    if len(best):
+        paragraphs.append(
+            t("rv_best_text", names=_names(f"{r['cell']} ({r['commune']})" for r in _rows(best.head(3))))
+        )
+    if len(weakest):
+        paragraphs.append(
+            t(
+                "rv_weakest_text",
+                names=_names(f"{r['cell']} ({r['commune']})" for r in _rows(weakest.head(3))),
+            )
+        )
+    grade_columns = [Column(grade, t("grade_" + grade), "int") for grade in GRADES]
+    share_columns = [
+        Column(grade + "_share", t("rv_share_of", grade=t("grade_" + grade)), "pct") for grade in GRADES
+    ]
+    rating_table = Table(
+        t("rv_table_ratings"),
+        [
+            Column("year", t("year")),
+            *grade_columns,
+            Column("rated", t("rv_col_rated"), "int"),
+            *share_columns,
+        ],
+        rows,
+        empty=t("rv_ratings_none"),
+    )
+    rank_columns = [
+        Column("rank_in_commune", t("rv_col_rank"), "int"),
+        Column("cell", t("col_cell")),
+        Column("commune", t("col_commune")),
+        Column("score", t("rv_col_score"), "pct"),
+        Column("meetings", t("col_meetings"), "int"),
+        Column("attendance_rate", t("col_attendance_rate"), "pct"),
+        Column("regularity", t("col_regularity"), "pct"),
+        Column("thematic_coverage", t("col_thematic_coverage"), "pct"),
+    ]
+    best_table = Table(t("rv_table_best"), rank_columns, _rows(best), empty=t("rv_none_ranked"))
+    weakest_table = Table(t("rv_table_weakest"), rank_columns, _rows(weakest), empty=t("rv_none_ranked"))
+    chart_list = (
+        [charts.review_rating_bars(pd.DataFrame(rows), {g: t("grade_" + g) for g in GRADES})] if rows else []
+    )
+    return Section(
+        6, t("rv_s6"), t("rv_sheet6"), paragraphs, [rating_table, best_table, weakest_table], chart_list
+    )
+
+
+def assessment(comparison, review, communes, cells, supervision, response, departments, ratings):
+    """Results, shortcomings and directions drafted from the figures (the committee edits them)."""
+    now = comparison.current_values
+    strengths = [t("rv_strength_general")]
+    weaknesses: list[str] = []
+    directions = [t("rv_direction_general")]
+    target = rules.ATTENDANCE_TARGET
+    rate = now["attendance_rate"]
+    if rate is not None and rate >= target:
+        strengths.append(t("rv_strength_attendance", rate=text.fmt_pct(rate), target=text.fmt_pct(target, 0)))
+    elif rate is not None:
+        weaknesses.append(t("rv_weak_attendance", rate=text.fmt_pct(rate), target=text.fmt_pct(target, 0)))
+    held = communes[communes["meetings"] > 0]
+    below = held[held["attendance_rate"] < target].sort_values("attendance_rate")
+    if len(below):
+        weaknesses.append(
+            t(
+                "rv_weak_communes",
+                count=text.fmt_int(len(below)),
+                target=text.fmt_pct(target, 0),
+                names=_names(below["commune"].astype(str)),
+            )
+        )
+        directions.append(
+            t(
+                "rv_direction_attendance",
+                target=text.fmt_pct(target, 0),
+                names=_names(below["commune"].astype(str)),
+            )
+        )
+    change = comparison.change("attendance_rate", "previous")
+    if change is not None and change < 0:
+        weaknesses.append(
+            t("rv_weak_attendance_fell", change=change_phrase(change, "pct"), period=review["previous_name"])
+        )
+    regularity = now["regularity"]
+    existed = cells[cells["months_existed"] > 0]
+    missing = existed[existed["months_met"] < existed["months_existed"]]
+    if regularity is not None and not len(missing):
+        strengths.append(t("rv_strength_regularity"))
+    elif len(missing):
+        weaknesses.append(
+            t("rv_weak_regularity", count=text.fmt_int(len(missing)), rate=text.fmt_pct(regularity))
+        )
+        directions.append(t("rv_direction_regularity"))
+    with_quarters = cells[cells["quarters_existed"] > 0]
+    short = with_quarters[with_quarters["quarters_thematic"] < with_quarters["quarters_existed"]]
+    if len(with_quarters) and not len(short):
+        strengths.append(t("rv_strength_thematic"))
+    elif len(short):
+        weaknesses.append(
+            t("rv_weak_thematic", count=text.fmt_int(len(short)), rate=text.fmt_pct(now["thematic_coverage"]))
+        )
+        directions.append(t("rv_direction_thematic"))
+    if len(supervision):
+        short_members = supervision[~supervision["compliant"].astype(bool)]
+        if not len(short_members):
+            strengths.append(t("rv_strength_supervision"))
+        else:
+            weaknesses.append(
+                t(
+                    "rv_weak_supervision",
+                    count=text.fmt_int(len(short_members)),
+                    members=text.fmt_int(len(supervision)),
+                )
+            )
+            directions.append(t("rv_direction_supervision"))
+    on_time = now["answered_on_time"]
+    overdue = _sum(response, "overdue")
+    if on_time is not None and on_time >= rules.ON_TIME_TARGET:
+        strengths.append(t("rv_strength_answers", rate=text.fmt_pct(on_time)))
+    elif on_time is not None:
+        weaknesses.append(
+            t("rv_weak_answers", rate=text.fmt_pct(on_time), target=text.fmt_pct(rules.ON_TIME_TARGET, 0))
+        )
+    if overdue:
+        weaknesses.append(t("rv_weak_overdue", count=text.fmt_int(overdue)))
+        late = departments[departments["overdue"] > 0].sort_values("overdue", ascending=False, kind="stable")
+        directions.append(
+            t(
+                "rv_direction_overdue",
+                count=text.fmt_int(overdue),
+                names=_names(_department(value) for value in late["assigned_to"]),
+            )
+        )
+    excellent = now["excellent_share"]
+    if excellent is not None and excellent >= 0.2:
+        strengths.append(t("rv_strength_excellent", share=text.fmt_pct(excellent)))
+    incomplete = _sum(
+        ratings[(ratings["grade"] == "incomplete") & (ratings["year"] == now.get("rating_year"))], "cells"
+    )
+    if incomplete:
+        weaknesses.append(t("rv_weak_incomplete", count=text.fmt_int(incomplete)))
+        directions.append(t("rv_direction_weak_cells"))
+    if not weaknesses:
+        weaknesses.append(t("rv_weak_none"))
+    weaknesses.append(t("rv_causes"))
+    directions.append(t("rv_direction_data"))
+    return strengths, weaknesses, directions
+
+
+def notes_section(review, info, trend, tree, communes, cells, period, previous) -> Section:
+    first = info.get("first_meeting")
+    last = info.get("last_meeting")
+    paragraphs = []
+    if info.get("source") == "demo":
+        paragraphs.append(t("rv_demo_notice"))
+    if first and last:
+        paragraphs.append(
+            t("rv_coverage", first=text.fmt_date(parse_date(first)), last=text.fmt_date(parse_date(last)))
+        )
+        if parse_date(last) < period.end:
+            paragraphs.append(
+                t("rv_coverage_short", end=text.fmt_date(period.end), last=text.fmt_date(parse_date(last)))
+            )
+        if parse_date(first) > previous.start:
+            paragraphs.append(
+                t(
+                    "rv_coverage_previous",
+                    period=review["previous_name"],
+                    first=text.fmt_date(parse_date(first)),
+                )
+            )
+    else:
+        paragraphs.append(t("rv_coverage_none"))
+    empty_months = [
+        text.fmt_month(pd.Timestamp(m).date()) for m in trend.loc[trend["meetings"] == 0, "month"]
+    ]
+    if empty_months:
+        paragraphs.append(t("rv_months_without", months=", ".join(empty_months)))
+    paragraphs.append(t("rv_as_of", as_of=text.fmt_date(review["as_of"])))
+    active = tree[
+        (tree["kind"] == "commune")
+        & (tree["valid_from"].isna() | (tree["valid_from"] <= pd.Timestamp(period.end)))
+        & (tree["valid_to"].isna() | (tree["valid_to"] >= pd.Timestamp(period.start)))
+    ]
+    met = set(communes.loc[communes["meetings"] > 0, "commune_id"])
+    silent_communes = active[~active["unit_id"].isin(met)]
+    silent_cells = cells[(cells["months_existed"] > 0) & (cells["meetings"] == 0)]
+    paragraphs.append(
+        t(
+            "rv_units_without",
+            communes=text.fmt_int(len(silent_communes)),
+            cells=text.fmt_int(len(silent_cells)),
+        )
+    )
+    paragraphs += [
+        t("rv_definition", figure=t(figure), definition=t(figure + "_help")) for figure in figures.FIGURES
+    ]
+    paragraphs.append(t("rv_generated", today=text.fmt_date(dt.date.today())))
+    unit_rows = [
+        {"name": row["name"], "kind": t("rv_kind_commune"), "commune": ""} for row in _rows(silent_communes)
+    ]
+    unit_rows += [
+        {"name": row["cell"], "kind": t("rv_kind_cell"), "commune": row["commune"]}
+        for row in _rows(silent_cells)
+    ]
+    table = Table(
+        t("rv_table_without"),
+        [Column("name", t("unit")), Column("kind", t("rv_col_kind")), Column("commune", t("col_commune"))],
+        unit_rows,
+        docx_rows=DOCX_LIST_ROWS,
+        empty=t("rv_none_without"),
+    )
+    return Section(7, t("rv_s7"), t("rv_sheet7"), paragraphs, [table])
+
+
+# ---- formatting cells --------------------------------------------------------------------------
+
+
+def cell_kind(column: Column, row: dict) -> str:
+    if column.kind == "row":
+        return row.get("kind", "int")
+    if column.kind == "row_change":
+        return "delta" if row.get("kind", "int") == "int" else "points"
+    return column.kind
+
+
+def cell_text(value: object, kind: str) -> str:
+    """A value as the DOCX shows it (Vietnamese number and date formats)."""
+    if kind == "text":
+        return "" if text.is_missing(value) else clean_text(str(value))
+    if text.is_missing(value):
+        return "–"
+    if kind == "int":
+        return text.fmt_int(value)
+    if kind == "delta":
+        return ("+" if value > 0 else "-" if value < 0 else "") + text.fmt_int(abs(float(value)))
+    if kind == "pct":
+        return text.fmt_pct(value)
+    if kind == "points":
+        return text.fmt_points(value)
+    if kind == "num":
+        return text.fmt_num(value, 1)
+    if kind == "date":
+        return text.fmt_date(pd.Timestamp(value).date())
+    if kind == "month":
+        return text.fmt_month(pd.Timestamp(value).date())
+    raise ValueError(kind)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """Text Word can hold: control characters (other than tab and line breaks) dropped."""
+    return _NOT_XML.sub("", value)
+
+
+# ---- charts ---------------------------------------------------------------------------------
+
+
+def render_charts(figure_list: list) -> list[bytes]:
+    """PNG images of plotly figures, drawn by kaleido in one chromium session; raises without a browser."""
+    import kaleido
+
+    browser = os.environ.get(CHART_BROWSER_ENV) or None
+
+    async def draw() -> list[bytes]:
+        options = {"path": browser} if browser else {}
+        async with kaleido.Kaleido(n=1, mathjax=False, **options) as renderer:
+            return [await renderer.calc_fig(figure, opts=_chart_size(figure)) for figure in figure_list]
+
+    # A thread of its own: the caller may be inside an event loop (Streamlit, tests).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(draw())).result(timeout=CHART_TIMEOUT)
+
+
+def _chart_size(figure) -> dict:
+    height = figure.layout.height or 450
+    return {"format": "png", "width": CHART_WIDTH, "height": min(int(height), CHART_MAX_HEIGHT), "scale": 2}
+
+
+# ---- DOCX -------------------------------------------------------------------------------------
+
+
+def to_docx(
+    review: Review, images: dict[int, list[tuple[bytes, str]]] | None, charts_note: str | None
+) -> bytes:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    page = document.sections[0]
+    page.orientation = WD_ORIENT.PORTRAIT
+    page.page_width, page.page_height = Cm(21), Cm(29.7)
+    page.top_margin, page.bottom_margin = Cm(2), Cm(2)
+    page.left_margin, page.right_margin = Cm(3), Cm(1.5)
+    normal = document.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(13)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Times New Roman")
+    normal.paragraph_format.space_after = Pt(4)
+    properties = document.core_properties
+    properties.title = review.title
+    properties.subject = t("page_review")
+    properties.author = review.issuing_body
+    properties.comments = ""
+
+    def paragraph(
+        container,
+        content: str = "",
+        *,
+        bold=False,
+        italic=False,
+        size=None,
+        align=None,
+        indent=True,
+        underline=False,
+        space_after=None,
+    ):
+        para = container.add_paragraph()
+        if content:
+            run = para.add_run(clean_text(content))
+            run.bold, run.italic, run.underline = bold, italic, underline
+            if size:
+                run.font.size = Pt(size)
+        para.alignment = align if align is not None else WD_ALIGN_PARAGRAPH.JUSTIFY
+        if indent and align is None:
+            para.paragraph_format.first_line_indent = Cm(1)
+        if space_after is not None:
+            para.paragraph_format.space_after = Pt(space_after)
+        return para
+
+    def borderless(rows: int, widths: tuple[float, float]):
+        table = document.add_table(rows=rows, cols=2)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width)
+        return table
+
+    def centred(cell, content: str, **style) -> None:
+        first = cell.paragraphs[0] if not cell.paragraphs[0].text and len(cell.paragraphs) == 1 else None
+        para = first or cell.add_paragraph()
+        run = para.add_run(clean_text(content))
+        run.bold = style.get("bold", False)
+        run.italic = style.get("italic", False)
+        run.underline = style.get("underline", False)
+        run.font.size = Pt(style.get("size", 13))
+        para.alignment = style.get("align", WD_ALIGN_PARAGRAPH.CENTER)
+        para.paragraph_format.space_after = Pt(0)
+
+    # Issuing body and number (left), the Party's name and place/date (right).
+    header = borderless(1, (7.0, 9.5))
+    left, right = header.rows[0].cells
+    if review.upper_body:
+        centred(left, review.upper_body.upper(), size=13)
+    centred(left, review.issuing_body.upper(), bold=True, size=13)
+    centred(left, "*", size=13)
+    centred(left, t("rv_number"), size=13)
+    centred(right, t("rv_party"), bold=True, underline=True, size=14)
+    centred(right, "", size=6)
+    centred(right, t("rv_place_date"), italic=True, size=13)
+
+    paragraph(document, "", align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(
+        document, t("rv_report_word"), bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
+    )
+    paragraph(document, review.title, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    paragraph(
+        document, review.organisation, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
+    )
+    paragraph(document, "-----", align=WD_ALIGN_PARAGRAPH.CENTER)
+    for notice in review.notices:
+        paragraph(document, notice, italic=True, bold=True)
+    if charts_note:
+        paragraph(document, charts_note, italic=True)
+    paragraph(document, review.intro)
+
+    def heading(content: str, size: int = 13) -> None:
+        para = paragraph(document, content, bold=True, size=size, indent=True)
+        para.paragraph_format.keep_with_next = True
+
+    def data_table(table: Table) -> None:
+        caption = paragraph(
+            document, table.title, italic=True, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT
+        )
+        caption.paragraph_format.keep_with_next = True
+        if not table.rows:
+            paragraph(document, table.empty or t("no_data"), italic=True, size=12)
+            return
+        rows = table.rows
+        cut = table.docx_rows is not None and len(rows) > table.docx_rows
+        if cut:
+            rows = rows[: table.docx_rows]
+        grid = document.add_table(rows=1 + len(rows), cols=len(table.columns))
+        grid.style = "Table Grid"
+        grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        header_row = grid.rows[0]
+        header_props = header_row._tr.get_or_add_trPr()
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        header_props.append(repeat)
+        for cell, column in zip(header_row.cells, table.columns, strict=True):
+            _fill(cell, column.label, bold=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER)
+            shading = OxmlElement("w:shd")
+            shading.set(qn("w:val"), "clear")
+            shading.set(qn("w:color"), "auto")
+            shading.set(qn("w:fill"), "DCE6F1")
+            cell._tc.get_or_add_tcPr().append(shading)
+        last = len(rows) - 1
+        for index, (record, grid_row) in enumerate(zip(rows, grid.rows[1:], strict=True)):
+            bold = table.total and not cut and index == last
+            for cell, column in zip(grid_row.cells, table.columns, strict=True):
+                kind = cell_kind(column, record)
+                _fill(
+                    cell,
+                    cell_text(record.get(column.key), kind),
+                    bold=bold,
+                    size=11,
+                    align=WD_ALIGN_PARAGRAPH.LEFT if kind == "text" else WD_ALIGN_PARAGRAPH.RIGHT,
+                )
+        if cut:
+            paragraph(
+                document,
+                t("rv_cut", shown=text.fmt_int(len(rows)), total=text.fmt_int(len(table.rows))),
+                italic=True,
+                size=11,
+            )
+        paragraph(document, "", space_after=2)
+
+    def _fill(cell, content: str, *, bold: bool, size: int, align) -> None:
+        para = cell.paragraphs[0]
+        run = para.add_run(content)
+        run.bold = bold
+        run.font.size = Pt(size)
+        para.alignment = align
+        para.paragraph_format.space_after = Pt(0)
+        para.paragraph_format.first_line_indent = Cm(0)
+
+    heading(t("rv_part_results"))
+    for section in review.sections:
+        heading(f"{section.number}. {section.title}")
+        for content in section.paragraphs:
+            paragraph(document, content)
+        for number, table in enumerate(section.tables):
+            data_table(table)
+            if number == 0:
+                for image, caption in (images or {}).get(section.number, []):
+                    picture = document.add_paragraph()
+                    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    picture.paragraph_format.keep_with_next = True
+                    picture.add_run().add_picture(io.BytesIO(image), width=Cm(16))
+                    paragraph(
+                        document,
+                        t("rv_chart_caption", title=caption),
+                        italic=True,
+                        size=12,
+                        align=WD_ALIGN_PARAGRAPH.CENTER,
+                    )
+    heading(t("rv_part_assessment"))
+    heading(t("rv_strengths"))
+    for content in review.strengths:
+        paragraph(document, "- " + content)
+    heading(t("rv_weaknesses"))
+    for content in review.weaknesses:
+        paragraph(document, "- " + content)
+    heading(t("rv_part_directions"))
+    for content in review.directions:
+        paragraph(document, "- " + content)
+    heading(t("rv_part_notes"))
+    for content in review.notes.paragraphs:
+        paragraph(document, "- " + content, size=12)
+    for table in review.notes.tables:
+        data_table(table)
+
+    # Recipients (left) and the signature block (right), for the user to complete.
+    paragraph(document, "")
+    footer = borderless(1, (7.0, 9.5))
+    left, right = footer.rows[0].cells
+    centred(left, t("rv_recipients"), bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for line in (t("rv_recipient_line"), t("rv_recipient_line"), t("rv_recipient_archive")):
+        centred(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    centred(right, review.signature, bold=True, size=13)
+    centred(right, t("rv_sign_role"), bold=True, size=13)
+    for _ in range(3):
+        centred(right, "", size=13)
+    centred(right, t("rv_sign_name"), bold=True, size=13)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# ---- XLSX -------------------------------------------------------------------------------------
+
+XLSX_FORMATS = {
+    "int": "#,##0",
+    "delta": "+#,##0;-#,##0;0",
+    "pct": "0.0%",
+    "num": "#,##0.0",
+    "date": "dd/mm/yyyy",
+    "month": "mm/yyyy",
+}
+HEADER_ROW = 3  # 0-based: title, subtitle, blank, then the first table's header
+
+
+def _points_format() -> str:
+    unit = "đ.p." if text.language() == "vi" else "pp"
+    return f'+0.0" {unit}";-0.0" {unit}";0.0" {unit}"'
+
+
+def to_xlsx(review: Review) -> bytes:
+    """One sheet per section: numbers stored as numbers with formats, text never a formula."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    book.set_properties({"title": review.title, "subject": t("page_review"), "author": review.issuing_body})
+    cache: dict[tuple, object] = {}
+
+    def style(kind: str, bold: bool = False, quote: bool = False, wrap: bool = False):
+        key = (kind, bold, quote, wrap)
+        if key not in cache:
+            spec: dict[str, object] = {"border": 1, "valign": "top"}
+            if kind == "points":
+                spec["num_format"] = _points_format()
+            elif kind in XLSX_FORMATS:
+                spec["num_format"] = XLSX_FORMATS[kind]
+            if bold:
+                spec["bold"] = True
+            if quote:
+                spec["quote_prefix"] = True  # shown as typed, stays text even when edited
+            if wrap:
+                spec["text_wrap"] = True
+            cache[key] = book.add_format(spec)
+        return cache[key]
+
+    header_style = book.add_format(
+        {
+            "bold": True,
+            "bg_color": "#DCE6F1",
+            "border": 1,
+            "text_wrap": True,
+            "valign": "vcenter",
+            "align": "center",
+        }
+    )
+    title_style = book.add_format({"bold": True, "font_size": 14})
+    caption_style = book.add_format({"bold": True, "italic": True})
+    note_style = book.add_format({"italic": True})
+    subtitle = t(
+        "rv_xlsx_subtitle",
+        organisation=review.organisation,
+        start=text.fmt_date(review.period.start),
+        end=text.fmt_date(review.period.end),
+        previous=period_name(review.previous),
+    )
+
+    def write_value(sheet, row: int, col: int, value: object, kind: str, bold: bool, wrap: bool) -> None:
+        if kind == "text":
+            content = "" if text.is_missing(value) else str(value)
+            if not content:
+                sheet.write_blank(row, col, None, style("text", bold))
+            else:
+                sheet.write_string(
+                    row, col, content, style("text", bold, content.startswith(FORMULA_STARTS), wrap)
+                )
+        elif text.is_missing(value):
+            sheet.write_blank(row, col, None, style(kind, bold))
+        elif kind in ("date", "month"):
+            sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), style(kind, bold))
+        elif kind == "points":
+            sheet.write_number(row, col, float(value) * 100, style(kind, bold))
+        else:
+            sheet.write_number(row, col, float(value), style(kind, bold))
+
+    for section in [*review.sections, review.notes]:
+        sheet = book.add_worksheet(section.sheet[:31])
+        sheet.write_string(0, 0, f"{section.number}. {section.title}", title_style)
+        sheet.write_string(1, 0, subtitle)
+        widths: dict[int, int] = {}
+        row = HEADER_ROW
+        if section is review.notes:
+            for content in section.paragraphs:
+                sheet.write_string(row, 0, content, note_style)
+                row += 1
+            row += 1
+        first = True
+        for table in section.tables:
+            if not first or section is review.notes:
+                sheet.write_string(row, 0, table.title, caption_style)
+                row += 1
+            if first and section is not review.notes:
+                sheet.freeze_panes(row + 1, 0)
+            for col, column in enumerate(table.columns):
+                sheet.write_string(row, col, column.label, header_style)
+                widths[col] = max(widths.get(col, 0), min(len(column.label), 24) + 2)
+            row += 1
+            if not table.rows:
+                sheet.write_string(row, 0, table.empty or t("no_data"), note_style)
+                row += 1
+            last = len(table.rows) - 1
+            for index, record in enumerate(table.rows):
+                bold = table.total and index == last
+                for col, column in enumerate(table.columns):
+                    kind = cell_kind(column, record)
+                    value = record.get(column.key)
+                    long_text = kind == "text" and not text.is_missing(value) and len(str(value)) > 60
+                    write_value(sheet, row, col, value, kind, bold, long_text)
+                    shown_length = len(cell_text(value, kind)) + 2
+                    widths[col] = max(widths.get(col, 0), min(shown_length, 62))
+                row += 1
+            row += 1
+            first = False
+        for col, width in widths.items():
+            sheet.set_column(col, col, max(width, 10))
+    book.close()
+    return buffer.getvalue()
+
+
+# ---- the public entry points --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Built:
+    data: bytes
+    charts_note: str | None  # why charts were left out, when they were
+
+
+def build(
+    path: Path | None,
+    start: dt.date | str,
+    end: dt.date | str,
+    unit: str | None,
+    fmt: str,
+    scope: db.Scope = db.EVERYTHING,
+    *,
+    charts_wanted: bool = True,
+    as_of: dt.date | None = None,
+) -> Built:
+    """The review for a period and unit as DOCX or XLSX bytes, and why charts were left out if they were."""
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ReportError(t("rv_bad_format", fmt=fmt))
+    period = Period(_date(start), _date(end))
+    if period.start > period.end:
+        raise ReportError(t("period_reversed"))
+    run = _Runner(path, scope)
+    review = collect(run, period, unit or None, as_of or dt.date.today())
+    if fmt == "xlsx":
+        return Built(to_xlsx(review), None)
+    images: dict[int, list[tuple[bytes, str]]] | None = None
+    note = None
+    chart_sections = [section for section in review.sections if section.charts]
+    for section in chart_sections:
+        # the title goes under the image as an editable caption, so the image has room for its legend
+        section.captions = [str(figure.layout.title.text or "") for figure in section.charts]
+        for figure in section.charts:
+            figure.update_layout(title=None, margin={"t": 60})
+    if not charts_wanted:
+        note = t("rv_charts_off")
+    elif chart_sections:
+        try:
+            drawn = iter(render_charts([figure for section in chart_sections for figure in section.charts]))
+            images = {
+                section.number: [(next(drawn), caption) for caption in section.captions]
+                for section in chart_sections
+            }
+        except Exception as error:  # noqa: BLE001 - no browser, or it failed: tables only, and say so
+            note = t("rv_charts_left_out", reason=type(error).__name__)
+    if note:
+        review.notes.paragraphs.insert(0, note)
+    return Built(to_docx(review, images, note), note)
+
+
+def build_report(
+    path_or_none: Path | str | None,
+    start: dt.date | str,
+    end: dt.date | str,
+    unit: str | None,
+    fmt: str,
+    scope: db.Scope = db.EVERYTHING,
+) -> bytes:
+    """The review report as bytes (the benchmark's entry): DOCX or XLSX, within the scope."""
+    path = Path(path_or_none) if path_or_none else None
+    return build(path, start, end, unit, fmt, scope).data
+
+
+def _date(value: dt.date | str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return parse_date(str(value))
+    except ValueError as bad:
+        raise ReportError(t("rv_bad_date", value=value)) from bad
+
+
+def file_name(period: Period, unit: str | None, fmt: str) -> str:
+    """'so-ket_2015-01-01_2015-06-30_KM.docx'."""
+    kind = {"year": "tong-ket", "half": "so-ket"}.get(review_kind(period), "bao-cao")
+    unit_part = re.sub(r"[^A-Za-z0-9_-]+", "-", unit)[:40] if unit else "toan-bo"
+    return f"{kind}_{period.start.isoformat()}_{period.end.isoformat()}_{unit_part}.{fmt}"
+
+
+def account_scope(account: str | None) -> db.Scope:
+    """The scope `--as ACCOUNT` asks for; everything when no account is named."""
+    if not account:
+        return db.EVERYTHING
+    # ---- accounts (issue 7): the one place the report turns an account name into a db.Scope ----
+    from cellboard import auth
+
+    return auth.scope_for_account(account)
+
+
+def cli_report(args: argparse.Namespace) -> int:
+    """`python -m cellboard report --start D --end D [--unit ID] [--db PATH] --out FILE [--as ACCOUNT]`."""
+    path = db.db_path(args.db)
+    out = Path(args.out)
+    fmt = out.suffix.lower().lstrip(".")
+
+    def fail(message: str, code: int = 2) -> int:
+        print(message, file=sys.stderr)
+        return code
+
+    if fmt not in FORMATS:
+        return fail(t("rv_bad_format", fmt=out.suffix or out.name))
+    try:
+        scope = account_scope(getattr(args, "account", None))
+    except (ValueError, PermissionError, LookupError) as refused:  # auth.AccountError is a ValueError
+        return fail(str(refused))
+    started = time.perf_counter()
+    try:
+        built = build(path, args.start, args.end, args.unit, fmt, scope)
+    except ReportError as bad:
+        return fail(str(bad))
+    except db.NoDatabase:
+        return fail(t("no_database", path=path, command=f"python -m cellboard demo --db {path}"))
+    except db.OutOfScope as refused:
+        return fail(t("rv_out_of_scope", unit=refused, account=scope.account or ""))
+    except db.QueryError as bad:
+        return fail(str(bad))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:
+        partial.write_bytes(built.data)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    if built.charts_note:
+        print(built.charts_note, file=sys.stderr)
+    print(f"{out} ({text.fmt_int(len(built.data))} bytes, {time.perf_counter() - started:.1f} s)")
+    return 0

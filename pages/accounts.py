@@ -1,0 +1,157 @@
+"""Accounts (Tài khoản), administrators only: the accounts with their roles and units, adding,
+resetting a password, disabling and enabling, and the audit trail."""
+
+import pandas as pd
+import streamlit as st
+
+from cellboard import auth, ui
+from cellboard.text import t
+
+FLASH_KEY = "_accounts_flash"
+
+admin = ui.require_role("admin")
+st.title(t("page_accounts"))
+flash = st.session_state.pop(FLASH_KEY, None)
+if flash:
+    st.success(flash)
+
+
+def done(message: str) -> None:
+    st.session_state[FLASH_KEY] = message
+    st.rerun()
+
+
+def when(moment) -> str:
+    return "" if moment is None else moment.astimezone().strftime("%d/%m/%Y %H:%M:%S")
+
+
+tree = ui.query("unit_tree")
+unit_names = dict(zip(tree["unit_id"], tree["name"], strict=True))
+groups = tree[tree["kind"] != "cell"]
+depths = dict(zip(groups["unit_id"], groups["depth"], strict=True))
+accounts = auth.list_accounts()
+now = pd.Timestamp.now(tz="UTC")
+
+
+def status(account: auth.Account) -> str:
+    if account.disabled:
+        return t("accounts_disabled")
+    if account.locked_until is not None and account.locked_until > now:
+        return t("accounts_locked", until=when(account.locked_until))
+    return t("accounts_active")
+
+
+st.subheader(t("accounts_list"))
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("accounts_name"): [a.name for a in accounts],
+            t("accounts_role"): [ui.role_label(a.role) for a in accounts],
+            t("accounts_unit"): [
+                t("whole_tree") if a.is_admin else unit_names.get(a.unit_id, a.unit_id) for a in accounts
+            ],
+            t("accounts_status"): [status(a) for a in accounts],
+            t("accounts_last_login"): [when(a.last_login) for a in accounts],
+            t("accounts_created"): [when(a.created_at) for a in accounts],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+add_tab, reset_tab, disable_tab, audit_tab = st.tabs(
+    [t("accounts_add"), t("accounts_reset"), t("accounts_disable"), t("accounts_audit")]
+)
+
+with add_tab, st.form("account_add", clear_on_submit=True):
+    name = st.text_input(t("accounts_name"), key="acc_name")
+    role = st.selectbox(t("accounts_role"), auth.ROLES, key="acc_role", format_func=ui.role_label)
+    unit = st.selectbox(
+        t("accounts_unit"),
+        [None, *groups["unit_id"]],
+        key="acc_unit",
+        format_func=lambda u: "—" if u is None else "\u2003" * int(depths[u]) + unit_names[u],
+        help=t("accounts_unit_help"),
+    )
+    password = st.text_input(
+        t("password_new"),
+        type="password",
+        key="acc_password",
+        autocomplete="new-password",
+        help=t("password_rules", min=auth.MIN_PASSWORD, max=auth.MAX_PASSWORD_BYTES),
+    )
+    again = st.text_input(t("password_repeat"), type="password", key="acc_again", autocomplete="new-password")
+    if st.form_submit_button(t("accounts_add"), type="primary"):
+        if password != again:
+            st.error(t("password_mismatch"))
+        else:
+            try:
+                added = auth.add_account(name, role, unit, password, actor=admin.name)
+            except auth.AccountError as bad:
+                st.error(ui.in_language(str(bad)))
+            else:
+                done(t("accounts_added", name=added.name))
+
+names = [a.name for a in accounts]
+
+with reset_tab, st.form("account_reset", clear_on_submit=True):
+    target = st.selectbox(t("accounts_pick"), names, key="reset_name")
+    password = st.text_input(
+        t("password_new"),
+        type="password",
+        key="reset_password",
+        autocomplete="new-password",
+        help=t("password_rules", min=auth.MIN_PASSWORD, max=auth.MAX_PASSWORD_BYTES),
+    )
+    again = st.text_input(t("password_repeat"), type="password", key="reset_again", autocomplete="new-password")
+    if st.form_submit_button(t("accounts_reset"), type="primary"):
+        if password != again:
+            st.error(t("password_mismatch"))
+        else:
+            try:
+                auth.set_password(target, password, actor=admin.name)
+            except auth.AccountError as bad:
+                st.error(ui.in_language(str(bad)))
+            else:
+                if target == admin.name:  # an administrator resetting their own: this session carries on
+                    st.session_state.update(ui.session_values(auth.get_account(target)))
+                done(t("accounts_reset_done", name=target))
+
+with disable_tab:
+    target = st.selectbox(t("accounts_pick"), names, key="disable_name")
+    chosen = next((a for a in accounts if a.name == target), None)
+    if chosen is not None:
+        st.caption(status(chosen))
+        disabling = not chosen.disabled
+        label = t("accounts_disable_button") if disabling else t("accounts_enable_button")
+        if st.button(label, key="disable_toggle"):
+            try:
+                auth.set_disabled(target, disabling, actor=admin.name)
+            except auth.AccountError as bad:
+                st.error(ui.in_language(str(bad)))
+            else:
+                done(t("accounts_disabled_done" if disabling else "accounts_enabled_done", name=target))
+
+with audit_tab:
+    st.caption(t("accounts_audit_help"))
+    log = auth.audit_log(limit=1000)
+    actions = sorted({row["action"] for row in log})
+    action = st.selectbox(
+        t("accounts_action"),
+        [None, *actions],
+        key="audit_action",
+        format_func=lambda a: t("accounts_all_actions") if a is None else a,
+    )
+    shown = [row for row in log if action is None or row["action"] == action]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("accounts_when"): [when(row["at"]) for row in shown],
+                t("accounts_name"): [row["account"] or "" for row in shown],
+                t("accounts_action"): [row["action"] for row in shown],
+                t("accounts_details"): [ui.audit_details(row["details"]) for row in shown],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,60 @@
+-- chronic_absentees: which members missed (excused or absent) at least 3 of their last 6 meetings in
+-- the window?
+-- Parameters: $start, $end (inclusive dates), $unit (root of the subtree; null = everything),
+--   $names_allowed (bound by db.py from the account's scope: names and member ids only when true).
+-- A member's meetings: meetings of cells in the subtree held in the window with an attendance row for
+--   the member other than exempt (exempt members are not expected). Their last 6 are the 6 latest
+--   (fewer when they had fewer); cells that report counts only have no rows and cannot show here.
+-- Columns: member_id and full_name (null unless $names_allowed), cell_id, cell, commune_id, commune
+--   (of the member's latest meeting), meetings_counted (at most 6), absences (excused + absent among
+--   them), excused, absent, away, illness, work, other_reason (reasons of those absences),
+--   last_meeting, last_absence, membership_status (active, exempt, away on the latest meeting's day).
+--   Ordered by commune, cell, most absences first, latest absence first, then name.
+with scope as (
+    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
+    union all
+    select unit_id from unit where $unit is null
+),
+marked as (
+    select a.member_id, s.cell_id, s.commune_id, s.held_on, a.status, a.reason,
+           row_number() over (partition by a.member_id order by s.held_on desc, s.meeting_id desc) as recency
+    from attendance a
+    join meeting_stats s on s.meeting_id = a.meeting_id
+    where s.held_on between $start and $end
+      and s.cell_id in (select unit_id from scope)
+      and a.status <> 'exempt'
+),
+last_six as (
+    select member_id,
+           count(*) as meetings_counted,
+           count(*) filter (where status in ('excused', 'absent')) as absences,
+           count(*) filter (where status = 'excused') as excused,
+           count(*) filter (where status = 'absent') as absent,
+           count(*) filter (where reason = 'away') as away,
+           count(*) filter (where reason = 'illness') as illness,
+           count(*) filter (where reason = 'work') as work,
+           count(*) filter (where reason = 'other') as other_reason,
+           max(held_on) as last_meeting,
+           max(held_on) filter (where status in ('excused', 'absent')) as last_absence,
+           arg_min(cell_id, recency) as cell_id,
+           arg_min(commune_id, recency) as commune_id
+    from marked
+    where recency <= 6
+    group by member_id
+    having count(*) filter (where status in ('excused', 'absent')) >= 3
+)
+select case when $names_allowed::boolean then x.member_id end as member_id,
+       case when $names_allowed::boolean then m.full_name end as full_name,
+       x.cell_id, c.name as cell, x.commune_id, cm.name as commune,
+       x.meetings_counted, x.absences, x.excused, x.absent,
+       x.away, x.illness, x.work, x.other_reason,
+       x.last_meeting, x.last_absence,
+       (select ms.status from membership ms
+        where ms.member_id = x.member_id and ms.cell_id = x.cell_id and ms.from_date <= x.last_meeting
+        order by ms.from_date desc limit 1) as membership_status
+from last_six x
+join member m on m.member_id = x.member_id
+left join unit c on c.unit_id = x.cell_id
+left join unit cm on cm.unit_id = x.commune_id
+order by cm.name collate vi, x.commune_id, c.name collate vi, x.cell_id, x.absences desc,
+         x.last_absence desc, full_name collate vi, member_id;

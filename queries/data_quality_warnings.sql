@@ -1,0 +1,74 @@
+-- data_quality_warnings: what in the data already held looks wrong?
+-- Parameters: $start, $end (meetings held and opinions raised in the window), $unit (root of the
+--   subtree; null = everything), $as_of (the day "no answer after 60 days" is judged).
+-- Checks (column check):
+--   counts_vs_rows  a meeting with both counts and attendance rows that disagree (expected/present);
+--   roll_vs_rows    a meeting whose attendance rows are not the members in its cell on that day;
+--   nobody_expected a meeting with nobody expected (expected - exempt = 0);
+--   unanswered      an opinion raised in the window, unanswered more than 60 days after it was raised;
+--   no_cells        a unit above cells (commune, district, ...) existing in the window with no cell.
+-- Columns: check, unit_id, unit (its name), item_id (meeting, opinion or unit), on_date (held or
+--   raised), expected, found (the two numbers a check compares, where it does), detail (text: the
+--   opinion's text for unanswered, else null). Ordered by check, unit, date.
+with scope as (
+    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
+    union all
+    select unit_id from unit where $unit is null
+),
+meetings as (
+    select s.meeting_id, s.cell_id, s.held_on, s.expected, s.exempt, s.present, s.from_counts,
+           m.expected as counted_expected, m.present as counted_present
+    from meeting_stats s
+    join meeting m on m.meeting_id = s.meeting_id
+    where s.held_on between $start and $end
+      and s.cell_id in (select unit_id from scope)
+),
+roll as (
+    select x.meeting_id, count(ms.member_id) as members
+    from meetings x
+    left join membership ms
+        on ms.cell_id = x.cell_id and ms.from_date <= x.held_on
+       and (ms.to_date is null or ms.to_date >= x.held_on)
+    where not x.from_counts
+    group by x.meeting_id
+),
+found as (
+    select 'counts_vs_rows' as check, x.cell_id as unit_id, x.meeting_id as item_id, x.held_on as on_date,
+           x.counted_expected as expected, x.expected as found, null::varchar as detail
+    from meetings x
+    where not x.from_counts and x.counted_expected is not null
+      and (x.counted_expected <> x.expected or coalesce(x.counted_present, 0) <> x.present)
+    union all
+    select 'roll_vs_rows', x.cell_id, x.meeting_id, x.held_on, r.members, x.expected, null
+    from meetings x
+    join roll r on r.meeting_id = x.meeting_id
+    where r.members <> x.expected
+    union all
+    select 'nobody_expected', x.cell_id, x.meeting_id, x.held_on, x.expected - x.exempt, null, null
+    from meetings x
+    where x.expected - x.exempt <= 0
+    union all
+    select 'unanswered', o.unit_id, o.opinion_id, o.raised_on, null, ($as_of::date - o.raised_on)::bigint,
+           o.text
+    from opinion o
+    where o.raised_on between $start and $end
+      and o.unit_id in (select unit_id from scope)
+      and o.answered_on is null
+      and o.raised_on + 60 < $as_of::date
+    union all
+    select 'no_cells', u.unit_id, u.unit_id, u.valid_from, null, 0, null
+    from unit u
+    where u.kind <> 'cell'
+      and u.unit_id in (select unit_id from scope)
+      and coalesce(u.valid_to, date '9999-12-31') >= $start
+      and coalesce(u.valid_from, date '1900-01-01') <= $end
+      and not exists (
+          select 1 from unit_closure c join unit d on d.unit_id = c.descendant_id and d.kind = 'cell'
+          where c.ancestor_id = u.unit_id
+      )
+)
+select f.check, f.unit_id, u.name as unit, f.item_id, f.on_date, f.expected::bigint as expected,
+       f.found::bigint as found, f.detail
+from found f
+left join unit u on u.unit_id = f.unit_id
+order by f.check, u.name collate vi, f.unit_id, f.on_date, f.item_id;

@@ -1,0 +1,154 @@
+-- recurring_opinions: which matters do cell secretaries raise again and again, by several cells or in
+-- several months?
+-- Parameters: $start, $end (inclusive dates: a matter must be raised in this window), $unit (root of
+--   the subtree; null = everything), optional $since (how far back earlier raisings count; null =
+--   $start), optional $limit (rows; null = all).
+-- The method, simple enough to explain to a reader:
+--   1. Each opinion's words are lower-cased; its terms are its pairs of neighbouring words (most
+--      Vietnamese words have two syllables: "nạo vét", "kênh mương"). Pairs holding a common word
+--      ("đề", "nghị", "của", "ở", "thôn", "xã", ...) or a number are dropped, and so are pairs touching
+--      a place name (a pair of words found in a unit's name: place names say where, not what). Terms
+--      are compared with accents, case and đ folded.
+--   2. Within one commune and category, each opinion is filed under its term shared by the most
+--      opinions (ties: the term more common across the scope, then the first alphabetically).
+--   3. A matter is a term under which two or more opinions are filed, raised by at least two cells or
+--      in at least two months, at least once in the window. Its shared words are the terms every one
+--      of its opinions holds, joined into phrases where they follow each other in the latest text.
+-- Columns: commune_id, commune, category (code), name_vi, name_en, term (the term filed under, as most
+--   often written), shared_words (phrases, joined by " · "), opinions (times raised since $since),
+--   cells, months, first_raised, last_raised, in_window (raised in the window), unanswered (no answer
+--   yet), example_opinion_id, example_text (the latest raised). Most raised first.
+with scope as (
+    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
+    union all
+    select unit_id from unit where $unit is null
+),
+common_words as (
+    -- function words, the "đề nghị / kiến nghị" of every recommendation, and words naming a kind of
+    -- place (the name that follows is dropped with the unit names below)
+    select unnest([
+        'à', 'bị', 'cả', 'các', 'cần', 'cho', 'chưa', 'có', 'còn', 'của', 'đã', 'đang', 'đề', 'để', 'đến',
+        'đi', 'do', 'đó', 'được', 'gì', 'giữa', 'hoặc', 'khi', 'không', 'kiến', 'là', 'lại', 'mà', 'một',
+        'này', 'nên', 'nghị', 'nhiều', 'như', 'những', 'ở', 'qua', 'ra', 'rất', 'sau', 'sẽ', 'số', 'tại',
+        'thì', 'theo', 'trên', 'trong', 'trước', 'từ', 'và', 'vào', 'về', 'với', 'xem', 'xét',
+        'thôn', 'xóm', 'ấp', 'bản', 'làng', 'khu', 'phố', 'tổ', 'xã', 'phường', 'thị', 'trấn', 'huyện',
+        'tỉnh'
+    ]) as word
+),
+raised as (
+    select o.opinion_id, o.raised_on, o.unit_id, o.category, o.text, o.answered_on, f.commune_id,
+           regexp_extract_all(nfc_normalize(lower(o.text)), '[\p{L}\p{M}\p{N}]+') as words
+    from opinion o
+    join opinion_facts f on f.opinion_id = o.opinion_id
+    where o.raised_on between coalesce($since::date, $start::date) and $end
+      and o.unit_id in (select unit_id from scope)
+),
+pairs as (
+    select opinion_id,
+           unnest([{'position': i, 'first': words[i], 'second': words[i + 1]}
+                   for i in range(1, len(words))], recursive := true)
+    from raised
+),
+place_terms as (
+    select distinct replace(strip_accents(unnest([w[i] || ' ' || w[i + 1] for i in range(1, len(w))])),
+                            'đ', 'd') as term_folded
+    from (select regexp_extract_all(nfc_normalize(lower(name)), '[\p{L}\p{M}\p{N}]+') as w from unit)
+),
+folded as (
+    select opinion_id, position, first, second, first || ' ' || second as term,
+           replace(strip_accents(first || ' ' || second), 'đ', 'd') as term_folded
+    from pairs
+),
+place_words as (
+    -- the positions of words that belong to a place name in the text
+    select opinion_id, position as word_at
+    from folded where term_folded in (select term_folded from place_terms)
+    union
+    select opinion_id, position + 1
+    from folded where term_folded in (select term_folded from place_terms)
+),
+kept as (
+    select f.*
+    from folded f
+    anti join place_words w1 on w1.opinion_id = f.opinion_id and w1.word_at = f.position
+    anti join place_words w2 on w2.opinion_id = f.opinion_id and w2.word_at = f.position + 1
+    where f.first not in (select word from common_words)
+      and f.second not in (select word from common_words)
+      and not regexp_matches(f.first || f.second, '\p{N}')
+),
+terms as (
+    select distinct k.opinion_id, k.term_folded, r.commune_id, r.category
+    from kept k
+    join raised r on r.opinion_id = k.opinion_id
+),
+filed as (
+    select opinion_id, commune_id, category, term_folded, in_group
+    from (select *,
+                 count(*) over (partition by commune_id, category, term_folded) as in_group,
+                 count(*) over (partition by term_folded) as in_scope
+          from terms)
+    qualify row_number() over (partition by opinion_id
+                               order by in_group desc, in_scope desc, term_folded) = 1
+),
+matters as (
+    select f.commune_id, f.category, f.term_folded,
+           count(*) as opinions,
+           count(distinct r.unit_id) as cells,
+           count(distinct date_trunc('month', r.raised_on)) as months,
+           min(r.raised_on) as first_raised,
+           max(r.raised_on) as last_raised,
+           count(*) filter (where r.raised_on >= $start) as in_window,
+           count(*) filter (where r.answered_on is null) as unanswered,
+           arg_max(r.opinion_id, (r.raised_on, r.opinion_id)) as example_opinion_id,
+           arg_max(r.text, (r.raised_on, r.opinion_id)) as example_text
+    from filed f
+    join raised r on r.opinion_id = f.opinion_id
+    where f.in_group >= 2
+    group by all
+    having count(*) >= 2
+       and (count(distinct r.unit_id) >= 2 or count(distinct date_trunc('month', r.raised_on)) >= 2)
+       and max(r.raised_on) >= $start
+),
+shared_terms as (
+    -- the terms every opinion of the matter holds
+    select m.example_opinion_id, t.term_folded
+    from matters m
+    join filed f on f.commune_id = m.commune_id and f.category = m.category and f.term_folded = m.term_folded
+    join terms t on t.opinion_id = f.opinion_id
+    group by m.example_opinion_id, t.term_folded, m.opinions
+    having count(*) = m.opinions
+),
+example_pairs as (
+    -- shared terms in the latest text; neighbouring ones form one phrase (gaps and islands)
+    select k.opinion_id, k.position, k.first, k.second,
+           k.position - row_number() over (partition by k.opinion_id order by k.position) as island
+    from kept k
+    join shared_terms s on s.example_opinion_id = k.opinion_id and s.term_folded = k.term_folded
+),
+phrases as (
+    select opinion_id, min(position) as position,
+           arg_min(first, position) || ' ' || string_agg(second, ' ' order by position) as phrase
+    from example_pairs
+    group by opinion_id, island
+),
+shared_words as (
+    select opinion_id, string_agg(phrase, ' · ' order by position) as shared_words
+    from phrases
+    group by opinion_id
+),
+written as (
+    select r.commune_id, r.category, k.term_folded, mode(k.term) as term
+    from kept k
+    join raised r on r.opinion_id = k.opinion_id
+    group by all
+)
+select m.commune_id, coalesce(u.name, m.commune_id) as commune, m.category, c.name_vi, c.name_en,
+       w.term, s.shared_words, m.opinions, m.cells, m.months, m.first_raised, m.last_raised, m.in_window,
+       m.unanswered, m.example_opinion_id, m.example_text
+from matters m
+join written w on w.commune_id = m.commune_id and w.category = m.category and w.term_folded = m.term_folded
+join category c on c.code = m.category
+left join shared_words s on s.opinion_id = m.example_opinion_id
+left join unit u on u.unit_id = m.commune_id
+order by m.opinions desc, m.cells desc, m.last_raised desc, u.name collate vi, m.term_folded
+limit $limit;

@@ -1,0 +1,74 @@
+-- unreported_units: which communes and cells have no meeting recorded this month or last month?
+-- Parameters: $unit (root of the subtree; null = everything), $as_of (the day: "this month" is its
+--   month, "last month" the one before).
+-- A cell counts in a month when it existed on the 15th (DOMAIN.md's rule); a commune is the cells'
+-- commune (cell_commune) and counts as meeting when any of its cells met.
+-- Columns: kind ('commune' or 'cell'), unit_id, name, commune_id, commune, cells (cells existing in
+--   either month; 1 for a cell), met_this_month, met_last_month (null when the unit did not exist
+--   that month), last_meeting (date of the latest meeting ever recorded). Listed: units that
+--   existed in a month and did not meet in it. Communes first, then cells, in Vietnamese order.
+with scope as (
+    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
+    union all
+    select unit_id from unit where $unit is null
+),
+months as (
+    select date_trunc('month', $as_of::date)::date as this_month,
+           (date_trunc('month', $as_of::date) - interval 1 month)::date as last_month
+),
+cells as (
+    select u.unit_id, u.name, cc.commune_id,
+           coalesce(u.valid_from, date '1900-01-01') <= m.this_month + 14
+               and coalesce(u.valid_to, date '9999-12-31') >= m.this_month + 14 as exists_this,
+           coalesce(u.valid_from, date '1900-01-01') <= m.last_month + 14
+               and coalesce(u.valid_to, date '9999-12-31') >= m.last_month + 14 as exists_last
+    from unit u
+    join cell_commune cc on cc.cell_id = u.unit_id
+    cross join months m
+    where u.kind = 'cell' and u.unit_id in (select unit_id from scope)
+),
+met as (
+    select s.cell_id,
+           max(s.held_on) as last_meeting,
+           bool_or(s.month = m.this_month) as met_this,
+           bool_or(s.month = m.last_month) as met_last
+    from meeting_stats s
+    cross join months m
+    where s.cell_id in (select unit_id from cells)
+    group by s.cell_id
+),
+cell_rows as (
+    select c.unit_id, c.name, c.commune_id, c.exists_this, c.exists_last,
+           case when c.exists_this then coalesce(x.met_this, false) end as met_this_month,
+           case when c.exists_last then coalesce(x.met_last, false) end as met_last_month,
+           x.last_meeting
+    from cells c
+    left join met x on x.cell_id = c.unit_id
+    where c.exists_this or c.exists_last
+),
+commune_rows as (
+    select commune_id as unit_id,
+           count(*) as cells,
+           case when bool_or(exists_this) then coalesce(bool_or(met_this_month), false) end as met_this_month,
+           case when bool_or(exists_last) then coalesce(bool_or(met_last_month), false) end as met_last_month,
+           max(last_meeting) as last_meeting
+    from cell_rows
+    group by commune_id
+),
+listed as (
+    select 'commune' as kind, r.unit_id, u.name, r.unit_id as commune_id, u.name as commune, r.cells,
+           r.met_this_month, r.met_last_month, r.last_meeting
+    from commune_rows r
+    left join unit u on u.unit_id = r.unit_id
+    where r.met_this_month = false or r.met_last_month = false
+    union all
+    select 'cell', c.unit_id, c.name, c.commune_id, u.name, 1, c.met_this_month, c.met_last_month,
+           c.last_meeting
+    from cell_rows c
+    left join unit u on u.unit_id = c.commune_id
+    where c.met_this_month = false or c.met_last_month = false
+)
+select kind, unit_id, name, commune_id, commune, cells::bigint as cells, met_this_month, met_last_month,
+       last_meeting
+from listed
+order by kind = 'cell', commune collate vi, commune_id, name collate vi, unit_id;

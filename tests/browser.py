@@ -1,0 +1,152 @@
+"""Browser tests' helpers: the app served by Streamlit on a free port, and Debian's Chromium (STACK.md).
+
+Use from a test module:
+
+    from browser import AppServer, browser, login, served  # noqa: F401  (pytest fixtures)
+
+    def test_something(served, browser, fixture_db, accounts_store):
+        server = served(fixture_db)                  # CELLBOARD_DB and CELLBOARD_USERS set for it
+        page = browser.new_page()
+        page.goto(server.url("overview", unit="X1"))
+        login(page, "x1", accounts_store.password)   # the login form, then the page asked for
+
+`served(db, users=None, env=None)` starts `streamlit run dashboard.py` in its own process group
+(accounts from the `accounts_store` fixture unless `users` is given), waits for /_stcore/health and
+stops it after the test. `browser` is one Chromium per test session. The server's output is in
+`server.log` (a temporary file).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+TIMEOUT_MS = 30_000
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class AppServer:
+    """`streamlit run dashboard.py` on 127.0.0.1 at a free port, over the given files."""
+
+    def __init__(self, db: Path, users: Path, env: dict[str, str] | None = None):
+        self.db, self.users = Path(db), Path(users)
+        self.port = free_port()
+        self.extra_env = dict(env or {})
+        self.log = Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> AppServer:
+        env = {
+            **os.environ,
+            "CELLBOARD_DB": str(self.db),
+            "CELLBOARD_USERS": str(self.users),
+            "CELLBOARD_BCRYPT_ROUNDS": os.environ.get("CELLBOARD_BCRYPT_ROUNDS", "4"),
+            **self.extra_env,
+        }
+        command = [
+            sys.executable, "-m", "streamlit", "run", "dashboard.py",
+            "--server.headless=true", f"--server.port={self.port}", "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+        ]  # fmt: skip
+        with open(self.log, "wb") as out:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited ({self.process.returncode}):\n{self.output()}")
+            try:
+                with urllib.request.urlopen(self.url("_stcore/health"), timeout=2) as answer:
+                    if answer.read().strip() == b"ok":
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"streamlit did not answer on port {self.port}:\n{self.output()}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def url(self, path: str = "", **params: str) -> str:
+        query = f"?{urlencode(params)}" if params else ""
+        return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}{query}"
+
+    def __enter__(self) -> AppServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+@pytest.fixture
+def served(request):
+    """served(db, users=None, env=None) -> a started AppServer, stopped after the test."""
+    started: list[AppServer] = []
+
+    def start(db: Path, users: Path | None = None, env: dict[str, str] | None = None) -> AppServer:
+        if users is None:
+            users = request.getfixturevalue("accounts_store").path
+        server = AppServer(db, users, env).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+        server.log.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, never a downloaded one) for the test session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def wait_for_app(page, timeout: int = TIMEOUT_MS) -> None:
+    """Until the script run has finished (Streamlit marks the app `data-test-script-state`)."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
+def login(page, name: str, password: str, timeout: int = TIMEOUT_MS) -> None:
+    """Fill in the login form on the current page and wait for the app behind it."""
+    page.get_by_label("Tên đăng nhập").or_(page.get_by_label("Account name")).first.fill(name, timeout=timeout)
+    page.get_by_label("Mật khẩu").or_(page.get_by_label("Password")).first.fill(password)
+    page.get_by_role("button", name="Đăng nhập").or_(page.get_by_role("button", name="Log in")).first.click()
+    page.wait_for_selector("[data-testid='stForm']", state="detached", timeout=timeout)
+    wait_for_app(page, timeout)

@@ -1,0 +1,317 @@
+"""Login, roles and scope in the app (AppTest over the tiny fixture).
+
+The matrix runs every account of conftest.TEST_ACCOUNTS (one per role, and both communes) on every
+page of dashboard.PAGES: a page the role may not open is not in the navigation and its address
+shows something else; a commune account never receives a string of the other commune, in what
+the page draws or in any file it offers for download.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import scopecheck
+from conftest import TEST_ACCOUNTS
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.proto.WidgetStates_pb2 import WidgetStates
+from streamlit.util import calc_hash
+
+from cellboard import auth, text, ui
+from cellboard.text import t
+
+JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}
+PAGES = scopecheck.dashboard_pages()
+
+
+def stem(page: str) -> str:
+    return page.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def on_page(at) -> str:
+    """The page file the last run showed ("pages/x.py"; "" for the login form)."""
+    registered = at._registered_pages.get(at._finished_page_script_hash, {})
+    script = registered.get("script_path")
+    return f"pages/{Path(script).name}" if script else ""
+
+
+def open_address(at, page: str):
+    """Ask for a page by its address, as a browser would (whether or not the navigation holds it)."""
+    at._page_hash = calc_hash(stem(page))
+    return at.run()
+
+
+@pytest.fixture
+def offered(monkeypatch) -> list[tuple[str, bytes]]:
+    """Every file a download button offers during the test: (file name, bytes)."""
+    files: list[tuple[str, bytes]] = []
+    original = DeltaGenerator.download_button
+
+    def recording(self, label, data, file_name=None, *args, **kwargs):
+        content = data() if callable(data) else data
+        if hasattr(content, "read"):
+            content = content.read()
+        files.append((file_name or label, content.encode("utf-8") if isinstance(content, str) else bytes(content)))
+        return original(self, label, content, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
+    return files
+
+
+def login_form_only(at) -> None:
+    assert not at.exception
+    assert [box.key for box in at.text_input] == ["login_name", "login_password"]
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart") and not at.selectbox
+    shown = list(scopecheck.app_strings(at))
+    everything = set().union(*scopecheck.forbidden("x1"), *scopecheck.forbidden("x2"))
+    assert not [s for s in shown if any(value in s for value in everything if len(value) > 3)]
+    assert not [s for s in shown if "Tỉnh Thử Nghiệm" in s or "Xã An Bình" in s]
+
+
+def log_in(at, name: str, password: str):
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    return at.button[0].click().run()
+
+
+# ---- every role on every page -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", [entry[0] for entry in PAGES])
+@pytest.mark.parametrize("account", list(TEST_ACCOUNTS))
+def test_every_account_on_every_page(app_on, fixture_db, offered, account, page):
+    role, unit = TEST_ACCOUNTS[account]
+    at = app_on(fixture_db, as_account=account, **JAN_FEB).run()
+    assert not at.exception
+    if not auth.may_open(role, page):
+        with pytest.raises(ValueError):
+            at.switch_page(page)  # not in the navigation
+        open_address(at, page)
+        assert not at.exception
+        assert on_page(at) != page
+        return
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert on_page(at) == page
+    if role == "commune":
+        assert at.selectbox(key="f_unit").options == [{"X1": "Xã An Bình", "X2": "Phường Đông Hải"}[unit]]
+        assert scopecheck.leaks_in(scopecheck.app_strings(at), account) == []
+        for file_name, data in offered:
+            assert scopecheck.leaks_in(scopecheck.download_strings(data, file_name), account) == [], file_name
+
+
+@pytest.mark.parametrize("account", list(TEST_ACCOUNTS))
+def test_the_navigation_lists_only_the_roles_pages(app_on, fixture_db, account):
+    role, _ = TEST_ACCOUNTS[account]
+    at = app_on(fixture_db, as_account=account, **JAN_FEB).run()
+    listed = {info["url_pathname"] or "overview" for info in at._registered_pages.values()}
+    assert listed == {stem(entry[0]) for entry in auth.pages_for(role, PAGES)}
+
+
+def test_an_administrator_sees_every_commune(app_on, fixture_db):
+    at = app_on(fixture_db, **JAN_FEB).run()
+    assert at.selectbox(key="f_unit").options[:3] == ["Toàn bộ", "Tỉnh Thử Nghiệm", "\u2003Phường Đông Hải"]
+    assert {m.label: m.value for m in at.metric}["Số buổi sinh hoạt"] == "6"
+
+
+def test_a_commune_account_sees_its_communes_figures(app_on, fixture_db):
+    at = app_on(fixture_db, as_account="x2", **JAN_FEB).run()
+    assert {m.label: m.value for m in at.metric}["Số buổi sinh hoạt"] == "1"  # C4's meeting M6
+    assert at.selectbox(key="f_cell").options == ["—", "Chi bộ khu phố 1"]
+
+
+# ---- before and at the login ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", [None] + [entry[0] for entry in PAGES])
+def test_nothing_is_shown_before_login(app_on, fixture_db, page):
+    at = app_on(fixture_db, as_account=None, unit="X1", **JAN_FEB)
+    at = at.run() if page is None else open_address(at.run(), page)
+    login_form_only(at)
+
+
+def test_logging_in_opens_the_page_and_the_filters_of_the_link(app_on, fixture_db, accounts_store):
+    at = app_on(fixture_db, as_account=None, unit="C1", **JAN_FEB).run()
+    open_address(at, "pages/overview.py")
+    log_in(at, "x1", accounts_store.password)
+    assert not at.exception
+    assert at.selectbox(key="f_unit").value == "X1" and at.selectbox(key="f_cell").value == "C1"
+    assert {m.label: m.value for m in at.metric}["Số buổi sinh hoạt"] == "3"
+    row = auth.audit_log(limit=1)[0]
+    assert (row["account"], row["action"]) == ("x1", "login")
+
+
+def test_a_wrong_password_is_refused_and_audited(app_on, fixture_db):
+    at = log_in(app_on(fixture_db, as_account=None).run(), "x1", "not-the-password")
+    assert [e.value for e in at.error] == [t("login_failed")]
+    login_form_only(at)
+    row = auth.audit_log(limit=1)[0]
+    assert (row["account"], row["action"], row["details"]["reason"]) == ("x1", "login_failed", "wrong_password")
+
+
+def test_five_failures_lock_the_login(app_on, fixture_db, accounts_store):
+    at = app_on(fixture_db, as_account=None).run()
+    for _ in range(auth.MAX_FAILURES):
+        log_in(at, "x2", "not-the-password")
+    assert "15" in at.error[0].value and "5" in at.error[0].value
+    log_in(at, "x2", accounts_store.password)  # the right password, but locked
+    assert at.error and not at.metric
+    login_form_only(at)
+
+
+def test_a_session_expires_after_eight_idle_hours(app_on, fixture_db):
+    at = app_on(fixture_db, as_account="x1", **JAN_FEB).run()
+    assert at.metric
+    at.session_state[ui.SEEN_KEY] = time.time() - 8 * 3600 - 60
+    at.run()
+    login_form_only(at)
+    assert at.info[0].value == t("login_notice_expired")
+
+
+def test_a_disabled_account_loses_its_session(app_on, fixture_db):
+    at = app_on(fixture_db, as_account="x1", **JAN_FEB).run()
+    auth.set_disabled("x1", True, actor="admin")
+    at.run()
+    login_form_only(at)
+
+
+def test_logout(app_on, fixture_db):
+    at = app_on(fixture_db, as_account="x1", **JAN_FEB).run()
+    at.button(key="logout").click().run()
+    login_form_only(at)
+    assert at.info[0].value == t("login_notice_signed_out")
+    assert [(r["account"], r["action"]) for r in auth.audit_log(limit=1)] == [("x1", "logout")]
+
+
+def test_the_first_start_creates_an_administrator(app_on, fixture_db, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CELLBOARD_USERS", str(tmp_path / "empty.sqlite"))  # no accounts at all
+    at = app_on(fixture_db, as_account=None).run()
+    printed = capsys.readouterr().out
+    password = printed.split("mật khẩu / password:")[1].split()[0]
+    assert t("login_first_admin", name="admin") in [i.value for i in at.info]
+    log_in(at, "admin", password)
+    assert not at.exception and at.metric
+    at.run()
+    assert capsys.readouterr().out == ""  # printed once
+
+
+# ---- scope in the app ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["X2", "C4", "P", "NO-SUCH"])
+def test_a_link_to_a_unit_outside_the_scope_is_refused(app_on, fixture_db, unit):
+    at = app_on(fixture_db, as_account="x1", unit=unit, **JAN_FEB).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("scope_refused", unit=unit)]
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+    assert at.query_params["unit"] == unit  # the link is left as it was: nothing narrowed silently
+    assert scopecheck.leaks_in(scopecheck.app_strings(at), "x1") == []
+    # picking a unit from the list (only the account's own) lifts the block
+    at.selectbox(key="f_cell").set_value("C1").run()
+    assert not at.error
+    assert {m.label: m.value for m in at.metric}["Số buổi sinh hoạt"] == "3"
+
+
+def test_an_administrator_link_to_any_unit_works(app_on, fixture_db):
+    at = app_on(fixture_db, unit="X2", **JAN_FEB).run()
+    assert not at.error
+    assert {m.label: m.value for m in at.metric}["Số buổi sinh hoạt"] == "1"
+
+
+def test_a_download_click_is_audited_with_its_filters(app_on, fixture_db):
+    at = app_on(fixture_db, as_account="x1", **JAN_FEB).run()
+    button = at.get("download_button")[0].proto
+    states = at._tree.get_widget_states()
+    clicked = WidgetStates()
+    clicked.widgets.extend([w for w in states.widgets if w.id != button.id])
+    click = clicked.widgets.add()
+    click.id = button.id
+    click.trigger_value = True
+    at._run(clicked)
+    assert not at.exception
+    row = auth.audit_log(limit=1)[0]
+    assert (row["account"], row["action"]) == ("x1", "download")
+    assert row["details"]["file"].endswith(".csv")
+    assert row["details"]["filters"]["from"] == "2025-01-01" and row["details"]["scope"] == "X1"
+
+
+# ---- the accounts and password pages -------------------------------------------------------------
+
+
+def test_administrators_add_reset_disable_and_enable_accounts(app_on, fixture_db):
+    at = app_on(fixture_db).run()
+    at.switch_page("pages/accounts.py").run()
+    assert not at.exception
+    assert set(at.dataframe[0].value[t("accounts_name")]) == set(TEST_ACCOUNTS)
+
+    at.text_input(key="acc_name").input("xa.moi")
+    at.selectbox(key="acc_role").set_value("commune")
+    at.selectbox(key="acc_unit").set_value("X2")
+    at.text_input(key="acc_password").input("mat-khau-moi-1")
+    at.text_input(key="acc_again").input("mat-khau-moi-1")
+    at.button(key="FormSubmitter:account_add-" + t("accounts_add")).click().run()
+    assert not at.exception
+    assert at.success[0].value == t("accounts_added", name="xa.moi")
+    assert auth.scope_for_account("xa.moi").root == "X2"
+
+    at.text_input(key="acc_name").input("sai")  # a commune account without a unit is refused
+    at.selectbox(key="acc_role").set_value("commune")
+    at.selectbox(key="acc_unit").set_value(None)
+    at.text_input(key="acc_password").input("mat-khau-moi-1")
+    at.text_input(key="acc_again").input("mat-khau-moi-1")
+    at.button(key="FormSubmitter:account_add-" + t("accounts_add")).click().run()
+    assert at.error and auth.get_account("sai") is None
+
+    at.selectbox(key="reset_name").set_value("xa.moi")
+    at.text_input(key="reset_password").input("mat-khau-khac-2")
+    at.text_input(key="reset_again").input("mat-khau-khac-2")
+    at.button(key="FormSubmitter:account_reset-" + t("accounts_reset")).click().run()
+    assert auth.authenticate("xa.moi", "mat-khau-khac-2").reason == "ok"
+
+    at.selectbox(key="disable_name").set_value("xa.moi").run()
+    at.button(key="disable_toggle").click().run()
+    assert auth.get_account("xa.moi").disabled
+    at.selectbox(key="disable_name").set_value("xa.moi").run()
+    at.button(key="disable_toggle").click().run()
+    assert not auth.get_account("xa.moi").disabled
+
+    audit = at.dataframe[-1].value
+    assert {"account_add", "password_reset", "account_disable", "account_enable"} <= set(
+        audit[t("accounts_action")]
+    )
+    assert "admin" in set(audit[t("accounts_name")])
+
+
+def test_the_accounts_page_refuses_others_even_when_asked_for(app_on, fixture_db):
+    at = app_on(fixture_db, as_account="province").run()
+    open_address(at, "pages/accounts.py")
+    assert on_page(at) == "pages/overview.py"
+    assert t("accounts_add") not in [tab.label for tab in at.tabs]
+
+
+def test_everyone_changes_their_own_password(app_on, fixture_db, accounts_store):
+    at = app_on(fixture_db, as_account="x2").run()
+    at.switch_page("pages/password.py").run()
+    assert not at.exception
+    submit = "FormSubmitter:password_form-" + t("password_submit")
+    at.text_input(key="pw_current").input("not-the-password")
+    at.text_input(key="pw_new").input("mat-khau-moi-1")
+    at.text_input(key="pw_again").input("mat-khau-moi-1")
+    at.button(key=submit).click().run()
+    assert at.error and auth.authenticate("x2", accounts_store.password).reason == "ok"
+
+    at.text_input(key="pw_current").input(accounts_store.password)
+    at.text_input(key="pw_new").input("mat-khau-moi-1")
+    at.text_input(key="pw_again").input("mat-khau-moi-1")
+    at.button(key=submit).click().run()
+    assert at.success[0].value == t("password_changed")
+    assert auth.authenticate("x2", "mat-khau-moi-1").reason == "ok"
+    at.run()  # this session carries on
+    assert "login_name" not in [box.key for box in at.text_input]
+
+
+def test_english_login(app_on, fixture_db):
+    at = app_on(fixture_db, as_account=None, lang="en").run()
+    assert at.text_input(key="login_name").label == "Account name"
+    text.set_language("vi")

@@ -1,0 +1,123 @@
+"""Login, roles and scope in a real browser: the app served by Streamlit, Debian's Chromium.
+
+One server over the tiny fixture for the module, freshly started, so the first request is the one
+that used to slip past the entry script (Streamlit's old pages/-folder mode on a new server).
+"""
+
+from __future__ import annotations
+
+import pytest
+import scopecheck
+from browser import AppServer, browser, login, wait_for_app  # noqa: F401  (browser is a fixture)
+from conftest import TEST_ACCOUNTS
+
+from cellboard import auth
+
+JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}
+PASSWORD = "mật-khẩu-trình-duyệt-1"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, fixture_db):
+    users = tmp_path_factory.mktemp("browser") / "accounts.sqlite"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CELLBOARD_BCRYPT_ROUNDS", "4")
+        for name, (role, unit) in TEST_ACCOUNTS.items():
+            auth.add_account(name, role, unit, PASSWORD, actor="test", path=users,
+                             data_path=users.parent / "no-data.duckdb")
+    with AppServer(fixture_db, users) as running:
+        yield running
+
+
+@pytest.fixture
+def page(browser):  # noqa: F811
+    context = browser.new_context(locale="vi-VN", accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+
+
+def body(page) -> str:
+    wait_for_app(page)
+    return page.inner_text("body")
+
+
+def texts_leaked(shown: str, account: str) -> list[str]:
+    _, texts = scopecheck.forbidden(account)
+    return [value for value in texts if value in shown]
+
+
+def nav_links(page) -> list[str]:
+    return [link.inner_text().strip() for link in page.locator("[data-testid='stSidebarNavLink']").all()]
+
+
+def test_a_commune_account_in_the_browser(server, page):
+    # a link straight to a page, on a server nobody has visited yet: the login form, nothing else
+    page.goto(server.url("participation", unit="X1", **JAN_FEB))
+    before = body(page)
+    assert "Đăng nhập" in before
+    assert "Xã An Bình" not in before and "Phường Đông Hải" not in before and "Tỉnh Thử Nghiệm" not in before
+    assert not page.locator("[data-testid='stSidebarNavLink']").count()
+
+    login(page, "x1", PASSWORD)
+    assert "/participation" in page.url and "unit=X1" in page.url
+    links = nav_links(page)
+    assert "Sinh hoạt & tham dự" in links and "Đổi mật khẩu" in links
+    assert "Tài khoản" not in links and "Dữ liệu" not in links
+    # every page the account may open, through the sidebar: only its own commune
+    for label in links:
+        page.locator("[data-testid='stSidebarNavLink']", has_text=label).first.click()
+        page.wait_for_timeout(300)
+        shown = body(page)
+        assert "Xã An Bình" in shown or label == "Đổi mật khẩu", label
+        assert texts_leaked(shown, "x1") == [], label
+        assert "This app has encountered an error" not in shown, label
+
+    # the address of the accounts page is not the accounts page
+    page.goto(server.url("accounts"))
+    login(page, "x1", PASSWORD)
+    shown = body(page)
+    assert "Thêm tài khoản" not in shown and "Danh sách tài khoản" not in shown
+
+
+def test_a_link_to_another_commune_is_refused(server, page):
+    page.goto(server.url("overview", unit="X2", **JAN_FEB))
+    login(page, "x1", PASSWORD)
+    shown = body(page)
+    assert "Từ chối: đơn vị «X2»" in shown
+    assert texts_leaked(shown, "x1") == []
+    assert "unit=X2" in page.url  # the link stays as sent
+
+
+def test_an_administrator_sees_everything_and_a_download_is_audited(server, page):
+    page.goto(server.url("", **JAN_FEB))
+    login(page, "admin", PASSWORD)
+    links = nav_links(page)
+    assert "Tài khoản" in links and "Dữ liệu" in links
+    shown = body(page)
+    assert "Xã An Bình" in shown and "Phường Đông Hải" in shown  # the heat map / tables hold both communes
+
+    page.get_by_text("Xem bảng số liệu").first.click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tải CSV").first.click()
+    assert download.value.suggested_filename.endswith(".csv")
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+    row = next(r for r in auth.audit_log(path=server.users) if r["action"] == "download")
+    assert row["account"] == "admin" and row["details"]["filters"]["from"] == "2025-01-01"
+
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Tài khoản").first.click()
+    page.wait_for_timeout(300)
+    shown = body(page)
+    assert "Thêm tài khoản" in shown and "x2" in shown
+
+
+def test_a_wrong_password_in_the_browser(server, page):
+    page.goto(server.url())
+    wait_for_app(page)
+    page.get_by_label("Tên đăng nhập").fill("board")
+    page.get_by_label("Mật khẩu").fill("not-the-password")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.").wait_for()
+    assert "Tỉnh Thử Nghiệm" not in body(page)
