@@ -143,7 +143,10 @@ def unit_widgets() -> str | None:
         if st.session_state.get("f_cell") not in cell_options:
             st.session_state["f_cell"] = None
         cell = st.sidebar.selectbox(
-            t("col_cell"), cell_options, key="f_cell", on_change=ui.clear_refusal,
+            t("col_cell"),
+            cell_options,
+            key="f_cell",
+            on_change=ui.clear_refusal,
             format_func=lambda c: "—" if c is None else cell_names[c],
         )
         if cell is not None:
@@ -182,8 +185,10 @@ def login_gate() -> auth.Account:
         # The login form answers at every page's address, so a link to a page (with its filters)
         # opens that page once the login succeeds; no page itself is reachable before.
         login = [st.Page(ui.login_page, title=t("login_title"), icon=":material/login:", default=True)]
-        login += [st.Page(ui.login_page, title=t("login_title"), url_path=Path(path).stem, visibility="hidden")
-                  for path, _, _ in PAGES]
+        login += [
+            st.Page(ui.login_page, title=t("login_title"), url_path=Path(path).stem, visibility="hidden")
+            for path, _, _ in PAGES
+        ]
         st.navigation(login, position="hidden").run()
         st.stop()
     ui.account_sidebar(account)
@@ -194,7 +199,9 @@ def main() -> None:
     choose_language()
     account = login_gate()
     require_database()
-    pages = [st.Page(path, title=t(label), icon=icon) for path, label, icon in auth.pages_for(account.role, PAGES)]
+    pages = [
+        st.Page(path, title=t(label), icon=icon) for path, label, icon in auth.pages_for(account.role, PAGES)
+    ]
     navigation = st.navigation(pages)
     filter_bar()
     if st.session_state.get(ui.REFUSED_KEY):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import datetime as dt
+import importlib
 import sys
 import time
 from pathlib import Path
@@ -90,8 +90,11 @@ def cmd_query(args: argparse.Namespace) -> int:
     except duckdb.Error as error:
         return fail(f"{args.name}: {error}")
     if args.account:
-        auth.audit(scope.account, "query", {"query": args.name, "params": params, "rows": len(frame),
-                                           "by": auth.cli_actor()})
+        auth.audit(
+            scope.account,
+            "query",
+            {"query": args.name, "params": params, "rows": len(frame), "by": auth.cli_actor()},
+        )
     sys.stdout.write(export.to_json(frame) if args.format == "json" else export.to_csv(frame))
     return 0
 

@@ -468,7 +468,9 @@ def _verify(name: str, password: str, *, action: str, path: Path | None, now=Non
     return LoginResult(None, "locked" if locked else "wrong", locked)
 
 
-def authenticate(name: str, password: str, *, path: Path | None = None, now: dt.datetime | None = None) -> LoginResult:
+def authenticate(
+    name: str, password: str, *, path: Path | None = None, now: dt.datetime | None = None
+) -> LoginResult:
     """Check a login; every attempt is audited; 5 failures in a row lock the name for 15 minutes."""
     return _verify(name, password, action="login", path=path, now=now)
 
@@ -479,7 +481,9 @@ def authenticate(name: str, password: str, *, path: Path | None = None, now: dt.
 def scope_of(account: Account) -> db.Scope:
     root = None if account.is_admin else account.unit_id
     if not account.is_admin and root is None:
-        raise AccountError(f"Tài khoản «{account.name}» chưa gắn đơn vị. / Account «{account.name}» has no unit.")
+        raise AccountError(
+            f"Tài khoản «{account.name}» chưa gắn đơn vị. / Account «{account.name}» has no unit."
+        )
     return db.Scope(root=root, names=ROLE_NAMES[account.role], account=account.name)
 
 
@@ -496,7 +500,9 @@ def scope_for_account(name: str, *, path: Path | None = None) -> db.Scope:
 def refusal(unit: object, scope: db.Scope) -> str:
     """The message for a unit outside the scope (bilingual, for the command line)."""
     whole = unit is None or unit is db.WHOLE_TREE
-    asked_vi, asked_en = ("toàn bộ cây đơn vị", "the whole tree") if whole else (f"đơn vị «{unit}»", f"unit «{unit}»")
+    asked_vi, asked_en = (
+        ("toàn bộ cây đơn vị", "the whole tree") if whole else (f"đơn vị «{unit}»", f"unit «{unit}»")
+    )
     return (
         f"Từ chối: {asked_vi} nằm ngoài phạm vi của tài khoản «{scope.account}» (đơn vị {scope.root} và "
         f"cấp dưới). / Refused: {asked_en} is outside the scope of account «{scope.account}» "
@@ -520,12 +526,19 @@ def pages_for(role: str, pages: Iterable[Sequence]) -> list:
 def _audit(con: sqlite3.Connection, account: str | None, action: str, details: dict, now=None) -> None:
     con.execute(
         "insert into audit (at, account, action, details) values (?, ?, ?, ?)",
-        (_stamp(_now(now)), account, action, json.dumps(details, ensure_ascii=False, default=str, sort_keys=True)),
+        (
+            _stamp(_now(now)),
+            account,
+            action,
+            json.dumps(details, ensure_ascii=False, default=str, sort_keys=True),
+        ),
     )
 
 
 def audit(account: str | None, action: str, details: dict | None = None, *, path: Path | None = None) -> None:
     """Append a row to the audit trail: who, when (UTC), what, with which filters."""
+    if account is not None and not isinstance(account, str):
+        account = str(account)
     with _connect(path, write=True) as con:
         _audit(con, account, action, details or {})
 
@@ -594,7 +607,9 @@ def cli_users(args: argparse.Namespace) -> int:
     try:
         if action == "add":
             if not args.role:
-                raise AccountError(f"Cần --role ({', '.join(ROLES)}). / --role is required ({', '.join(ROLES)}).")
+                raise AccountError(
+                    f"Cần --role ({', '.join(ROLES)}). / --role is required ({', '.join(ROLES)})."
+                )
             name = check_name(args.name)
             check_unit(args.role, args.unit, args.db)
             if not db.db_path(args.db).exists() and args.unit:
@@ -613,7 +628,9 @@ def cli_users(args: argparse.Namespace) -> int:
             name = normalise_name(args.name)
             if get_account(name) is None:
                 raise AccountError(f"Không có tài khoản «{name}». / There is no account «{name}».")
-            set_password(name, _read_password(args, f"Mật khẩu mới cho / new password for {name}: "), actor=actor)
+            set_password(
+                name, _read_password(args, f"Mật khẩu mới cho / new password for {name}: "), actor=actor
+            )
             print(f"Đã đổi mật khẩu / password changed: {name}")
         elif action in ("disable", "enable"):
             set_disabled(args.name, action == "disable", actor=actor)

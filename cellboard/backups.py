@@ -70,23 +70,31 @@ def cli_backups(args: argparse.Namespace) -> int:
         if not backups:
             print(f"Chưa có bản sao lưu nào của {path} / there are no backups of {path}")
             return 0
-        print(f"Các bản cũ của {path}, cũ trước mới sau / previous files of {path}, oldest first "
-              f"({store.backup_dir(path)}):")
+        print(
+            f"Các bản cũ của {path}, cũ trước mới sau / previous files of {path}, oldest first "
+            f"({store.backup_dir(path)}):"
+        )
         for backup in backups:
-            print(f"  {backup.name}  {backup.saved_at:%d/%m/%Y %H:%M:%S}  {backup.size / 2**20:6.1f} MiB  "
-                  f"{backup.reason:<8}  {last_import(backup.path)}")
+            print(
+                f"  {backup.name}  {backup.saved_at:%d/%m/%Y %H:%M:%S}  {backup.size / 2**20:6.1f} MiB  "
+                f"{backup.reason:<8}  {last_import(backup.path)}"
+            )
         db.close_all()
         return 0
     if not args.name:
-        print("Cần tên bản sao lưu: backups restore NAME / give the backup's name: backups restore NAME",
-              file=sys.stderr)
+        print(
+            "Cần tên bản sao lưu: backups restore NAME / give the backup's name: backups restore NAME",
+            file=sys.stderr,
+        )
         return 2
     try:
         kept = restore(path, args.name)
     except FileNotFoundError:
         names = ", ".join(b.name for b in backups) or "–"
-        print(f"Không có bản sao lưu «{args.name}» / there is no backup «{args.name}». Có / there are: {names}",
-              file=sys.stderr)
+        print(
+            f"Không có bản sao lưu «{args.name}» / there is no backup «{args.name}». Có / there are: {names}",
+            file=sys.stderr,
+        )
         return 1
     except store.WriteError as error:
         print(f"Không khôi phục được / could not restore: {error}", file=sys.stderr)

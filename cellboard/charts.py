@@ -117,11 +117,26 @@ def rows_height(rows: int, per_row: int = 24, extra: int = 110, minimum: int = 2
     return max(minimum, extra + per_row * max(rows, 1))
 
 
+def _short(label: str, limit: int = 30) -> str:
+    # Axis labels stay short so a half-width chart keeps room for its bars; hover and table keep the name.
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
 def _id_axis(figure: go.Figure, ids: list, labels: list, axis: str = "yaxis") -> None:
     # Bars are placed by id (two cells of different communes may share a name) and labelled by name.
-    figure.update_layout({axis: {"tickmode": "array", "tickvals": ids, "ticktext": labels,
-                                 "categoryorder": "array", "categoryarray": ids, "autorange": "reversed",
-                                 "tickfont": {"size": 11}}})
+    figure.update_layout(
+        {
+            axis: {
+                "tickmode": "array",
+                "tickvals": ids,
+                "ticktext": [_short(str(label)) for label in labels],
+                "categoryorder": "array",
+                "categoryarray": ids,
+                "autorange": "reversed",
+                "tickfont": {"size": 11},
+            }
+        }
+    )
 
 
 def _rate_colours(values: pd.Series) -> dict:
@@ -129,7 +144,11 @@ def _rate_colours(values: pd.Series) -> dict:
 
 
 def rate_bars(
-    frame: pd.DataFrame, id_column: str, name_column: str, target: float, title: str | None = None,
+    frame: pd.DataFrame,
+    id_column: str,
+    name_column: str,
+    target: float,
+    title: str | None = None,
     selected: str | None = None,
 ) -> go.Figure:
     """Horizontal bars of attendance rates, lowest first, coloured on the rate scale, with the target."""
@@ -138,11 +157,18 @@ def rate_bars(
     outline = [3 if value == selected else 0 for value in ids]
     figure = go.Figure(
         go.Bar(
-            x=rates, y=ids, orientation="h", customdata=ids,
+            x=rates,
+            y=ids,
+            orientation="h",
+            customdata=ids,
             marker={**_rate_colours(rates), "line": {"width": outline, "color": SELECTED_OUTLINE}},
-            text=[text.fmt_pct(value) for value in rates], textposition="outside", cliponaxis=False,
-            textfont={"size": 11}, hovertext=frame[name_column].astype(str).tolist(),
-            hovertemplate="%{hovertext}: %{x:.1%}<extra></extra>", name=t("attendance_rate"),
+            text=[text.fmt_pct(value) for value in rates],
+            textposition="outside",
+            cliponaxis=False,
+            textfont={"size": 11},
+            hovertext=frame[name_column].astype(str).tolist(),
+            hovertemplate="%{hovertext}: %{x:.1%}<extra></extra>",
+            name=t("attendance_rate"),
         )
     )
     _target_line(figure, target)
@@ -156,8 +182,15 @@ def rate_bars(
 def _target_line(figure: go.Figure, target: float) -> None:
     # A vertical target line labelled above the plot, where no bar's label can sit under it.
     figure.add_vline(x=target, line={"color": TARGET_COLOUR, "dash": "dash"})
-    figure.add_annotation(x=target, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                          text=f"{t('target')} {text.fmt_pct(target, 0)}", font={"color": TARGET_COLOUR})
+    figure.add_annotation(
+        x=target,
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        showarrow=False,
+        text=f"{t('target')} {text.fmt_pct(target, 0)}",
+        font={"color": TARGET_COLOUR},
+    )
 
 
 def meeting_bars(meetings: pd.DataFrame, target: float, title: str | None = None) -> go.Figure:
@@ -166,22 +199,39 @@ def meeting_bars(meetings: pd.DataFrame, target: float, title: str | None = None
     kinds = [t("kind_" + kind) for kind in meetings["kind"]]
     figure = go.Figure(
         go.Bar(
-            x=meetings["held_on"], y=rates,
-            marker={**_rate_colours(rates),
-                    "pattern": {"shape": ["/" if g > 0 else "" for g in meetings["generation"]]}},
-            customdata=list(zip(meetings["cell"], kinds, meetings["present"],
-                                meetings["expected"] - meetings["exempt"], strict=True)),
-            text=[text.fmt_pct(value) for value in rates], textposition="outside", cliponaxis=False,
+            x=meetings["held_on"],
+            y=rates,
+            marker={
+                **_rate_colours(rates),
+                "pattern": {"shape": ["/" if g > 0 else "" for g in meetings["generation"]]},
+            },
+            customdata=list(
+                zip(
+                    meetings["cell"],
+                    kinds,
+                    meetings["present"],
+                    meetings["expected"] - meetings["exempt"],
+                    strict=True,
+                )
+            ),
+            text=[text.fmt_pct(value) for value in rates],
+            textposition="outside",
+            cliponaxis=False,
             hovertemplate="%{x|%d/%m/%Y} · %{customdata[1]} · %{customdata[0]}<br>"
-                          "%{customdata[2]}/%{customdata[3]}: %{y:.1%}<extra></extra>",
+            "%{customdata[2]}/%{customdata[3]}: %{y:.1%}<extra></extra>",
             showlegend=False,
         )
     )
     if len(meetings):
         # the target as a legend entry, so its label never covers a bar's
-        figure.add_scatter(x=[meetings["held_on"].min(), meetings["held_on"].max()], y=[target, target],
-                           mode="lines", line={"color": TARGET_COLOUR, "dash": "dash"}, hoverinfo="skip",
-                           name=f"{t('target')} {text.fmt_pct(target, 0)}")
+        figure.add_scatter(
+            x=[meetings["held_on"].min(), meetings["held_on"].max()],
+            y=[target, target],
+            mode="lines",
+            line={"color": TARGET_COLOUR, "dash": "dash"},
+            hoverinfo="skip",
+            name=f"{t('target')} {text.fmt_pct(target, 0)}",
+        )
     house_layout(figure, title, height=320)
     rate_axis(figure, low=0)
     figure.update_yaxes(range=[0, 1.12])
@@ -195,19 +245,28 @@ def attendance_heatmap(frame: pd.DataFrame, title: str | None = None) -> go.Figu
     ids = communes["commune_id"].astype(str).tolist()
     months = sorted(frame["month"].unique())
     rates = frame.pivot(index="commune_id", columns="month", values="attendance_rate").reindex(
-        index=ids, columns=months)
+        index=ids, columns=months
+    )
     meetings = frame.pivot(index="commune_id", columns="month", values="meetings").reindex(
-        index=ids, columns=months)
+        index=ids, columns=months
+    )
     show_text = len(months) <= 12
     figure = go.Figure(
         go.Heatmap(
-            z=rates.to_numpy(dtype=float), x=months, y=ids, colorscale=RATE_SCALE,
-            zmin=RATE_RANGE[0], zmax=RATE_RANGE[1], xgap=1, ygap=1,
+            z=rates.to_numpy(dtype=float),
+            x=months,
+            y=ids,
+            colorscale=RATE_SCALE,
+            zmin=RATE_RANGE[0],
+            zmax=RATE_RANGE[1],
+            xgap=1,
+            ygap=1,
             customdata=meetings.to_numpy(dtype=float),
             text=[[name] * len(months) for name in communes["commune"].astype(str)],
             texttemplate="%{z:.0%}" if show_text else None,
-            hovertemplate="%{text} · %{x|%m/%Y}: %{z:.1%} (%{customdata} " + t("col_meetings").lower()
-                          + ")<extra></extra>",
+            hovertemplate="%{text} · %{x|%m/%Y}: %{z:.1%} (%{customdata} "
+            + t("col_meetings").lower()
+            + ")<extra></extra>",
             colorbar={"tickformat": ".0%", "thickness": 12},
         )
     )
@@ -215,6 +274,14 @@ def attendance_heatmap(frame: pd.DataFrame, title: str | None = None) -> go.Figu
     _id_axis(figure, ids, communes["commune"].astype(str).tolist())
     figure.update_xaxes(tickformat="%m/%Y", dtick="M1", side="top")
     return figure
+
+
+def heatmap_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The heat map as a table: a row per commune, a column of attendance rates per month (mm/yyyy)."""
+    wide = frame.pivot(index=["commune_id", "commune"], columns="month", values="attendance_rate")
+    wide = wide.reindex(frame.drop_duplicates("commune_id").set_index(["commune_id", "commune"]).index)
+    wide.columns = [text.fmt_month(month) for month in wide.columns]
+    return wide.reset_index()
 
 
 def pool_by_commune(cells: pd.DataFrame) -> pd.DataFrame:
@@ -228,7 +295,8 @@ def pool_by_commune(cells: pd.DataFrame) -> pd.DataFrame:
     )
     pooled["regularity"] = pooled["months_met"] / pooled["months_existed"].where(pooled["months_existed"] > 0)
     pooled["thematic_coverage"] = pooled["quarters_thematic"] / pooled["quarters_existed"].where(
-        pooled["quarters_existed"] > 0)
+        pooled["quarters_existed"] > 0
+    )
     return pooled
 
 
@@ -236,19 +304,30 @@ def regularity_dots(pooled: pd.DataFrame, title: str | None = None, selected: st
     """Regularity and thematic coverage of each commune as two dots on one line."""
     ids = pooled["commune_id"].astype(str).tolist()
     figure = go.Figure()
-    for column, colour, symbol in (("regularity", SERIES_COLOURS[1], "circle"),
-                                   ("thematic_coverage", "#c9a227", "diamond")):
+    for column, colour, symbol in (
+        ("regularity", SERIES_COLOURS[1], "circle"),
+        ("thematic_coverage", "#c9a227", "diamond"),
+    ):
         figure.add_scatter(
-            x=pooled[column].astype(float), y=ids, mode="markers", name=t(column), customdata=ids,
+            x=pooled[column].astype(float),
+            y=ids,
+            mode="markers",
+            name=t(column),
+            customdata=ids,
             marker={"color": colour, "size": 11, "symbol": symbol, "line": {"width": 1, "color": "white"}},
             hovertext=pooled["commune"].astype(str).tolist(),
             hovertemplate="%{hovertext} · " + t(column) + ": %{x:.1%}<extra></extra>",
         )
     house_layout(figure, title, height=rows_height(len(ids), per_row=22, extra=80))
-    _id_axis(figure, ids, [("▶ " if i == selected else "") + str(n) for i, n in zip(ids, pooled["commune"],
-                                                                                   strict=True)])
-    figure.update_xaxes(tickformat=".0%", range=[min(0.5, float(pooled[["regularity", "thematic_coverage"]]
-                                                                  .min().min()) - 0.05), 1.03])
+    _id_axis(
+        figure,
+        ids,
+        [("▶ " if i == selected else "") + str(n) for i, n in zip(ids, pooled["commune"], strict=True)],
+    )
+    figure.update_xaxes(
+        tickformat=".0%",
+        range=[min(0.5, float(pooled[["regularity", "thematic_coverage"]].min().min()) - 0.05), 1.03],
+    )
     figure.update_yaxes(showgrid=True)
     figure.update_layout(clickmode="event+select")
     return figure
@@ -260,28 +339,55 @@ def absence_bars(reasons: pd.DataFrame, title: str | None = None) -> go.Figure:
 
     ids = reasons["commune_id"].astype(str).tolist()
     names = reasons["commune"].astype(str).tolist()
-    figure = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.68, 0.32],
-                           horizontal_spacing=0.03,
-                           subplot_titles=(t("absences_by_reason"), t("members_away")))
+    figure = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        column_widths=[0.68, 0.32],
+        horizontal_spacing=0.03,
+        subplot_titles=(t("absences_by_reason"), t("members_away")),
+    )
     for reason, (label, colour) in REASONS.items():
         figure.add_bar(
-            x=reasons[reason], y=ids, orientation="h", name=t(label), marker_color=colour,
-            customdata=ids, hovertext=names,
+            x=reasons[reason],
+            y=ids,
+            orientation="h",
+            name=t(label),
+            marker_color=colour,
+            customdata=ids,
+            hovertext=names,
             hovertemplate="%{hovertext} · " + t(label) + ": %{x:,d}<extra></extra>",
-            row=1, col=1,
+            row=1,
+            col=1,
         )
     figure.add_bar(
-        x=reasons["members_away"], y=ids, orientation="h", name=t("members_away"),
-        marker_color="#9fb3d9", customdata=ids,
-        text=[f"{text.fmt_int(n)} ({text.fmt_pct(s)})" for n, s in
-              zip(reasons["members_away"], reasons["away_share"], strict=True)],
-        textposition="outside", cliponaxis=False, textfont={"size": 11}, hovertext=names,
-        hovertemplate="%{hovertext}: %{text}<extra></extra>", showlegend=False, row=1, col=2,
+        x=reasons["members_away"],
+        y=ids,
+        orientation="h",
+        name=t("members_away"),
+        marker_color="#9fb3d9",
+        customdata=ids,
+        text=[
+            f"{text.fmt_int(n)} ({text.fmt_pct(s)})"
+            for n, s in zip(reasons["members_away"], reasons["away_share"], strict=True)
+        ],
+        textposition="outside",
+        cliponaxis=False,
+        textfont={"size": 11},
+        hovertext=names,
+        hovertemplate="%{hovertext}: %{text}<extra></extra>",
+        showlegend=False,
+        row=1,
+        col=2,
     )
     house_layout(figure, title, height=rows_height(len(ids), per_row=22, extra=110))
     _id_axis(figure, ids, names)
-    figure.update_layout(barmode="stack", clickmode="event+select", margin={"t": 80},
-                         legend={"traceorder": "normal", "y": 1.08})
+    figure.update_layout(
+        barmode="stack",
+        clickmode="event+select",
+        margin={"t": 80},
+        legend={"traceorder": "normal", "y": 1.08},
+    )
     figure.update_xaxes(tickformat=",d")
     figure.update_xaxes(range=[0, max(1, float(reasons["members_away"].max())) * 1.5], row=1, col=2)
     return figure
@@ -302,33 +408,51 @@ def ranking_bars(cells: pd.DataFrame, title: str | None = None, selected: str | 
     parts = score_parts(cells)
     ids = parts["cell_id"].astype(str).tolist()
     labels = [
-        ("▶ " if cell_id == selected else "")
-        + (f"{int(rank)}. " if ranked else "") + str(name)
-        for cell_id, rank, ranked, name in zip(ids, parts["rank_in_commune"], parts["is_ranked"], parts["cell"],
-                                               strict=True)
+        ("▶ " if cell_id == selected else "") + (f"{int(rank)}. " if ranked else "") + str(name)
+        for cell_id, rank, ranked, name in zip(
+            ids, parts["rank_in_commune"], parts["is_ranked"], parts["cell"], strict=True
+        )
     ]
     figure = go.Figure()
     ranked = parts["is_ranked"].astype(bool)
     for component in COMPONENTS:
         points = parts[component + "_points"].where(ranked)
         figure.add_bar(
-            x=points, y=ids, orientation="h", name=t(COMPONENT_LEGEND[component]),
+            x=points,
+            y=ids,
+            orientation="h",
+            name=t(COMPONENT_LEGEND[component]),
             marker_color=COMPONENT_COLOURS[component],
-            customdata=ids, hovertext=parts["cell"].astype(str).tolist(),
+            customdata=ids,
+            hovertext=parts["cell"].astype(str).tolist(),
             hovertemplate="%{hovertext} · " + t(component) + ": %{x:.3f}<extra></extra>",
         )
     figure.add_bar(
-        x=[1.0 if not is_ranked else None for is_ranked in ranked], y=ids, orientation="h",
-        name=t("not_enough_data"), marker_color=NO_DATA_COLOUR, opacity=0.35, customdata=ids,
+        x=[1.0 if not is_ranked else None for is_ranked in ranked],
+        y=ids,
+        orientation="h",
+        name=t("not_enough_data"),
+        marker_color=NO_DATA_COLOUR,
+        opacity=0.35,
+        customdata=ids,
         showlegend=not ranked.all(),
-        text=[t("not_enough_data_cell", meetings=text.fmt_int(m)) if not r else None
-              for r, m in zip(ranked, parts["meetings"], strict=True)],
-        textposition="inside", insidetextanchor="start", hoverinfo="skip",
+        text=[
+            t("not_enough_data_cell", meetings=text.fmt_int(m)) if not r else None
+            for r, m in zip(ranked, parts["meetings"], strict=True)
+        ],
+        textposition="inside",
+        insidetextanchor="start",
+        hoverinfo="skip",
     )
     figure.add_scatter(
-        x=parts["score"].where(ranked), y=ids, mode="text", customdata=ids,
+        x=parts["score"].where(ranked),
+        y=ids,
+        mode="text",
+        customdata=ids,
         text=[text.fmt_pct(value) if pd.notna(value) else "" for value in parts["score"].where(ranked)],
-        textposition="middle right", showlegend=False, hoverinfo="skip",
+        textposition="middle right",
+        showlegend=False,
+        hoverinfo="skip",
     )
     house_layout(figure, title, height=rows_height(len(ids)))
     _id_axis(figure, ids, labels)
@@ -337,47 +461,70 @@ def ranking_bars(cells: pd.DataFrame, title: str | None = None, selected: str | 
     return figure
 
 
-def top_bottom(ranking: pd.DataFrame) -> pd.DataFrame:
-    """The highest and lowest scoring ranked cell of each commune, and how many were (not) ranked."""
-    rows = []
-    for (commune_id, commune), cells in ranking.groupby(["commune_id", "commune"], sort=False, dropna=False):
-        ranked = cells[cells["is_ranked"].astype(bool)].sort_values(["score", "cell_id"], ascending=[False, True])
-        row = {"commune_id": commune_id, "commune": commune, "ranked_cells": len(ranked),
-               "not_enough_data": int(len(cells) - len(ranked)),
-               "top_cell": None, "top_score": None, "bottom_cell": None, "bottom_score": None}
-        if len(ranked):
-            row.update(top_cell=ranked["cell"].iloc[0], top_score=float(ranked["score"].iloc[0]))
-        if len(ranked) > 1:
-            row.update(bottom_cell=ranked["cell"].iloc[-1], bottom_score=float(ranked["score"].iloc[-1]))
-        rows.append(row)
-    columns = ["commune_id", "commune", "ranked_cells", "not_enough_data", "top_cell", "top_score",
-               "bottom_cell", "bottom_score"]
-    return pd.DataFrame(rows, columns=columns)
-
-
 def needs_help_table(ranking: pd.DataFrame, running: pd.DataFrame) -> pd.DataFrame:
     """Cells that need help: below target 3 months running (cells_needing_help) or in the bottom tenth
     by score (cell_ranking.is_bottom_decile), one row each with the reasons, worst attendance first."""
-    columns = ["commune_id", "commune", "cell_id", "cell", "why", "longest_run_below_target",
-               "attendance_rate", "score", "rank_in_commune", "meetings"]
-    ranked = ranking.set_index("cell_id")
-    runs = running.set_index("cell_id")["longest_run_below_target"]
-    wanted = list(dict.fromkeys([*running["cell_id"], *ranking.loc[ranking["is_bottom_decile"], "cell_id"]]))
-    rows = []
-    for cell_id in wanted:
-        if cell_id not in ranked.index:
-            continue
-        cell = ranked.loc[cell_id]
-        run = runs.get(cell_id)
-        reasons = ([t("needs_help_run", months=int(run))] if run is not None and pd.notna(run) else []) + (
-            [t("needs_help_decile")] if bool(cell["is_bottom_decile"]) else [])
-        rows.append({"commune_id": cell["commune_id"], "commune": cell["commune"], "cell_id": cell_id,
-                     "cell": cell["cell"], "why": "; ".join(reasons),
-                     "longest_run_below_target": None if run is None else int(run),
-                     "attendance_rate": cell["attendance_rate"], "score": cell["score"],
-                     "rank_in_commune": cell["rank_in_commune"], "meetings": int(cell["meetings"])})
-    table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(["attendance_rate", "cell"], na_position="last", kind="stable").reset_index(drop=True)
+    runs = running[["cell_id", "longest_run_below_target"]]
+    table = ranking.merge(runs, on="cell_id", how="left")
+    table = table[table["longest_run_below_target"].notna() | table["is_bottom_decile"].astype(bool)].copy()
+    run_text = table["longest_run_below_target"].map(
+        lambda months: t("needs_help_run", months=int(months)) if pd.notna(months) else None
+    )
+    decile_text = table["is_bottom_decile"].map(lambda bottom: t("needs_help_decile") if bottom else None)
+    table["why"] = [
+        "; ".join(part for part in parts if isinstance(part, str))
+        for parts in zip(run_text, decile_text, strict=True)
+    ]
+    table["longest_run_below_target"] = table["longest_run_below_target"].astype("Int64")
+    columns = [
+        "commune_id",
+        "commune",
+        "cell_id",
+        "cell",
+        "why",
+        "longest_run_below_target",
+        "attendance_rate",
+        "score",
+        "rank_in_commune",
+        "meetings",
+    ]
+    return table.sort_values(["attendance_rate", "cell"], na_position="last", kind="stable")[
+        columns
+    ].reset_index(drop=True)
+
+
+def top_bottom(ranking: pd.DataFrame) -> pd.DataFrame:
+    """The highest and lowest scoring ranked cell of each commune, and how many were (not) ranked."""
+    is_ranked = ranking["is_ranked"].astype(bool)
+    communes = (
+        ranking.assign(ranked=is_ranked)
+        .groupby(["commune_id", "commune"], sort=False, dropna=False)
+        .agg(ranked_cells=("ranked", "sum"), cells=("cell_id", "count"))
+        .reset_index()
+    )
+    communes["not_enough_data"] = communes["cells"] - communes["ranked_cells"]
+    ordered = ranking[is_ranked].sort_values(["score", "cell_id"], ascending=[False, True])
+    by_commune = ordered.groupby("commune_id", sort=False)
+    top = by_commune.head(1)[["commune_id", "cell", "score"]].rename(
+        columns={"cell": "top_cell", "score": "top_score"}
+    )
+    bottom = by_commune.tail(1)[["commune_id", "cell", "score"]].rename(
+        columns={"cell": "bottom_cell", "score": "bottom_score"}
+    )
+    table = communes.merge(top, on="commune_id", how="left").merge(bottom, on="commune_id", how="left")
+    single = table["ranked_cells"] < 2  # one ranked cell is its commune's top, not also its bottom
+    table.loc[single, ["bottom_cell", "bottom_score"]] = None
+    columns = [
+        "commune_id",
+        "commune",
+        "ranked_cells",
+        "not_enough_data",
+        "top_cell",
+        "top_score",
+        "bottom_cell",
+        "bottom_score",
+    ]
+    return table[columns]
 
 
 def top_bottom_chart(table: pd.DataFrame, title: str | None = None, selected: str | None = None) -> go.Figure:
@@ -389,20 +536,34 @@ def top_bottom_chart(table: pd.DataFrame, title: str | None = None, selected: st
         if pd.notna(top) and pd.notna(bottom):
             line_x += [bottom, top, None]
             line_y += [commune_id, commune_id, None]
-    figure.add_scatter(x=line_x, y=line_y, mode="lines", line={"color": "#bbbbbb", "width": 3},
-                       hoverinfo="skip", showlegend=False)
+    figure.add_scatter(
+        x=line_x,
+        y=line_y,
+        mode="lines",
+        line={"color": "#bbbbbb", "width": 3},
+        hoverinfo="skip",
+        showlegend=False,
+    )
     for column, name_column, label, colour in (
         ("bottom_score", "bottom_cell", t("bottom"), SERIES_COLOURS[0]),
         ("top_score", "top_cell", t("top"), "#1a9850"),
     ):
         figure.add_scatter(
-            x=table[column].astype(float), y=ids, mode="markers", name=label, customdata=ids,
-            marker={"color": colour, "size": 11}, hovertext=table[name_column].fillna("").astype(str).tolist(),
+            x=table[column].astype(float),
+            y=ids,
+            mode="markers",
+            name=label,
+            customdata=ids,
+            marker={"color": colour, "size": 11},
+            hovertext=table[name_column].fillna("").astype(str).tolist(),
             hovertemplate="%{hovertext}: %{x:.1%}<extra>" + label + "</extra>",
         )
     house_layout(figure, title, height=rows_height(len(ids)))
-    _id_axis(figure, ids, [("▶ " if i == selected else "") + str(n) for i, n in zip(ids, table["commune"],
-                                                                                   strict=True)])
+    _id_axis(
+        figure,
+        ids,
+        [("▶ " if i == selected else "") + str(n) for i, n in zip(ids, table["commune"], strict=True)],
+    )
     figure.update_xaxes(tickformat=".0%")
     figure.update_layout(clickmode="event+select")
     return figure
@@ -415,19 +576,34 @@ def rating_bars(ratings: pd.DataFrame, title: str | None = None) -> go.Figure:
     years = sorted(ratings["year"].unique())
     communes = ratings.drop_duplicates("commune_id")
     ids = communes["commune_id"].astype(str).tolist()
-    figure = make_subplots(rows=1, cols=max(len(years), 1), shared_yaxes=True, horizontal_spacing=0.02,
-                           subplot_titles=[str(year) for year in years])
+    figure = make_subplots(
+        rows=1,
+        cols=max(len(years), 1),
+        shared_yaxes=True,
+        horizontal_spacing=0.02,
+        subplot_titles=[str(year) for year in years],
+    )
     for column, year in enumerate(years, start=1):
         of_year = ratings[ratings["year"] == year]
         for grade in GRADES:
             rows = of_year[of_year["grade"] == grade]
             figure.add_bar(
-                x=rows["share"], y=rows["commune_id"].astype(str), orientation="h", name=t("grade_" + grade),
-                marker_color=GRADE_COLOURS[grade], legendgroup=grade, showlegend=column == 1,
-                customdata=rows["cells"], hovertext=rows["commune"].astype(str),
-                hovertemplate="%{hovertext} · " + str(year) + " · " + t("grade_" + grade)
-                              + ": %{customdata} (%{x:.1%})<extra></extra>",
-                row=1, col=column,
+                x=rows["share"],
+                y=rows["commune_id"].astype(str),
+                orientation="h",
+                name=t("grade_" + grade),
+                marker_color=GRADE_COLOURS[grade],
+                legendgroup=grade,
+                showlegend=column == 1,
+                customdata=rows["cells"],
+                hovertext=rows["commune"].astype(str),
+                hovertemplate="%{hovertext} · "
+                + str(year)
+                + " · "
+                + t("grade_" + grade)
+                + ": %{customdata} (%{x:.1%})<extra></extra>",
+                row=1,
+                col=column,
             )
     house_layout(figure, title, height=rows_height(len(ids)) + 30)
     _id_axis(figure, ids, communes["commune"].astype(str).tolist())
@@ -436,28 +612,44 @@ def rating_bars(ratings: pd.DataFrame, title: str | None = None) -> go.Figure:
     return figure
 
 
-def history_lines(history: pd.DataFrame, commune_trend: pd.DataFrame | None, commune_name: str,
-                  target: float, title: str | None = None) -> go.Figure:
+def history_lines(
+    history: pd.DataFrame,
+    commune_trend: pd.DataFrame | None,
+    commune_name: str,
+    target: float,
+    title: str | None = None,
+) -> go.Figure:
     """Monthly attendance of a cell and the cells it came from (or merged into), with its commune's."""
     figure = go.Figure()
     for index, (_, rows) in enumerate(history.groupby("cell_id", sort=False)):
         relation = rows["relation"].iloc[0]
         figure.add_scatter(
-            x=rows["month"], y=rows["attendance_rate"], mode="lines+markers",
+            x=rows["month"],
+            y=rows["attendance_rate"],
+            mode="lines+markers",
             name=f"{rows['cell'].iloc[0]} ({t('relation_' + relation)})",
-            line={"color": SERIES_COLOURS[0] if relation == "cell" else SERIES_COLOURS[1 + index % 4],
-                  "width": 3 if relation == "cell" else 2, "dash": None if relation == "cell" else "dot"},
+            line={
+                "color": SERIES_COLOURS[0] if relation == "cell" else SERIES_COLOURS[1 + index % 4],
+                "width": 3 if relation == "cell" else 2,
+                "dash": None if relation == "cell" else "dot",
+            },
             hovertemplate="%{x|%m/%Y}: %{y:.1%}<extra>" + str(rows["cell"].iloc[0]) + "</extra>",
         )
     if commune_trend is not None and len(commune_trend):
         figure.add_scatter(
-            x=commune_trend["month"], y=commune_trend["attendance_rate"], mode="lines",
-            name=t("commune_line", name=commune_name), line={"color": SERIES_COLOURS[2], "width": 2},
+            x=commune_trend["month"],
+            y=commune_trend["attendance_rate"],
+            mode="lines",
+            name=t("commune_line", name=commune_name),
+            line={"color": SERIES_COLOURS[2], "width": 2},
             hovertemplate="%{x|%m/%Y}: %{y:.1%}<extra>" + commune_name + "</extra>",
         )
-    figure.add_hline(y=target, line={"color": TARGET_COLOUR, "dash": "dash"},
-                     annotation_text=f"{t('target')} {text.fmt_pct(target, 0)}",
-                     annotation_position="bottom right")
+    figure.add_hline(
+        y=target,
+        line={"color": TARGET_COLOUR, "dash": "dash"},
+        annotation_text=f"{t('target')} {text.fmt_pct(target, 0)}",
+        annotation_position="bottom right",
+    )
     house_layout(figure, title)
     lowest = history["attendance_rate"].min()
     rate_axis(figure, low=min(0.7, float(lowest) - 0.05) if pd.notna(lowest) else 0.7)
@@ -572,18 +764,28 @@ def opinion_trend_lines(trend: pd.DataFrame) -> go.Figure:
 
 
 def response_bars(response: pd.DataFrame, labels: list[str]) -> go.Figure:
-    """Stacked bars per row (category or department): answered on time, late, open, overdue."""
+    """Stacked bars per row (category or department): answered on time, late, open, overdue; after
+    each bar its share answered on time (of those answered or due) and its median days to answer."""
     figure = go.Figure()
+    judged = response["opinions"] - response["open"]  # as on Overview: opinions not yet due are left out
+    notes = [
+        t("op_bar_note", rate=text.fmt_pct(on_time / total if total else None), days=text.fmt_num(days, 0))
+        for on_time, total, days in zip(
+            response["answered_on_time"], judged, response["median_days_to_answer"], strict=True
+        )
+    ]
     for status in STATUSES:
+        last = status == STATUSES[-1]
         figure.add_bar(
             y=labels, x=response[status], orientation="h", name=t("op_status_" + status),
             marker_color=STATUS_COLOURS[status],
+            text=notes if last else None, textposition="outside" if last else None, cliponaxis=False,
             hovertemplate="%{y}: %{x}<extra>" + t("op_status_" + status) + "</extra>",
         )
     house_layout(figure, height=rows_height(len(response), per_row=30))
     figure.update_layout(barmode="stack", legend={"traceorder": "normal"})
     figure.update_yaxes(autorange="reversed")
-    _count_axis(figure, response[list(STATUSES)].sum(axis=1).max())
+    _count_axis(figure, response[list(STATUSES)].sum(axis=1).max() * 1.3)
     return figure
 
 
@@ -602,7 +804,7 @@ def compliance_by_level(supervision: pd.DataFrame) -> go.Figure:
             marker_color=colour, hovertemplate="%{x}: %{y}<extra>" + name + "</extra>",
         )
     house_layout(figure, height=320)
-    figure.update_layout(barmode="stack")
+    figure.update_layout(barmode="stack", legend={"traceorder": "normal"})
     _count_axis(figure, supervision.groupby("level").size().max(), axis="y")
     return figure
 
@@ -611,15 +813,15 @@ def visit_coverage_bars(coverage: pd.DataFrame) -> go.Figure:
     """Share of each commune's cells that a committee member visited in the window, lowest first."""
     figure = go.Figure()
     figure.add_bar(
-        y=coverage["commune"], x=coverage["coverage"], orientation="h",
+        y=coverage["commune_id"], x=coverage["coverage"], orientation="h",
         marker={"color": coverage["coverage"], "colorscale": RATE_SCALE, "cmin": 0, "cmax": 1},
-        customdata=coverage[["cells_visited", "cells"]].to_numpy(),
+        customdata=coverage[["commune", "cells_visited", "cells"]].to_numpy(),
         text=[text.fmt_pct(value) for value in coverage["coverage"]], textposition="outside",
-        hovertemplate="%{y}: %{x:.1%} (%{customdata[0]}/%{customdata[1]})<extra></extra>",
+        hovertemplate="%{customdata[0]}: %{x:.1%} (%{customdata[1]}/%{customdata[2]})<extra></extra>",
     )
     house_layout(figure, height=rows_height(len(coverage)))
     figure.update_xaxes(tickformat=".0%", range=[0, 1.1])
-    figure.update_yaxes(autorange="reversed")
+    _id_axis(figure, list(coverage["commune_id"]), list(coverage["commune"]))
     return figure
 
 

@@ -148,8 +148,9 @@ def query_params(name: str) -> tuple[str, ...]:
 
 
 REQUIRED_PARAMS = ("start", "end")
-# Queries without $unit hold no unit's rows, so every scope may run them; any other query without
-# $unit is refused to a scoped account (a query that forgot the scope CTE fails closed).
+# Queries without $unit that hold no unit's rows, so every scope may run them. Any other query without
+# $unit covers the whole tree, so a scoped account is refused it (a query that forgot the scope CTE,
+# or one meant for administrators such as import_history, fails closed).
 UNSCOPED_QUERIES = frozenset({"database_info", "unit_in_scope"})
 
 
@@ -181,7 +182,7 @@ def bind_params(name: str, params: Mapping[str, object], scope: Scope, con) -> d
     if "unit" in bound:
         bound["unit"] = check_unit(bound["unit"], scope, con)
     elif scope.root is not None and name not in UNSCOPED_QUERIES:
-        raise QueryError(f"{name} takes no $unit, so it cannot be limited to the account's scope")
+        raise OutOfScope(WHOLE_TREE)
     if "names_allowed" in bound:
         bound["names_allowed"] = scope.names
     return bound

@@ -31,7 +31,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -56,8 +56,21 @@ ENUMS: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {
     "unit_kind": {
         "province": ("Tỉnh", "Province", ("tỉnh ủy", "đảng bộ tỉnh", "cấp tỉnh")),
         "district": ("Huyện", "District", ("huyện ủy", "quận", "quận ủy", "thị xã", "thị ủy", "cấp huyện")),
-        "commune": ("Xã/phường", "Commune", ("xã", "phường", "thị trấn", "đặc khu", "đảng bộ xã",
-                                              "đảng bộ phường", "đảng ủy xã", "cấp xã", "ward")),
+        "commune": (
+            "Xã/phường",
+            "Commune",
+            (
+                "xã",
+                "phường",
+                "thị trấn",
+                "đặc khu",
+                "đảng bộ xã",
+                "đảng bộ phường",
+                "đảng ủy xã",
+                "cấp xã",
+                "ward",
+            ),
+        ),
         "subcommittee": ("Đảng bộ bộ phận", "Subcommittee", ("đảng bộ bộ phận trực thuộc",)),
         "cell": ("Chi bộ", "Cell", ("chi bộ trực thuộc",)),
     },
@@ -176,8 +189,9 @@ class Sheet:
 
 
 def _id(name, vi, key=False, required=False, aliases=(), help_vi="", help_en=""):
-    return Column(name, vi, "id", key=key, required=required or key, aliases=aliases, help_vi=help_vi,
-                  help_en=help_en)
+    return Column(
+        name, vi, "id", key=key, required=required or key, aliases=aliases, help_vi=help_vi, help_en=help_en
+    )
 
 
 def _date(name, vi, required=False, aliases=(), help_vi="", help_en=""):
@@ -189,8 +203,17 @@ def _count(name, vi, aliases=(), help_vi="", help_en=""):
 
 
 def _enum(name, vi, domain, required=False, default=None, aliases=(), help_vi="", help_en=""):
-    return Column(name, vi, "enum", required=required, enum=domain, default=default, aliases=aliases,
-                  help_vi=help_vi, help_en=help_en)
+    return Column(
+        name,
+        vi,
+        "enum",
+        required=required,
+        enum=domain,
+        default=default,
+        aliases=aliases,
+        help_vi=help_vi,
+        help_en=help_en,
+    )
 
 
 def _text(name, vi, required=False, aliases=(), help_vi="", help_en=""):
@@ -198,148 +221,482 @@ def _text(name, vi, required=False, aliases=(), help_vi="", help_en=""):
 
 
 SHEETS: tuple[Sheet, ...] = (
-    Sheet("units", "Đơn vị", "unit", (
-        _id("unit_id", "Mã đơn vị", key=True, help_vi="Mã riêng của đơn vị (tỉnh, huyện, xã, chi bộ…)",
-            help_en="The unit's own code (province, district, commune, cell…)"),
-        _text("name", "Tên đơn vị", required=True, help_vi="Tên đầy đủ", help_en="Full name"),
-        _enum("kind", "Loại đơn vị", "unit_kind", required=True, aliases=("Cấp",),
-              help_vi="Cấp của đơn vị", help_en="The unit's level"),
-        _id("parent_id", "Mã đơn vị cấp trên", aliases=("Mã cấp trên", "Cấp trên"),
-            help_vi="Mã của đơn vị cấp trên trực tiếp (để trống với đơn vị cao nhất)",
-            help_en="Code of the unit directly above (empty for the top unit)"),
-        _id("admin_code", "Mã hành chính", help_vi="Mã đơn vị hành chính chính thức, nếu có",
-            help_en="The official administrative code, where known"),
-        _enum("cell_type", "Loại chi bộ", "cell_type", help_vi="Chỉ ghi cho chi bộ",
-              help_en="For cells only"),
-        _date("valid_from", "Ngày thành lập", aliases=("Từ ngày",),
-              help_vi="Ngày bắt đầu (để trống nếu có từ trước)", help_en="First day (empty if older)"),
-        _date("valid_to", "Ngày kết thúc", aliases=("Đến ngày",),
-              help_vi="Ngày cuối cùng (giải thể, sáp nhập)", help_en="Last day (dissolved or merged)"),
-        _id("merged_into", "Sáp nhập vào", aliases=("Mã đơn vị sáp nhập vào",),
-            help_vi="Mã đơn vị cùng loại mà đơn vị này sáp nhập vào (cần có ngày kết thúc)",
-            help_en="Code of the unit of the same kind it merged into (needs valid_to)"),
-    ), aliases=("unit", "don vi", "dang bo chi bo")),
-    Sheet("members", "Đảng viên", "member", (
-        _id("member_id", "Mã đảng viên", key=True, aliases=("Số thẻ đảng viên",),
-            help_vi="Mã riêng của đảng viên", help_en="The member's own code"),
-        _text("full_name", "Họ và tên", required=True, aliases=("Họ tên",), help_vi="Họ và tên",
-              help_en="Full name"),
-        _enum("sex", "Giới tính", "sex", help_vi="Nam hoặc Nữ", help_en="Male or female"),
-        Column("birth_year", "Năm sinh", "int", low=1900, high=2100, help_vi="Năm sinh (4 chữ số)",
-               help_en="Year of birth (4 digits)"),
-        _date("joined_on", "Ngày vào Đảng", help_vi="Ngày kết nạp", help_en="Day admitted"),
-    ), aliases=("member", "dang vien")),
-    Sheet("memberships", "Sinh hoạt tại chi bộ", "membership", (
-        _id("member_id", "Mã đảng viên", key=True, help_vi="Mã đảng viên (trang Đảng viên)",
-            help_en="The member (members sheet)"),
-        _id("cell_id", "Mã chi bộ", key=True, help_vi="Chi bộ nơi đảng viên sinh hoạt",
-            help_en="The cell the member belongs to"),
-        Column("from_date", "Từ ngày", "date", key=True, help_vi="Ngày bắt đầu sinh hoạt ở chi bộ hoặc "
-               "bắt đầu tình trạng này", help_en="First day in the cell, or of this status"),
-        _date("to_date", "Đến ngày", help_vi="Ngày cuối (chuyển đi, đổi tình trạng); trống nếu vẫn còn",
-              help_en="Last day (moved, status changed); empty while it lasts"),
-        _enum("status", "Tình trạng", "membership_status", default="active",
-              help_vi="Mặc định: Đang sinh hoạt", help_en="Default: active"),
-    ), aliases=("membership", "qua trinh sinh hoat", "sinh hoat chi bo")),
-    Sheet("meetings", "Buổi sinh hoạt", "meeting", (
-        _id("meeting_id", "Mã buổi sinh hoạt", key=True, help_vi="Mã riêng của buổi sinh hoạt",
-            help_en="The meeting's own code"),
-        _id("cell_id", "Mã chi bộ", required=True, help_vi="Chi bộ họp", help_en="The cell that met"),
-        _date("held_on", "Ngày họp", required=True, aliases=("Ngày sinh hoạt",), help_vi="Ngày họp",
-              help_en="The day"),
-        _enum("kind", "Hình thức", "meeting_kind", default="regular", aliases=("Loại buổi",),
-              help_vi="Mặc định: Thường kỳ", help_en="Default: regular"),
-        _text("topic", "Nội dung", aliases=("Chủ đề",), help_vi="Nội dung, chủ đề", help_en="Topic"),
-        _count("expected", "Số phải dự", aliases=("Tổng số đảng viên",),
-               help_vi="Chỉ cho chi bộ báo cáo số liệu tổng: số đảng viên phải dự, tính cả người được "
-               "miễn", help_en="Only for cells that report counts: members on the roll, exempt included"),
-        _count("present", "Có mặt", aliases=("Số có mặt",), help_vi="Số có mặt", help_en="Present"),
-        _count("excused", "Vắng có lý do", help_vi="Số vắng có lý do", help_en="Absent with reason"),
-        _count("absent", "Vắng không lý do", help_vi="Số vắng không lý do", help_en="Absent without reason"),
-        _count("exempt", "Miễn sinh hoạt", aliases=("Được miễn",), help_vi="Số được miễn sinh hoạt",
-               help_en="Exempt members"),
-    ), aliases=("meeting", "sinh hoat", "buoi hop")),
-    Sheet("attendance", "Điểm danh", "attendance", (
-        _id("meeting_id", "Mã buổi sinh hoạt", key=True, help_vi="Buổi sinh hoạt (trang Buổi sinh hoạt)",
-            help_en="The meeting (meetings sheet)"),
-        _id("member_id", "Mã đảng viên", key=True, help_vi="Đảng viên của chi bộ vào ngày họp",
-            help_en="A member of the cell on that day"),
-        _enum("status", "Tình trạng", "attendance_status", required=True, aliases=("Tham dự",),
-              help_vi="Có mặt, vắng có/không lý do, miễn sinh hoạt",
-              help_en="Present, excused, absent or exempt"),
-        _enum("reason", "Lý do vắng", "absence_reason",
-              help_vi="Chỉ cho người vắng", help_en="Only for excused or absent members"),
-    ), aliases=("diem danh", "tham du")),
-    Sheet("committee_members", "Cấp ủy viên", "committee_member", (
-        _id("person_id", "Mã cấp ủy viên", key=True, help_vi="Mã riêng của cấp ủy viên",
-            help_en="The committee member's own code"),
-        _text("full_name", "Họ và tên", required=True, aliases=("Họ tên",), help_vi="Họ và tên",
-              help_en="Full name"),
-        _enum("level", "Cấp", "committee_level", required=True, aliases=("Cấp ủy",),
-              help_vi="Cấp ủy tỉnh, huyện hay xã", help_en="Province, district or commune committee"),
-        _id("unit_id", "Mã đơn vị phụ trách", required=True, aliases=("Địa bàn phụ trách",),
-            help_vi="Đơn vị (địa bàn) được phân công theo dõi", help_en="The area assigned"),
-        _date("from_date", "Từ ngày", help_vi="Ngày bắt đầu", help_en="First day"),
-        _date("to_date", "Đến ngày", help_vi="Ngày kết thúc", help_en="Last day"),
-    ), aliases=("committee_member", "cap uy vien", "cap uy")),
-    Sheet("visits", "Dự sinh hoạt", "visit", (
-        _id("meeting_id", "Mã buổi sinh hoạt", key=True, help_vi="Buổi sinh hoạt được dự",
-            help_en="The meeting attended"),
-        _id("person_id", "Mã cấp ủy viên", key=True, help_vi="Cấp ủy viên đến dự",
-            help_en="The committee member who attended"),
-    ), aliases=("visit", "du sinh hoat", "cap uy vien du sinh hoat")),
-    Sheet("briefings", "Giao ban", "briefing", (
-        _id("briefing_id", "Mã buổi giao ban", key=True, help_vi="Mã riêng của hội nghị giao ban",
-            help_en="The briefing's own code"),
-        _id("unit_id", "Mã đơn vị", required=True, help_vi="Đơn vị tổ chức giao ban",
-            help_en="The unit holding it"),
-        _date("held_on", "Ngày giao ban", required=True, help_vi="Ngày họp", help_en="The day"),
-        _count("secretaries_expected", "Số bí thư phải dự", help_vi="Số bí thư chi bộ được mời",
-               help_en="Cell secretaries expected"),
-        _count("secretaries_present", "Số bí thư có mặt", help_vi="Số bí thư có mặt",
-               help_en="Cell secretaries present"),
-    ), aliases=("briefing", "giao ban bi thu", "hoi nghi giao ban")),
-    Sheet("opinions", "Ý kiến kiến nghị", "opinion", (
-        _id("opinion_id", "Mã ý kiến", key=True, help_vi="Mã riêng của ý kiến",
-            help_en="The opinion's own code"),
-        _date("raised_on", "Ngày nêu", required=True, help_vi="Ngày nêu ý kiến", help_en="Day raised"),
-        _id("unit_id", "Mã đơn vị", required=True, help_vi="Chi bộ (hoặc đơn vị) nêu ý kiến",
-            help_en="The cell (or unit) raising it"),
-        _id("briefing_id", "Mã buổi giao ban", help_vi="Buổi giao ban nêu ý kiến, nếu có",
-            help_en="The briefing where it was raised, if any"),
-        Column("category", "Lĩnh vực", "category", default="other",
-               help_vi="Mã hoặc tên lĩnh vực (trang Lĩnh vực); mặc định: Khác",
-               help_en="A category's code or name (categories sheet); default: other"),
-        _enum("kind", "Loại ý kiến", "opinion_kind", default="reflection",
-              help_vi="Phản ánh hoặc kiến nghị; mặc định: Phản ánh", help_en="Default: reflection"),
-        _enum("channel", "Hình thức nêu", "channel", help_vi="Tại hội nghị hay bằng văn bản",
-              help_en="At the meeting or written"),
-        _text("text", "Nội dung", required=True, aliases=("Nội dung ý kiến",),
-              help_vi="Nội dung, giữ nguyên như viết (tối đa 32.767 ký tự)",
-              help_en="The text, kept as written (up to 32,767 characters)"),
-        _text("assigned_to", "Cơ quan giải quyết", aliases=("Cơ quan trả lời",),
-              help_vi="Cơ quan, phòng ban được giao trả lời", help_en="Department assigned to answer"),
-        _date("answered_on", "Ngày trả lời", help_vi="Ngày trả lời bằng văn bản (trống nếu chưa)",
-              help_en="Day answered in writing (empty if not yet)"),
-        _text("answer", "Nội dung trả lời", help_vi="Nội dung trả lời", help_en="The answer"),
-    ), aliases=("opinion", "y kien", "y kien kien nghi", "kien nghi")),
-    Sheet("ratings", "Xếp loại", "rating", (
-        _id("cell_id", "Mã chi bộ", key=True, help_vi="Chi bộ được xếp loại", help_en="The cell rated"),
-        Column("year", "Năm", "int", key=True, required=True, low=1930, high=2100,
-               help_vi="Năm xếp loại", help_en="The year rated"),
-        _enum("grade", "Xếp loại", "grade", required=True, aliases=("Kết quả xếp loại",),
-              help_vi="Mức xếp loại chất lượng", help_en="The grade"),
-    ), aliases=("rating", "xep loai", "xep loai chi bo")),
-    Sheet("categories", "Lĩnh vực", "category", (
-        _id("code", "Mã lĩnh vực", key=True, help_vi="Mã lĩnh vực (chữ thường, không dấu)",
-            help_en="The category's code"),
-        _text("name_vi", "Tên tiếng Việt", required=True, aliases=("Tên lĩnh vực",),
-              help_vi="Tên tiếng Việt", help_en="Vietnamese name"),
-        _text("name_en", "Tên tiếng Anh", help_vi="Tên tiếng Anh (mặc định: tên tiếng Việt)",
-              help_en="English name (default: the Vietnamese one)"),
-        Column("sort", "Thứ tự", "int", low=-1_000_000, high=1_000_000,
-               help_vi="Thứ tự hiển thị (mặc định: sau cùng)", help_en="Display order (default: last)"),
-    ), aliases=("category", "linh vuc")),
+    Sheet(
+        "units",
+        "Đơn vị",
+        "unit",
+        (
+            _id(
+                "unit_id",
+                "Mã đơn vị",
+                key=True,
+                help_vi="Mã riêng của đơn vị (tỉnh, huyện, xã, chi bộ…)",
+                help_en="The unit's own code (province, district, commune, cell…)",
+            ),
+            _text("name", "Tên đơn vị", required=True, help_vi="Tên đầy đủ", help_en="Full name"),
+            _enum(
+                "kind",
+                "Loại đơn vị",
+                "unit_kind",
+                required=True,
+                aliases=("Cấp",),
+                help_vi="Cấp của đơn vị",
+                help_en="The unit's level",
+            ),
+            _id(
+                "parent_id",
+                "Mã đơn vị cấp trên",
+                aliases=("Mã cấp trên", "Cấp trên"),
+                help_vi="Mã của đơn vị cấp trên trực tiếp (để trống với đơn vị cao nhất)",
+                help_en="Code of the unit directly above (empty for the top unit)",
+            ),
+            _id(
+                "admin_code",
+                "Mã hành chính",
+                help_vi="Mã đơn vị hành chính chính thức, nếu có",
+                help_en="The official administrative code, where known",
+            ),
+            _enum(
+                "cell_type",
+                "Loại chi bộ",
+                "cell_type",
+                help_vi="Chỉ ghi cho chi bộ",
+                help_en="For cells only",
+            ),
+            _date(
+                "valid_from",
+                "Ngày thành lập",
+                aliases=("Từ ngày",),
+                help_vi="Ngày bắt đầu (để trống nếu có từ trước)",
+                help_en="First day (empty if older)",
+            ),
+            _date(
+                "valid_to",
+                "Ngày kết thúc",
+                aliases=("Đến ngày",),
+                help_vi="Ngày cuối cùng (giải thể, sáp nhập)",
+                help_en="Last day (dissolved or merged)",
+            ),
+            _id(
+                "merged_into",
+                "Sáp nhập vào",
+                aliases=("Mã đơn vị sáp nhập vào",),
+                help_vi="Mã đơn vị cùng loại mà đơn vị này sáp nhập vào (cần có ngày kết thúc)",
+                help_en="Code of the unit of the same kind it merged into (needs valid_to)",
+            ),
+        ),
+        aliases=("unit", "don vi", "dang bo chi bo"),
+    ),
+    Sheet(
+        "members",
+        "Đảng viên",
+        "member",
+        (
+            _id(
+                "member_id",
+                "Mã đảng viên",
+                key=True,
+                aliases=("Số thẻ đảng viên",),
+                help_vi="Mã riêng của đảng viên",
+                help_en="The member's own code",
+            ),
+            _text(
+                "full_name",
+                "Họ và tên",
+                required=True,
+                aliases=("Họ tên",),
+                help_vi="Họ và tên",
+                help_en="Full name",
+            ),
+            _enum("sex", "Giới tính", "sex", help_vi="Nam hoặc Nữ", help_en="Male or female"),
+            Column(
+                "birth_year",
+                "Năm sinh",
+                "int",
+                low=1900,
+                high=2100,
+                help_vi="Năm sinh (4 chữ số)",
+                help_en="Year of birth (4 digits)",
+            ),
+            _date("joined_on", "Ngày vào Đảng", help_vi="Ngày kết nạp", help_en="Day admitted"),
+        ),
+        aliases=("member", "dang vien"),
+    ),
+    Sheet(
+        "memberships",
+        "Sinh hoạt tại chi bộ",
+        "membership",
+        (
+            _id(
+                "member_id",
+                "Mã đảng viên",
+                key=True,
+                help_vi="Mã đảng viên (trang Đảng viên)",
+                help_en="The member (members sheet)",
+            ),
+            _id(
+                "cell_id",
+                "Mã chi bộ",
+                key=True,
+                help_vi="Chi bộ nơi đảng viên sinh hoạt",
+                help_en="The cell the member belongs to",
+            ),
+            Column(
+                "from_date",
+                "Từ ngày",
+                "date",
+                key=True,
+                help_vi="Ngày bắt đầu sinh hoạt ở chi bộ hoặc bắt đầu tình trạng này",
+                help_en="First day in the cell, or of this status",
+            ),
+            _date(
+                "to_date",
+                "Đến ngày",
+                help_vi="Ngày cuối (chuyển đi, đổi tình trạng); trống nếu vẫn còn",
+                help_en="Last day (moved, status changed); empty while it lasts",
+            ),
+            _enum(
+                "status",
+                "Tình trạng",
+                "membership_status",
+                default="active",
+                help_vi="Mặc định: Đang sinh hoạt",
+                help_en="Default: active",
+            ),
+        ),
+        aliases=("membership", "qua trinh sinh hoat", "sinh hoat chi bo"),
+    ),
+    Sheet(
+        "meetings",
+        "Buổi sinh hoạt",
+        "meeting",
+        (
+            _id(
+                "meeting_id",
+                "Mã buổi sinh hoạt",
+                key=True,
+                help_vi="Mã riêng của buổi sinh hoạt",
+                help_en="The meeting's own code",
+            ),
+            _id("cell_id", "Mã chi bộ", required=True, help_vi="Chi bộ họp", help_en="The cell that met"),
+            _date(
+                "held_on",
+                "Ngày họp",
+                required=True,
+                aliases=("Ngày sinh hoạt",),
+                help_vi="Ngày họp",
+                help_en="The day",
+            ),
+            _enum(
+                "kind",
+                "Hình thức",
+                "meeting_kind",
+                default="regular",
+                aliases=("Loại buổi",),
+                help_vi="Mặc định: Thường kỳ",
+                help_en="Default: regular",
+            ),
+            _text("topic", "Nội dung", aliases=("Chủ đề",), help_vi="Nội dung, chủ đề", help_en="Topic"),
+            _count(
+                "expected",
+                "Số phải dự",
+                aliases=("Tổng số đảng viên",),
+                help_vi="Chỉ cho chi bộ báo cáo số liệu tổng: số đảng viên phải dự, tính cả người được miễn",
+                help_en="Only for cells that report counts: members on the roll, exempt included",
+            ),
+            _count("present", "Có mặt", aliases=("Số có mặt",), help_vi="Số có mặt", help_en="Present"),
+            _count("excused", "Vắng có lý do", help_vi="Số vắng có lý do", help_en="Absent with reason"),
+            _count(
+                "absent", "Vắng không lý do", help_vi="Số vắng không lý do", help_en="Absent without reason"
+            ),
+            _count(
+                "exempt",
+                "Miễn sinh hoạt",
+                aliases=("Được miễn",),
+                help_vi="Số được miễn sinh hoạt",
+                help_en="Exempt members",
+            ),
+        ),
+        aliases=("meeting", "sinh hoat", "buoi hop"),
+    ),
+    Sheet(
+        "attendance",
+        "Điểm danh",
+        "attendance",
+        (
+            _id(
+                "meeting_id",
+                "Mã buổi sinh hoạt",
+                key=True,
+                help_vi="Buổi sinh hoạt (trang Buổi sinh hoạt)",
+                help_en="The meeting (meetings sheet)",
+            ),
+            _id(
+                "member_id",
+                "Mã đảng viên",
+                key=True,
+                help_vi="Đảng viên của chi bộ vào ngày họp",
+                help_en="A member of the cell on that day",
+            ),
+            _enum(
+                "status",
+                "Tình trạng",
+                "attendance_status",
+                required=True,
+                aliases=("Tham dự",),
+                help_vi="Có mặt, vắng có/không lý do, miễn sinh hoạt",
+                help_en="Present, excused, absent or exempt",
+            ),
+            _enum(
+                "reason",
+                "Lý do vắng",
+                "absence_reason",
+                help_vi="Chỉ cho người vắng",
+                help_en="Only for excused or absent members",
+            ),
+        ),
+        aliases=("diem danh", "tham du"),
+    ),
+    Sheet(
+        "committee_members",
+        "Cấp ủy viên",
+        "committee_member",
+        (
+            _id(
+                "person_id",
+                "Mã cấp ủy viên",
+                key=True,
+                help_vi="Mã riêng của cấp ủy viên",
+                help_en="The committee member's own code",
+            ),
+            _text(
+                "full_name",
+                "Họ và tên",
+                required=True,
+                aliases=("Họ tên",),
+                help_vi="Họ và tên",
+                help_en="Full name",
+            ),
+            _enum(
+                "level",
+                "Cấp",
+                "committee_level",
+                required=True,
+                aliases=("Cấp ủy",),
+                help_vi="Cấp ủy tỉnh, huyện hay xã",
+                help_en="Province, district or commune committee",
+            ),
+            _id(
+                "unit_id",
+                "Mã đơn vị phụ trách",
+                required=True,
+                aliases=("Địa bàn phụ trách",),
+                help_vi="Đơn vị (địa bàn) được phân công theo dõi",
+                help_en="The area assigned",
+            ),
+            _date("from_date", "Từ ngày", help_vi="Ngày bắt đầu", help_en="First day"),
+            _date("to_date", "Đến ngày", help_vi="Ngày kết thúc", help_en="Last day"),
+        ),
+        aliases=("committee_member", "cap uy vien", "cap uy"),
+    ),
+    Sheet(
+        "visits",
+        "Dự sinh hoạt",
+        "visit",
+        (
+            _id(
+                "meeting_id",
+                "Mã buổi sinh hoạt",
+                key=True,
+                help_vi="Buổi sinh hoạt được dự",
+                help_en="The meeting attended",
+            ),
+            _id(
+                "person_id",
+                "Mã cấp ủy viên",
+                key=True,
+                help_vi="Cấp ủy viên đến dự",
+                help_en="The committee member who attended",
+            ),
+        ),
+        aliases=("visit", "du sinh hoat", "cap uy vien du sinh hoat"),
+    ),
+    Sheet(
+        "briefings",
+        "Giao ban",
+        "briefing",
+        (
+            _id(
+                "briefing_id",
+                "Mã buổi giao ban",
+                key=True,
+                help_vi="Mã riêng của hội nghị giao ban",
+                help_en="The briefing's own code",
+            ),
+            _id(
+                "unit_id",
+                "Mã đơn vị",
+                required=True,
+                help_vi="Đơn vị tổ chức giao ban",
+                help_en="The unit holding it",
+            ),
+            _date("held_on", "Ngày giao ban", required=True, help_vi="Ngày họp", help_en="The day"),
+            _count(
+                "secretaries_expected",
+                "Số bí thư phải dự",
+                help_vi="Số bí thư chi bộ được mời",
+                help_en="Cell secretaries expected",
+            ),
+            _count(
+                "secretaries_present",
+                "Số bí thư có mặt",
+                help_vi="Số bí thư có mặt",
+                help_en="Cell secretaries present",
+            ),
+        ),
+        aliases=("briefing", "giao ban bi thu", "hoi nghi giao ban"),
+    ),
+    Sheet(
+        "opinions",
+        "Ý kiến kiến nghị",
+        "opinion",
+        (
+            _id(
+                "opinion_id",
+                "Mã ý kiến",
+                key=True,
+                help_vi="Mã riêng của ý kiến",
+                help_en="The opinion's own code",
+            ),
+            _date("raised_on", "Ngày nêu", required=True, help_vi="Ngày nêu ý kiến", help_en="Day raised"),
+            _id(
+                "unit_id",
+                "Mã đơn vị",
+                required=True,
+                help_vi="Chi bộ (hoặc đơn vị) nêu ý kiến",
+                help_en="The cell (or unit) raising it",
+            ),
+            _id(
+                "briefing_id",
+                "Mã buổi giao ban",
+                help_vi="Buổi giao ban nêu ý kiến, nếu có",
+                help_en="The briefing where it was raised, if any",
+            ),
+            Column(
+                "category",
+                "Lĩnh vực",
+                "category",
+                default="other",
+                help_vi="Mã hoặc tên lĩnh vực (trang Lĩnh vực); mặc định: Khác",
+                help_en="A category's code or name (categories sheet); default: other",
+            ),
+            _enum(
+                "kind",
+                "Loại ý kiến",
+                "opinion_kind",
+                default="reflection",
+                help_vi="Phản ánh hoặc kiến nghị; mặc định: Phản ánh",
+                help_en="Default: reflection",
+            ),
+            _enum(
+                "channel",
+                "Hình thức nêu",
+                "channel",
+                help_vi="Tại hội nghị hay bằng văn bản",
+                help_en="At the meeting or written",
+            ),
+            _text(
+                "text",
+                "Nội dung",
+                required=True,
+                aliases=("Nội dung ý kiến",),
+                help_vi="Nội dung, giữ nguyên như viết (tối đa 32.767 ký tự)",
+                help_en="The text, kept as written (up to 32,767 characters)",
+            ),
+            _text(
+                "assigned_to",
+                "Cơ quan giải quyết",
+                aliases=("Cơ quan trả lời",),
+                help_vi="Cơ quan, phòng ban được giao trả lời",
+                help_en="Department assigned to answer",
+            ),
+            _date(
+                "answered_on",
+                "Ngày trả lời",
+                help_vi="Ngày trả lời bằng văn bản (trống nếu chưa)",
+                help_en="Day answered in writing (empty if not yet)",
+            ),
+            _text("answer", "Nội dung trả lời", help_vi="Nội dung trả lời", help_en="The answer"),
+        ),
+        aliases=("opinion", "y kien", "y kien kien nghi", "kien nghi"),
+    ),
+    Sheet(
+        "ratings",
+        "Xếp loại",
+        "rating",
+        (
+            _id("cell_id", "Mã chi bộ", key=True, help_vi="Chi bộ được xếp loại", help_en="The cell rated"),
+            Column(
+                "year",
+                "Năm",
+                "int",
+                key=True,
+                required=True,
+                low=1930,
+                high=2100,
+                help_vi="Năm xếp loại",
+                help_en="The year rated",
+            ),
+            _enum(
+                "grade",
+                "Xếp loại",
+                "grade",
+                required=True,
+                aliases=("Kết quả xếp loại",),
+                help_vi="Mức xếp loại chất lượng",
+                help_en="The grade",
+            ),
+        ),
+        aliases=("rating", "xep loai", "xep loai chi bo"),
+    ),
+    Sheet(
+        "categories",
+        "Lĩnh vực",
+        "category",
+        (
+            _id(
+                "code",
+                "Mã lĩnh vực",
+                key=True,
+                help_vi="Mã lĩnh vực (chữ thường, không dấu)",
+                help_en="The category's code",
+            ),
+            _text(
+                "name_vi",
+                "Tên tiếng Việt",
+                required=True,
+                aliases=("Tên lĩnh vực",),
+                help_vi="Tên tiếng Việt",
+                help_en="Vietnamese name",
+            ),
+            _text(
+                "name_en",
+                "Tên tiếng Anh",
+                help_vi="Tên tiếng Anh (mặc định: tên tiếng Việt)",
+                help_en="English name (default: the Vietnamese one)",
+            ),
+            Column(
+                "sort",
+                "Thứ tự",
+                "int",
+                low=-1_000_000,
+                high=1_000_000,
+                help_vi="Thứ tự hiển thị (mặc định: sau cùng)",
+                help_en="Display order (default: last)",
+            ),
+        ),
+        aliases=("category", "linh vuc"),
+    ),
 )
 SHEET_BY_TABLE = {sheet.table: sheet for sheet in SHEETS}
 # Sheets of the template that are not data (the guide, the lists behind drop-downs).
@@ -382,7 +739,14 @@ def column_lookup(sheet_name: str) -> dict[str, str]:
 
 
 def match_column(sheet: Sheet, header: object) -> str | None:
-    lookup = column_lookup(sheet.name)
+    if not isinstance(header, str) or len(header) > 120:
+        return None  # a header is short text; numbers, dates and long text are data
+    return _match_column(sheet.name, header)
+
+
+@lru_cache(maxsize=16_384)
+def _match_column(sheet_name: str, header: str) -> str | None:
+    lookup = column_lookup(sheet_name)
     for spelling in header_spellings(header):
         if spelling in lookup:
             return lookup[spelling]
@@ -430,17 +794,20 @@ class Problem:
         return f"{self.location(with_source)}: {self.reason('vi')} / {self.reason('en')}"
 
 
+SHORTENED = ("value", "text", "header", "key")  # what a user wrote: long cells are cut in the report
+
+
 def _values(**values: object) -> tuple[tuple[str, str], ...]:
-    return tuple((key, _shown(value)) for key, value in values.items())
+    return tuple((key, _shown(value, key in SHORTENED)) for key, value in values.items())
 
 
-def _shown(value: object) -> str:
+def _shown(value: object, shorten: bool = True) -> str:
     if isinstance(value, dt.datetime):
         value = value.date() if value.time() == dt.time(0) else value
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value.strftime("%d/%m/%Y")
     shown = str(value)
-    return shown if len(shown) <= 60 else shown[:57] + "…"
+    return shown if len(shown) <= 60 or not shorten else shown[:57] + "…"
 
 
 class Report:
@@ -450,8 +817,17 @@ class Report:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
 
-    def add(self, where: Where | None, code: str, row: int | None = None, column: str | None = None,
-            *, source: str | None = None, warning: bool = False, **values: object) -> None:
+    def add(
+        self,
+        where: Where | None,
+        code: str,
+        row: int | None = None,
+        column: str | None = None,
+        *,
+        source: str | None = None,
+        warning: bool = False,
+        **values: object,
+    ) -> None:
         if where is not None:
             source = where.source
             sheet = where.sheet
@@ -478,7 +854,7 @@ class Where:
 
 def report_lines(problems: Sequence[Problem], warnings: Sequence[Problem] = ()) -> list[str]:
     """The report as lines: every problem `sheet, row, column: vi / en`; long ones grouped by reason."""
-    several_sources = len({p.source for p in [*problems, *warnings]}) > 1
+    several_sources = len({p.source for p in [*problems, *warnings] if p.sheet is not None}) > 1
     lines = []
     if len(problems) <= GROUP_ABOVE:
         lines += [problem.line(several_sources) for problem in problems]
@@ -488,10 +864,13 @@ def report_lines(problems: Sequence[Problem], warnings: Sequence[Problem] = ()) 
             groups[(problem.code, problem.source, problem.sheet, problem.column)].append(problem)
         for (_code, source, sheet, column), members in sorted(groups.items(), key=lambda g: g[1][0].order):
             first = members[0]
-            where = ", ".join(p for p in ([source] if several_sources or sheet is None else [])
-                              + [sheet, column] if p)
-            lines.append(f"{where}: {first.group_title('vi')} / {first.group_title('en')} "
-                         f"— {len(members)} {LABELS['imp_rows_word'][0]}/{LABELS['imp_rows_word'][1]}:")
+            where = ", ".join(
+                p for p in ([source] if several_sources or sheet is None else []) + [sheet, column] if p
+            )
+            lines.append(
+                f"{where}: {first.group_title('vi')} / {first.group_title('en')} "
+                f"— {len(members)} {LABELS['imp_rows_word'][0]}/{LABELS['imp_rows_word'][1]}:"
+            )
             rows = [p.row for p in members if p.row is not None]
             if rows:
                 lines.append("    " + _row_ranges(rows))
@@ -597,7 +976,7 @@ def sources_from_uploads(files: Sequence[tuple[str, bytes]], report: Report) -> 
 def read_source(source: Source, order: int, report: Report) -> list[RawSheet]:
     if source.kind == "xlsx":
         return read_workbook(source, order, report)
-    sheets = []
+    sheets, problems_before = [], len(report.problems)
     for index, (name, content) in enumerate(source.files):
         spec = sheet_lookup().get(norm(Path(name).stem))
         if spec is None:
@@ -608,7 +987,7 @@ def read_source(source: Source, order: int, report: Report) -> list[RawSheet]:
         rows = read_csv(content, spec, where, report)
         if rows is not None:
             sheets.append(RawSheet(where, spec, rows))
-    if not sheets and not report.problems:
+    if not sheets and len(report.problems) == problems_before:
         found = ", ".join(name for name, _ in source.files)
         report.add(None, "imp_no_sheets", source=source.name, found=found, expected=expected_names())
     return sheets
@@ -640,8 +1019,9 @@ def read_workbook(source: Source, order: int, report: Report) -> list[RawSheet]:
             spec = sheet_lookup().get(norm(worksheet.title))
             if spec is None:
                 if norm(worksheet.title) not in AUX_SHEETS:
-                    report.add(None, "imp_unknown_sheet", source=source.name, warning=True,
-                               sheet=worksheet.title)
+                    report.add(
+                        None, "imp_unknown_sheet", source=source.name, warning=True, sheet=worksheet.title
+                    )
                 continue
             rows = [list(values) for values in worksheet.iter_rows(min_row=1, values_only=True)]
             # A value merged down a column (a meeting over its attendance rows) belongs to each row.
@@ -696,8 +1076,10 @@ def read_csv(content: bytes, spec: Sheet, where: Where, report: Report) -> list[
     best: tuple[int, list[list[object]]] | None = None
     for delimiter in (",", ";", "\t"):
         try:
-            rows = [[value if value != "" else None for value in record]
-                    for record in csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)]
+            rows = [
+                [value if value != "" else None for value in record]
+                for record in csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)
+            ]
         except csv.Error:
             continue
         score = max((_header_score(spec, row) for row in rows[:HEADER_SEARCH_ROWS]), default=0)
@@ -742,8 +1124,12 @@ def parse_sheet(raw: RawSheet, report: Report) -> ParsedSheet | None:
     scores = [_header_score(spec, row) for row in rows[:HEADER_SEARCH_ROWS]]
     if not scores or max(scores) == 0:
         if any(not _empty(v) for row in rows for v in row):
-            report.add(where, "imp_no_header", rows=HEADER_SEARCH_ROWS,
-                       columns=", ".join(f"{c.name} ({c.vi})" for c in spec.columns))
+            report.add(
+                where,
+                "imp_no_header",
+                rows=HEADER_SEARCH_ROWS,
+                columns=", ".join(f"{c.name} ({c.vi})" for c in spec.columns),
+            )
         else:
             report.add(where, "imp_no_rows")
         return None
@@ -759,11 +1145,19 @@ def parse_sheet(raw: RawSheet, report: Report) -> ParsedSheet | None:
         if column is None:
             if not is_numbering(value):
                 unknown.append(index)
-                report.add(where, "imp_unknown_column", header_row, warning=True, column=str(value).strip())
+                header = str(value).strip()
+                report.add(where, "imp_unknown_column", header_row, header, warning=True, header=header)
             continue
         if column in positions:
-            report.add(where, "imp_duplicate_column", header_row, str(value).strip(), en=column,
-                       first=_letter(positions[column]), second=_letter(index))
+            report.add(
+                where,
+                "imp_duplicate_column",
+                header_row,
+                str(value).strip(),
+                en=column,
+                first=_letter(positions[column]),
+                second=_letter(index),
+            )
             continue
         positions[column] = index
         headers[column] = str(value).strip()
@@ -782,8 +1176,11 @@ def parse_sheet(raw: RawSheet, report: Report) -> ParsedSheet | None:
             continue  # an empty row, or one holding only an STT number
         data.append((index + 1, values))
         headless.update(i for i in range(width, len(values)) if not _empty(values[i]))
-        headless.update(i for i in range(min(width, len(values)))
-                        if _empty(rows[header_index][i]) and not _empty(values[i]))
+        headless.update(
+            i
+            for i in range(min(width, len(values)))
+            if _empty(rows[header_index][i]) and not _empty(values[i])
+        )
     for index in sorted(headless):
         report.add(where, "imp_headless_values", header_row, warning=True, position=_letter(index))
 
@@ -823,7 +1220,7 @@ def _without_footer(data, header_row, spec, positions, cell, complete, where, re
     carry no key, or start like a signature or total line.
     """
     last = max((i for i, (_, values) in enumerate(data) if complete(values)), default=-1)
-    trailing = data[last + 1:]
+    trailing = data[last + 1 :]
     if not trailing:
         return data
     previous_row = data[last][0] if last >= 0 else header_row
@@ -881,7 +1278,9 @@ def parse_cell(column: Column, raw: object, record: Record, header: str, report:
             return bad("imp_bad_int", value=_as_text(raw))
         if column.low == 0 and number < 0:
             return bad("imp_negative", value=number)
-        if (column.low is not None and number < column.low) or (column.high is not None and number > column.high):
+        if (column.low is not None and number < column.low) or (
+            column.high is not None and number > column.high
+        ):
             return bad("imp_int_range", value=number, low=column.low, high=column.high)
         record.values[column.name] = number
     elif kind == "date":
@@ -997,12 +1396,26 @@ def empty_database() -> duckdb.DuckDBPyConnection:
 
 
 def _lookup(con, section: str, wanted: Iterable[str] = ()) -> list[tuple]:
+    """Rows of a schema.sql lookup; `con` None is an empty database (answered from a cache)."""
+    if con is None:
+        return _empty_answers().get(section, [])
     ids = sorted(set(wanted))
     con.register("wanted", pa.table({"id": pa.array(ids, pa.string())}))
     try:
         return con.execute(store.schema_sections()[section]).fetchall()
     finally:
         con.unregister("wanted")
+
+
+@cache
+def _empty_answers() -> dict[str, list[tuple]]:
+    """What an empty database answers to the lookups that take no ids (the others: nothing)."""
+    con = empty_database()
+    try:
+        sections = ("import_known_meta", "import_known_units", "import_known_categories")
+        return {section: _lookup(con, section) for section in sections}
+    finally:
+        con.close()
 
 
 def check_sources(
@@ -1015,11 +1428,15 @@ def check_sources(
 ) -> Checked:
     """Read and check the sources against a database (a connection; None = an empty one)."""
     report = report or Report()
-    con = con if con is not None else empty_database()
     meta = dict(_lookup(con, "import_known_meta"))
     if meta.get("schema_version") != SCHEMA_VERSION:
-        report.add(None, "imp_schema_version", source=db_label, found=meta.get("schema_version"),
-                   wanted=SCHEMA_VERSION)
+        report.add(
+            None,
+            "imp_schema_version",
+            source=db_label,
+            found=meta.get("schema_version"),
+            wanted=SCHEMA_VERSION,
+        )
     if meta.get("source") == "demo" and not allow_demo:
         report.add(None, "imp_demo_database", source=db_label, path=db_label)
     parsed: list[ParsedSheet] = []
@@ -1040,8 +1457,15 @@ def check_sources(
     for sheet in parsed:
         counts = rows_by_source[sheet.where.source]
         counts[sheet.spec.table] = counts.get(sheet.spec.table, 0) + len(sheet.records)
-    return Checked(list(sources), report.problems, report.warnings, tables, rows_by_source,
-                   meta.get("source"))
+    return Checked(
+        list(sources), report.problems, report.warnings, tables, rows_by_source, meta.get("source")
+    )
+
+
+def kind_name(kind: str, language: str) -> str:
+    """A unit kind as people say it: 'Xã/phường' or 'commune'."""
+    vi, _, _ = ENUMS["unit_kind"].get(kind, (kind, kind, ()))
+    return vi if language == "vi" else kind
 
 
 class Checker:
@@ -1089,8 +1513,13 @@ class Checker:
         for record in self.rows("opinion"):
             v = record.values
             if record.ok("raised_on", "answered_on") and v["answered_on"] < v["raised_on"]:
-                self.problem(record, "answered_on", "imp_answered_before_raised", value=v["answered_on"],
-                             other=v["raised_on"])
+                self.problem(
+                    record,
+                    "answered_on",
+                    "imp_answered_before_raised",
+                    value=v["answered_on"],
+                    other=v["raised_on"],
+                )
         for record in self.rows("meeting"):
             counts = ("present", "excused", "absent", "exempt")
             if any(c in record.bad for c in (*counts, "expected")):
@@ -1108,8 +1537,13 @@ class Checker:
             if record.ok("secretaries_expected", "secretaries_present") and (
                 v["secretaries_present"] > v["secretaries_expected"]
             ):
-                self.problem(record, "secretaries_present", "imp_present_over_expected",
-                             value=v["secretaries_present"], expected=v["secretaries_expected"])
+                self.problem(
+                    record,
+                    "secretaries_present",
+                    "imp_present_over_expected",
+                    value=v["secretaries_present"],
+                    expected=v["secretaries_expected"],
+                )
         for record in self.rows("attendance"):
             v = record.values
             if record.ok("reason", "status") and v["status"] not in ("excused", "absent"):
@@ -1121,8 +1555,14 @@ class Checker:
 
     def date_order(self, record: Record, start: str, end: str) -> None:
         if record.ok(start, end) and record.values[end] < record.values[start]:
-            self.problem(record, end, "imp_date_order", value=record.values[end],
-                         other_column=self.header(record, start), other=record.values[start])
+            self.problem(
+                record,
+                end,
+                "imp_date_order",
+                value=record.values[end],
+                other_column=self.header(record, start),
+                other=record.values[start],
+            )
 
     # -- keys
     def duplicates(self) -> None:
@@ -1135,8 +1575,12 @@ class Checker:
                 key = tuple(record.values[k] for k in keys)
                 if key in seen:
                     first = seen[key]
-                    at = (f"{first.where.sheet}, {first.row}" if first.where.sheet != record.where.sheet
-                          or first.where.source != record.where.source else str(first.row))
+                    at = (
+                        f"{first.where.sheet}, {first.row}"
+                        if first.where.sheet != record.where.sheet
+                        or first.where.source != record.where.source
+                        else str(first.row)
+                    )
                     shown = " / ".join(_shown(part) for part in key)
                     self.problem(record, keys[0], "imp_duplicate_key", key=shown, first=at)
                 else:
@@ -1180,7 +1624,9 @@ class Checker:
                 unit_id = record.values["unit_id"]
                 batch[unit_id] = record
                 self.kinds[unit_id] = record.values["kind"] if record.ok("kind") else None
-                self.parents[unit_id] = record.values.get("parent_id") if "parent_id" not in record.bad else None
+                self.parents[unit_id] = (
+                    record.values.get("parent_id") if "parent_id" not in record.bad else None
+                )
         for unit_id, record in batch.items():
             v = record.values
             parent = v.get("parent_id")
@@ -1198,8 +1644,16 @@ class Checker:
                 if merged not in self.kinds:
                     self.unknown(record, "merged_into", "unit", merged)
                 elif record.ok("kind") and self.kinds[merged] is not None and self.kinds[merged] != v["kind"]:
-                    self.problem(record, "merged_into", "imp_merged_kind", value=merged,
-                                 kind=self.kinds[merged], own=v["kind"])
+                    self.problem(
+                        record,
+                        "merged_into",
+                        "imp_merged_kind",
+                        value=merged,
+                        kind=kind_name(self.kinds[merged], "vi"),
+                        kind_en=kind_name(self.kinds[merged], "en"),
+                        own=kind_name(v["kind"], "vi"),
+                        own_en=kind_name(v["kind"], "en"),
+                    )
 
     def cycle_from(self, start: str) -> list[str] | None:
         path, seen, current = [start], {start}, self.parents.get(start)
@@ -1224,7 +1678,15 @@ class Checker:
         if unit_id not in self.kinds:
             self.unknown(record, column, "cell", unit_id)
         elif self.kinds[unit_id] not in (None, "cell"):
-            self.problem(record, column, "imp_not_a_cell", value=unit_id, kind=self.kinds[unit_id])
+            kind = self.kinds[unit_id]
+            self.problem(
+                record,
+                column,
+                "imp_not_a_cell",
+                value=unit_id,
+                kind=kind_name(kind, "vi"),
+                kind_en=kind_name(kind, "en"),
+            )
 
     def is_unit(self, record: Record, column: str) -> None:
         if record.ok(column) and record.values[column] not in self.kinds:
@@ -1250,17 +1712,24 @@ class Checker:
             for record in self.rows(table):
                 self.is_unit(record, "unit_id")
         to_members = [(r, "member_id") for t in ("membership", "attendance") for r in self.rows(t)]
-        self.check_refs(to_members, self.known("member", "member_id", "import_known_members", to_members),
-                        "member")
+        self.check_refs(
+            to_members, self.known("member", "member_id", "import_known_members", to_members), "member"
+        )
         to_meetings = [(r, "meeting_id") for t in ("attendance", "visit") for r in self.rows(t)]
         self.meeting_ids = self.known("meeting", "meeting_id", "import_known_meetings", to_meetings)
         self.check_refs(to_meetings, self.meeting_ids, "meeting")
         to_persons = [(r, "person_id") for r in self.rows("visit")]
-        self.check_refs(to_persons, self.known("committee_member", "person_id", "import_known_persons",
-                                               to_persons), "person")
+        self.check_refs(
+            to_persons,
+            self.known("committee_member", "person_id", "import_known_persons", to_persons),
+            "person",
+        )
         to_briefings = [(r, "briefing_id") for r in self.rows("opinion")]
-        self.check_refs(to_briefings, self.known("briefing", "briefing_id", "import_known_briefings",
-                                                 to_briefings), "briefing")
+        self.check_refs(
+            to_briefings,
+            self.known("briefing", "briefing_id", "import_known_briefings", to_briefings),
+            "briefing",
+        )
 
     # -- attendance: a member of the meeting's cell on the day
     def attendance(self) -> None:
@@ -1269,14 +1738,18 @@ class Checker:
         with_rows = {r.values["meeting_id"] for r in rows}
         for meeting_id, record in meetings_in_batch.items():
             if meeting_id in with_rows and record.values.get("expected") is not None:
-                self.report.add(record.where, "imp_counts_and_rows", record.row, warning=True,
-                                meeting=meeting_id)
+                self.report.add(
+                    record.where, "imp_counts_and_rows", record.row, warning=True, meeting=meeting_id
+                )
         if not rows:
             return
         meetings: dict[str, tuple[str, dt.date] | None] = {}
         for meeting_id, record in meetings_in_batch.items():
-            meetings[meeting_id] = ((record.values["cell_id"], record.values["held_on"])
-                                    if record.ok("cell_id", "held_on") else None)
+            meetings[meeting_id] = (
+                (record.values["cell_id"], record.values["held_on"])
+                if record.ok("cell_id", "held_on")
+                else None
+            )
         wanted = with_rows - set(meetings)
         if wanted:
             for meeting_id, cell_id, held_on in _lookup(self.con, "import_known_meetings", wanted):
@@ -1299,16 +1772,25 @@ class Checker:
                 continue
             cell_id, held_on = meeting
             member_id = record.values["member_id"]
-            if not any(start <= held_on and (end is None or held_on <= end)
-                       for start, end in spans.get((member_id, cell_id), ())):
-                self.problem(record, "member_id", "imp_not_member_then", member=member_id, cell=cell_id,
-                             date=held_on)
+            if not any(
+                start <= held_on and (end is None or held_on <= end)
+                for start, end in spans.get((member_id, cell_id), ())
+            ):
+                self.problem(
+                    record, "member_id", "imp_not_member_then", member=member_id, cell=cell_id, date=held_on
+                )
 
 
 # ---- typed rows -----------------------------------------------------------------------------------
 
-ARROW_TYPES = {"id": pa.string(), "text": pa.string(), "enum": pa.string(), "category": pa.string(),
-               "date": pa.date32(), "int": pa.int32()}
+ARROW_TYPES = {
+    "id": pa.string(),
+    "text": pa.string(),
+    "enum": pa.string(),
+    "category": pa.string(),
+    "date": pa.date32(),
+    "int": pa.int32(),
+}
 DEFAULT_CATEGORY_SORT = 90  # new categories sort after the defaults, before "other" (99)
 
 
@@ -1349,7 +1831,7 @@ class ImportResult:
 
     @property
     def bad_rows(self) -> int:
-        return len({(p.source, p.sheet, p.row) for p in self.problems}) if self.problems else 0
+        return len({(p.source, p.sheet, p.row) for p in self.problems if p.row is not None})
 
     @property
     def total_rows(self) -> int:
@@ -1421,30 +1903,38 @@ def run_import(
     started = time.perf_counter()
     label = str(path)
     backup, batch_ids = None, []
-    if dry_run or not path.exists():
-        if path.exists():
+    checked = None
+    try:
+        if dry_run and path.exists():
             con = db.reader(path)
             try:
                 checked = check_sources(sources, con, report, allow_demo=allow_demo, db_label=label)
             finally:
                 con.close()
-        else:
-            if dry_run:
-                report.add(None, "imp_checked_without_database", source=label, warning=True, path=label)
-            else:
-                report.add(None, "imp_no_database", source=label, path=label)
-            checked = check_sources(sources, None, report, db_label=label)
-    else:
-        with store.draft(path, "import") as draft:
-            checked = check_sources(sources, draft.con, report, allow_demo=allow_demo, db_label=label)
-            if checked.ok:
-                try:
-                    batch_ids = apply(draft.con, checked, account, path)
-                    backup = draft.publish()
-                except (duckdb.Error, store.WriteError) as error:
-                    batch_ids = []
-                    report.add(None, "imp_write_failed", source=label, detail=str(error).splitlines()[0][:300])
+        elif path.exists():
+            with store.draft(path, "import") as draft:
+                checked = check_sources(sources, draft.con, report, allow_demo=allow_demo, db_label=label)
+                if checked.ok:
+                    try:
+                        batch_ids = apply(draft.con, checked, account, path)
+                        backup = draft.publish()
+                    except (duckdb.Error, store.WriteError) as error:
+                        batch_ids = []
+                        report.add(None, "imp_write_failed", source=label, detail=_first_line(error))
+    except duckdb.Error as error:  # not a database file, or one this program cannot open
+        report.add(None, "imp_database_error", source=label, path=label, detail=_first_line(error))
+    if checked is None:
+        if dry_run and not path.exists():
+            report.add(None, "imp_checked_without_database", source=label, warning=True, path=label)
+        elif not path.exists():
+            report.add(None, "imp_no_database", source=label, path=label)
+        checked = check_sources(sources, None, report, db_label=label)
     problems = sorted(report.problems, key=lambda p: p.order)
+    if not dry_run:  # ---- the audit trail (issue 7): who imported what, and how it ended ----
+        from cellboard import auth
+
+        files = [source.name for source in sources]
+        auth.audit(account, "import", {"files": files, "ok": not problems, "batches": batch_ids, "db": label})
     return ImportResult(
         ok=not problems,
         dry_run=dry_run,
@@ -1458,6 +1948,10 @@ def run_import(
         backup=backup,
         seconds=time.perf_counter() - started,
     )
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0][:300]
 
 
 def apply(con: duckdb.DuckDBPyConnection, checked: Checked, account: str | None, original: Path) -> list[str]:
@@ -1508,37 +2002,58 @@ TEMPLATE_NAME = "mau-nhap-lieu"
 KIND_HELP = {
     "id": ("Mã (chữ hoặc số, giữ nguyên)", "A code (text, kept as written)"),
     "text": ("Chữ, giữ nguyên như viết", "Text, kept as written"),
-    "date": ("Ngày: dd/mm/yyyy, yyyy-mm-dd hoặc ô ngày Excel", "A date: dd/mm/yyyy, yyyy-mm-dd or an Excel date"),
+    "date": (
+        "Ngày: dd/mm/yyyy, yyyy-mm-dd hoặc ô ngày Excel",
+        "A date: dd/mm/yyyy, yyyy-mm-dd or an Excel date",
+    ),
     "int": ("Số nguyên", "A whole number"),
     "enum": ("Chọn trong danh sách (tên hoặc mã)", "One of the list (name or code)"),
     "category": ("Tên hoặc mã lĩnh vực", "A category's name or code"),
 }
 GUIDE_NOTES = (
-    ("Mỗi trang tính là một bảng; điền những trang cần thiết, để trống hoặc xóa các trang khác.",
-     "Each sheet is one table; fill in the ones you need, leave or delete the others."),
-    ("Tên trang và tên cột viết tiếng Việt hay tiếng Anh đều được, không phân biệt hoa thường, có dấu "
-     "hay không dấu.", "Sheet and column names may be Vietnamese or English, in any case, with or "
-     "without accents."),
-    ("Được để các dòng tiêu đề báo cáo phía trên dòng tên cột, cột STT, và dòng ký tên («Người lập "
-     "biểu») phía dưới sau một dòng trống.", "Title lines above the header, an STT column and signature "
-     "lines below the data (after an empty row) are fine."),
-    ("Ngày: dd/mm/yyyy (ví dụ 05/03/2024), yyyy-mm-dd hoặc ô định dạng ngày của Excel.",
-     "Dates: dd/mm/yyyy (e.g. 05/03/2024), yyyy-mm-dd or an Excel date cell."),
-    ("Cột khóa (chữ đỏ, in đậm) nhận diện mỗi dòng: nhập lại cùng khóa thì dòng mới thay dòng cũ; "
-     "không có gì bị xóa.", "Key columns (bold red) identify each row: importing the same key again "
-     "replaces the old row; nothing is deleted."),
-    ("Mã có thể tham chiếu đến số liệu đã có trong cơ sở dữ liệu hoặc trong cùng tệp.",
-     "Codes may refer to data already in the database or in the same file."),
-    ("Chỉ cần một dòng sai là không nhập gì cả; báo cáo kiểm tra nêu trang, dòng, cột và lý do.",
-     "One bad row and nothing is imported; the report names sheet, row, column and the reason."),
-    ("Với CSV: mỗi trang là một tệp mang tên trang (units.csv, meetings.csv…), bảng mã UTF-8, dấu phân "
-     "cách ; hoặc ,.", "For CSV: one file per sheet named after it (units.csv, meetings.csv…), UTF-8, "
-     "separated by ; or ,."),
+    (
+        "Mỗi trang tính là một bảng; điền những trang cần thiết, để trống hoặc xóa các trang khác.",
+        "Each sheet is one table; fill in the ones you need, leave or delete the others.",
+    ),
+    (
+        "Tên trang và tên cột viết tiếng Việt hay tiếng Anh đều được, không phân biệt hoa thường, có dấu "
+        "hay không dấu.",
+        "Sheet and column names may be Vietnamese or English, in any case, with or without accents.",
+    ),
+    (
+        "Được để các dòng tiêu đề báo cáo phía trên dòng tên cột, cột STT, và dòng ký tên («Người lập "
+        "biểu») phía dưới sau một dòng trống.",
+        "Title lines above the header, an STT column and signature "
+        "lines below the data (after an empty row) are fine.",
+    ),
+    (
+        "Ngày: dd/mm/yyyy (ví dụ 05/03/2024), yyyy-mm-dd hoặc ô định dạng ngày của Excel.",
+        "Dates: dd/mm/yyyy (e.g. 05/03/2024), yyyy-mm-dd or an Excel date cell.",
+    ),
+    (
+        "Cột khóa (chữ đỏ, in đậm) nhận diện mỗi dòng: nhập lại cùng khóa thì dòng mới thay dòng cũ; "
+        "không có gì bị xóa.",
+        "Key columns (bold red) identify each row: importing the same key again "
+        "replaces the old row; nothing is deleted.",
+    ),
+    (
+        "Mã có thể tham chiếu đến số liệu đã có trong cơ sở dữ liệu hoặc trong cùng tệp.",
+        "Codes may refer to data already in the database or in the same file.",
+    ),
+    (
+        "Chỉ cần một dòng sai là không nhập gì cả; báo cáo kiểm tra nêu trang, dòng, cột và lý do.",
+        "One bad row and nothing is imported; the report names sheet, row, column and the reason.",
+    ),
+    (
+        "Với CSV: mỗi trang là một tệp mang tên trang (units.csv, meetings.csv…), bảng mã UTF-8, dấu phân "
+        "cách ; hoặc ,.",
+        "For CSV: one file per sheet named after it (units.csv, meetings.csv…), UTF-8, separated by ; or ,.",
+    ),
 )
 
 
 def default_categories() -> list[tuple[str, str, str, int]]:
-    return _lookup(empty_database(), "import_known_categories")
+    return _lookup(None, "import_known_categories")
 
 
 def allowed_values(column: Column) -> list[tuple[str, str]]:
@@ -1568,8 +2083,17 @@ def template_workbook() -> bytes:
     for vi, en in GUIDE_NOTES:
         guide.append([f"• {vi}", None, None, None, None, None, None, en])
     guide.append([])
-    heads = ["Trang tính", "Sheet", "Cột", "Column", "Bắt buộc / required", "Kiểu, định dạng",
-             "Giá trị được phép / allowed values", "Giải thích", "Explanation"]
+    heads = [
+        "Trang tính",
+        "Sheet",
+        "Cột",
+        "Column",
+        "Bắt buộc / required",
+        "Kiểu, định dạng",
+        "Giá trị được phép / allowed values",
+        "Giải thích",
+        "Explanation",
+    ]
     guide.append(heads)
     for cell in guide[guide.max_row]:
         cell.font = bold
@@ -1581,14 +2105,31 @@ def template_workbook() -> bytes:
                 kind = "Số nguyên ≥ 0 / a whole number ≥ 0"
             else:
                 kind = " / ".join(KIND_HELP[column.kind])
-            guide.append([sheet.vi, sheet.name, column.vi, column.name, need, kind, allowed,
-                          column.help_vi, column.help_en])
+            guide.append(
+                [
+                    sheet.vi,
+                    sheet.name,
+                    column.vi,
+                    column.name,
+                    need,
+                    kind,
+                    allowed,
+                    column.help_vi,
+                    column.help_en,
+                ]
+            )
     for letter, width in zip("ABCDEFGHI", (22, 18, 24, 22, 14, 34, 60, 60, 60), strict=True):
         guide.column_dimensions[letter].width = width
 
     lists = book.create_sheet(LISTS_SHEET)
     list_ranges: dict[str, str] = {}
-    domains = [("category", "Lĩnh vực", [vi for vi, _ in allowed_values(SHEETS[-3].column("category"))])]
+    domains = [
+        (
+            "category",
+            "Lĩnh vực",
+            [vi for vi, _ in allowed_values(SHEET_BY_TABLE["opinion"].column("category"))],
+        )
+    ]
     domains += [(domain, domain, [vi for vi, _, _ in values.values()]) for domain, values in ENUMS.items()]
     for index, (domain, title, values) in enumerate(domains, start=1):
         letter = get_column_letter(index)
@@ -1615,12 +2156,19 @@ def template_workbook() -> bytes:
                 worksheet.column_dimensions[letter].number_format = "@"
             elif column.kind == "date":
                 worksheet.column_dimensions[letter].number_format = "DD/MM/YYYY"
-            domain = column.enum if column.kind == "enum" else "category" if column.kind == "category" else None
+            domain = (
+                column.enum if column.kind == "enum" else "category" if column.kind == "category" else None
+            )
             if domain:
-                check = DataValidation(type="list", formula1=f"={list_ranges[domain]}", allow_blank=True,
-                                       showErrorMessage=True, errorStyle="warning",
-                                       errorTitle="Giá trị ngoài danh sách / not in the list",
-                                       error="Chọn một giá trị trong danh sách / pick a value from the list")
+                check = DataValidation(
+                    type="list",
+                    formula1=list_ranges[domain],  # a formula in the file format: no leading =
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorStyle="warning",
+                    errorTitle="Giá trị ngoài danh sách / not in the list",
+                    error="Chọn một giá trị trong danh sách / pick a value from the list",
+                )
                 check.add(f"{letter}2:{letter}5000")
                 worksheet.add_data_validation(check)
         worksheet.freeze_panes = "A2"
@@ -1677,5 +2225,7 @@ def cli_import(args: argparse.Namespace) -> int:
 
 def cli_templates(args: argparse.Namespace) -> int:
     written = write_templates(Path(args.dir))
-    print(f"Đã ghi mẫu nhập liệu / templates written: {written[0]} (+ {len(written) - 1} CSV: {written[1].parent})")
+    print(
+        f"Đã ghi mẫu nhập liệu / templates written: {written[0]} (+ {len(written) - 1} CSV: {written[1].parent})"
+    )
     return 0

@@ -24,7 +24,7 @@ import re
 import sys
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,9 +40,8 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 CHART_BROWSER_ENV = "CELLBOARD_CHART_BROWSER"
-DOCX_LIST_ROWS = (
-    30  # long lists (overdue opinions, units without data) are cut in the DOCX, whole in the XLSX
-)
+# Long lists (overdue opinions, units without data) are cut in the DOCX and whole in the XLSX.
+DOCX_LIST_ROWS = 30
 BEST_AND_WEAKEST = 10
 CHART_WIDTH, CHART_MAX_HEIGHT = 1000, 900  # pixels (drawn at twice that), placed 16 cm wide in the DOCX
 CHART_TIMEOUT = 120  # seconds for the browser to start and draw every chart
@@ -56,8 +55,7 @@ class ReportError(ValueError):
 
 # Column kinds: how a value is written in Word (Vietnamese text) and stored in Excel (number format).
 #   text, int, delta (signed count), pct (fraction), points (difference of fractions), num (1 decimal),
-#   date, month; "row" / "row_change" take the kind from the row's "kind" value (int or pct).
-KINDS = ("text", "int", "delta", "pct", "points", "num", "date", "month", "row", "row_change")
+#   date, month, year; "row" / "row_change" take the kind from the row's "kind" value (int or pct).
 
 
 @dataclass(frozen=True)
@@ -156,8 +154,9 @@ def category_name(row: dict) -> str:
     return str(row["name_vi"] if text.language() == "vi" else row["name_en"])
 
 
-def period_name(period: Period) -> str:
-    """'năm 2015', '6 tháng đầu năm 2015', 'tháng 3/2015' or 'từ ngày … đến ngày …'."""
+def period_name(period: Period, in_text: bool = False) -> str:
+    """'năm 2015', '6 tháng đầu năm 2015', 'tháng 3/2015' or 'từ ngày … đến ngày …' ('kỳ từ ngày …'
+    in a sentence: 'so với kỳ từ ngày …')."""
     start, end = period.start, period.end
     if period.is_whole_months() and start.year == end.year:
         if start.month == 1 and end.month == 12:
@@ -168,7 +167,11 @@ def period_name(period: Period) -> str:
             return t("rv_period_second_half", year=start.year)
         if start.month == end.month:
             return t("rv_period_month", month=start.month, year=start.year)
-    return t("rv_period_range", start=text.fmt_date(start), end=text.fmt_date(end))
+    return t(
+        "rv_period_range_in_text" if in_text else "rv_period_range",
+        start=text.fmt_date(start),
+        end=text.fmt_date(end),
+    )
 
 
 def review_kind(period: Period) -> str:
@@ -203,7 +206,7 @@ def comparison_text(
     now: float | None, previous: float | None, year: float | None, kind: str, review: dict, noun: str = ""
 ) -> str:
     """'tăng … so với kỳ trước (…); … so với cùng kỳ năm trước (…)' for one figure."""
-    against = [(previous, review["previous_name"])]
+    against = [(previous, review["previous_text"])]
     if review["year_differs"]:
         against.append((year, t("rv_same_period_last_year")))
     parts = []
@@ -246,9 +249,7 @@ def party_names(name: str) -> tuple[str, str]:
             if lowered.startswith(form):
                 rest = name[len(form) :]
                 return f"{committee} {rest}", f"Đảng bộ {organisation} {rest}"
-    if lowered.startswith(("chi bộ", "đảng bộ", "đảng ủy")):
-        return name, name
-    return name, name
+    return name, name  # a cell, or a name already in the Party's form
 
 
 def signature_line(kind: str | None) -> str:
@@ -264,8 +265,9 @@ def signature_line(kind: str | None) -> str:
 # ---- collecting the review --------------------------------------------------------------------
 
 
-def collect(run: _Runner, period: Period, unit: str | None, as_of: dt.date) -> Review:
-    """Every section's narrative and tables, from the named queries."""
+def collect(run: _Runner, period: Period, unit: str | None) -> Review:
+    """Every section's narrative and tables, from the named queries. Overdue is judged today, as on the
+    pages (db.run fills $as_of)."""
     comparison = figures.compare(run, period, unit)
     previous, year_before = comparison.previous, comparison.year_before
     window = {"start": period.start, "end": period.end, "unit": unit}
@@ -273,9 +275,11 @@ def collect(run: _Runner, period: Period, unit: str | None, as_of: dt.date) -> R
     year_window = {"start": year_before.start, "end": year_before.end, "unit": unit}
     review = {
         "name": period_name(period),
+        "name_text": period_name(period, in_text=True),
         "previous_name": period_name(previous),
+        "previous_text": period_name(previous, in_text=True),
         "year_differs": year_before != previous,
-        "as_of": as_of,
+        "as_of": dt.date.today(),
     }
 
     tree = run("unit_tree", unit=unit)
@@ -293,20 +297,23 @@ def collect(run: _Runner, period: Period, unit: str | None, as_of: dt.date) -> R
 
     trend = run("participation_trend", **window)
     trend_year = run("participation_trend", **year_window)
-    communes = run("commune_summary", **window, as_of=as_of)
-    communes_prev = run("commune_summary", **prev_window, as_of=as_of)
+    communes = run("commune_summary", **window)
+    communes_prev = run("commune_summary", **prev_window)
     cells = run("cell_ranking", **window)
     supervision = run("supervision", **window)
     shares = run("category_shares", **window)
     shares_prev = run("category_shares", **prev_window)
-    response = run("opinion_response", **window, as_of=as_of)
-    departments = run("opinion_response_by_department", **window, as_of=as_of)
-    opinions = run("opinions_list", **window, as_of=as_of)
+    response = run("opinion_response", **window)
+    departments = run("opinion_response_by_department", **window)
+    opinions = run("opinions_list", **window)
     # from the year before the previous period: the latest rated year is what figures.headline uses
     ratings = run(
         "rating_distribution", start=dt.date(previous.start.year - 1, 1, 1), end=period.end, unit=unit
     )
-    info = dict(zip(run("database_info")["key"], run("database_info")["value"], strict=True))
+    info = {
+        key: None if text.is_missing(value) else str(value)
+        for key, value in zip(run("database_info")["key"], run("database_info")["value"], strict=True)
+    }
 
     sections = [
         headline_section(comparison, review),
@@ -337,9 +344,10 @@ def collect(run: _Runner, period: Period, unit: str | None, as_of: dt.date) -> R
         intro=t(
             "rv_intro",
             organisation=organisation,
-            period=review["name"],
-            start=text.fmt_date(period.start),
-            end=text.fmt_date(period.end),
+            period=review["name_text"],
+            dates=""
+            if kind == "other"
+            else t("rv_intro_dates", start=text.fmt_date(period.start), end=text.fmt_date(period.end)),
         ),
         notices=notices,
         sections=sections,
@@ -409,7 +417,7 @@ def attendance_section(comparison, review, trend, trend_year, communes, communes
     paragraphs = [
         t(
             "rv_attendance_text",
-            period=review["name"],
+            period=review["name_text"],
             meetings=text.fmt_int(meetings),
             meetings_cmp=comparison_text(
                 meetings,
@@ -746,9 +754,9 @@ def opinions_section(comparison, review, shares, shares_prev, response, departme
         t(
             "rv_opinions_text",
             total=text.fmt_int(total),
-            period=review["name"],
+            period=review["name_text"],
             change=change_phrase(_difference(total, previous_total), "int", t("rv_opinions_noun")),
-            previous=review["previous_name"],
+            previous=review["previous_text"],
             previous_total=text.fmt_int(previous_total),
             reflections=text.fmt_int(reflections),
             recommendations=text.fmt_int(len(opinions) - reflections),
@@ -914,7 +922,7 @@ def ratings_section(comparison, review, ratings: pd.DataFrame, cells: pd.DataFra
         rated = sum(counts.values())
         rows.append(
             {
-                "year": str(int(year)),
+                "year": int(year),
                 **counts,
                 "rated": rated,
                 **{grade + "_share": _ratio(counts[grade], rated) for grade in GRADES},
@@ -991,7 +999,7 @@ def ratings_section(comparison, review, ratings: pd.DataFrame, cells: pd.DataFra
     rating_table = Table(
         t("rv_table_ratings"),
         [
-            Column("year", t("year")),
+            Column("year", t("year"), "year"),
             *grade_columns,
             Column("rated", t("rv_col_rated"), "int"),
             *share_columns,
@@ -1052,7 +1060,7 @@ def assessment(comparison, review, communes, cells, supervision, response, depar
     change = comparison.change("attendance_rate", "previous")
     if change is not None and change < 0:
         weaknesses.append(
-            t("rv_weak_attendance_fell", change=change_phrase(change, "pct"), period=review["previous_name"])
+            t("rv_weak_attendance_fell", change=change_phrase(change, "pct"), period=review["previous_text"])
         )
     regularity = now["regularity"]
     existed = cells[cells["months_existed"] > 0]
@@ -1217,6 +1225,8 @@ def cell_text(value: object, kind: str) -> str:
         return text.fmt_date(pd.Timestamp(value).date())
     if kind == "month":
         return text.fmt_month(pd.Timestamp(value).date())
+    if kind == "year":
+        return str(int(value))
     raise ValueError(kind)
 
 
@@ -1231,20 +1241,37 @@ def clean_text(value: str) -> str:
 # ---- charts ---------------------------------------------------------------------------------
 
 
-def render_charts(figure_list: list) -> list[bytes]:
-    """PNG images of plotly figures, drawn by kaleido in one chromium session; raises without a browser."""
-    import kaleido
+class ChartDrawer:
+    """Draws plotly figures to PNG with kaleido in one chromium session. The browser starts at once, on a
+    thread of its own (the caller may be inside an event loop: Streamlit, tests), so its seconds of start-up
+    pass while the queries run; `draw` hands it the figures. Without a browser `draw` raises (kaleido's
+    ChromeNotFoundError); `close` ends the session when nothing is drawn."""
 
-    browser = os.environ.get(CHART_BROWSER_ENV) or None
+    def __init__(self) -> None:
+        self._figures: Future = Future()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-charts")
+        self._images = self._pool.submit(lambda: asyncio.run(self._session()))
 
-    async def draw() -> list[bytes]:
+    async def _session(self) -> list[bytes]:
+        import kaleido
+
+        browser = os.environ.get(CHART_BROWSER_ENV) or None
         options = {"path": browser} if browser else {}
         async with kaleido.Kaleido(n=1, mathjax=False, **options) as renderer:
+            figure_list = await asyncio.wrap_future(self._figures)
             return [await renderer.calc_fig(figure, opts=_chart_size(figure)) for figure in figure_list]
 
-    # A thread of its own: the caller may be inside an event loop (Streamlit, tests).
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(draw())).result(timeout=CHART_TIMEOUT)
+    def draw(self, figure_list: list) -> list[bytes]:
+        self._figures.set_result(figure_list)
+        try:
+            return self._images.result(timeout=CHART_TIMEOUT)
+        finally:
+            self._pool.shutdown(wait=False)
+
+    def close(self) -> None:
+        if not self._figures.done():
+            self._figures.set_result([])
+        self._pool.shutdown(wait=False)
 
 
 def _chart_size(figure) -> dict:
@@ -1371,6 +1398,9 @@ def to_docx(
         cut = table.docx_rows is not None and len(rows) > table.docx_rows
         if cut:
             rows = rows[: table.docx_rows]
+        size = (
+            11 if len(table.columns) <= 7 else 10 if len(table.columns) <= 9 else 9
+        )  # wide tables fit the page
         grid = document.add_table(rows=1 + len(rows), cols=len(table.columns))
         grid.style = "Table Grid"
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -1380,7 +1410,7 @@ def to_docx(
         repeat.set(qn("w:val"), "true")
         header_props.append(repeat)
         for cell, column in zip(header_row.cells, table.columns, strict=True):
-            _fill(cell, column.label, bold=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER)
+            _fill(cell, column.label, bold=True, size=size, align=WD_ALIGN_PARAGRAPH.CENTER)
             shading = OxmlElement("w:shd")
             shading.set(qn("w:val"), "clear")
             shading.set(qn("w:color"), "auto")
@@ -1395,7 +1425,7 @@ def to_docx(
                     cell,
                     cell_text(record.get(column.key), kind),
                     bold=bold,
-                    size=11,
+                    size=size,
                     align=WD_ALIGN_PARAGRAPH.LEFT if kind == "text" else WD_ALIGN_PARAGRAPH.RIGHT,
                 )
         if cut:
@@ -1479,6 +1509,7 @@ XLSX_FORMATS = {
     "num": "#,##0.0",
     "date": "dd/mm/yyyy",
     "month": "mm/yyyy",
+    "year": "0",
 }
 HEADER_ROW = 3  # 0-based: title, subtitle, blank, then the first table's header
 
@@ -1623,7 +1654,6 @@ def build(
     scope: db.Scope = db.EVERYTHING,
     *,
     charts_wanted: bool = True,
-    as_of: dt.date | None = None,
 ) -> Built:
     """The review for a period and unit as DOCX or XLSX bytes, and why charts were left out if they were."""
     fmt = fmt.lower().lstrip(".")
@@ -1633,7 +1663,13 @@ def build(
     if period.start > period.end:
         raise ReportError(t("period_reversed"))
     run = _Runner(path, scope)
-    review = collect(run, period, unit or None, as_of or dt.date.today())
+    drawer = ChartDrawer() if fmt == "docx" and charts_wanted else None
+    try:
+        review = collect(run, period, unit or None)
+    except BaseException:
+        if drawer:
+            drawer.close()
+        raise
     if fmt == "xlsx":
         return Built(to_xlsx(review), None)
     images: dict[int, list[tuple[bytes, str]]] | None = None
@@ -1644,11 +1680,13 @@ def build(
         section.captions = [str(figure.layout.title.text or "") for figure in section.charts]
         for figure in section.charts:
             figure.update_layout(title=None, margin={"t": 60})
-    if not charts_wanted:
+    if drawer is None:
         note = t("rv_charts_off")
-    elif chart_sections:
+    elif not chart_sections:
+        drawer.close()
+    else:
         try:
-            drawn = iter(render_charts([figure for section in chart_sections for figure in section.charts]))
+            drawn = iter(drawer.draw([figure for section in chart_sections for figure in section.charts]))
             images = {
                 section.number: [(next(drawn), caption) for caption in section.captions]
                 for section in chart_sections
@@ -1736,4 +1774,9 @@ def cli_report(args: argparse.Namespace) -> int:
     if built.charts_note:
         print(built.charts_note, file=sys.stderr)
     print(f"{out} ({text.fmt_int(len(built.data))} bytes, {time.perf_counter() - started:.1f} s)")
+    # ---- the audit trail (issue 7): reports from the command line ----
+    from cellboard import auth
+
+    details = {"file": str(out), "start": args.start, "end": args.end, "unit": args.unit, "scope": scope.root}
+    auth.audit(scope.account or auth.cli_actor(), "report", {**details, "by": auth.cli_actor()})
     return 0

@@ -103,8 +103,15 @@ def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame) 
 
 
 # The derive_* sections store.py runs by name; any other derive_* section runs whole on every write.
-_DERIVE_STEPS = ("derive_units", "derive_everything", "derive_meetings", "derive_opinions",
-                 "derive_snapshot", "derive_changes", "derive_cleanup")
+_DERIVE_STEPS = (
+    "derive_units",
+    "derive_everything",
+    "derive_meetings",
+    "derive_opinions",
+    "derive_snapshot",
+    "derive_changes",
+    "derive_cleanup",
+)
 
 
 def _other_derive_sections() -> list[str]:
@@ -114,17 +121,26 @@ def _other_derive_sections() -> list[str]:
 def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute unit_closure, cell_commune, meeting_stats and opinion_facts whole."""
     sections = schema_sections()
-    for name in ("derive_units", "derive_everything", "derive_meetings", "derive_opinions",
-                 *_other_derive_sections(), "derive_cleanup"):
+    for name in (
+        "derive_units",
+        "derive_everything",
+        "derive_meetings",
+        "derive_opinions",
+        *_other_derive_sections(),
+        "derive_cleanup",
+    ):
         con.execute(sections[name])
 
 
 def _ids(rows, column: str) -> list[str]:
     if rows is None or len(rows) == 0:
         return []
-    values = rows.column(column).to_pylist() if hasattr(rows, "column") and not isinstance(
-        rows, pd.DataFrame) else rows[column].tolist()
-    return [value for value in values if value is not None]
+    values = (
+        rows.column(column).to_pylist()
+        if hasattr(rows, "column") and not isinstance(rows, pd.DataFrame)
+        else rows[column].tolist()
+    )
+    return [value for value in values if isinstance(value, str)]
 
 
 def apply_rows(con: duckdb.DuckDBPyConnection, tables: Mapping[str, object]) -> None:
@@ -137,8 +153,9 @@ def apply_rows(con: duckdb.DuckDBPyConnection, tables: Mapping[str, object]) -> 
     touched = {
         "touched_units": _ids(tables.get("unit"), "unit_id"),
         "touched_briefings": _ids(tables.get("briefing"), "briefing_id"),
-        "touched_meetings": sorted(set(_ids(tables.get("meeting"), "meeting_id")
-                                       + _ids(tables.get("attendance"), "meeting_id"))),
+        "touched_meetings": sorted(
+            set(_ids(tables.get("meeting"), "meeting_id") + _ids(tables.get("attendance"), "meeting_id"))
+        ),
         "touched_opinions": _ids(tables.get("opinion"), "opinion_id"),
     }
     for name, ids in touched.items():
@@ -150,8 +167,13 @@ def apply_rows(con: duckdb.DuckDBPyConnection, tables: Mapping[str, object]) -> 
                 replace_rows(con, table, tables[table])
         if touched["touched_units"]:
             con.execute(sections["derive_units"])
-        for name in ("derive_changes", "derive_meetings", "derive_opinions", *_other_derive_sections(),
-                     "derive_cleanup"):
+        for name in (
+            "derive_changes",
+            "derive_meetings",
+            "derive_opinions",
+            *_other_derive_sections(),
+            "derive_cleanup",
+        ):
             con.execute(sections[name])
     finally:
         for name in touched:

@@ -298,7 +298,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "every rate: red low, green high.",
     ),
     "regularity_title": (
-        "Sinh hoạt đều đặn và chuyên đề theo xã/phường", "Regularity and thematic coverage by commune"
+        "Sinh hoạt đều đặn và chuyên đề theo xã/phường",
+        "Regularity and thematic coverage by commune",
     ),
     "regularity_by_commune_help": (
         "Đều đặn: số tháng các chi bộ có họp ÷ số tháng các chi bộ tồn tại trong kỳ. Chuyên đề: số quý có "
@@ -397,7 +398,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "ranking_commune": ("Xã/phường để xếp hạng", "Commune to rank"),
     "not_enough_data": ("Chưa đủ số liệu", "Not enough data"),
     "not_enough_data_cell": ("Chưa đủ số liệu ({meetings} buổi)", "Not enough data ({meetings} meetings)"),
-    "top_bottom_title": ("Chi bộ điểm cao nhất và thấp nhất mỗi xã/phường", "Top and bottom cell per commune"),
+    "top_bottom_title": (
+        "Chi bộ điểm cao nhất và thấp nhất mỗi xã/phường",
+        "Top and bottom cell per commune",
+    ),
     "top_bottom_help": (
         "Với mỗi xã/phường: chi bộ có điểm cao nhất và thấp nhất trong số chi bộ được xếp hạng (ít nhất "
         "{minimum} buổi sinh hoạt trong kỳ). Bấm vào một xã/phường để xem bảng xếp hạng của nó.",
@@ -415,7 +419,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "needs_help_run": ("Dưới chỉ tiêu {months} tháng liên tiếp", "Below target {months} months running"),
     "needs_help_decile": ("Thuộc 10% điểm thấp nhất", "Bottom tenth by score"),
-    "needs_help_none": ("Không có chi bộ nào cần giúp đỡ theo tiêu chí này.", "No cell needs help by these criteria."),
+    "needs_help_none": (
+        "Không có chi bộ nào cần giúp đỡ theo tiêu chí này.",
+        "No cell needs help by these criteria.",
+    ),
     "ratings_title": ("Xếp loại chi bộ theo xã/phường và năm", "Cell ratings by commune and year"),
     "ratings_help": (
         "Tỷ lệ chi bộ ở mỗi mức xếp loại trên số chi bộ được xếp loại của xã/phường trong năm. Xếp loại "
@@ -440,10 +447,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "relation_cell": ("chi bộ đang xem", "this cell"),
     "relation_successor": ("sáp nhập vào", "merged into"),
     "commune_line": ("Cả {name}", "All of {name}"),
-    "lineage_caption": (
-        "{cell} được lập từ: {predecessors}.", "{cell} was formed from: {predecessors}."
+    "lineage_caption": ("{cell} được lập từ: {predecessors}.", "{cell} was formed from: {predecessors}."),
+    "merged_caption": (
+        "{cell} đã sáp nhập vào {successor} từ {date}.",
+        "{cell} merged into {successor} on {date}.",
     ),
-    "merged_caption": ("{cell} đã sáp nhập vào {successor} từ {date}.", "{cell} merged into {successor} on {date}."),
     # ---- opinions and supervision pages (issue 5) ----
     "op_this_period": ("Kỳ này", "This period"),
     "op_previous": ("Kỳ trước", "Previous period"),
@@ -546,6 +554,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "op_close_detail": ("Đóng", "Close"),
     "op_no_answer": ("(chưa có trả lời)", "(no answer yet)"),
     "op_col_opinion_id": ("Mã", "Id"),
+    "op_col_field": ("Thông tin", "Field"),
+    "op_col_value": ("Giá trị", "Value"),
     "op_col_raised_on": ("Ngày nêu", "Raised on"),
     "op_col_raised_by": ("Nơi nêu", "Raised by"),
     "op_col_due_on": ("Hạn trả lời", "Due on"),
@@ -565,13 +575,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "Các ý kiến nêu trong kỳ. Hạn trả lời là buổi giao ban kế tiếp của địa bàn (đơn vị nêu hoặc cấp "
         "trên gần nhất có giao ban); nếu không có, 30 ngày sau khi nêu. Đúng hạn: trả lời trước hoặc đúng "
         "ngày hạn; trễ hạn: sau ngày hạn; chưa đến hạn: chưa trả lời, chưa tới hạn; quá hạn: chưa trả lời "
-        "và đã qua hạn (tính đến hôm nay).",
+        "và đã qua hạn (tính đến hôm nay). Tỷ lệ đúng hạn = số trả lời đúng hạn ÷ số ý kiến đã được trả lời "
+        "hoặc đã đến hạn; trung vị: số ngày từ khi nêu đến khi trả lời.",
         "Opinions raised in the period. Due: the area's next briefing (the raising unit's, or its nearest "
         "ancestor's that holds briefings); where none is known, 30 days after raising. On time: answered "
         "on or before the due date; late: after it; open: unanswered, not yet due; overdue: unanswered "
-        "and past due (as of today).",
+        "and past due (as of today). On-time share = answered on time ÷ opinions answered or already "
+        "due; median: days from raising to answer.",
     ),
     "op_by_category": ("Theo lĩnh vực", "By category"),
+    "op_bar_note": ("đúng hạn {rate} · trung vị {days} ngày", "on time {rate} · median {days} days"),
     "op_by_department": ("Theo cơ quan trả lời", "By department"),
     "op_oldest_overdue": ("Ý kiến quá hạn lâu nhất", "Longest overdue"),
     "op_oldest_overdue_help": (
@@ -732,14 +745,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "rv_period_second_half": ("6 tháng cuối năm {year}", "the second half of {year}"),
     "rv_period_month": ("tháng {month}/{year}", "{month}/{year}"),
     "rv_period_range": ("từ ngày {start} đến ngày {end}", "from {start} to {end}"),
+    "rv_period_range_in_text": ("kỳ từ ngày {start} đến ngày {end}", "the period {start} to {end}"),
     "rv_intro": (
         "Thực hiện Chỉ thị số 10-CT/TW ngày 30/3/2007 của Ban Bí thư về nâng cao chất lượng sinh hoạt chi bộ "
         "và Hướng dẫn số 12-HD/BTCTW ngày 18/10/2018 của Ban Tổ chức Trung ương về một số vấn đề cụ thể "
         "nâng cao chất lượng sinh hoạt chi bộ, {organisation} báo cáo kết quả công tác sinh hoạt chi bộ "
-        "{period} (từ ngày {start} đến ngày {end}) như sau:",
+        "{period}{dates} như sau:",
         "Under Directive 10-CT/TW (2007) and Guidance 12-HD/BTCTW (2018) on the quality of cell meetings, "
-        "{organisation} reports on cell activity in {period} ({start} to {end}) as follows:",
+        "{organisation} reports on cell activity in {period}{dates} as follows:",
     ),
+    "rv_intro_dates": (" (từ ngày {start} đến ngày {end})", " ({start} to {end})"),
     "rv_part_results": ("I. TÌNH HÌNH VÀ KẾT QUẢ THỰC HIỆN", "I. SITUATION AND RESULTS"),
     "rv_part_assessment": ("II. ĐÁNH GIÁ CHUNG", "II. ASSESSMENT"),
     "rv_strengths": ("1. Ưu điểm", "1. Strengths"),
@@ -1187,6 +1202,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "Writing failed ({detail}); the database is as it was",
     ),
     "imp_write_failed_group": ("Ghi không thành công", "Writing failed"),
+    "imp_database_error": (
+        "Không đọc được cơ sở dữ liệu {path} ({detail}); không có gì được ghi",
+        "Could not read the database {path} ({detail}); nothing was written",
+    ),
+    "imp_database_error_group": ("Không đọc được cơ sở dữ liệu", "Database unreadable"),
     "imp_no_header": (
         "Không tìm thấy dòng tiêu đề cột (đã xem {rows} dòng đầu); các cột của trang này: {columns}",
         "No header row found (looked at the first {rows} rows); this sheet's columns: {columns}",
@@ -1251,13 +1271,13 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "imp_unknown_ref_group": ("Tham chiếu không tồn tại", "Reference not found"),
     "imp_not_a_cell": (
-        "«{value}» không phải chi bộ (là đơn vị loại {kind})",
-        "«{value}» is not a cell (it is a {kind})",
+        "«{value}» không phải chi bộ (là đơn vị loại «{kind}»)",
+        "«{value}» is not a cell (it is a {kind_en})",
     ),
     "imp_not_a_cell_group": ("Không phải chi bộ", "Not a cell"),
     "imp_merged_kind": (
-        "Sáp nhập vào «{value}» là đơn vị loại {kind}, không cùng loại {own} với đơn vị này",
-        "merged_into «{value}» is a {kind}, not a {own} like this unit",
+        "Sáp nhập vào «{value}» là đơn vị loại «{kind}», không cùng loại «{own}» với đơn vị này",
+        "merged_into «{value}» is a {kind_en}, not a {own_en} like this unit",
     ),
     "imp_merged_kind_group": ("Sáp nhập vào đơn vị khác loại", "Merged into a unit of another kind"),
     "imp_merged_self": ("Đơn vị không thể sáp nhập vào chính nó", "A unit cannot merge into itself"),
@@ -1318,8 +1338,8 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "imp_unknown_sheet_group": ("Trang tính bỏ qua", "Sheets ignored"),
     "imp_unknown_column": (
-        "Cột «{column}» không thuộc mẫu nhập; bỏ qua",
-        "The column «{column}» is not part of the import format; ignored",
+        "Cột «{header}» không thuộc mẫu nhập; bỏ qua",
+        "The column «{header}» is not part of the import format; ignored",
     ),
     "imp_unknown_column_group": ("Cột bỏ qua", "Columns ignored"),
     "imp_headless_values": (
@@ -1361,8 +1381,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "ref_briefing": ("Buổi giao ban", "Briefing"),
     # the report as text (CLI) and as a table (Data page)
     "imp_rejected": (
-        "Không nhập: {problems} lỗi ở {rows} dòng; không có gì được ghi",
-        "Rejected: {problems} problems on {rows} rows; nothing was written",
+        "Không nhập: {problems} lỗi, {rows} dòng có lỗi; không có gì được ghi",
+        "Rejected: {problems} problem(s), {rows} bad row(s); nothing was written",
     ),
     "imp_dry_run_ok": (
         "Kiểm tra xong, không có lỗi: {rows} dòng sẵn sàng để nhập (chạy thử, chưa ghi)",
@@ -1395,10 +1415,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "No problems: {rows} rows ready to import.",
     ),
     "data_check_bad": (
-        "Có {problems} lỗi ở {rows} dòng; sửa trong tệp rồi tải lên lại. Không có gì được ghi.",
-        "{problems} problems on {rows} rows; fix them in the file and upload it again. Nothing was written.",
+        "Có {problems} lỗi, {rows} dòng có lỗi; sửa trong tệp rồi tải lên lại. Không có gì được ghi.",
+        "{problems} problem(s), {rows} bad row(s); fix them in the file and upload it again. Nothing was "
+        "written.",
     ),
     "data_report": ("Báo cáo kiểm tra", "Validation report"),
+    "data_rows_shown": (
+        "Đang hiện {shown} trên {total} dòng; tải về để xem tất cả.",
+        "Showing {shown} of {total} rows; download them all below.",
+    ),
     "data_import_button": ("Nhập vào cơ sở dữ liệu", "Import into the database"),
     "data_imported": (
         "Đã nhập {rows} dòng. Các trang sẽ hiển thị số liệu mới.",
@@ -1468,6 +1493,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "data_col_account": ("Người nhập", "Who"),
     "data_col_sha256": ("SHA-256", "SHA-256"),
     "data_col_rows_per_table": ("Số dòng theo bảng", "Rows per table"),
+    "data_col_should_be": ("Đúng ra", "Should be"),
+    "data_col_found": ("Thực tế", "Found"),
+    "data_col_days": ("Số ngày chưa trả lời", "Days unanswered"),
+    "data_col_text": ("Nội dung", "Text"),
     # ---- accounts and login (issue 7) ----
     "login_title": ("Đăng nhập", "Log in"),
     "login_name": ("Tên đăng nhập", "Account name"),

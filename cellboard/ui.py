@@ -124,8 +124,13 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
     """CSV (UTF-8 BOM) and XLSX of exactly the frame, formula-like text neutralised; each click audited."""
     left, right = st.columns(2)
     left.download_button(
-        t("download_csv"), export.csv_download(frame), f"{name}.csv", "text/csv", key=f"csv_{name}",
-        on_click=record_download, args=(f"{name}.csv", len(frame)),
+        t("download_csv"),
+        export.csv_download(frame),
+        f"{name}.csv",
+        "text/csv",
+        key=f"csv_{name}",
+        on_click=record_download,
+        args=(f"{name}.csv", len(frame)),
     )
     right.download_button(
         t("download_xlsx"),

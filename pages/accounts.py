@@ -103,7 +103,9 @@ with reset_tab, st.form("account_reset", clear_on_submit=True):
         autocomplete="new-password",
         help=t("password_rules", min=auth.MIN_PASSWORD, max=auth.MAX_PASSWORD_BYTES),
     )
-    again = st.text_input(t("password_repeat"), type="password", key="reset_again", autocomplete="new-password")
+    again = st.text_input(
+        t("password_repeat"), type="password", key="reset_again", autocomplete="new-password"
+    )
     if st.form_submit_button(t("accounts_reset"), type="primary"):
         if password != again:
             st.error(t("password_mismatch"))

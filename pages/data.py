@@ -1,8 +1,255 @@
-"""Placeholder: this page is being built."""
+"""Data (Dữ liệu): import workbooks with the same validation report as the command line, the
+templates, the import history, what has not been reported, and data-quality warnings.
+(dashboard.py decides who sees this page: administrators once accounts exist.)"""
 
+import datetime as dt
+import hashlib
+import json
+
+import pandas as pd
 import streamlit as st
 
-from cellboard import ui
+from cellboard import db, importer, text, ui
+from cellboard.text import t
 
-ui.page_header("page_data")
-st.info("Đang xây dựng / under construction")
+UNANSWERED_DAYS = 60  # queries/data_quality_warnings.sql
+SHOWN_ROWS = 500  # longest list drawn per table; the downloads hold every row
+
+ui.require_role("admin")  # dashboard.py lists the page for administrators only; this holds it shut
+state = ui.page_header("page_data")
+today = dt.date.today()
+
+
+@st.cache_data(show_spinner=False)
+def template_xlsx() -> bytes:
+    return importer.template_workbook()
+
+
+@st.cache_data(show_spinner=False)
+def template_zip() -> bytes:
+    return importer.template_zip()
+
+
+def report_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A report frame (importer.report_frame) as shown: location and the reason in this language."""
+    reason = "reason_vi" if text.language() == "vi" else "reason_en"
+    shown = frame[["file", "sheet", "row", "column", reason]].copy()
+    shown.columns = [
+        t("imp_col_file"),
+        t("imp_col_sheet"),
+        t("imp_col_row"),
+        t("imp_col_column"),
+        t("imp_col_reason"),
+    ]
+    return shown
+
+
+def rows_table(rows: dict[str, int]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {t("imp_col_table"): list(rows), t("imp_col_rows"): [text.fmt_int(n) for n in rows.values()]}
+    )
+
+
+def show_result(result: importer.ImportResult) -> None:
+    if result.problems:
+        st.error(
+            t(
+                "data_check_bad",
+                problems=text.fmt_int(len(result.problems)),
+                rows=text.fmt_int(result.bad_rows),
+            )
+        )
+        frame = result.report_frame()
+        st.markdown(f"**{t('data_report')}**")
+        st.dataframe(
+            report_table(frame).head(SHOWN_ROWS), hide_index=True, width="stretch", key="data_report_table"
+        )
+        if len(frame) > SHOWN_ROWS:
+            st.caption(t("data_rows_shown", shown=text.fmt_int(SHOWN_ROWS), total=text.fmt_int(len(frame))))
+        ui.downloads(frame, "import_report")
+    if result.warnings:
+        with st.expander(f"{t('imp_warnings')} ({text.fmt_int(len(result.warnings))})"):
+            st.dataframe(
+                report_table(result.warnings_frame()).head(SHOWN_ROWS),
+                hide_index=True,
+                width="stretch",
+                key="data_warnings_table",
+            )
+
+
+# ---- import -----------------------------------------------------------------------------------------
+
+st.subheader(t("data_import"), help=t("data_upload_help"))
+files = st.file_uploader(
+    t("data_upload"),
+    type=["xlsx", "csv"],
+    accept_multiple_files=True,
+    key="data_upload",
+    help=t("data_upload_help"),
+)
+if files:
+    uploads = [(file.name, file.getvalue()) for file in files]
+    digest = hashlib.sha256(
+        json.dumps(sorted((name, hashlib.sha256(content).hexdigest()) for name, content in uploads)).encode()
+    ).hexdigest()
+    path = db.db_path()
+    check_key = (digest, db.file_identity(path.resolve()))
+    checked = st.session_state.get("_data_check")
+    if checked is None or checked[0] != check_key:
+        checked = (check_key, importer.import_uploads(uploads, path, dry_run=True))
+        st.session_state["_data_check"] = checked
+    result = checked[1]
+    if st.session_state.get("_data_imported") == digest:
+        st.success(st.session_state["_data_imported_message"])
+    else:
+        show_result(result)
+        if result.ok:
+            st.success(t("data_check_ok", rows=text.fmt_int(result.total_rows)))
+            st.dataframe(rows_table(result.rows), hide_index=True, key="data_rows_table")
+            if st.button(t("data_import_button"), type="primary", key="data_import_button"):
+                done = importer.import_uploads(uploads, path, account=ui.current_account_name())
+                if done.imported:
+                    st.session_state["_data_imported"] = digest
+                    st.session_state["_data_imported_message"] = t(
+                        "data_imported", rows=text.fmt_int(done.total_rows)
+                    )
+                    st.session_state.pop("_data_check", None)
+                    st.rerun()
+                show_result(done)
+
+# ---- templates ----------------------------------------------------------------------------------------
+
+st.subheader(t("data_templates"), help=t("data_templates_help"))
+left, right = st.columns(2)
+left.download_button(
+    t("data_template_xlsx"),
+    template_xlsx(),
+    f"{importer.TEMPLATE_NAME}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="data_template_xlsx",
+)
+right.download_button(
+    t("data_template_csv"),
+    template_zip(),
+    f"{importer.TEMPLATE_NAME}-csv.zip",
+    "application/zip",
+    key="data_template_csv",
+)
+
+# ---- import history ------------------------------------------------------------------------------------
+
+st.subheader(t("data_history"), help=t("data_history_help"))
+history = ui.query("import_history")
+if history.empty:
+    st.caption(t("data_no_history"))
+else:
+    shown = pd.DataFrame(
+        {
+            t("data_col_imported_at"): history["imported_at"].dt.strftime("%d/%m/%Y %H:%M"),
+            t("imp_col_file"): history["file_name"],
+            t("imp_col_rows"): history["rows"].map(text.fmt_int),
+            t("data_col_rows_per_table"): history["rows_per_table"].map(
+                lambda value: ", ".join(
+                    f"{table} {text.fmt_int(n)}" for table, n in json.loads(value).items()
+                )
+            ),
+            t("data_col_account"): history["account"],
+            t("data_col_sha256"): history["sha256"],
+        }
+    )
+    st.dataframe(shown.head(SHOWN_ROWS), hide_index=True, width="stretch", key="data_history_table")
+
+# ---- not reported ----------------------------------------------------------------------------------------
+
+st.subheader(t("data_unreported"), help=t("data_unreported_help", as_of=text.fmt_date(today)))
+unreported = ui.query("unreported_units", unit=state.unit, as_of=today)
+
+
+def met(value: object) -> str:
+    if text.is_missing(value):
+        return "–"
+    return t("data_met") if value else t("data_not_met")
+
+
+def unreported_table(frame: pd.DataFrame, communes: bool) -> pd.DataFrame:
+    columns = {
+        t("col_commune"): frame["commune"],
+        **({} if communes else {t("col_cell"): frame["name"]}),
+        **({t("data_col_cells"): frame["cells"].map(text.fmt_int)} if communes else {}),
+        t("data_col_this_month"): frame["met_this_month"].map(met),
+        t("data_col_last_month"): frame["met_last_month"].map(met),
+        t("data_col_last_meeting"): frame["last_meeting"].map(
+            lambda day: text.fmt_date(None if text.is_missing(day) else pd.Timestamp(day).date())
+        ),
+    }
+    return pd.DataFrame(columns)
+
+
+if unreported.empty:
+    st.caption(t("data_unreported_none"))
+else:
+    communes = unreported[unreported["kind"] == "commune"]
+    cells = unreported[unreported["kind"] == "cell"]
+    tiles = st.columns(2)
+    tiles[0].metric(
+        t("data_unreported_communes"),
+        text.fmt_int(len(communes)),
+        help=t("data_unreported_help", as_of=text.fmt_date(today)),
+    )
+    tiles[1].metric(
+        t("data_unreported_cells"),
+        text.fmt_int(len(cells)),
+        help=t("data_unreported_help", as_of=text.fmt_date(today)),
+    )
+    if len(communes):
+        st.markdown(f"**{t('data_unreported_communes')}**")
+        st.dataframe(
+            unreported_table(communes, True).head(SHOWN_ROWS),
+            hide_index=True,
+            width="stretch",
+            key="data_unreported_communes",
+        )
+    if len(cells):
+        st.markdown(f"**{t('data_unreported_cells')}**")
+        st.dataframe(
+            unreported_table(cells, False).head(SHOWN_ROWS),
+            hide_index=True,
+            width="stretch",
+            key="data_unreported_cells",
+        )
+    ui.downloads(unreported, "unreported_units")
+
+# ---- data quality -----------------------------------------------------------------------------------------
+
+quality_help = t("data_quality_help", days=UNANSWERED_DAYS, as_of=text.fmt_date(today))
+st.subheader(t("data_quality"), help=quality_help)
+warnings = ui.query("data_quality_warnings", **ui.window(as_of=today))
+if warnings.empty:
+    st.caption(t("data_quality_none"))
+else:
+    counts = warnings.groupby("check", sort=False).size()
+    tiles = st.columns(len(counts))
+    for tile, (check, count) in zip(tiles, counts.items(), strict=True):
+        tile.metric(t(f"dq_{check}"), text.fmt_int(count), help=quality_help)
+    for check, rows in warnings.groupby("check", sort=False):
+        with st.expander(f"{t(f'dq_{check}')} ({text.fmt_int(len(rows))})"):
+            shown = pd.DataFrame(
+                {
+                    t("data_col_unit"): rows["unit"].fillna(rows["unit_id"]),
+                    t("data_col_item"): rows["item_id"],
+                    t("data_col_on"): rows["on_date"].map(
+                        lambda day: text.fmt_date(None if text.is_missing(day) else pd.Timestamp(day).date())
+                    ),
+                }
+            )
+            if check == "unanswered":
+                shown[t("data_col_days")] = rows["found"].map(text.fmt_int).to_numpy()
+                shown[t("data_col_text")] = rows["detail"].to_numpy()
+            elif check in ("counts_vs_rows", "roll_vs_rows"):
+                shown[t("data_col_should_be")] = rows["expected"].map(text.fmt_int).to_numpy()
+                shown[t("data_col_found")] = rows["found"].map(text.fmt_int).to_numpy()
+            # opinion text is data: st.dataframe shows it as text, never as markdown or HTML
+            st.dataframe(
+                shown.head(SHOWN_ROWS), hide_index=True, width="stretch", key=f"data_quality_{check}"
+            )
+    ui.downloads(warnings, "data_quality_warnings")

@@ -43,6 +43,21 @@ def category_name(row: pd.Series) -> str:
     return str(row["name_vi"] if text.language() == "vi" else row["name_en"])
 
 
+def lazy_downloads(frame: pd.DataFrame, name: str) -> None:
+    """ui.downloads, but each file is built when its button is clicked: an XLSX of thousands of rows
+    takes a second, too long to build on every rerun."""
+    left, right = st.columns(2)
+    left.download_button(
+        t("download_csv"), lambda: export.csv_download(frame), f"{name}.csv", "text/csv", key=f"csv_{name}",
+        on_click=ui.record_download, args=(f"{name}.csv", len(frame)),
+    )  # fmt: skip
+    right.download_button(
+        t("download_xlsx"), lambda: export.xlsx_download(export.neutralised(frame), name), f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{name}",
+        on_click=ui.record_download, args=(f"{name}.xlsx", len(frame)),
+    )  # fmt: skip
+
+
 def fresh_list() -> None:
     """A new filter shows the list from its first page, with no opinion open."""
     drill.set_option("page", None)
@@ -58,9 +73,10 @@ WORSE_WHEN_UP = ("op_overdue", "op_answered_late")
 
 def tile_values(frame: pd.DataFrame) -> dict[str, float | None]:
     raised = int(frame["opinions"].sum())
+    judged = raised - int(frame["open"].sum())  # as on Overview: opinions not yet due are left out
     return {
         "opinions_raised": raised,
-        "answered_on_time": frame["answered_on_time"].sum() / raised if raised else None,
+        "answered_on_time": frame["answered_on_time"].sum() / judged if judged else None,
         "op_overdue": int(frame["overdue"].sum()),
         "op_answered_late": int(frame["answered_late"].sum()),
     }
@@ -146,7 +162,7 @@ if comparison["opinions"].sum() == 0 and comparison[["opinions_prev", "opinions_
 else:
     left, right = st.columns([3, 2])
     with left:
-        shown = comparison.assign(
+        comparison_table = comparison.assign(
             category_name=[category_name(row) for _, row in comparison.iterrows()],
             direction_prev=[t("op_direction_" + d) for d in comparison["direction_prev"]],
             direction_year=[t("op_direction_" + d) for d in comparison["direction_year"]],
@@ -168,17 +184,17 @@ else:
         ]
         drill.clickable_chart_block(
             charts.category_comparison_bars(comparison),
-            shown,
+            comparison_table,
             "category_comparison",
             {
                 "opinions": text.fmt_int,
                 "share": text.fmt_pct,
                 "opinions_prev": text.fmt_int,
                 "share_prev": text.fmt_pct,
-                "change_prev": text.fmt_int,
+                "change_prev": text.fmt_signed_int,
                 "opinions_year": text.fmt_int,
                 "share_year": text.fmt_pct,
-                "change_year": text.fmt_int,
+                "change_year": text.fmt_signed_int,
             },
             pick_category,
         )
@@ -196,7 +212,7 @@ else:
                 st.dataframe(
                     ui.display_table(by_commune, {"opinions": text.fmt_int}), hide_index=True, width="stretch"
                 )
-                ui.downloads(by_commune, "opinions_by_commune_category")
+                lazy_downloads(by_commune, "opinions_by_commune_category")
 
 # ---- the monthly trend ---------------------------------------------------------------------------
 
@@ -355,29 +371,10 @@ else:
         )
         st.caption(t("op_page_of", page=text.fmt_int(page), pages=text.fmt_int(pages)))
 
-    # Downloads of every matching row (every page), built only when clicked: an XLSX of thousands of
-    # rows takes a second, too long to build on every rerun.
+    # every matching row (every page), not just the one shown
     everything = ui.query("opinions_list", **list_params).drop(columns=["matches"])
     st.caption(t("op_download_all", count=text.fmt_int(len(everything))))
-    left, right = st.columns(2)
-    left.download_button(
-        t("download_csv"),
-        lambda: export.csv_download(everything),
-        "opinions_list.csv",
-        "text/csv",
-        key="csv_opinions_list",
-        on_click=ui.record_download,
-        args=("opinions_list.csv", len(everything)),
-    )
-    right.download_button(
-        t("download_xlsx"),
-        lambda: export.xlsx_download(export.neutralised(everything), "opinions_list"),
-        "opinions_list.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="xlsx_opinions_list",
-        on_click=ui.record_download,
-        args=("opinions_list.xlsx", len(everything)),
-    )
+    lazy_downloads(everything, "opinions_list")
 
 opened = drill.option("opinion")
 if opened:
@@ -402,7 +399,12 @@ if opened:
                 (t("op_col_answered_on"), text.fmt_date(one["answered_on"])),
                 (t("op_col_days_to_answer"), text.fmt_int(one["days_to_answer"])),
             ]
-            st.dataframe(pd.DataFrame(fields, columns=["", " "]), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(fields, columns=[t("op_col_field"), t("op_col_value")]),
+                hide_index=True,
+                width="stretch",
+                height=35 * (len(fields) + 1) + 3,  # every field without scrolling
+            )
             st.caption(t("op_col_text"))
             st.text(one["text"])
             st.caption(t("op_col_answer"))
@@ -425,7 +427,8 @@ st.subheader(t("op_response_title"), help=t("op_response_help"))
 by_category, by_department = st.tabs([t("op_by_category"), t("op_by_department")])
 with by_category:
     if len(response):
-        table = response.assign(on_time_rate=response["answered_on_time"] / response["opinions"])
+        judged = (response["opinions"] - response["open"]).where(lambda n: n > 0)  # not yet due: left out
+        table = response.assign(on_time_rate=response["answered_on_time"] / judged)
         ui.chart_block(
             charts.response_bars(response, [category_name(r) for _, r in response.iterrows()]),
             table.drop(columns=["name_en"] if text.language() == "vi" else ["name_vi"]),

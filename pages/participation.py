@@ -15,8 +15,16 @@ LIST_ROWS = 500  # longer lists are for the download; st.dataframe would ship th
 
 RATE = text.fmt_pct
 COUNT = text.fmt_int
-MONTHLY = {"month": text.fmt_month, "attendance_rate": RATE, "meetings": COUNT, "expected": COUNT,
-           "exempt": COUNT, "present": COUNT, "excused": COUNT, "absent": COUNT}
+MONTHLY = {
+    "month": text.fmt_month,
+    "attendance_rate": RATE,
+    "meetings": COUNT,
+    "expected": COUNT,
+    "exempt": COUNT,
+    "present": COUNT,
+    "excused": COUNT,
+    "absent": COUNT,
+}
 
 
 def pooled_rate(frame) -> float | None:
@@ -51,15 +59,24 @@ pooled = charts.pool_by_commune(cells)
 # ---- headline ----------------------------------------------------------------------------------
 rate_now, rate_then = pooled_rate(trend), pooled_rate(year_before)
 tiles = st.columns(4)
-tiles[0].metric(t("attendance_rate"), RATE(rate_now), help=t("attendance_rate_help"),
-                delta=text.fmt_points(rate_now - rate_then) if None not in (rate_now, rate_then) else None)
+tiles[0].metric(
+    t("attendance_rate"),
+    RATE(rate_now),
+    help=t("attendance_rate_help"),
+    delta=text.fmt_points(rate_now - rate_then) if None not in (rate_now, rate_then) else None,
+)
 tiles[0].caption(f"{t('vs_year_earlier')}: {RATE(rate_then)}")
 tiles[1].metric(t("meetings"), COUNT(trend["meetings"].sum()), help=t("meetings_help"))
-tiles[2].metric(t("regularity"), RATE(share(cells["months_met"].sum(), cells["months_existed"].sum())),
-                help=t("regularity_help"))
-tiles[3].metric(t("thematic_coverage"),
-                RATE(share(cells["quarters_thematic"].sum(), cells["quarters_existed"].sum())),
-                help=t("thematic_coverage_help"))
+tiles[2].metric(
+    t("regularity"),
+    RATE(share(cells["months_met"].sum(), cells["months_existed"].sum())),
+    help=t("regularity_help"),
+)
+tiles[3].metric(
+    t("thematic_coverage"),
+    RATE(share(cells["quarters_thematic"].sum(), cells["quarters_existed"].sum())),
+    help=t("thematic_coverage_help"),
+)
 
 if trend["meetings"].sum() == 0:
     st.info(t("no_data"))
@@ -87,52 +104,118 @@ else:
 drill.keep_in_url(OPTIONS)
 
 if unit_kind != "cell":
-    st.subheader(t("communes_compared"), help=t("communes_compared_help"))
+    if single_commune:
+        st.subheader(t("cells_of", name=commune_names[commune]), help=t("cells_of_help"))
+    else:
+        st.subheader(t("communes_compared"), help=t("communes_compared_help"))
     left, right = st.columns(2) if not single_commune else (None, st.container())
     if not single_commune:
         with left:
             communes = ui.query("commune_summary", **ui.window(as_of=None))
             communes = communes[communes["meetings"] > 0].sort_values(["attendance_rate", "commune"])
-            communes = communes[["commune_id", "commune", "cells", "meetings", "expected", "exempt", "present",
-                                 "excused", "absent", "attendance_rate"]]
-            drill.choose("commune", list(commune_names), commune_names, t("drill_commune"),
-                         on_pick=pick_commune, help=t("drill_help"))
+            communes = communes[
+                [
+                    "commune_id",
+                    "commune",
+                    "cells",
+                    "meetings",
+                    "expected",
+                    "exempt",
+                    "present",
+                    "excused",
+                    "absent",
+                    "attendance_rate",
+                ]
+            ]
+            drill.choose(
+                "commune",
+                list(commune_names),
+                commune_names,
+                t("drill_commune"),
+                on_pick=pick_commune,
+                help=t("drill_help"),
+            )
             if len(communes):
                 drill.clickable_chart_block(
                     charts.rate_bars(communes, "commune_id", "commune", target, selected=commune),
-                    communes, "commune_attendance",
-                    {"attendance_rate": RATE, "cells": COUNT, "meetings": COUNT, "expected": COUNT,
-                     "exempt": COUNT, "present": COUNT, "excused": COUNT, "absent": COUNT},
+                    communes,
+                    "commune_attendance",
+                    {
+                        "attendance_rate": RATE,
+                        "cells": COUNT,
+                        "meetings": COUNT,
+                        "expected": COUNT,
+                        "exempt": COUNT,
+                        "present": COUNT,
+                        "excused": COUNT,
+                        "absent": COUNT,
+                    },
                     pick_commune,
                 )
     with right:
         if commune is None:
             st.info(t("click_hint"))
         else:
-            shown = cells[cells["commune_id"] == commune].sort_values(["attendance_rate", "cell"],
-                                                                     na_position="first")
-            shown = shown[["cell_id", "cell", "meetings", "expected", "exempt", "present", "attendance_rate",
-                           "regularity", "thematic_coverage"]]
-            drill.choose("cell", list(shown["cell_id"]), cell_names, t("cells_of", name=commune_names[commune]),
-                         on_pick=pick_cell, help=t("cells_of_help"))
+            shown = cells[cells["commune_id"] == commune].sort_values(
+                ["attendance_rate", "cell"], na_position="first"
+            )
+            shown = shown[
+                [
+                    "cell_id",
+                    "cell",
+                    "meetings",
+                    "expected",
+                    "exempt",
+                    "present",
+                    "attendance_rate",
+                    "regularity",
+                    "thematic_coverage",
+                ]
+            ]
+            label = t("drill_cell") if single_commune else t("cells_of", name=commune_names[commune])
+            drill.choose(
+                "cell", list(shown["cell_id"]), cell_names, label, on_pick=pick_cell, help=t("cells_of_help")
+            )
             drill.clickable_chart_block(
                 charts.rate_bars(shown, "cell_id", "cell", target, selected=cell),
-                shown, "cell_attendance",
-                {"attendance_rate": RATE, "regularity": RATE, "thematic_coverage": RATE, "meetings": COUNT,
-                 "expected": COUNT, "exempt": COUNT, "present": COUNT},
+                shown,
+                "cell_attendance",
+                {
+                    "attendance_rate": RATE,
+                    "regularity": RATE,
+                    "thematic_coverage": RATE,
+                    "meetings": COUNT,
+                    "expected": COUNT,
+                    "exempt": COUNT,
+                    "present": COUNT,
+                },
                 pick_cell,
             )
 
 if cell is not None:
     cell_name = cell_names.get(cell) or ui.unit_name(cell)
     st.markdown(f"**{t('meetings_of', name=cell_name)}**", help=t("meetings_of_help"))
-    meetings = ui.query("cell_meetings", **ui.window(cell=cell))
+    # rooted at the cell's commune, so the cells merged into it show even when the filter picked the cell
+    lineage_root = cells.loc[cells["cell_id"] == cell, "commune_id"]
+    meetings = ui.query(
+        "cell_meetings",
+        **ui.window(cell=cell, unit=lineage_root.iloc[0] if len(lineage_root) else state.unit),
+    )
     if len(meetings):
         ui.chart_block(
             charts.meeting_bars(meetings, target),
-            meetings, "cell_meetings",
-            {"held_on": text.fmt_date, "attendance_rate": RATE, "kind": lambda kind: t("kind_" + kind),
-             "expected": COUNT, "exempt": COUNT, "present": COUNT, "excused": COUNT, "absent": COUNT},
+            meetings,
+            "cell_meetings",
+            {
+                "held_on": text.fmt_date,
+                "attendance_rate": RATE,
+                "kind": lambda kind: t("kind_" + kind),
+                "expected": COUNT,
+                "exempt": COUNT,
+                "present": COUNT,
+                "excused": COUNT,
+                "absent": COUNT,
+            },
         )
     else:
         st.info(t("no_meetings"))
@@ -141,8 +224,13 @@ if cell is not None:
 st.subheader(t("heatmap_title"), help=t("heatmap_help"))
 monthly = ui.query("commune_month_attendance", **params)
 if len(monthly):
-    ui.chart_block(charts.attendance_heatmap(monthly), monthly,
-                   "commune_month_attendance", {**MONTHLY, "commune": str})
+    matrix = charts.heatmap_table(monthly)
+    ui.chart_block(
+        charts.attendance_heatmap(monthly),
+        matrix,
+        "commune_month_attendance",
+        {column: RATE for column in matrix.columns[2:]},
+    )
 else:
     st.info(t("no_data"))
 
@@ -150,9 +238,18 @@ else:
 st.subheader(t("regularity_title"), help=t("regularity_by_commune_help"))
 if len(pooled):
     drill.clickable_chart_block(
-        charts.regularity_dots(pooled, selected=commune), pooled, "commune_regularity",
-        {"regularity": RATE, "thematic_coverage": RATE, "cells": COUNT, "months_met": COUNT,
-         "months_existed": COUNT, "quarters_thematic": COUNT, "quarters_existed": COUNT},
+        charts.regularity_dots(pooled, selected=commune),
+        pooled,
+        "commune_regularity",
+        {
+            "regularity": RATE,
+            "thematic_coverage": RATE,
+            "cells": COUNT,
+            "months_met": COUNT,
+            "months_existed": COUNT,
+            "quarters_thematic": COUNT,
+            "quarters_existed": COUNT,
+        },
         pick_commune,
     )
 else:
@@ -163,9 +260,25 @@ st.subheader(t("absence_title"), help=t("absence_help"))
 reasons = ui.query("absence_reasons", **params)
 if len(reasons):
     drill.clickable_chart_block(
-        charts.absence_bars(reasons), reasons, "absence_reasons",
-        {column: COUNT for column in ("meetings", "absences", "excused", "absent", "away", "illness", "work",
-                                      "other_reason", "reason_not_given", "members", "members_away")}
+        charts.absence_bars(reasons),
+        reasons,
+        "absence_reasons",
+        {
+            column: COUNT
+            for column in (
+                "meetings",
+                "absences",
+                "excused",
+                "absent",
+                "away",
+                "illness",
+                "work",
+                "other_reason",
+                "reason_not_given",
+                "members",
+                "members_away",
+            )
+        }
         | {"away_share": RATE},
         pick_commune,
     )
@@ -180,23 +293,59 @@ if not len(absentees):
 else:
     st.markdown(t("chronic_count", count=COUNT(len(absentees))))
     if ui.current_scope().names:
-        listed = absentees[["full_name", "cell", "commune", "absences", "meetings_counted", "excused", "absent",
-                            "away", "illness", "work", "other_reason", "last_absence", "membership_status"]]
-        shown = ui.display_table(listed.head(LIST_ROWS), {
-            "last_absence": text.fmt_date, "membership_status": lambda s: t("status_" + s) if s else "–"})
-        labels = {"full_name": t("col_full_name"), "cell": t("col_cell"), "commune": t("col_commune"),
-                  "absences": t("col_absences"), "meetings_counted": t("col_meetings_counted"),
-                  "excused": t("col_excused"), "absent": t("col_absent"), "away": t("reason_away"),
-                  "illness": t("reason_illness"), "work": t("reason_work"), "other_reason": t("reason_other_reason"),
-                  "last_absence": t("col_last_absence"), "membership_status": t("col_status")}
+        listed = absentees[
+            [
+                "full_name",
+                "cell",
+                "commune",
+                "absences",
+                "meetings_counted",
+                "excused",
+                "absent",
+                "away",
+                "illness",
+                "work",
+                "other_reason",
+                "last_absence",
+                "membership_status",
+            ]
+        ]
+        shown = ui.display_table(
+            listed.head(LIST_ROWS),
+            {"last_absence": text.fmt_date, "membership_status": lambda s: t("status_" + s) if s else "–"},
+        )
+        labels = {
+            "full_name": t("col_full_name"),
+            "cell": t("col_cell"),
+            "commune": t("col_commune"),
+            "absences": t("col_absences"),
+            "meetings_counted": t("col_meetings_counted"),
+            "excused": t("col_excused"),
+            "absent": t("col_absent"),
+            "away": t("reason_away"),
+            "illness": t("reason_illness"),
+            "work": t("reason_work"),
+            "other_reason": t("reason_other_reason"),
+            "last_absence": t("col_last_absence"),
+            "membership_status": t("col_status"),
+        }
     else:
         st.caption(t("names_hidden"))
-        listed = (absentees.groupby(["commune_id", "commune", "cell_id", "cell"], sort=False, dropna=False)
-                  .size().rename("absentees").reset_index())
+        listed = (
+            absentees.groupby(["commune_id", "commune", "cell_id", "cell"], sort=False, dropna=False)
+            .size()
+            .rename("absentees")
+            .reset_index()
+        )
         shown = listed.head(LIST_ROWS)
         labels = {"commune": t("col_commune"), "cell": t("col_cell"), "absentees": t("col_absentees")}
-    st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch", height=320,
-                 column_order=list(labels.values()))
+    st.dataframe(
+        shown.rename(columns=labels),
+        hide_index=True,
+        width="stretch",
+        height=320,
+        column_order=list(labels.values()),
+    )
     if len(listed) > LIST_ROWS:
         st.caption(t("list_capped", shown=COUNT(LIST_ROWS), total=COUNT(len(listed))))
     ui.downloads(listed, "chronic_absentees")

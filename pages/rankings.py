@@ -21,13 +21,19 @@ WEIGHTS = {  # URL key and cell_ranking parameter -> the component it weighs
 }
 OPTIONS = ("commune", "cell", *WEIGHTS)
 WEIGHT_STEP = 0.05
+LIST_ROWS = 100  # the worst cells that need help are shown; the download holds them all
 MONTHS_BEFORE_MERGE = 6  # a cell formed by a merge: its history starts at least this long before
 
 RATE = text.fmt_pct
 COUNT = text.fmt_int
 RANKING_FORMATS = {
-    "score": RATE, "attendance_rate": RATE, "regularity": RATE, "thematic_coverage": RATE,
-    "visit_coverage": RATE, "meetings": COUNT, "rank_in_commune": COUNT,
+    "score": RATE,
+    "attendance_rate": RATE,
+    "regularity": RATE,
+    "thematic_coverage": RATE,
+    "visit_coverage": RATE,
+    "meetings": COUNT,
+    "rank_in_commune": COUNT,
     **{key: lambda weight: text.fmt_num(weight, 2) for key in WEIGHTS},
 }
 
@@ -76,8 +82,10 @@ def pick_cell(cell_id: str | None) -> None:
 
 def formula(used) -> str:
     total = sum(float(used[key]) for key in WEIGHTS)
-    parts = [f"{RATE(float(used[key]) / total if total else None)} × {t(component)}"
-             for key, component in WEIGHTS.items()]
+    parts = [
+        f"{RATE(float(used[key]) / total if total else None)} × {t(component)}"
+        for key, component in WEIGHTS.items()
+    ]
     return " + ".join(parts)
 
 
@@ -93,21 +101,33 @@ if not len(ranking):
 
 # ---- the score and its weights -----------------------------------------------------------------
 used = ranking.iloc[0][list(WEIGHTS)]  # the weights the query used: what the page shows
-st.markdown(f"**{t('score')}** = {formula(used)}",
-            help=t("score_help", parts=formula(used), minimum=rules.MIN_MEETINGS_TO_RANK))
+st.markdown(
+    f"**{t('score')}** = {formula(used)}",
+    help=t("score_help", parts=formula(used), minimum=rules.MIN_MEETINGS_TO_RANK),
+)
 with st.expander(t("weights"), icon=":material/tune:"):
     columns = st.columns(len(WEIGHTS))
     for column, (key, component) in zip(columns, WEIGHTS.items(), strict=True):
         widget = f"weight_{key}"
         if st.session_state.get(widget) != float(used[key]):
             st.session_state[widget] = float(used[key])  # the slider shows the weight in use
-        column.slider(t(component), 0.0, 1.0, step=WEIGHT_STEP, key=widget, on_change=set_weight, args=(key,),
-                      help=t(component + "_help"))
+        column.slider(
+            t(component),
+            0.0,
+            1.0,
+            step=WEIGHT_STEP,
+            key=widget,
+            on_change=set_weight,
+            args=(key,),
+            help=t(component + "_help"),
+        )
     st.caption(t("weights_caption"))
     st.button(t("reset_weights"), on_click=reset_weights, icon=":material/restart_alt:")
 
 # ---- communes: top and bottom; one commune's ranking ------------------------------------------
-commune_names = dict(zip(ranking["commune_id"], ranking["commune"].fillna(ranking["commune_id"]), strict=True))
+commune_names = dict(
+    zip(ranking["commune_id"], ranking["commune"].fillna(ranking["commune_id"]), strict=True)
+)
 commune = drill.valid_option("commune", commune_names) or next(iter(commune_names))
 cell_names = dict(zip(ranking["cell_id"], ranking["cell"], strict=True))
 cell = drill.valid_option("cell", cell_names)
@@ -119,24 +139,51 @@ single_commune = len(commune_names) == 1
 left, right = st.columns(2) if not single_commune else (None, st.container())
 if not single_commune:
     with left:
-        st.markdown(f"**{t('top_bottom_title')}**",
-                    help=t("top_bottom_help", minimum=rules.MIN_MEETINGS_TO_RANK))
+        st.markdown(
+            f"**{t('top_bottom_title')}**", help=t("top_bottom_help", minimum=rules.MIN_MEETINGS_TO_RANK)
+        )
         extremes = charts.top_bottom(ranking)
         drill.clickable_chart_block(
-            charts.top_bottom_chart(extremes, selected=commune), extremes, "top_bottom_cells",
+            charts.top_bottom_chart(extremes, selected=commune),
+            extremes,
+            "top_bottom_cells",
             {"top_score": RATE, "bottom_score": RATE, "ranked_cells": COUNT, "not_enough_data": COUNT},
             pick_commune,
         )
 with right:
-    drill.choose("commune", list(commune_names), commune_names, t("ranking_commune"), on_pick=pick_commune,
-                 help=t("drill_help"))
-    st.markdown(f"**{t('ranking_title', name=commune_names[commune])}**",
-                help=t("score_help", parts=formula(used), minimum=rules.MIN_MEETINGS_TO_RANK))
+    drill.choose(
+        "commune",
+        list(commune_names),
+        commune_names,
+        t("ranking_commune"),
+        on_pick=pick_commune,
+        help=t("drill_help"),
+    )
+    st.markdown(
+        f"**{t('ranking_title', name=commune_names[commune])}**",
+        help=t("score_help", parts=formula(used), minimum=rules.MIN_MEETINGS_TO_RANK),
+    )
     ranked = ranking[ranking["commune_id"] == commune][
-        ["cell_id", "cell", "rank_in_commune", "is_ranked", "score", "meetings", "attendance_rate", "regularity",
-         "thematic_coverage", "visit_coverage", "commune_id", "commune", *WEIGHTS]]
+        [
+            "cell_id",
+            "cell",
+            "rank_in_commune",
+            "is_ranked",
+            "score",
+            "meetings",
+            "attendance_rate",
+            "regularity",
+            "thematic_coverage",
+            "visit_coverage",
+            "commune_id",
+            "commune",
+            *WEIGHTS,
+        ]
+    ]
     drill.clickable_chart_block(
-        charts.ranking_bars(ranked, selected=cell), ranked, "cell_ranking",
+        charts.ranking_bars(ranked, selected=cell),
+        ranked,
+        "cell_ranking",
         {**RANKING_FORMATS, "is_ranked": lambda ranked: "✓" if ranked else t("not_enough_data")},
         pick_cell,
     )
@@ -150,7 +197,8 @@ if cell is not None:
         formed = filters.month_start(cell_row["valid_from"].date())
         shown_from = min(shown_from, filters.add_months(formed, -MONTHS_BEFORE_MERGE))
     history_period = filters.Period(shown_from, state.period.end)
-    history = ui.query("cell_history", **ui.window(history_period, cell=cell))
+    # rooted at the cell's commune, so its predecessors show even when the filter picked the cell
+    history = ui.query("cell_history", **ui.window(history_period, cell=cell, unit=cell_row["commune_id"]))
     commune_trend = ui.query("participation_trend", **ui.window(history_period, unit=cell_row["commune_id"]))
     st.caption(ui.period_caption(history_period))
     lineage = history.drop_duplicates("cell_id")
@@ -164,10 +212,20 @@ if cell is not None:
         st.caption(t("merged_caption", cell=cell_row["cell"], successor=successor["cell"], date=merged_from))
     ui.chart_block(
         charts.history_lines(history, commune_trend, str(cell_row["commune"]), target),
-        history, "cell_history",
-        {"month": text.fmt_month, "attendance_rate": RATE, "meetings": COUNT, "thematic_meetings": COUNT,
-         "expected": COUNT, "exempt": COUNT, "present": COUNT, "valid_from": text.fmt_date,
-         "valid_to": text.fmt_date, "relation": lambda relation: t("relation_" + relation)},
+        history,
+        "cell_history",
+        {
+            "month": text.fmt_month,
+            "attendance_rate": RATE,
+            "meetings": COUNT,
+            "thematic_meetings": COUNT,
+            "expected": COUNT,
+            "exempt": COUNT,
+            "present": COUNT,
+            "valid_from": text.fmt_date,
+            "valid_to": text.fmt_date,
+            "relation": lambda relation: t("relation_" + relation),
+        },
     )
 
 # ---- cells that need help ----------------------------------------------------------------------
@@ -175,13 +233,34 @@ st.subheader(t("needs_help_title"), help=t("needs_help_help", target=RATE(target
 running = ui.query("cells_needing_help", **ui.window(target=target))
 needing = charts.needs_help_table(ranking, running)
 if len(needing):
-    shown = ui.display_table(needing, {"attendance_rate": RATE, "score": RATE, "rank_in_commune": COUNT,
-                                       "longest_run_below_target": COUNT, "meetings": COUNT})
-    labels = {"commune": t("col_commune"), "cell": t("col_cell"), "why": t("col_reason"),
-              "attendance_rate": t("col_attendance_rate"), "score": t("col_score"),
-              "rank_in_commune": t("col_rank"), "meetings": t("col_meetings")}
-    st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch", height=300,
-                 column_order=list(labels.values()))
+    shown = ui.display_table(
+        needing.head(LIST_ROWS),
+        {
+            "attendance_rate": RATE,
+            "score": RATE,
+            "rank_in_commune": COUNT,
+            "longest_run_below_target": COUNT,
+            "meetings": COUNT,
+        },
+    )
+    labels = {
+        "commune": t("col_commune"),
+        "cell": t("col_cell"),
+        "why": t("col_reason"),
+        "attendance_rate": t("col_attendance_rate"),
+        "score": t("col_score"),
+        "rank_in_commune": t("col_rank"),
+        "meetings": t("col_meetings"),
+    }
+    st.dataframe(
+        shown.rename(columns=labels),
+        hide_index=True,
+        width="stretch",
+        height=300,
+        column_order=list(labels.values()),
+    )
+    if len(needing) > LIST_ROWS:
+        st.caption(t("list_capped", shown=COUNT(LIST_ROWS), total=COUNT(len(needing))))
     ui.downloads(needing, "cells_needing_help")
 else:
     st.success(t("needs_help_none"))
@@ -193,7 +272,11 @@ years = f"{first_year}–{state.period.end.year}"
 st.subheader(t("ratings_title"), help=t("ratings_help", years=years))
 ratings = ui.query("rating_distribution", **ui.window(start=dt.date(first_year, 1, 1)))
 if len(ratings):
-    ui.chart_block(charts.rating_bars(ratings), ratings, "rating_distribution",
-                   {"share": RATE, "cells": COUNT, "grade": lambda grade: t("grade_" + grade)})
+    ui.chart_block(
+        charts.rating_bars(ratings),
+        ratings,
+        "rating_distribution",
+        {"share": RATE, "cells": COUNT, "grade": lambda grade: t("grade_" + grade)},
+    )
 else:
     st.info(t("no_ratings", years=years))

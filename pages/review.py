@@ -5,7 +5,6 @@ in the URL as `review` (preset), `review_year`, `review_from` and `review_to`.""
 import contextlib
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from cellboard import db, figures, filters, report, text, ui
@@ -91,30 +90,30 @@ def shown(figure: str, value: float | None) -> str:
     return text.fmt_int(value) if figure in figures.COUNT_FIGURES else text.fmt_pct(value)
 
 
-def change(figure: str, against: str) -> str:
+def change(figure: str, against: str) -> str | None:
     delta = comparison.change(figure, against)
     if delta is None:
-        return "–"
-    if figure in figures.COUNT_FIGURES:
-        return ("+" if delta > 0 else "") + text.fmt_int(delta)
-    return text.fmt_points(delta)
+        return None
+    return text.fmt_int(delta) if figure in figures.COUNT_FIGURES else text.fmt_points(delta)
 
 
-rows = [
-    {
-        t("rv_col_figure"): t(figure),
-        t("rv_col_this_period"): shown(figure, comparison.current_values[figure]),
-        t("rv_col_previous", period=report.period_name(previous)): shown(
-            figure, comparison.previous_values[figure]
-        ),
-        t("rv_col_change"): change(figure, "previous"),
-        t("rv_col_year_earlier"): shown(figure, comparison.year_values[figure]),
-        t("rv_col_change") + " ": change(figure, "year"),
-    }
-    for figure in figures.FIGURES
-]
+def span(of: filters.Period) -> str:
+    return f"{text.fmt_date(of.start)}–{text.fmt_date(of.end)}"
+
+
 st.subheader(t("rv_page_preview"), help=t("rv_page_preview_help"))
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+columns = st.columns(4) + st.columns(4)
+for column, figure in zip(columns, figures.FIGURES, strict=False):
+    caption = t(
+        "delta_caption",
+        prev=span(previous),
+        prev_value=shown(figure, comparison.previous_values[figure]),
+        year=span(year_before),
+        year_value=shown(figure, comparison.year_values[figure]),
+    )
+    ui.figure_tile(
+        column, figure, shown(figure, comparison.current_values[figure]), change(figure, "previous"), caption
+    )
 
 # Downloads build when clicked (deferred), on a thread of their own: capture what they need now.
 path = db.db_path().resolve()

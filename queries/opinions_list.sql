@@ -10,8 +10,10 @@
 --   answered_on, status (answered_on_time, answered_late, open, overdue: as in opinion_response),
 --   channel, answer, briefing_id, days_to_answer, commune_id, matches (rows matching the filters
 --   before $limit and $offset). Newest first.
--- The search reads opinion_facts.text_folded (folded once, when the database is written), so a
--- search is one scan of a stored column, not a fold of every text per query.
+-- Fast over every opinion: the search reads opinion_facts.text_folded (folded once, when the database
+-- is written); opinion_facts is joined to every opinion only when a filter needs it (search, commune,
+-- status); counting and paging run on narrow columns, and the wide ones (text, answer, names) are
+-- fetched for the page's rows only.
 with scope as (
     select descendant_id as unit_id from unit_closure where ancestor_id = $unit
     union all
@@ -24,35 +26,51 @@ wanted as (
                or replace(strip_accents(lower(name_vi)), 'đ', 'd')
                   = replace(strip_accents(lower(trim($category))), 'đ', 'd')) as category
 ),
-listed as (
-    select o.opinion_id, o.raised_on, o.unit_id, cm.name as commune,
-           case when u.kind = 'cell' then u.name end as cell,
-           o.category, o.kind, o.text, o.assigned_to, f.due_on, o.answered_on,
-           case when o.answered_on <= f.due_on then 'answered_on_time'
-                when o.answered_on is not null then 'answered_late'
-                when f.due_on < $as_of then 'overdue'
-                else 'open' end as status,
-           o.channel, o.answer, o.briefing_id,
-           o.answered_on - o.raised_on as days_to_answer,
-           f.commune_id
-    from opinion o
-    join opinion_facts f on f.opinion_id = o.opinion_id
+by_facts as (
+    -- only when a filter needs opinion_facts (search, commune, status): the ids it lets through
+    select f.opinion_id
+    from opinion_facts f
+    join opinion o on o.opinion_id = f.opinion_id
     cross join wanted w
-    left join unit u on u.unit_id = o.unit_id
-    left join unit cm on cm.unit_id = f.commune_id
+    where (w.text_folded is not null or $commune is not null or $status is not null)
+      and o.raised_on between $start and $end
+      and (w.text_folded is null or contains(f.text_folded, w.text_folded))
+      and ($commune is null or f.commune_id = $commune)
+      and ($status is null or $status = case when o.answered_on <= f.due_on then 'answered_on_time'
+                                             when o.answered_on is not null then 'answered_late'
+                                             when f.due_on < $as_of then 'overdue'
+                                             else 'open' end)
+),
+matched as (
+    select o.opinion_id, o.raised_on, count(*) over () as matches
+    from opinion o
+    cross join wanted w
     where o.raised_on between $start and $end
       and o.unit_id in (select unit_id from scope)
       and ($category is null or o.category = w.category)
-      and (w.text_folded is null or contains(f.text_folded, w.text_folded))
       and ($kind is null or o.kind = $kind)
       and ($channel is null or o.channel = $channel)
       and ($department is null or o.assigned_to = $department)
-      and ($commune is null or f.commune_id = $commune)
       and ($opinion is null or o.opinion_id = $opinion)
+      and ((w.text_folded is null and $commune is null and $status is null)
+           or o.opinion_id in (select opinion_id from by_facts))
+    order by o.raised_on desc, o.opinion_id
+    limit $limit
+    offset coalesce($offset, 0)
 )
-select *, count(*) over () as matches
-from listed
-where $status is null or status = $status
-order by raised_on desc, opinion_id
-limit $limit
-offset coalesce($offset, 0);
+select p.opinion_id, p.raised_on, o.unit_id, cm.name as commune,
+       case when u.kind = 'cell' then u.name end as cell,
+       o.category, o.kind, o.text, o.assigned_to, f.due_on, o.answered_on,
+       case when o.answered_on <= f.due_on then 'answered_on_time'
+            when o.answered_on is not null then 'answered_late'
+            when f.due_on < $as_of then 'overdue'
+            else 'open' end as status,
+       o.channel, o.answer, o.briefing_id,
+       o.answered_on - o.raised_on as days_to_answer,
+       f.commune_id, p.matches
+from matched p
+join opinion o on o.opinion_id = p.opinion_id
+join opinion_facts f on f.opinion_id = p.opinion_id
+left join unit u on u.unit_id = o.unit_id
+left join unit cm on cm.unit_id = f.commune_id
+order by p.raised_on desc, p.opinion_id;

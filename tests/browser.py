@@ -2,13 +2,18 @@
 
 Use from a test module:
 
-    from browser import AppServer, browser, login, served  # noqa: F401  (pytest fixtures)
+    from browser import browser, login, served, wait_for_app  # noqa: F401  (browser, served: fixtures)
 
-    def test_something(served, browser, fixture_db, accounts_store):
+    def test_something(served, browser, fixture_db, accounts_store):  # noqa: F811
         server = served(fixture_db)                  # CELLBOARD_DB and CELLBOARD_USERS set for it
         page = browser.new_page()
-        page.goto(server.url("overview", unit="X1"))
+        page.goto(server.url("overview", unit="X1", **{"from": "2025-01-01", "to": "2025-02-28"}))
         login(page, "x1", accounts_store.password)   # the login form, then the page asked for
+        assert "Xã An Bình" in page.inner_text("body")
+
+The accounts are conftest.TEST_ACCOUNTS (admin, province, board, x1, x2), all with
+`accounts_store.password`. Tables (st.dataframe) draw on a canvas: their cells are not page text.
+For a module-wide server, use `AppServer(db, users)` as a context manager (tests/test_auth_browser.py).
 
 `served(db, users=None, env=None)` starts `streamlit run dashboard.py` in its own process group
 (accounts from the `accounts_store` fixture unless `users` is given), waits for /_stcore/health and
@@ -18,6 +23,7 @@ stops it after the test. `browser` is one Chromium per test session. The server'
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import socket
@@ -34,7 +40,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+]
 TIMEOUT_MS = 30_000
 
 
@@ -127,15 +138,40 @@ def served(request):
         server.log.unlink(missing_ok=True)
 
 
+_running: dict[str, object] = {}
+
+
+def chromium():
+    """The one headless Chromium of this process (Debian's, never a downloaded one).
+
+    One per process, not per fixture: test modules import the `browser` fixture, and a second
+    sync Playwright started beside the first fails ("Sync API inside the asyncio loop").
+    """
+    if "browser" not in _running:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _running["playwright"] = playwright
+        _running["browser"] = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        atexit.register(_close_chromium)
+    return _running["browser"]
+
+
+def _close_chromium() -> None:
+    browser = _running.pop("browser", None)
+    if browser is not None:
+        browser.close()
+    playwright = _running.pop("playwright", None)
+    if playwright is not None:
+        playwright.stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium (Debian's, never a downloaded one) for the test session."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    """Headless Chromium, shared by every test module of the session."""
+    return chromium()
 
 
 def wait_for_app(page, timeout: int = TIMEOUT_MS) -> None:
@@ -145,7 +181,9 @@ def wait_for_app(page, timeout: int = TIMEOUT_MS) -> None:
 
 def login(page, name: str, password: str, timeout: int = TIMEOUT_MS) -> None:
     """Fill in the login form on the current page and wait for the app behind it."""
-    page.get_by_label("Tên đăng nhập").or_(page.get_by_label("Account name")).first.fill(name, timeout=timeout)
+    page.get_by_label("Tên đăng nhập").or_(page.get_by_label("Account name")).first.fill(
+        name, timeout=timeout
+    )
     page.get_by_label("Mật khẩu").or_(page.get_by_label("Password")).first.fill(password)
     page.get_by_role("button", name="Đăng nhập").or_(page.get_by_role("button", name="Log in")).first.click()
     page.wait_for_selector("[data-testid='stForm']", state="detached", timeout=timeout)

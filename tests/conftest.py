@@ -36,6 +36,13 @@ def fixture_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def isolated_accounts(tmp_path_factory, monkeypatch):
+    """Every test writes accounts and audit rows to a store of its own, never data/accounts.sqlite."""
+    monkeypatch.setenv("CELLBOARD_USERS", str(tmp_path_factory.mktemp("accounts") / "accounts.sqlite"))
+    monkeypatch.setenv("CELLBOARD_BCRYPT_ROUNDS", "4")
+
+
+@pytest.fixture(autouse=True)
 def fresh_caches():
     st.cache_data.clear()
     st.cache_resource.clear()

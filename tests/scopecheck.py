@@ -23,8 +23,20 @@ ROOT = Path(__file__).resolve().parent.parent
 COMMUNE_OF_ACCOUNT = {"x1": "X1", "x2": "X2"}
 WINDOW = {"start": "2025-01-01", "end": "2025-02-28", "as_of": "2025-03-31"}
 # Parameters that are not ids of anything: dates, numbers, switches.
-NOT_IDS = {"start", "end", "as_of", "names_allowed", "limit", "offset", "target", "since", "prev_start",
-           "prev_end", "year_start", "year_end"}
+NOT_IDS = {
+    "start",
+    "end",
+    "as_of",
+    "names_allowed",
+    "limit",
+    "offset",
+    "target",
+    "since",
+    "prev_start",
+    "prev_end",
+    "year_start",
+    "year_end",
+}
 
 
 def dashboard_pages() -> list[tuple[str, str, str]]:
@@ -158,7 +170,11 @@ def app_strings(at) -> Iterator[str]:
         kind = getattr(node, "type", "")
         if kind in ("arrow_data_frame", "arrow_table", "dataframe", "table") and hasattr(node, "value"):
             yield from frame_strings(node.value)
-        elif kind == "plotly_chart" or getattr(proto, "DESCRIPTOR", None) and proto.DESCRIPTOR.name == "PlotlyChart":
+        elif (
+            kind == "plotly_chart"
+            or getattr(proto, "DESCRIPTOR", None)
+            and proto.DESCRIPTOR.name == "PlotlyChart"
+        ):
             yield from _json_strings(json.loads(proto.spec))
         else:
             yield from _proto_strings(proto)

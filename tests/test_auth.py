@@ -64,8 +64,21 @@ def test_account_names_are_checked_and_folded_to_lower_case(accounts_store):
 
 
 def test_cli_add_list_passwd_disable_enable_remove(accounts_store, fixture_db, capsys, monkeypatch):
-    code, out, err = cli(capsys, "users", "add", "xa1", "--role", "commune", "--unit", "X1", "--password-stdin",
-                         "--db", str(fixture_db), stdin="mat-khau-moi-1\n", monkeypatch=monkeypatch)
+    code, out, err = cli(
+        capsys,
+        "users",
+        "add",
+        "xa1",
+        "--role",
+        "commune",
+        "--unit",
+        "X1",
+        "--password-stdin",
+        "--db",
+        str(fixture_db),
+        stdin="mat-khau-moi-1\n",
+        monkeypatch=monkeypatch,
+    )
     assert code == 0, err
     assert auth.authenticate("xa1", "mat-khau-moi-1").reason == "ok"
 
@@ -98,8 +111,21 @@ def test_cli_add_list_passwd_disable_enable_remove(accounts_store, fixture_db, c
 
 def test_cli_checks_the_unit_against_the_database(accounts_store, fixture_db, capsys, monkeypatch):
     def add(name, role, unit):
-        return cli(capsys, "users", "add", name, "--role", role, "--unit", unit, "--password-stdin",
-                   "--db", str(fixture_db), stdin="mat-khau-moi-1\n", monkeypatch=monkeypatch)
+        return cli(
+            capsys,
+            "users",
+            "add",
+            name,
+            "--role",
+            role,
+            "--unit",
+            unit,
+            "--password-stdin",
+            "--db",
+            str(fixture_db),
+            stdin="mat-khau-moi-1\n",
+            monkeypatch=monkeypatch,
+        )
 
     code, _, err = add("ghost", "commune", "NO-SUCH")
     assert code == 1 and "NO-SUCH" in err
@@ -116,8 +142,21 @@ def test_cli_checks_the_unit_against_the_database(accounts_store, fixture_db, ca
 
 
 def test_cli_without_a_database_takes_the_unit_with_a_note(accounts_store, tmp_path, capsys, monkeypatch):
-    code, _, err = cli(capsys, "users", "add", "early", "--role", "commune", "--unit", "X9", "--password-stdin",
-                       "--db", str(tmp_path / "none.duckdb"), stdin="mat-khau-moi-1\n", monkeypatch=monkeypatch)
+    code, _, err = cli(
+        capsys,
+        "users",
+        "add",
+        "early",
+        "--role",
+        "commune",
+        "--unit",
+        "X9",
+        "--password-stdin",
+        "--db",
+        str(tmp_path / "none.duckdb"),
+        stdin="mat-khau-moi-1\n",
+        monkeypatch=monkeypatch,
+    )
     assert code == 0 and "X9" in err
     assert auth.get_account("early").unit_id == "X9"
 
@@ -158,7 +197,10 @@ def test_five_failures_lock_the_name_for_fifteen_minutes(accounts_store):
     assert fifth.reason == "locked"
     assert fifth.locked_until == NOW + dt.timedelta(minutes=15)
     # the right password does not open a locked account, nor does a restart (the lock is in the store)
-    assert auth.authenticate("x1", accounts_store.password, now=NOW + dt.timedelta(minutes=14)).reason == "locked"
+    assert (
+        auth.authenticate("x1", accounts_store.password, now=NOW + dt.timedelta(minutes=14)).reason
+        == "locked"
+    )
     assert auth.get_account("x1").locked_until == NOW + dt.timedelta(minutes=15)
     later = NOW + dt.timedelta(minutes=15, seconds=1)
     assert auth.authenticate("x1", accounts_store.password, now=later).reason == "ok"
@@ -174,7 +216,9 @@ def test_a_lock_that_ran_out_starts_the_count_again(accounts_store):
 
 
 def test_unknown_names_fail_like_wrong_passwords_and_lock_too(accounts_store):
-    results = [auth.authenticate("nobody", "whatever-it-is", now=NOW).reason for _ in range(auth.MAX_FAILURES)]
+    results = [
+        auth.authenticate("nobody", "whatever-it-is", now=NOW).reason for _ in range(auth.MAX_FAILURES)
+    ]
     assert results == ["wrong"] * (auth.MAX_FAILURES - 1) + ["locked"]
 
 
@@ -183,7 +227,11 @@ def test_the_lockout_survives_a_restart(accounts_store):
         auth.authenticate("board", "wrong-password")
     # a new process reads the same store
     listed = subprocess.run(
-        [sys.executable, "-m", "cellboard", "users", "list"], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "cellboard", "users", "list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "locked until" in next(line for line in listed.splitlines() if line.startswith("board "))
     assert auth.authenticate("board", accounts_store.password).reason == "locked"
@@ -209,7 +257,9 @@ def test_logins_and_account_changes_are_audited(accounts_store):
     auth.set_disabled("x2", True, actor="admin")
     rows = auth.audit_log(limit=3)
     assert [(r["account"], r["action"]) for r in rows] == [
-        ("admin", "account_disable"), ("x1", "login"), ("x1", "login_failed"),
+        ("admin", "account_disable"),
+        ("x1", "login"),
+        ("x1", "login_failed"),
     ]
     assert rows[0]["details"] == {"name": "x2"}
     assert rows[2]["details"] == {"failures": 1, "reason": "wrong_password"}
@@ -236,13 +286,27 @@ def test_cli_audit_lists_the_trail(accounts_store, capsys):
 def test_no_plain_password_on_disk(accounts_store, fixture_db, tmp_path, capsys, monkeypatch):
     secret = "bí-mật-không-lộ-" + accounts_store.password[-8:]
     wrong = "sai-bét-" + accounts_store.password[-8:]
-    cli(capsys, "users", "add", "plain", "--role", "commune", "--unit", "X1", "--password-stdin",
-        "--db", str(fixture_db), stdin=secret + "\n", monkeypatch=monkeypatch)
+    cli(
+        capsys,
+        "users",
+        "add",
+        "plain",
+        "--role",
+        "commune",
+        "--unit",
+        "X1",
+        "--password-stdin",
+        "--db",
+        str(fixture_db),
+        stdin=secret + "\n",
+        monkeypatch=monkeypatch,
+    )
     auth.authenticate("plain", secret)
     auth.authenticate("plain", wrong)
     auth.change_own_password("plain", secret, secret + "-2")
-    code, _, _ = cli(capsys, "users", "passwd", "plain", "--password-stdin", stdin=secret + "-3\n",
-                     monkeypatch=monkeypatch)
+    code, _, _ = cli(
+        capsys, "users", "passwd", "plain", "--password-stdin", stdin=secret + "-3\n", monkeypatch=monkeypatch
+    )
     assert code == 0
     places = [accounts_store.path.parent, fixture_db.parent, ROOT / "data"]
     files = [f for place in places for f in place.rglob("*") if f.is_file()]
@@ -261,8 +325,11 @@ def test_pages_by_role():
     assert "pages/accounts.py" in paths and "pages/data.py" in paths and "pages/password.py" in paths
     allowed = {role: {entry[0] for entry in auth.pages_for(role, pages)} for role in auth.ROLES}
     assert allowed["admin"] == set(paths)
-    assert allowed["standing_committee"] == allowed["organisation_board"] == set(paths) - {
-        "pages/accounts.py", "pages/data.py"}
+    assert (
+        allowed["standing_committee"]
+        == allowed["organisation_board"]
+        == set(paths) - {"pages/accounts.py", "pages/data.py"}
+    )
     assert allowed["commune"] == set(paths) - {"pages/accounts.py", "pages/data.py"}
     assert all("pages/password.py" in pages for pages in allowed.values())
 
@@ -295,15 +362,24 @@ def test_query_as_a_commune_gives_exactly_its_communes_rows(name, accounts_store
     for key, value in params.items():
         args += ["--param", f"{key}={value}"]
     code, out, err = cli(capsys, *args)
+    if "unit" not in db.query_params(name) and name not in db.UNSCOPED_QUERIES:
+        assert (code, out) == (1, "")  # it covers the whole tree: refused
+        assert "Refused: the whole tree" in err
+        return
     assert code == 0, err
     with_unit = {**params, "unit": "X1"} if "unit" in db.query_params(name) else params
     assert out == csv_of(db.run(name, with_unit, path=fixture_db))  # as an administrator asking for X1
-    assert scopecheck.leaks(db.run(name, params, path=fixture_db, scope=auth.scope_for_account("x1")), "x1") == []
+    assert (
+        scopecheck.leaks(db.run(name, params, path=fixture_db, scope=auth.scope_for_account("x1")), "x1")
+        == []
+    )
 
 
 @pytest.mark.parametrize("name", [n for n in db.query_names() if "unit" in db.query_params(n)])
 @pytest.mark.parametrize("unit", ["X2", "C4", "P", "", "NO-SUCH"])
-def test_query_as_a_commune_refuses_other_units_and_the_whole_tree(name, unit, accounts_store, fixture_db, capsys):
+def test_query_as_a_commune_refuses_other_units_and_the_whole_tree(
+    name, unit, accounts_store, fixture_db, capsys
+):
     args = ["query", name, "--db", str(fixture_db), "--as", "x1", "--param", f"unit={unit}"]
     for key, value in scopecheck.params_for(name).items():
         args += ["--param", f"{key}={value}"]
@@ -315,8 +391,9 @@ def test_query_as_a_commune_refuses_other_units_and_the_whole_tree(name, unit, a
 
 @pytest.mark.parametrize("name", db.query_names())
 @pytest.mark.parametrize("account", ["x1", "x2"])
-def test_no_query_gives_a_commune_another_communes_rows_whatever_the_parameters(name, account, accounts_store,
-                                                                               fixture_db):
+def test_no_query_gives_a_commune_another_communes_rows_whatever_the_parameters(
+    name, account, accounts_store, fixture_db
+):
     """Every parameter that names a unit, cell, person or opinion is set to one of the other commune's."""
     scope = auth.scope_for_account(account)
     for params in scopecheck.hostile_params(name, account):
@@ -331,13 +408,16 @@ def test_query_as_a_standing_committee_sees_its_subtree(accounts_store, fixture_
     code, out, _ = cli(capsys, "query", "unit_tree", "--db", str(fixture_db), "--as", "province")
     assert code == 0
     assert out == csv_of(db.run("unit_tree", {}, path=fixture_db))
-    code, out, err = cli(capsys, "query", "unit_tree", "--db", str(fixture_db), "--as", "province",
-                         "--param", "unit=")
+    code, out, err = cli(
+        capsys, "query", "unit_tree", "--db", str(fixture_db), "--as", "province", "--param", "unit="
+    )
     assert code == 1 and out == ""  # asking for the whole tree is refused to every scoped account
 
 
 def test_query_as_an_administrator_may_ask_for_the_whole_tree(accounts_store, fixture_db, capsys):
-    code, out, _ = cli(capsys, "query", "unit_tree", "--db", str(fixture_db), "--as", "admin", "--param", "unit=")
+    code, out, _ = cli(
+        capsys, "query", "unit_tree", "--db", str(fixture_db), "--as", "admin", "--param", "unit="
+    )
     assert code == 0
     assert out == csv_of(db.run("unit_tree", {}, path=fixture_db))
 
@@ -351,8 +431,19 @@ def test_query_as_an_unknown_or_disabled_account_is_refused(accounts_store, fixt
 
 
 def test_query_as_is_audited(accounts_store, fixture_db, capsys):
-    cli(capsys, "query", "participation_trend", "--db", str(fixture_db), "--as", "x1",
-        "--param", "start=2025-01-01", "--param", "end=2025-02-28")
+    cli(
+        capsys,
+        "query",
+        "participation_trend",
+        "--db",
+        str(fixture_db),
+        "--as",
+        "x1",
+        "--param",
+        "start=2025-01-01",
+        "--param",
+        "end=2025-02-28",
+    )
     row = auth.audit_log(limit=1)[0]
     assert (row["account"], row["action"]) == ("x1", "query")
     assert row["details"]["query"] == "participation_trend"
@@ -362,9 +453,27 @@ def test_query_as_is_audited(accounts_store, fixture_db, capsys):
 def test_query_as_runs_as_a_process_and_exits_non_zero_when_refused(accounts_store, fixture_db):
     def run(*extra):
         return subprocess.run(
-            [sys.executable, "-m", "cellboard", "query", "commune_summary", "--db", str(fixture_db), "--as", "x1",
-             "--param", "start=2025-01-01", "--param", "end=2025-02-28", "--format", "json", *extra],
-            cwd=ROOT, capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "cellboard",
+                "query",
+                "commune_summary",
+                "--db",
+                str(fixture_db),
+                "--as",
+                "x1",
+                "--param",
+                "start=2025-01-01",
+                "--param",
+                "end=2025-02-28",
+                "--format",
+                "json",
+                *extra,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
         )
 
     done = run()
@@ -374,11 +483,12 @@ def test_query_as_runs_as_a_process_and_exits_non_zero_when_refused(accounts_sto
     assert refused.returncode == 1 and refused.stdout == "" and "X2" in refused.stderr
 
 
-def test_a_scoped_account_cannot_run_a_query_that_ignores_the_scope(accounts_store, fixture_db, tmp_path,
-                                                                   monkeypatch):
+def test_a_scoped_account_cannot_run_a_query_that_ignores_the_scope(
+    accounts_store, fixture_db, tmp_path, monkeypatch
+):
     # database_info and unit_in_scope hold no unit's rows; any other query without $unit fails closed
     monkeypatch.setattr(db, "UNSCOPED_QUERIES", frozenset({"unit_in_scope"}))
-    with pytest.raises(db.QueryError, match="scope"):
+    with pytest.raises(db.OutOfScope):
         db.run("database_info", {}, path=fixture_db, scope=auth.scope_for_account("x1"))
     assert len(db.run("database_info", {}, path=fixture_db, scope=auth.scope_for_account("admin")))
 
@@ -389,10 +499,12 @@ def test_a_scoped_account_cannot_run_a_query_that_ignores_the_scope(accounts_sto
 def test_the_apps_connection_is_read_only_without_external_access(fixture_db, tmp_path):
     con = db.reader(fixture_db)
     try:
-        settings = dict(con.execute(
-            "select name, value from duckdb_settings() "
-            "where name in ('enable_external_access', 'lock_configuration')"
-        ).fetchall())
+        settings = dict(
+            con.execute(
+                "select name, value from duckdb_settings() "
+                "where name in ('enable_external_access', 'lock_configuration')"
+            ).fetchall()
+        )
         assert settings == {"enable_external_access": "false", "lock_configuration": "true"}
         with pytest.raises(duckdb.Error):
             con.execute("set enable_external_access = true")
@@ -429,6 +541,32 @@ def test_no_accounts_store_or_secret_is_tracked_by_git():
 def test_the_leak_check_finds_the_other_communes_data(fixture_db):
     # the checker itself: everything seen unscoped holds X2's opinions, cells and name for x1, X1's for x2
     everything = db.run("opinions_list", scopecheck.params_for("opinions_list"), path=fixture_db)
-    assert {"O4", "=1+1 trộm cắp vặt", "Phường Đông Hải", "Chi bộ khu phố 1"} <= set(scopecheck.leaks(everything, "x1"))
+    assert {"O4", "=1+1 trộm cắp vặt", "Phường Đông Hải", "Chi bộ khu phố 1"} <= set(
+        scopecheck.leaks(everything, "x1")
+    )
     assert "Chi bộ thôn Đông" in scopecheck.leaks(everything, "x2")
-    assert scopecheck.leaks(db.run("supervision", scopecheck.params_for("supervision"), path=fixture_db), "x2")
+    assert scopecheck.leaks(
+        db.run("supervision", scopecheck.params_for("supervision"), path=fixture_db), "x2"
+    )
+
+
+def test_imports_and_reports_are_audited(accounts_store, fixture_db, tmp_path, capsys):
+    import kinhmon
+
+    data = tmp_path / "imported.duckdb"
+    assert main(["init", "--db", str(data)]) == 0
+    assert main(["import", str(kinhmon.write_workbook(tmp_path / "kinhmon.xlsx")), "--db", str(data)]) == 0
+    row = auth.audit_log(limit=1)[0]
+    assert (row["account"], row["action"]) == (auth.cli_actor(), "import")
+    assert row["details"]["files"] == ["kinhmon.xlsx"] and row["details"]["ok"] is True
+
+    out = tmp_path / "review.xlsx"
+    args = ["report", "--start", "2025-01-01", "--end", "2025-06-30", "--db", str(fixture_db), "--out", str(out)]  # fmt: skip
+    assert main([*args, "--as", "x1"]) == 0
+    row = auth.audit_log(limit=1)[0]
+    assert (row["account"], row["action"]) == ("x1", "report")
+    assert row["details"]["scope"] == "X1" and row["details"]["by"] == auth.cli_actor()
+    leaked = scopecheck.leaks_in(scopecheck.download_strings(out.read_bytes(), out.name), "x1")
+    assert leaked == []
+    assert main([*args, "--as", "x1", "--unit", "X2"]) != 0  # another commune: refused
+    capsys.readouterr()

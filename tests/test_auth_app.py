@@ -52,7 +52,9 @@ def offered(monkeypatch) -> list[tuple[str, bytes]]:
         content = data() if callable(data) else data
         if hasattr(content, "read"):
             content = content.read()
-        files.append((file_name or label, content.encode("utf-8") if isinstance(content, str) else bytes(content)))
+        files.append(
+            (file_name or label, content.encode("utf-8") if isinstance(content, str) else bytes(content))
+        )
         return original(self, label, content, file_name, *args, **kwargs)
 
     monkeypatch.setattr(DeltaGenerator, "download_button", recording)
@@ -147,7 +149,11 @@ def test_a_wrong_password_is_refused_and_audited(app_on, fixture_db):
     assert [e.value for e in at.error] == [t("login_failed")]
     login_form_only(at)
     row = auth.audit_log(limit=1)[0]
-    assert (row["account"], row["action"], row["details"]["reason"]) == ("x1", "login_failed", "wrong_password")
+    assert (row["account"], row["action"], row["details"]["reason"]) == (
+        "x1",
+        "login_failed",
+        "wrong_password",
+    )
 
 
 def test_five_failures_lock_the_login(app_on, fixture_db, accounts_store):

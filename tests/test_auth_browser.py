@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 import scopecheck
-from browser import AppServer, browser, login, wait_for_app  # noqa: F401  (browser is a fixture)
+from browser import AppServer, browser, login, served, wait_for_app  # noqa: F401  (browser, served: fixtures)
 from conftest import TEST_ACCOUNTS
 
 from cellboard import auth
@@ -23,8 +23,15 @@ def server(tmp_path_factory, fixture_db):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CELLBOARD_BCRYPT_ROUNDS", "4")
         for name, (role, unit) in TEST_ACCOUNTS.items():
-            auth.add_account(name, role, unit, PASSWORD, actor="test", path=users,
-                             data_path=users.parent / "no-data.duckdb")
+            auth.add_account(
+                name,
+                role,
+                unit,
+                PASSWORD,
+                actor="test",
+                path=users,
+                data_path=users.parent / "no-data.duckdb",
+            )
     with AppServer(fixture_db, users) as running:
         yield running
 
@@ -48,8 +55,24 @@ def texts_leaked(shown: str, account: str) -> list[str]:
     return [value for value in texts if value in shown]
 
 
+def unit_options(page) -> list[str]:
+    """The options of the sidebar's unit picker (the selectbox after the period's)."""
+    picker = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").nth(1)
+    picker.locator("input").click()
+    page.keyboard.press("ArrowDown")
+    options = page.locator("[role='listbox'] [role='option']")
+    options.first.wait_for()
+    found = [option.inner_text().strip() for option in options.all()]
+    page.keyboard.press("Escape")
+    return found
+
+
 def nav_links(page) -> list[str]:
-    return [link.inner_text().strip() for link in page.locator("[data-testid='stSidebarNavLink']").all()]
+    # the label is the last line; the icon's name comes first
+    return [
+        link.inner_text().strip().split("\n")[-1]
+        for link in page.locator("[data-testid='stSidebarNavLink']").all()
+    ]
 
 
 def test_a_commune_account_in_the_browser(server, page):
@@ -62,6 +85,7 @@ def test_a_commune_account_in_the_browser(server, page):
 
     login(page, "x1", PASSWORD)
     assert "/participation" in page.url and "unit=X1" in page.url
+    assert unit_options(page) == ["Xã An Bình"]
     links = nav_links(page)
     assert "Sinh hoạt & tham dự" in links and "Đổi mật khẩu" in links
     assert "Tài khoản" not in links and "Dữ liệu" not in links
@@ -95,25 +119,29 @@ def test_an_administrator_sees_everything_and_a_download_is_audited(server, page
     login(page, "admin", PASSWORD)
     links = nav_links(page)
     assert "Tài khoản" in links and "Dữ liệu" in links
-    shown = body(page)
-    assert "Xã An Bình" in shown and "Phường Đông Hải" in shown  # the heat map / tables hold both communes
+    assert unit_options(page) == ["Toàn bộ", "Tỉnh Thử Nghiệm", "Phường Đông Hải", "Xã An Bình"]
 
     page.get_by_text("Xem bảng số liệu").first.click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Tải CSV").first.click()
     assert download.value.suggested_filename.endswith(".csv")
-    page.wait_for_timeout(500)
-    wait_for_app(page)
-    row = next(r for r in auth.audit_log(path=server.users) if r["action"] == "download")
+    rows = []
+    for _ in range(100):  # the click's rerun writes the row: wait for it, up to 20 s
+        rows = [r for r in auth.audit_log(path=server.users) if r["action"] == "download"]
+        if rows:
+            break
+        page.wait_for_timeout(200)
+    row = rows[0]
     assert row["account"] == "admin" and row["details"]["filters"]["from"] == "2025-01-01"
 
     page.locator("[data-testid='stSidebarNavLink']", has_text="Tài khoản").first.click()
     page.wait_for_timeout(300)
     shown = body(page)
-    assert "Thêm tài khoản" in shown and "x2" in shown
+    assert "Danh sách tài khoản" in shown and "Thêm tài khoản" in shown  # (the list itself is a canvas)
 
 
-def test_a_wrong_password_in_the_browser(server, page):
+def test_a_wrong_password_in_the_browser(served, accounts_store, fixture_db, page):  # noqa: F811
+    server = served(fixture_db)  # a server of its own, over the `accounts_store` accounts
     page.goto(server.url())
     wait_for_app(page)
     page.get_by_label("Tên đăng nhập").fill("board")
@@ -121,3 +149,5 @@ def test_a_wrong_password_in_the_browser(server, page):
     page.get_by_role("button", name="Đăng nhập").click()
     page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.").wait_for()
     assert "Tỉnh Thử Nghiệm" not in body(page)
+    login(page, "board", accounts_store.password)
+    assert unit_options(page) == ["Tỉnh Thử Nghiệm", "Phường Đông Hải", "Xã An Bình"]

@@ -11,16 +11,18 @@ they do in the app.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 
 import apptools
 import fixture
+import numpy as np
 import pandas as pd
 import pytest
 from browser import browser, login, served, wait_for_app  # noqa: F401  (pytest fixtures)
 
-from cellboard import auth, db, export, store
+from cellboard import auth, db, export, store, text
 
 JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}
 WINDOW = {"start": "2025-01-01", "end": "2025-02-28"}
@@ -38,13 +40,21 @@ EXTRA_MEETINGS = [
     ("M10", "C1", dt.date(2025, 6, 10), "regular", None, None, None, None, None),
 ]
 EXTRA_ATTENDANCE = [
-    ("M7", "m1", "present", None), ("M7", "m2", "present", None), ("M7", "m3", "absent", None),
+    ("M7", "m1", "present", None),
+    ("M7", "m2", "present", None),
+    ("M7", "m3", "absent", None),
     ("M7", "m4", "exempt", None),
-    ("M8", "m1", "present", None), ("M8", "m2", "present", None), ("M8", "m3", "excused", "away"),
+    ("M8", "m1", "present", None),
+    ("M8", "m2", "present", None),
+    ("M8", "m3", "excused", "away"),
     ("M8", "m4", "exempt", None),
-    ("M9", "m1", "present", None), ("M9", "m2", "present", None), ("M9", "m3", "present", None),
+    ("M9", "m1", "present", None),
+    ("M9", "m2", "present", None),
+    ("M9", "m3", "present", None),
     ("M9", "m4", "exempt", None),
-    ("M10", "m1", "present", None), ("M10", "m2", "present", None), ("M10", "m3", "present", None),
+    ("M10", "m1", "present", None),
+    ("M10", "m2", "present", None),
+    ("M10", "m3", "present", None),
     ("M10", "m4", "exempt", None),
 ]
 
@@ -58,7 +68,10 @@ def half_year_db(tmp_path_factory):
         ignore_index=True,
     )
     tables["attendance"] = pd.concat(
-        [tables["attendance"], pd.DataFrame(EXTRA_ATTENDANCE, columns=tables["attendance"].columns, dtype=object)],
+        [
+            tables["attendance"],
+            pd.DataFrame(EXTRA_ATTENDANCE, columns=tables["attendance"].columns, dtype=object),
+        ],
         ignore_index=True,
     )
     path = tmp_path_factory.mktemp("half_year") / "half_year.duckdb"
@@ -80,16 +93,30 @@ def click_chart(at, key: str, point_id: str):
     states = at._tree.get_widget_states()
     state = states.widgets.add()
     state.id = chart.proto.id
-    state.string_value = json.dumps({
-        "selection": {"points": [{"customdata": point_id, "curve_number": 0, "point_index": 0}],
-                      "point_indices": [0], "box": [], "lasso": []},
-    })
+    state.string_value = json.dumps(
+        {
+            "selection": {
+                "points": [{"customdata": point_id, "curve_number": 0, "point_index": 0}],
+                "point_indices": [0],
+                "box": [],
+                "lasso": [],
+            },
+        }
+    )
     return at._run(states)
 
 
 def chart(at, key: str) -> dict:
     element = next(element for element in at.get("plotly_chart") if element.key == key)
     return json.loads(element.proto.spec)
+
+
+def grid(array) -> np.ndarray:
+    """A plotly 2-D array (a heat map's z) as numpy: plotly 7 sends {"dtype", "bdata", "shape"}."""
+    if isinstance(array, dict) and "bdata" in array:
+        flat = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+        return flat.reshape([int(n) for n in str(array["shape"]).split(",")])
+    return np.array(array, dtype=float)
 
 
 def chart_keys(at) -> list[str]:
@@ -112,21 +139,67 @@ def test_commune_month_attendance(fixture_db):
     # Phường Đông Hải (X2): M6 in January (8 present / (10 - 1)), nothing in February.
     # Xã An Bình (X1): January M1 + M4 = 3 present / (6 - 1); February M2 + M3 + M5 = 8 / (11 - 2).
     assert rows(fixture_db, "commune_month_attendance", **WINDOW) == [
-        {"commune_id": "X2", "commune": "Phường Đông Hải", "month": "2025-01-01", "meetings": 1, "expected": 10,
-         "exempt": 1, "present": 8, "excused": 1, "absent": 0, "attendance_rate": pytest.approx(8 / 9)},
-        {"commune_id": "X2", "commune": "Phường Đông Hải", "month": "2025-02-01", "meetings": 0, "expected": 0,
-         "exempt": 0, "present": 0, "excused": 0, "absent": 0, "attendance_rate": None},
-        {"commune_id": "X1", "commune": "Xã An Bình", "month": "2025-01-01", "meetings": 2, "expected": 6,
-         "exempt": 1, "present": 3, "excused": 1, "absent": 1, "attendance_rate": pytest.approx(3 / 5)},
-        {"commune_id": "X1", "commune": "Xã An Bình", "month": "2025-02-01", "meetings": 3, "expected": 11,
-         "exempt": 2, "present": 8, "excused": 1, "absent": 0, "attendance_rate": pytest.approx(8 / 9)},
+        {
+            "commune_id": "X2",
+            "commune": "Phường Đông Hải",
+            "month": "2025-01-01",
+            "meetings": 1,
+            "expected": 10,
+            "exempt": 1,
+            "present": 8,
+            "excused": 1,
+            "absent": 0,
+            "attendance_rate": pytest.approx(8 / 9),
+        },
+        {
+            "commune_id": "X2",
+            "commune": "Phường Đông Hải",
+            "month": "2025-02-01",
+            "meetings": 0,
+            "expected": 0,
+            "exempt": 0,
+            "present": 0,
+            "excused": 0,
+            "absent": 0,
+            "attendance_rate": None,
+        },
+        {
+            "commune_id": "X1",
+            "commune": "Xã An Bình",
+            "month": "2025-01-01",
+            "meetings": 2,
+            "expected": 6,
+            "exempt": 1,
+            "present": 3,
+            "excused": 1,
+            "absent": 1,
+            "attendance_rate": pytest.approx(3 / 5),
+        },
+        {
+            "commune_id": "X1",
+            "commune": "Xã An Bình",
+            "month": "2025-02-01",
+            "meetings": 3,
+            "expected": 11,
+            "exempt": 2,
+            "present": 8,
+            "excused": 1,
+            "absent": 0,
+            "attendance_rate": pytest.approx(8 / 9),
+        },
     ]
 
 
 def test_commune_month_attendance_is_continuous_across_a_merge(fixture_db):
     # C2 met in January and merged into C3, which met in February: the commune has both months.
-    result = rows(fixture_db, "commune_month_attendance", ["month", "meetings"], unit="X1",
-                  start="2025-01-01", end="2025-02-28")
+    result = rows(
+        fixture_db,
+        "commune_month_attendance",
+        ["month", "meetings"],
+        unit="X1",
+        start="2025-01-01",
+        end="2025-02-28",
+    )
     assert result == [{"month": "2025-01-01", "meetings": 2}, {"month": "2025-02-01", "meetings": 3}]
 
 
@@ -134,45 +207,117 @@ def test_absence_reasons(fixture_db):
     # X2 reports counts only: its one absence has no reason. X1: m3 excused (away) at M1 and (work) at
     # M3, m6 absent without a reason at M4. On 28/02 X1's cells hold m1-m4 (C1) and m5-m7 (C3); m3 is away.
     assert rows(fixture_db, "absence_reasons", **WINDOW) == [
-        {"commune_id": "X2", "commune": "Phường Đông Hải", "meetings": 1, "absences": 1, "excused": 1,
-         "absent": 0, "away": 0, "illness": 0, "work": 0, "other_reason": 0, "reason_not_given": 1,
-         "members": 0, "members_away": 0, "away_share": None},
-        {"commune_id": "X1", "commune": "Xã An Bình", "meetings": 5, "absences": 3, "excused": 2, "absent": 1,
-         "away": 1, "illness": 0, "work": 1, "other_reason": 0, "reason_not_given": 1, "members": 7,
-         "members_away": 1, "away_share": pytest.approx(1 / 7)},
+        {
+            "commune_id": "X2",
+            "commune": "Phường Đông Hải",
+            "meetings": 1,
+            "absences": 1,
+            "excused": 1,
+            "absent": 0,
+            "away": 0,
+            "illness": 0,
+            "work": 0,
+            "other_reason": 0,
+            "reason_not_given": 1,
+            "members": 0,
+            "members_away": 0,
+            "away_share": None,
+        },
+        {
+            "commune_id": "X1",
+            "commune": "Xã An Bình",
+            "meetings": 5,
+            "absences": 3,
+            "excused": 2,
+            "absent": 1,
+            "away": 1,
+            "illness": 0,
+            "work": 1,
+            "other_reason": 0,
+            "reason_not_given": 1,
+            "members": 7,
+            "members_away": 1,
+            "away_share": pytest.approx(1 / 7),
+        },
     ]
 
 
 def test_chronic_absentees(half_year_db, fixture_db):
     assert rows(fixture_db, "chronic_absentees", **WINDOW) == []  # nobody missed 3 meetings
     assert rows(half_year_db, "chronic_absentees", **HALF) == [
-        {"member_id": "m3", "full_name": "Lê Văn Cường", "cell_id": "C1", "cell": "Chi bộ thôn Đông",
-         "commune_id": "X1", "commune": "Xã An Bình", "meetings_counted": 6, "absences": 3, "excused": 2,
-         "absent": 1, "away": 1, "illness": 0, "work": 1, "other_reason": 0, "last_meeting": "2025-06-10",
-         "last_absence": "2025-04-10", "membership_status": "away"},
+        {
+            "member_id": "m3",
+            "full_name": "Lê Văn Cường",
+            "cell_id": "C1",
+            "cell": "Chi bộ thôn Đông",
+            "commune_id": "X1",
+            "commune": "Xã An Bình",
+            "meetings_counted": 6,
+            "absences": 3,
+            "excused": 2,
+            "absent": 1,
+            "away": 1,
+            "illness": 0,
+            "work": 1,
+            "other_reason": 0,
+            "last_meeting": "2025-06-10",
+            "last_absence": "2025-04-10",
+            "membership_status": "away",
+        },
     ]
 
 
 def test_chronic_absentees_only_count_the_last_six_meetings(half_year_db):
     # From February on, m3's meetings are M2, M3, M7-M10: still 3 absences. From March: M7-M10, 2.
-    assert [r["absences"] for r in rows(half_year_db, "chronic_absentees", start="2025-02-01",
-                                        end="2025-06-30")] == [3]
+    assert [
+        r["absences"] for r in rows(half_year_db, "chronic_absentees", start="2025-02-01", end="2025-06-30")
+    ] == [3]
     assert rows(half_year_db, "chronic_absentees", start="2025-03-01", end="2025-06-30") == []
 
 
 def test_chronic_absentees_hide_names_unless_allowed(half_year_db):
-    hidden = rows(half_year_db, "chronic_absentees", ["member_id", "full_name", "cell_id", "absences"],
-                  scope=db.Scope(names=False), **HALF)
+    hidden = rows(
+        half_year_db,
+        "chronic_absentees",
+        ["member_id", "full_name", "cell_id", "absences"],
+        scope=db.Scope(names=False),
+        **HALF,
+    )
     assert hidden == [{"member_id": None, "full_name": None, "cell_id": "C1", "absences": 3}]
 
 
 def test_cell_meetings_include_the_cells_merged_into_it(fixture_db):
-    columns = ["meeting_id", "cell_id", "generation", "held_on", "kind", "present", "attendance_rate", "visits"]
+    columns = [
+        "meeting_id",
+        "cell_id",
+        "generation",
+        "held_on",
+        "kind",
+        "present",
+        "attendance_rate",
+        "visits",
+    ]
     assert rows(fixture_db, "cell_meetings", columns, cell="C3", **WINDOW) == [
-        {"meeting_id": "M4", "cell_id": "C2", "generation": 1, "held_on": "2025-01-15", "kind": "regular",
-         "present": 1, "attendance_rate": 0.5, "visits": 0},
-        {"meeting_id": "M5", "cell_id": "C3", "generation": 0, "held_on": "2025-02-20", "kind": "regular",
-         "present": 3, "attendance_rate": 1.0, "visits": 1},
+        {
+            "meeting_id": "M4",
+            "cell_id": "C2",
+            "generation": 1,
+            "held_on": "2025-01-15",
+            "kind": "regular",
+            "present": 1,
+            "attendance_rate": 0.5,
+            "visits": 0,
+        },
+        {
+            "meeting_id": "M5",
+            "cell_id": "C3",
+            "generation": 0,
+            "held_on": "2025-02-20",
+            "kind": "regular",
+            "present": 3,
+            "attendance_rate": 1.0,
+            "visits": 1,
+        },
     ]
     # C2's own meetings do not include its successor's
     assert [r["meeting_id"] for r in rows(fixture_db, "cell_meetings", cell="C2", **WINDOW)] == ["M4"]
@@ -184,11 +329,20 @@ def test_cell_meetings_stay_in_the_subtree(fixture_db):
 
 def test_cells_needing_help(half_year_db, fixture_db):
     # C1 was below 90 % from January to April (4 months running); C2 and C4 one month each.
+    # C1 over the half-year: 17 present of 7 meetings x 3 expected (exempt m4 left out).
     assert rows(half_year_db, "cells_needing_help", target=0.9, **HALF) == [
-        {"commune_id": "X1", "commune": "Xã An Bình", "cell_id": "C1", "cell": "Chi bộ thôn Đông",
-         "months_with_meetings": 6, "months_below_target": 4, "longest_run_below_target": 4,
-         "run_ended": "2025-04-01", "attendance_rate": pytest.approx(16 / 20),
-         "lowest_month_rate": pytest.approx(2 / 3)},
+        {
+            "commune_id": "X1",
+            "commune": "Xã An Bình",
+            "cell_id": "C1",
+            "cell": "Chi bộ thôn Đông",
+            "months_with_meetings": 6,
+            "months_below_target": 4,
+            "longest_run_below_target": 4,
+            "run_ended": "2025-04-01",
+            "attendance_rate": pytest.approx(17 / 21),
+            "lowest_month_rate": pytest.approx(2 / 3),
+        },
     ]
     assert rows(fixture_db, "cells_needing_help", target=0.9, **WINDOW) == []  # two months cannot run 3
     assert rows(half_year_db, "cells_needing_help", target=None, **HALF) == []  # no target, nobody below
@@ -209,14 +363,18 @@ def test_the_page_shows_the_units_figures_from_the_named_queries(app_on, fixture
     trend = db.run("participation_trend", {**WINDOW, "unit": "X1"}, path=fixture_db)
     cells = db.run("cell_ranking", {**WINDOW, "unit": "X1"}, path=fixture_db)
     # 11 present / (17 - 3 exempt); regularity 4 / 4 months; thematic 1 / 3 quarters
-    assert trend["present"].sum() / (trend["expected"].sum() - trend["exempt"].sum()) == pytest.approx(11 / 14)
+    assert trend["present"].sum() / (trend["expected"].sum() - trend["exempt"].sum()) == pytest.approx(
+        11 / 14
+    )
     assert shown["Tỷ lệ đảng viên dự sinh hoạt"] == "78,6%"
     assert cells["months_met"].sum() == cells["months_existed"].sum() == 4
     assert shown["Tỷ lệ sinh hoạt đều đặn"] == "100,0%"
     assert shown["Tỷ lệ sinh hoạt chuyên đề"] == "33,3%"
     assert any("Xã An Bình" in block.value for block in at.markdown)
     # one commune: its cells are shown straight away, lowest first, with cell_ranking's rates
-    assert apptools.values(chart(at, "chart_cell_attendance")["data"][0]["x"]) == pytest.approx([0.5, 7 / 9, 1.0])
+    assert apptools.values(chart(at, "chart_cell_attendance")["data"][0]["x"]) == pytest.approx(
+        [0.5, 7 / 9, 1.0]
+    )
     assert apptools.values(chart(at, "chart_cell_attendance")["data"][0]["customdata"]) == ["C2", "C1", "C3"]
 
 
@@ -230,12 +388,14 @@ def test_the_charts_draw_what_the_queries_answer(app_on, fixture_db):
     assert apptools.values(bars["x"]) == pytest.approx([by_id["X1"], by_id["X2"]])
     monthly = db.run("commune_month_attendance", WINDOW, path=fixture_db)
     heat = chart(at, "chart_commune_month_attendance")["data"][0]
-    z = [apptools.values(row) if isinstance(row, dict) else row for row in heat["z"]]
-    z = z[0] if len(z) == 1 and isinstance(z[0], list) and len(z[0]) != 2 else z
     expected = monthly.pivot(index="commune_id", columns="month", values="attendance_rate").loc[["X2", "X1"]]
-    flat = [value for row in z for value in (row if isinstance(row, list) else [row])]
-    assert flat == pytest.approx([v if pd.notna(v) else None for v in expected.to_numpy().ravel()],
-                                 nan_ok=True)
+    assert apptools.values(heat["y"]) == ["X2", "X1"]
+    assert np.allclose(grid(heat["z"]), expected.to_numpy(dtype=float), equal_nan=True)
+    matrix = next(frame.value for frame in at.dataframe if "01/2025" in frame.value.columns)
+    assert matrix.to_dict("records") == [  # the heat map's table: a row per commune, a column per month
+        {"commune_id": "X2", "commune": "Phường Đông Hải", "01/2025": "88,9%", "02/2025": "–"},
+        {"commune_id": "X1", "commune": "Xã An Bình", "01/2025": "60,0%", "02/2025": "88,9%"},
+    ]
     reasons = chart(at, "chart_absence_reasons")["data"]
     assert apptools.values(reasons[0]["x"]) == [0, 1]  # away: X2 0, X1 1
     # every chart has its table: the trend's lists the months the chart draws
@@ -272,7 +432,9 @@ def test_the_drill_down_lives_in_the_url(app_on, fixture_db):
     assert not at.exception
     assert at.selectbox(key="opt_commune").value == "X1"
     assert at.selectbox(key="opt_cell").value == "C1"
-    assert apptools.values(chart(at, "chart_cell_meetings")["data"][0]["y"]) == pytest.approx([2 / 3, 1.0, 2 / 3])
+    assert apptools.values(chart(at, "chart_cell_meetings")["data"][0]["y"]) == pytest.approx(
+        [2 / 3, 1.0, 2 / 3]
+    )
     # picking another commune in the box moves the URL and clears the cell
     at.selectbox(key="opt_commune").set_value("X2").run()
     assert at.query_params["commune"] == "X2" and "cell" not in at.query_params
@@ -311,19 +473,27 @@ def test_chronic_absentees_by_name_or_by_count(app_on, half_year_db, monkeypatch
     counted = at.dataframe[-1].value
     assert "Họ và tên" not in counted.columns
     assert list(counted["Số đảng viên thường xuyên vắng"]) == [1]
-    assert not any("Lê Văn Cường" in str(value) for frame in at.dataframe for value in frame.value.to_numpy().ravel())
+    assert not any(
+        "Lê Văn Cường" in str(value) for frame in at.dataframe for value in frame.value.to_numpy().ravel()
+    )
 
 
 def test_english(app_on, fixture_db):
-    at = open_page(app_on, fixture_db, lang="en", unit="X1", **JAN_FEB)
-    assert not at.exception
-    assert metrics(at)["Attendance rate"] == "78.6%"
+    try:
+        at = open_page(app_on, fixture_db, lang="en", unit="X1", **JAN_FEB)
+        assert not at.exception
+        assert metrics(at)["Attendance rate"] == "78.6%"
+        headers = [header.value for header in at.subheader]
+        assert "Cells of Xã An Bình" in headers and "Communes compared" not in headers  # one commune
+        assert at.selectbox(key="opt_cell").label == "Cell in detail"
+    finally:
+        text.set_language("vi")  # the language is process-wide; later tests expect Vietnamese
 
 
 # ---- in a real browser ---------------------------------------------------------------------------
 
 
-def test_the_page_opens_from_a_link_in_chromium(served, browser, fixture_db, accounts_store):  # noqa: F811
+def test_opened_from_a_link_and_clicked_in_chromium(served, browser, fixture_db, accounts_store):  # noqa: F811
     server = served(fixture_db)
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     try:
@@ -331,13 +501,23 @@ def test_the_page_opens_from_a_link_in_chromium(served, browser, fixture_db, acc
         # Streamlit runs a pages/ file alone until some session has called st.navigation).
         page.goto(server.url(""))
         wait_for_app(page)
-        page.goto(server.url("participation", unit="X1", commune="X1", cell="C1", **JAN_FEB))
+        page.goto(server.url("participation", unit="X1", cell="C1", **JAN_FEB))
         login(page, "admin", accounts_store.password)
         page.get_by_text("Các buổi sinh hoạt của Chi bộ thôn Đông").first.wait_for(timeout=30_000)
         wait_for_app(page)
         assert page.get_by_text("Đơn vị: Xã An Bình").count() >= 1
         assert page.locator("[data-testid='stException']").count() == 0
-        assert "commune=X1" in page.url and "cell=C1" in page.url
-        assert page.locator(".js-plotly-plot").count() >= 5
+        assert "cell=C1" in page.url  # (commune= is not needed: the unit is one commune)
+
+        # the whole tree: a click on Xã An Bình's bar (lowest first), then on its lowest cell's
+        page.goto(server.url("participation", **JAN_FEB))
+        login(page, "admin", accounts_store.password)  # a new page load is a new session
+        page.locator(".js-plotly-plot").nth(1).locator(".bars .point path").first.click(force=True)
+        page.wait_for_url("**commune=X1**", timeout=30_000)
+        wait_for_app(page)
+        page.locator(".js-plotly-plot").nth(2).locator(".bars .point path").first.click(force=True)
+        page.wait_for_url("**cell=C2**", timeout=30_000)
+        page.get_by_text("Các buổi sinh hoạt của Chi bộ thôn Tây").first.wait_for(timeout=30_000)
+        assert page.locator("[data-testid='stException']").count() == 0
     finally:
         page.close()

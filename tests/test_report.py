@@ -17,6 +17,7 @@ import kinhmon
 import openpyxl
 import pandas as pd
 import pytest
+from browser import browser, login, served  # noqa: F401  (browser and served are fixtures)
 
 from cellboard import db, figures, report, store, text
 from cellboard.__main__ import main
@@ -387,7 +388,8 @@ def test_bad_requests_are_refused_clearly(fixture_db):
 # ---- the command line ---------------------------------------------------------------------------------
 
 
-def test_the_cli_writes_both_formats(kinhmon_db, tmp_path, capsys):
+def test_the_cli_writes_both_formats(kinhmon_db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv(report.CHART_BROWSER_ENV, str(tmp_path / "no-browser"))  # charts: tested above
     out = tmp_path / "tong-ket-2015.xlsx"
     assert (
         main(
@@ -468,9 +470,11 @@ def test_the_review_page_offers_both_downloads(app_on, fixture_db):
     assert not at.exception
     buttons = at.get("download_button")
     assert [button.label for button in buttons] == ["Tải báo cáo (Word, DOCX)", "Tải số liệu (Excel, XLSX)"]
-    preview = at.dataframe[0].value
-    attendance = preview[preview["Chỉ số"] == "Tỷ lệ đảng viên dự sinh hoạt"].iloc[0]
-    assert attendance["Kỳ này"] == "78,6%"  # the Overview's figure for the same unit and period
+    shown = {metric.label: metric for metric in at.metric}
+    # the Overview's figures for the same unit and period, with their definitions
+    assert shown["Tỷ lệ đảng viên dự sinh hoạt"].value == "78,6%"
+    assert shown["Số buổi sinh hoạt"].value == "5"
+    assert len(shown) == 7 and all(len(metric.help) > 40 for metric in shown.values())
     assert at.radio(key="rv_preset").value == "custom"
 
 
@@ -483,3 +487,28 @@ def test_the_review_period_lives_in_the_url(app_on, fixture_db):
     assert at.query_params["review"] == "first_half"
     assert at.query_params["review_year"] == str(dt.date.today().year - 1)
     assert "review_from" not in at.query_params
+
+
+# ---- the downloads in a real browser (the report builds when clicked, on the server's own thread) ---
+
+
+def test_the_review_page_downloads_both_formats_in_a_browser(served, browser, fixture_db, accounts_store):  # noqa: F811
+
+    server = served(fixture_db)
+    page = browser.new_page(accept_downloads=True)
+    try:
+        page.goto(
+            server.url("review", unit="X1", review="custom", review_from="2025-01-01", review_to="2025-02-28")
+        )
+        login(page, "x1", accounts_store.password)
+        with page.expect_download(timeout=60_000) as xlsx:
+            page.get_by_role("button", name="Tải số liệu (Excel, XLSX)").click()
+        assert xlsx.value.suggested_filename == "bao-cao_2025-01-01_2025-02-28_X1.xlsx"
+        assert headline_rows(Path(xlsx.value.path()).read_bytes())["Số buổi sinh hoạt"][0] == 5
+        with page.expect_download(timeout=60_000) as word:
+            page.get_by_role("button", name="Tải báo cáo (Word, DOCX)").click()
+        document = docx.Document(word.value.path())
+        assert "Tỷ lệ đảng viên dự sinh hoạt chi bộ đạt 78,6%" in all_text(document)
+        assert len(document.inline_shapes) >= 1  # drawn by kaleido in the server process
+    finally:
+        page.close()
