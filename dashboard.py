@@ -31,9 +31,14 @@ PAGES = [
 
 def choose_language() -> None:
     if "lang" not in st.session_state:
-        st.session_state["lang"] = st.query_params.get("lang", "vi") if st.query_params.get("lang") in text.LANGUAGES else "vi"
+        st.session_state["lang"] = (
+            st.query_params.get("lang", "vi") if st.query_params.get("lang") in text.LANGUAGES else "vi"
+        )
     st.sidebar.segmented_control(
-        t("language"), text.LANGUAGES, key="lang", format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code]
+        t("language"),
+        text.LANGUAGES,
+        key="lang",
+        format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
     )
     text.set_language(st.session_state.get("lang") or "vi")
 
@@ -85,7 +90,9 @@ def init_filter_widgets(today: dt.date) -> None:
 def period_widgets(today: dt.date) -> filters.Period:
     sidebar = st.sidebar
     sidebar.subheader(t("period"))
-    preset = sidebar.selectbox(t("preset"), filters.PRESETS, key="f_preset", format_func=lambda p: t("preset_" + p))
+    preset = sidebar.selectbox(
+        t("preset"), filters.PRESETS, key="f_preset", format_func=lambda p: t("preset_" + p)
+    )
     if preset in ("first_half", "second_half", "year"):
         years = list(range(today.year, today.year - 8, -1))
         if st.session_state.get("f_year") not in years:

@@ -85,8 +85,10 @@ def cmd_query(args: argparse.Namespace) -> int:
     except db.QueryError as bad:
         return fail(str(bad))
     except db.NoDatabase:
-        return fail(f"Không có cơ sở dữ liệu tại {path}. Tạo bằng: {demo_command(path)}\n"
-                    f"There is no database at {path}. Build one with: {demo_command(path)}")
+        return fail(
+            f"Không có cơ sở dữ liệu tại {path}. Tạo bằng: {demo_command(path)}\n"
+            f"There is no database at {path}. Build one with: {demo_command(path)}"
+        )
     except duckdb.Error as error:
         return fail(f"{args.name}: {error}")
     if args.account:

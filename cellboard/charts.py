@@ -49,21 +49,29 @@ def attendance_trend(
     """Monthly attendance rate, the target line and, when given, the same months a year earlier."""
     figure = go.Figure()
     figure.add_scatter(
-        x=trend["month"], y=trend["attendance_rate"], mode="lines+markers", name=t("attendance_rate"),
+        x=trend["month"],
+        y=trend["attendance_rate"],
+        mode="lines+markers",
+        name=t("attendance_rate"),
         line={"color": SERIES_COLOURS[0], "width": 3},
         hovertemplate="%{x|%m/%Y}: %{y:.1%}<extra></extra>",
     )
     if year_before is not None and len(year_before):
         shifted = year_before["month"] + pd.DateOffset(years=1)
         figure.add_scatter(
-            x=shifted, y=year_before["attendance_rate"], mode="lines", name=t("vs_year_earlier"),
+            x=shifted,
+            y=year_before["attendance_rate"],
+            mode="lines",
+            name=t("vs_year_earlier"),
             line={"color": SERIES_COLOURS[2], "dash": "dot"},
             customdata=year_before["month"],
             hovertemplate="%{customdata|%m/%Y}: %{y:.1%}<extra></extra>",
         )
     figure.add_hline(
-        y=target, line={"color": TARGET_COLOUR, "dash": "dash"},
-        annotation_text=f"{t('target')} {text.fmt_pct(target, 0)}", annotation_position="bottom right",
+        y=target,
+        line={"color": TARGET_COLOUR, "dash": "dash"},
+        annotation_text=f"{t('target')} {text.fmt_pct(target, 0)}",
+        annotation_position="bottom right",
     )
     house_layout(figure, t("trend_title"))
     lowest = trend["attendance_rate"].min()
@@ -686,15 +694,23 @@ def category_comparison_bars(comparison: pd.DataFrame) -> go.Figure:
     figure = go.Figure()
     for column, label in (("opinions_year", t("op_year_earlier")), ("opinions_prev", t("op_previous"))):
         figure.add_bar(
-            y=names, x=comparison[column], orientation="h", name=label,
-            marker_color=COMPARISON_COLOURS[column], customdata=comparison["category"],
+            y=names,
+            x=comparison[column],
+            orientation="h",
+            name=label,
+            marker_color=COMPARISON_COLOURS[column],
+            customdata=comparison["category"],
             hovertemplate="%{y}: %{x}<extra>" + label + "</extra>",
         )
     figure.add_bar(
-        y=names, x=comparison["opinions"], orientation="h", name=t("op_this_period"),
+        y=names,
+        x=comparison["opinions"],
+        orientation="h",
+        name=t("op_this_period"),
         marker_color=_category_colours(comparison["category"]),
         customdata=comparison["category"],
-        text=[text.fmt_pct(share) for share in comparison["share"]], textposition="outside",
+        text=[text.fmt_pct(share) for share in comparison["share"]],
+        textposition="outside",
         hovertemplate="%{y}: %{x} (%{text})<extra>" + t("op_this_period") + "</extra>",
     )
     house_layout(figure, height=rows_height(len(comparison), per_row=54))
@@ -753,7 +769,10 @@ def opinion_trend_lines(trend: pd.DataFrame) -> go.Figure:
     figure = go.Figure()
     for code, rows in trend.groupby("category", sort=False):
         figure.add_scatter(
-            x=rows["month"], y=rows["opinions"], mode="lines+markers", name=_category_names(rows).iloc[0],
+            x=rows["month"],
+            y=rows["opinions"],
+            mode="lines+markers",
+            name=_category_names(rows).iloc[0],
             line={"color": _category_colours([code])[0], "width": 2},
             hovertemplate="%{x|%m/%Y}: %{y}<extra>" + str(_category_names(rows).iloc[0]) + "</extra>",
         )
@@ -777,9 +796,14 @@ def response_bars(response: pd.DataFrame, labels: list[str]) -> go.Figure:
     for status in STATUSES:
         last = status == STATUSES[-1]
         figure.add_bar(
-            y=labels, x=response[status], orientation="h", name=t("op_status_" + status),
+            y=labels,
+            x=response[status],
+            orientation="h",
+            name=t("op_status_" + status),
             marker_color=STATUS_COLOURS[status],
-            text=notes if last else None, textposition="outside" if last else None, cliponaxis=False,
+            text=notes if last else None,
+            textposition="outside" if last else None,
+            cliponaxis=False,
             hovertemplate="%{y}: %{x}<extra>" + t("op_status_" + status) + "</extra>",
         )
     house_layout(figure, height=rows_height(len(response), per_row=30))
@@ -800,8 +824,11 @@ def compliance_by_level(supervision: pd.DataFrame) -> go.Figure:
         (False, t("sv_compliant_no"), STATUS_COLOURS["overdue"]),
     ):
         figure.add_bar(
-            x=labels, y=[int(counts.get((level, compliant), 0)) for level in levels], name=name,
-            marker_color=colour, hovertemplate="%{x}: %{y}<extra>" + name + "</extra>",
+            x=labels,
+            y=[int(counts.get((level, compliant), 0)) for level in levels],
+            name=name,
+            marker_color=colour,
+            hovertemplate="%{x}: %{y}<extra>" + name + "</extra>",
         )
     house_layout(figure, height=320)
     figure.update_layout(barmode="stack", legend={"traceorder": "normal"})
@@ -813,10 +840,13 @@ def visit_coverage_bars(coverage: pd.DataFrame) -> go.Figure:
     """Share of each commune's cells that a committee member visited in the window, lowest first."""
     figure = go.Figure()
     figure.add_bar(
-        y=coverage["commune_id"], x=coverage["coverage"], orientation="h",
+        y=coverage["commune_id"],
+        x=coverage["coverage"],
+        orientation="h",
         marker={"color": coverage["coverage"], "colorscale": RATE_SCALE, "cmin": 0, "cmax": 1},
         customdata=coverage[["commune", "cells_visited", "cells"]].to_numpy(),
-        text=[text.fmt_pct(value) for value in coverage["coverage"]], textposition="outside",
+        text=[text.fmt_pct(value) for value in coverage["coverage"]],
+        textposition="outside",
         hovertemplate="%{customdata[0]}: %{x:.1%} (%{customdata[1]}/%{customdata[2]})<extra></extra>",
     )
     house_layout(figure, height=rows_height(len(coverage)))

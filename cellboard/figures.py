@@ -18,8 +18,15 @@ Runner = Callable[..., pd.DataFrame]  # run(query_name, **params) -> DataFrame
 
 RATE_FIGURES = ("attendance_rate", "regularity", "thematic_coverage", "answered_on_time", "excellent_share")
 COUNT_FIGURES = ("meetings", "opinions_raised")
-FIGURES = ("attendance_rate", "meetings", "regularity", "thematic_coverage", "opinions_raised",
-           "answered_on_time", "excellent_share")
+FIGURES = (
+    "attendance_rate",
+    "meetings",
+    "regularity",
+    "thematic_coverage",
+    "opinions_raised",
+    "answered_on_time",
+    "excellent_share",
+)
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
@@ -34,7 +41,9 @@ def headline(run: Runner, period: Period, unit: str | None) -> dict[str, float |
     response = run("opinion_response", **params)
     # Ratings are yearly and come after the year ends: use the latest rated year the period
     # touches, else the year before it.
-    ratings = run("rating_distribution", start=dt.date(period.start.year - 1, 1, 1), end=period.end, unit=unit)
+    ratings = run(
+        "rating_distribution", start=dt.date(period.start.year - 1, 1, 1), end=period.end, unit=unit
+    )
     rating_year = int(ratings["year"].max()) if len(ratings) else None
     ratings = ratings[ratings["year"] == rating_year]
     excellent = ratings.loc[ratings["grade"] == "excellent", "cells"].sum()
@@ -45,8 +54,9 @@ def headline(run: Runner, period: Period, unit: str | None) -> dict[str, float |
         "thematic_coverage": ratio(cells["quarters_thematic"].sum(), cells["quarters_existed"].sum()),
         "opinions_raised": float(response["opinions"].sum()),
         # opinions not yet due cannot be late yet: they stay out of the denominator
-        "answered_on_time": ratio(response["answered_on_time"].sum(),
-                                  response["opinions"].sum() - response["open"].sum()),
+        "answered_on_time": ratio(
+            response["answered_on_time"].sum(), response["opinions"].sum() - response["open"].sum()
+        ),
         "excellent_share": ratio(excellent, ratings["cells"].sum()),
         "rating_year": rating_year,
     }
@@ -71,8 +81,12 @@ def compare(run: Runner, period: Period, unit: str | None) -> Comparison:
     """Headline figures for the period, the previous period and the same period a year earlier."""
     previous, year_before = previous_period(period), year_earlier(period)
     return Comparison(
-        period, previous, year_before,
-        headline(run, period, unit), headline(run, previous, unit), headline(run, year_before, unit),
+        period,
+        previous,
+        year_before,
+        headline(run, period, unit),
+        headline(run, previous, unit),
+        headline(run, year_before, unit),
     )
 
 

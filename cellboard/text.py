@@ -46,7 +46,9 @@ def _half_up(value: float, places: int) -> Decimal:
 
 
 def is_missing(value: object) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+    return (
+        value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def fmt_pct(fraction: float | None, places: int = 1) -> str:
@@ -475,8 +477,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "none is known, 30 days after raising).",
     ),
     "op_col_median_days": ("Số ngày trả lời (trung vị)", "Days to answer (median)"),
-    "op_shares_title": ("Ý kiến theo lĩnh vực, so với kỳ trước và cùng kỳ năm trước",
-                        "Opinions by category, against the previous period and a year earlier"),
+    "op_shares_title": (
+        "Ý kiến theo lĩnh vực, so với kỳ trước và cùng kỳ năm trước",
+        "Opinions by category, against the previous period and a year earlier",
+    ),
     "op_shares_help": (
         "Số ý kiến, kiến nghị nêu trong kỳ theo lĩnh vực; tỷ lệ = số ý kiến của lĩnh vực ÷ tổng số ý kiến "
         "trong kỳ. So sánh với kỳ trước liền kề cùng độ dài ({prev}) và cùng kỳ năm trước ({year}). Bấm "
@@ -655,7 +659,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "the period.",
     ),
     "sv_by_level_title": (
-        "Cấp ủy viên đạt quy định, theo cấp", "Committee members meeting the rule, by level"
+        "Cấp ủy viên đạt quy định, theo cấp",
+        "Committee members meeting the rule, by level",
     ),
     "sv_members_title": ("Dự sinh hoạt của từng cấp ủy viên", "Visits by each committee member"),
     "sv_members_table_help": (
@@ -666,8 +671,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "sv_filter_level": ("Cấp", "Level"),
     "sv_only_short": ("Chỉ người chưa đạt", "Only those short of the rule"),
-    "sv_no_members": ("Không có cấp ủy viên nào được phân công trong đơn vị này.",
-                      "No committee member is assigned within this unit."),
+    "sv_no_members": (
+        "Không có cấp ủy viên nào được phân công trong đơn vị này.",
+        "No committee member is assigned within this unit.",
+    ),
     "sv_coverage_title": ("Chi bộ được cấp ủy dự sinh hoạt, theo xã/phường", "Cells visited, by commune"),
     "sv_coverage_table_help": (
         "Với mỗi xã/phường: số chi bộ tồn tại trong kỳ, số chi bộ có họp, số chi bộ được cấp ủy viên dự "
@@ -675,10 +682,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "For each commune: cells existing in the period, cells that met, cells at least one of whose "
         "meetings a committee member attended, and the share; lowest first.",
     ),
-    "sv_not_visited_title": ("Chi bộ chưa được cấp ủy viên nào dự sinh hoạt trong kỳ",
-                             "Cells no committee member visited in the period"),
+    "sv_not_visited_title": (
+        "Chi bộ chưa được cấp ủy viên nào dự sinh hoạt trong kỳ",
+        "Cells no committee member visited in the period",
+    ),
     "sv_all_visited": (
-        "Mọi chi bộ đều đã được dự sinh hoạt trong kỳ.", "Every cell was visited in the period."
+        "Mọi chi bộ đều đã được dự sinh hoạt trong kỳ.",
+        "Every cell was visited in the period.",
     ),
     "sv_col_level": ("Cấp", "Level"),
     "sv_col_unit": ("Địa bàn phụ trách", "Area assigned"),

@@ -104,8 +104,12 @@ def figure_tile(column, label_key: str, value: str, delta: str | None, caption: 
     unchanged = delta is not None and not delta.startswith(("+", "-"))
     with column:
         st.metric(
-            t(label_key), value, delta=delta, help=t(label_key + "_help"),
-            delta_color="off" if unchanged else "normal", delta_arrow="off" if unchanged else "auto",
+            t(label_key),
+            value,
+            delta=delta,
+            help=t(label_key + "_help"),
+            delta_color="off" if unchanged else "normal",
+            delta_arrow="off" if unchanged else "auto",
             delta_description=t("vs_previous") if delta is not None else None,
         )
         st.caption(caption)

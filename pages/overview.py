@@ -33,19 +33,28 @@ for column, figure in zip(columns, figures.FIGURES, strict=False):
     )
     if figure == "excellent_share" and comparison.current_values["rating_year"]:
         caption = t("rating_year", year=comparison.current_values["rating_year"]) + " · " + caption
-    ui.figure_tile(column, figure, shown(figure, comparison.current_values[figure]),
-                   change(figure, "previous"), caption)
+    ui.figure_tile(
+        column, figure, shown(figure, comparison.current_values[figure]), change(figure, "previous"), caption
+    )
 
-st.subheader(t("worse_title"), help=t("worse_help", target=text.fmt_pct(rules.ATTENDANCE_TARGET, 0),
-                                          answer_target=text.fmt_pct(rules.ON_TIME_TARGET, 0)))
+st.subheader(
+    t("worse_title"),
+    help=t(
+        "worse_help",
+        target=text.fmt_pct(rules.ATTENDANCE_TARGET, 0),
+        answer_target=text.fmt_pct(rules.ON_TIME_TARGET, 0),
+    ),
+)
 communes = ui.query("commune_summary", **ui.window(as_of=None))
 previous = ui.query("commune_summary", **ui.window(filters.previous_period(state.period), as_of=None))
 communes = communes.merge(
     previous[["commune_id", "attendance_rate"]].rename(columns={"attendance_rate": "attendance_rate_prev"}),
-    on="commune_id", how="left",
+    on="commune_id",
+    how="left",
 )
 low_communes = communes[
-    (communes["attendance_rate"] < rules.ATTENDANCE_TARGET) | (communes["on_time_rate"] < rules.ON_TIME_TARGET)
+    (communes["attendance_rate"] < rules.ATTENDANCE_TARGET)
+    | (communes["on_time_rate"] < rules.ON_TIME_TARGET)
 ].sort_values("attendance_rate")
 cells = ui.query("cell_ranking", **ui.window())
 low_cells = figures.below_target(cells[cells["is_ranked"]], "attendance_rate", rules.ATTENDANCE_TARGET)
@@ -55,15 +64,30 @@ left, right = st.columns(2)
 with left:
     st.markdown(f"**{t('communes_below')}** ({text.fmt_int(len(low_communes))})")
     if len(low_communes):
-        table = low_communes[["commune", "attendance_rate", "attendance_rate_prev", "on_time_rate", "meetings"]]
+        table = low_communes[
+            ["commune", "attendance_rate", "attendance_rate_prev", "on_time_rate", "meetings"]
+        ]
         table = table.head(SHOWN_ROWS)
         st.dataframe(
-            ui.display_table(table, {"attendance_rate": text.fmt_pct, "attendance_rate_prev": text.fmt_pct,
-                                     "on_time_rate": text.fmt_pct, "meetings": text.fmt_int}).rename(
-                columns={"commune": t("col_commune"), "attendance_rate": t("col_attendance_rate"),
-                         "attendance_rate_prev": t("col_previous"), "on_time_rate": t("col_answered_on_time"),
-                         "meetings": t("col_meetings")}),
-            hide_index=True, width="stretch",
+            ui.display_table(
+                table,
+                {
+                    "attendance_rate": text.fmt_pct,
+                    "attendance_rate_prev": text.fmt_pct,
+                    "on_time_rate": text.fmt_pct,
+                    "meetings": text.fmt_int,
+                },
+            ).rename(
+                columns={
+                    "commune": t("col_commune"),
+                    "attendance_rate": t("col_attendance_rate"),
+                    "attendance_rate_prev": t("col_previous"),
+                    "on_time_rate": t("col_answered_on_time"),
+                    "meetings": t("col_meetings"),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
         )
     else:
         st.success(t("nothing_below"))
@@ -73,9 +97,15 @@ with right:
         table = low_cells[["cell", "commune", "attendance_rate", "meetings"]].head(SHOWN_ROWS)
         st.dataframe(
             ui.display_table(table, {"attendance_rate": text.fmt_pct, "meetings": text.fmt_int}).rename(
-                columns={"cell": t("col_cell"), "commune": t("col_commune"),
-                         "attendance_rate": t("col_attendance_rate"), "meetings": t("col_meetings")}),
-            hide_index=True, width="stretch",
+                columns={
+                    "cell": t("col_cell"),
+                    "commune": t("col_commune"),
+                    "attendance_rate": t("col_attendance_rate"),
+                    "meetings": t("col_meetings"),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
         )
     else:
         st.success(t("nothing_below"))
@@ -88,7 +118,14 @@ ui.chart_block(
     charts.attendance_trend(trend, rules.ATTENDANCE_TARGET, year_before),
     trend,
     "participation_trend",
-    {"month": text.fmt_month, "attendance_rate": text.fmt_pct, "meetings": text.fmt_int,
-     "expected": text.fmt_int, "exempt": text.fmt_int, "present": text.fmt_int, "excused": text.fmt_int,
-     "absent": text.fmt_int},
+    {
+        "month": text.fmt_month,
+        "attendance_rate": text.fmt_pct,
+        "meetings": text.fmt_int,
+        "expected": text.fmt_int,
+        "exempt": text.fmt_int,
+        "present": text.fmt_int,
+        "excused": text.fmt_int,
+        "absent": text.fmt_int,
+    },
 )

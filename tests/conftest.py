@@ -17,6 +17,8 @@ import fixture  # noqa: E402
 
 from cellboard import db  # noqa: E402
 
+pytest_plugins = ["browser"]  # the served app and one Chromium, shared by every module
+
 _original_init = PagesManager.__init__
 
 

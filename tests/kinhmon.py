@@ -37,10 +37,24 @@ import pandas as pd
 D = dt.date
 
 CATEGORY_COUNTS = {
-    2015: {"agriculture": 58, "transport_construction": 46, "environment": 11, "services": 17,
-           "social_policy": 10, "security_order": 7, "party_work": 7},
-    2014: {"agriculture": 70, "transport_construction": 55, "environment": 14, "services": 20,
-           "social_policy": 12, "security_order": 8, "party_work": 8},
+    2015: {
+        "agriculture": 58,
+        "transport_construction": 46,
+        "environment": 11,
+        "services": 17,
+        "social_policy": 10,
+        "security_order": 7,
+        "party_work": 7,
+    },
+    2014: {
+        "agriculture": 70,
+        "transport_construction": 55,
+        "environment": 14,
+        "services": 20,
+        "social_policy": 12,
+        "security_order": 8,
+        "party_work": 8,
+    },
 }
 CATEGORY_NAMES_VI = {
     "agriculture": "Sản xuất nông nghiệp, thủy lợi",
@@ -61,20 +75,41 @@ DEPARTMENTS = {
     "party_work": "Ban Tổ chức Huyện ủy",
 }
 TEMPLATES = {
-    "agriculture": ["Đề nghị nạo vét kênh mương nội đồng {place}",
-                    "Hỗ trợ giống lúa vụ xuân cho {place}", "Trạm bơm {place} xuống cấp"],
-    "transport_construction": ["Đường liên thôn qua {place} xuống cấp, đề nghị sửa chữa",
-                               "Đề nghị lắp đèn chiếu sáng đường {place}", "Cầu dân sinh {place} hư hỏng"],
-    "environment": ["Rác thải đổ bừa bãi ven đường {place}", "Ô nhiễm nguồn nước tại {place}",
-                    "Khai thác đất trái phép ở {place}"],
-    "services": ["Chợ {place} thiếu mái che", "Đề nghị mở điểm giao dịch bưu điện tại {place}",
-                 "Giá điện sinh hoạt ở {place} cao"],
-    "social_policy": ["Chậm chi trả trợ cấp người có công ở {place}",
-                      "Đề nghị xét hộ cận nghèo tại {place}", "Bảo hiểm y tế cho người cao tuổi {place}"],
-    "security_order": ["Trộm cắp vặt gia tăng ở {place}", "Thanh niên tụ tập đua xe tại {place}",
-                       "Đề nghị tăng tuần tra ban đêm ở {place}"],
-    "party_work": ["Đề nghị bồi dưỡng nghiệp vụ cho bí thư chi bộ {place}",
-                   "Phụ cấp cấp ủy viên chi bộ {place} thấp", "Tài liệu sinh hoạt chuyên đề cho {place}"],
+    "agriculture": [
+        "Đề nghị nạo vét kênh mương nội đồng {place}",
+        "Hỗ trợ giống lúa vụ xuân cho {place}",
+        "Trạm bơm {place} xuống cấp",
+    ],
+    "transport_construction": [
+        "Đường liên thôn qua {place} xuống cấp, đề nghị sửa chữa",
+        "Đề nghị lắp đèn chiếu sáng đường {place}",
+        "Cầu dân sinh {place} hư hỏng",
+    ],
+    "environment": [
+        "Rác thải đổ bừa bãi ven đường {place}",
+        "Ô nhiễm nguồn nước tại {place}",
+        "Khai thác đất trái phép ở {place}",
+    ],
+    "services": [
+        "Chợ {place} thiếu mái che",
+        "Đề nghị mở điểm giao dịch bưu điện tại {place}",
+        "Giá điện sinh hoạt ở {place} cao",
+    ],
+    "social_policy": [
+        "Chậm chi trả trợ cấp người có công ở {place}",
+        "Đề nghị xét hộ cận nghèo tại {place}",
+        "Bảo hiểm y tế cho người cao tuổi {place}",
+    ],
+    "security_order": [
+        "Trộm cắp vặt gia tăng ở {place}",
+        "Thanh niên tụ tập đua xe tại {place}",
+        "Đề nghị tăng tuần tra ban đêm ở {place}",
+    ],
+    "party_work": [
+        "Đề nghị bồi dưỡng nghiệp vụ cho bí thư chi bộ {place}",
+        "Phụ cấp cấp ủy viên chi bộ {place} thấp",
+        "Tài liệu sinh hoạt chuyên đề cho {place}",
+    ],
 }
 
 UNITS = [
@@ -93,8 +128,12 @@ UNITS = [
 ]
 CELLS = [row[0] for row in UNITS if row[2] == "cell"]
 PLACES = {
-    "KM-HS-01": "thôn Đồng Tâm", "KM-HS-02": "thôn Hiệp Thượng", "KM-AP-01": "thôn An Phụ",
-    "KM-AP-02": "thôn Tư Lạc", "KM-TT-01": "khu phố 1", "KM-TT-02": "khu phố 2",
+    "KM-HS-01": "thôn Đồng Tâm",
+    "KM-HS-02": "thôn Hiệp Thượng",
+    "KM-AP-01": "thôn An Phụ",
+    "KM-AP-02": "thôn Tư Lạc",
+    "KM-TT-01": "khu phố 1",
+    "KM-TT-02": "khu phố 2",
 }
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ"]
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Khánh", "Lan", "Minh"]
@@ -113,21 +152,27 @@ def opinions() -> pd.DataFrame:
             for k in range(count):
                 raised = D(year, k % 12 + 1, 20)
                 cell = CELLS[k % 6]
-                answered = {0: raised + dt.timedelta(days=10), 1: raised + dt.timedelta(days=10),
-                            2: raised + dt.timedelta(days=40), 3: None}[k % 4]
-                rows.append({
-                    "opinion_id": f"YK-{year}-{category}-{k:02d}",
-                    "raised_on": raised,
-                    "unit_id": cell,
-                    "briefing_id": f"GB-{raised:%Y%m}",
-                    "category": category,
-                    "kind": "recommendation" if k % 2 else "reflection",
-                    "channel": "written" if k % 5 == 0 else "meeting",
-                    "text": TEMPLATES[category][k % 3].format(place=PLACES[cell]),
-                    "assigned_to": DEPARTMENTS[category],
-                    "answered_on": answered,
-                    "answer": None if answered is None else "Đã tiếp thu, giải quyết",
-                })
+                answered = {
+                    0: raised + dt.timedelta(days=10),
+                    1: raised + dt.timedelta(days=10),
+                    2: raised + dt.timedelta(days=40),
+                    3: None,
+                }[k % 4]
+                rows.append(
+                    {
+                        "opinion_id": f"YK-{year}-{category}-{k:02d}",
+                        "raised_on": raised,
+                        "unit_id": cell,
+                        "briefing_id": f"GB-{raised:%Y%m}",
+                        "category": category,
+                        "kind": "recommendation" if k % 2 else "reflection",
+                        "channel": "written" if k % 5 == 0 else "meeting",
+                        "text": TEMPLATES[category][k % 3].format(place=PLACES[cell]),
+                        "assigned_to": DEPARTMENTS[category],
+                        "answered_on": answered,
+                        "answer": None if answered is None else "Đã tiếp thu, giải quyết",
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -136,11 +181,24 @@ def members() -> tuple[pd.DataFrame, pd.DataFrame]:
     for number in range(1, 28):
         member_id = f"m{number:02d}"
         name = f"{SURNAMES[number % 9]} Văn {GIVEN[(number * 4) % 9]} {number}"
-        people.append({"member_id": member_id, "full_name": name, "sex": "male",
-                       "birth_year": 1930 if number >= 26 else 1960 + number})
+        people.append(
+            {
+                "member_id": member_id,
+                "full_name": name,
+                "sex": "male",
+                "birth_year": 1930 if number >= 26 else 1960 + number,
+            }
+        )
         status = "exempt" if number >= 26 else "away" if number == 1 else "active"
-        memberships.append({"member_id": member_id, "cell_id": "KM-HS-01", "from_date": D(2010, 1, 1),
-                            "to_date": None, "status": status})
+        memberships.append(
+            {
+                "member_id": member_id,
+                "cell_id": "KM-HS-01",
+                "from_date": D(2010, 1, 1),
+                "to_date": None,
+                "status": status,
+            }
+        )
     return pd.DataFrame(people), pd.DataFrame(memberships)
 
 
@@ -148,9 +206,15 @@ def meetings_and_attendance() -> tuple[pd.DataFrame, pd.DataFrame]:
     meetings, attendance = [], []
     for month in MEETING_MONTHS:
         meeting_id = f"SH-HS01-2015{month:02d}"
-        meetings.append({"meeting_id": meeting_id, "cell_id": "KM-HS-01", "held_on": D(2015, month, 5),
-                         "kind": "thematic" if month in (3, 6) else "regular",
-                         "topic": f"Sinh hoạt tháng {month}/2015"})
+        meetings.append(
+            {
+                "meeting_id": meeting_id,
+                "cell_id": "KM-HS-01",
+                "held_on": D(2015, month, 5),
+                "kind": "thematic" if month in (3, 6) else "regular",
+                "topic": f"Sinh hoạt tháng {month}/2015",
+            }
+        )
         for number in range(1, 28):
             member_id = f"m{number:02d}"
             status, reason = "present", None
@@ -160,11 +224,23 @@ def meetings_and_attendance() -> tuple[pd.DataFrame, pd.DataFrame]:
                 status, reason = "excused", "away"
             elif ABSENT_WITHOUT_REASON.get(month) == member_id:
                 status = "absent"
-            attendance.append({"meeting_id": meeting_id, "member_id": member_id, "status": status,
-                               "reason": reason})
-    meetings.append({"meeting_id": "SH-TT01-201503", "cell_id": "KM-TT-01", "held_on": D(2015, 3, 10),
-                     "kind": "regular", "topic": "Sinh hoạt tháng 3/2015", "expected": 15, "present": 12,
-                     "excused": 2, "absent": 0, "exempt": 1})
+            attendance.append(
+                {"meeting_id": meeting_id, "member_id": member_id, "status": status, "reason": reason}
+            )
+    meetings.append(
+        {
+            "meeting_id": "SH-TT01-201503",
+            "cell_id": "KM-TT-01",
+            "held_on": D(2015, 3, 10),
+            "kind": "regular",
+            "topic": "Sinh hoạt tháng 3/2015",
+            "expected": 15,
+            "present": 12,
+            "excused": 2,
+            "absent": 0,
+            "exempt": 1,
+        }
+    )
     return pd.DataFrame(meetings), pd.DataFrame(attendance)
 
 
@@ -172,37 +248,82 @@ def tables() -> dict[str, pd.DataFrame]:
     member, membership = members()
     meeting, attendance = meetings_and_attendance()
     units = pd.DataFrame(UNITS, columns=["unit_id", "name", "kind", "parent_id", "cell_type"])
-    briefing = pd.DataFrame([
-        {"briefing_id": f"GB-{day:%Y%m}", "unit_id": "KM", "held_on": day, "secretaries_expected": 6,
-         "secretaries_present": 6}
-        for day in briefing_dates()
-    ])
-    committee = pd.DataFrame([
-        {"person_id": "TU-01", "full_name": "Phạm Văn Tỉnh", "level": "province", "unit_id": "HD",
-         "from_date": D(2010, 1, 1), "to_date": None},
-        {"person_id": "HU-01", "full_name": "Lê Thị Huyện", "level": "district", "unit_id": "KM",
-         "from_date": D(2010, 1, 1), "to_date": None},
-        {"person_id": "XU-01", "full_name": "Trần Văn Xã", "level": "commune", "unit_id": "KM-HS",
-         "from_date": D(2010, 1, 1), "to_date": None},
-    ])
+    briefing = pd.DataFrame(
+        [
+            {
+                "briefing_id": f"GB-{day:%Y%m}",
+                "unit_id": "KM",
+                "held_on": day,
+                "secretaries_expected": 6,
+                "secretaries_present": 6,
+            }
+            for day in briefing_dates()
+        ]
+    )
+    committee = pd.DataFrame(
+        [
+            {
+                "person_id": "TU-01",
+                "full_name": "Phạm Văn Tỉnh",
+                "level": "province",
+                "unit_id": "HD",
+                "from_date": D(2010, 1, 1),
+                "to_date": None,
+            },
+            {
+                "person_id": "HU-01",
+                "full_name": "Lê Thị Huyện",
+                "level": "district",
+                "unit_id": "KM",
+                "from_date": D(2010, 1, 1),
+                "to_date": None,
+            },
+            {
+                "person_id": "XU-01",
+                "full_name": "Trần Văn Xã",
+                "level": "commune",
+                "unit_id": "KM-HS",
+                "from_date": D(2010, 1, 1),
+                "to_date": None,
+            },
+        ]
+    )
     visits = [("SH-HS01-201502", "TU-01"), ("SH-HS01-201502", "HU-01"), ("SH-HS01-201505", "HU-01")]
     visits += [(f"SH-HS01-2015{month:02d}", "XU-01") for month in range(1, 6)]
-    ratings = pd.DataFrame({"cell_id": CELLS, "year": 2015,
-                            "grade": ["excellent", "good", "good", "good", "complete", "excellent"]})
+    ratings = pd.DataFrame(
+        {
+            "cell_id": CELLS,
+            "year": 2015,
+            "grade": ["excellent", "good", "good", "good", "complete", "excellent"],
+        }
+    )
     return {
-        "unit": units, "member": member, "membership": membership, "meeting": meeting,
-        "attendance": attendance, "committee_member": committee,
+        "unit": units,
+        "member": member,
+        "membership": membership,
+        "meeting": meeting,
+        "attendance": attendance,
+        "committee_member": committee,
         "visit": pd.DataFrame(visits, columns=["meeting_id", "person_id"]),
-        "briefing": briefing, "opinion": opinions(), "rating": ratings,
+        "briefing": briefing,
+        "opinion": opinions(),
+        "rating": ratings,
     }
 
 
 # ---- the workbook, filled in the way offices do -------------------------------------
 
 SHEETS = {  # sheet name in the import format -> table
-    "units": "unit", "members": "member", "memberships": "membership", "meetings": "meeting",
-    "attendance": "attendance", "committee_members": "committee_member", "visits": "visit",
-    "briefings": "briefing", "opinions": "opinion", "ratings": "rating",
+    "units": "unit",
+    "members": "member",
+    "memberships": "membership",
+    "meetings": "meeting",
+    "attendance": "attendance",
+    "committee_members": "committee_member",
+    "visits": "visit",
+    "briefings": "briefing",
+    "opinions": "opinion",
+    "ratings": "rating",
 }
 
 

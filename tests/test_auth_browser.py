@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 import scopecheck
-from browser import AppServer, browser, login, served, wait_for_app  # noqa: F401  (browser, served: fixtures)
+from browser import AppServer, login, wait_for_app
 from conftest import TEST_ACCOUNTS
 
 from cellboard import auth

@@ -19,8 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "cellboard", *args], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, timeout=300,
+        [sys.executable, "-m", "cellboard", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
     )
 
 
@@ -33,12 +37,30 @@ def small_demo(tmp_path_factory) -> Path:
 
 
 def test_participation_trend_prints_twelve_months(small_demo):
-    done = cli("query", "participation_trend", "--db", str(small_demo), "--param", "start=2025-01-01",
-               "--param", "end=2025-12-31", "--format", "csv")
+    done = cli(
+        "query",
+        "participation_trend",
+        "--db",
+        str(small_demo),
+        "--param",
+        "start=2025-01-01",
+        "--param",
+        "end=2025-12-31",
+        "--format",
+        "csv",
+    )
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
-    assert list(rows[0]) == ["month", "meetings", "expected", "exempt", "present", "excused", "absent",
-                             "attendance_rate"]
+    assert list(rows[0]) == [
+        "month",
+        "meetings",
+        "expected",
+        "exempt",
+        "present",
+        "excused",
+        "absent",
+        "attendance_rate",
+    ]
     assert [row["month"] for row in rows] == [f"2025-{m:02d}-01" for m in range(1, 13)]
     assert all(0.8 < float(row["attendance_rate"]) < 1 for row in rows)
 
@@ -48,19 +70,29 @@ DESIGN_COLUMNS = {
     "participation_trend": "month meetings expected exempt present excused absent attendance_rate",
     "category_shares": "category opinions share opinions_prev delta",
     "opinion_response": "category opinions answered answered_on_time answered_late open overdue "
-                        "median_days_to_answer",
+    "median_days_to_answer",
     "cell_ranking": "commune_id commune cell_id cell meetings attendance_rate regularity thematic_coverage score "
-                    "is_ranked rank_in_commune",
+    "is_ranked rank_in_commune",
     "supervision": "person_id full_name level required_visits visits compliant last_visit",
     "opinions_list": "opinion_id raised_on unit_id commune cell category kind text assigned_to due_on "
-                     "answered_on status",
+    "answered_on status",
 }
 
 
 @pytest.mark.parametrize("name", sorted(DESIGN_COLUMNS))
 def test_each_design_query_answers_with_its_columns_as_json(small_demo, name):
-    done = cli("query", name, "--db", str(small_demo), "--param", "start=2026-01-01", "--param", "end=2026-06-30",
-               "--format", "json")
+    done = cli(
+        "query",
+        name,
+        "--db",
+        str(small_demo),
+        "--param",
+        "start=2026-01-01",
+        "--param",
+        "end=2026-06-30",
+        "--format",
+        "json",
+    )
     assert done.returncode == 0, done.stderr
     records = json.loads(done.stdout)
     assert records, name
@@ -71,8 +103,14 @@ def test_every_named_query_runs_from_the_command_line(small_demo):
     tree = db.run("unit_tree", path=small_demo)
     commune = tree.loc[tree["kind"] == "commune", "unit_id"].iloc[0]
     cell = tree.loc[(tree["kind"] == "cell") & (tree["parent_id"] == commune), "unit_id"].iloc[0]
-    typical = {"start": "2026-01-01", "end": "2026-06-30", "unit": commune, "cell": cell, "root": commune,
-               "commune": commune}
+    typical = {
+        "start": "2026-01-01",
+        "end": "2026-06-30",
+        "unit": commune,
+        "cell": cell,
+        "root": commune,
+        "commune": commune,
+    }
     for name in db.query_names():
         args = [f"--param={key}={typical[key]}" for key in db.query_params(name) if key in typical]
         done = cli("query", name, "--db", str(small_demo), *args)
@@ -81,11 +119,29 @@ def test_every_named_query_runs_from_the_command_line(small_demo):
 
 
 def test_categories_are_codes_and_rates_fractions(small_demo):
-    done = cli("query", "category_shares", "--db", str(small_demo), "--param", "start=2026-01-01",
-               "--param", "end=2026-06-30", "--format", "json")
+    done = cli(
+        "query",
+        "category_shares",
+        "--db",
+        str(small_demo),
+        "--param",
+        "start=2026-01-01",
+        "--param",
+        "end=2026-06-30",
+        "--format",
+        "json",
+    )
     records = json.loads(done.stdout)
-    assert {r["category"] for r in records} <= {"agriculture", "transport_construction", "environment", "services",
-                                                "social_policy", "security_order", "party_work", "other"}
+    assert {r["category"] for r in records} <= {
+        "agriculture",
+        "transport_construction",
+        "environment",
+        "services",
+        "social_policy",
+        "security_order",
+        "party_work",
+        "other",
+    }
     assert sum(r["share"] for r in records) == pytest.approx(1)
 
 
@@ -96,23 +152,49 @@ def test_unknown_query_exits_2_listing_the_valid_ones(small_demo):
 
 
 def test_unknown_parameter_exits_2_listing_the_valid_ones(small_demo):
-    done = cli("query", "supervision", "--db", str(small_demo), "--param", "start=2026-01-01",
-               "--param", "end=2026-06-30", "--param", "colour=red")
+    done = cli(
+        "query",
+        "supervision",
+        "--db",
+        str(small_demo),
+        "--param",
+        "start=2026-01-01",
+        "--param",
+        "end=2026-06-30",
+        "--param",
+        "colour=red",
+    )
     assert done.returncode == 2
     assert "colour" in done.stderr and "start" in done.stderr
 
 
 def test_a_bad_date_exits_2_naming_the_parameter(small_demo):
-    done = cli("query", "participation_trend", "--db", str(small_demo), "--param", "start=2026-02-30",
-               "--param", "end=2026-06-30")
+    done = cli(
+        "query",
+        "participation_trend",
+        "--db",
+        str(small_demo),
+        "--param",
+        "start=2026-02-30",
+        "--param",
+        "end=2026-06-30",
+    )
     assert done.returncode == 2
     assert "start" in done.stderr
 
 
 def test_no_database_says_how_to_build_one(tmp_path):
     missing = tmp_path / "none.duckdb"
-    done = cli("query", "participation_trend", "--db", str(missing), "--param", "start=2026-01-01",
-               "--param", "end=2026-06-30")
+    done = cli(
+        "query",
+        "participation_trend",
+        "--db",
+        str(missing),
+        "--param",
+        "start=2026-01-01",
+        "--param",
+        "end=2026-06-30",
+    )
     assert done.returncode == 2
     assert f"python -m cellboard demo --db {missing}" in done.stderr
 

@@ -21,7 +21,9 @@ def test_every_label_the_code_asks_for_exists_in_both_languages():
 
 
 def test_no_sql_is_built_with_string_formatting():
-    pattern = re.compile(r"""(execute|sql|query)\(\s*f["']|\.format\(.*\b(select|insert|delete|update)\b""", re.I)
+    pattern = re.compile(
+        r"""(execute|sql|query)\(\s*f["']|\.format\(.*\b(select|insert|delete|update)\b""", re.I
+    )
     offenders = [
         f"{path.relative_to(ROOT)}:{number}"
         for path in PYTHON

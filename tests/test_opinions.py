@@ -23,7 +23,7 @@ import fixture
 import kinhmon
 import openpyxl
 import pytest
-from browser import browser, login, served, wait_for_app  # noqa: F401  (pytest fixtures)
+from browser import login, wait_for_app
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1.element_tree import Block, Widget

@@ -20,7 +20,7 @@ import fixture
 import numpy as np
 import pandas as pd
 import pytest
-from browser import browser, login, served, wait_for_app  # noqa: F401  (pytest fixtures)
+from browser import login, wait_for_app
 
 from cellboard import auth, db, export, store, text
 

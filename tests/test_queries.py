@@ -32,16 +32,38 @@ def test_participation_trend(fixture_db):
     # February: M2 (C1 thematic: 3 present, 1 exempt), M3 (C1 extraordinary: 2 present, 1 excused,
     #   1 exempt), M5 (C3: 3 present) -> 8 / (11 - 2)
     assert rows(fixture_db, "participation_trend", **WINDOW) == [
-        {"month": "2025-01-01", "meetings": 3, "expected": 16, "exempt": 2, "present": 11, "excused": 2,
-         "absent": 1, "attendance_rate": pytest.approx(11 / 14)},
-        {"month": "2025-02-01", "meetings": 3, "expected": 11, "exempt": 2, "present": 8, "excused": 1,
-         "absent": 0, "attendance_rate": pytest.approx(8 / 9)},
+        {
+            "month": "2025-01-01",
+            "meetings": 3,
+            "expected": 16,
+            "exempt": 2,
+            "present": 11,
+            "excused": 2,
+            "absent": 1,
+            "attendance_rate": pytest.approx(11 / 14),
+        },
+        {
+            "month": "2025-02-01",
+            "meetings": 3,
+            "expected": 11,
+            "exempt": 2,
+            "present": 8,
+            "excused": 1,
+            "absent": 0,
+            "attendance_rate": pytest.approx(8 / 9),
+        },
     ]
 
 
 def test_participation_trend_has_a_row_for_months_without_meetings(fixture_db):
-    result = rows(fixture_db, "participation_trend", ["month", "meetings", "attendance_rate"],
-                  start="2024-12-01", end="2025-03-31", unit="X2")
+    result = rows(
+        fixture_db,
+        "participation_trend",
+        ["month", "meetings", "attendance_rate"],
+        start="2024-12-01",
+        end="2025-03-31",
+        unit="X2",
+    )
     assert result == [
         {"month": "2024-12-01", "meetings": 0, "attendance_rate": None},
         {"month": "2025-01-01", "meetings": 1, "attendance_rate": pytest.approx(8 / 9)},
@@ -52,8 +74,9 @@ def test_participation_trend_has_a_row_for_months_without_meetings(fixture_db):
 
 def test_category_shares_against_a_year_earlier(fixture_db):
     # 2025 window: O1, O3 agriculture; O2 transport; O4 security -> 4. A year earlier: O5, O6 agriculture.
-    assert rows(fixture_db, "category_shares", ["category", "opinions", "share", "opinions_prev", "delta"],
-                **WINDOW) == [
+    assert rows(
+        fixture_db, "category_shares", ["category", "opinions", "share", "opinions_prev", "delta"], **WINDOW
+    ) == [
         {"category": "agriculture", "opinions": 2, "share": 0.5, "opinions_prev": 2, "delta": 0},
         {"category": "transport_construction", "opinions": 1, "share": 0.25, "opinions_prev": 0, "delta": 1},
         {"category": "security_order", "opinions": 1, "share": 0.25, "opinions_prev": 0, "delta": 1},
@@ -64,20 +87,59 @@ def test_opinion_response(fixture_db):
     # O1 answered 20/02, due at the next briefing 25/02: on time (26 days). O2 answered 01/03, due
     # 25/02: late (35 days). O3 raised 25/02, due 25/03, open: overdue on 31/03. O4 (a commune with
     # no briefings) raised 10/02, due 10/02 + 30 days = 12/03: overdue on 31/03.
-    assert rows(fixture_db, "opinion_response",
-                ["category", "opinions", "answered", "answered_on_time", "answered_late", "open", "overdue",
-                 "median_days_to_answer"], as_of="2025-03-31", **WINDOW) == [
-        {"category": "agriculture", "opinions": 2, "answered": 1, "answered_on_time": 1, "answered_late": 0,
-         "open": 0, "overdue": 1, "median_days_to_answer": 26},
-        {"category": "transport_construction", "opinions": 1, "answered": 1, "answered_on_time": 0,
-         "answered_late": 1, "open": 0, "overdue": 0, "median_days_to_answer": 35},
-        {"category": "security_order", "opinions": 1, "answered": 0, "answered_on_time": 0, "answered_late": 0,
-         "open": 0, "overdue": 1, "median_days_to_answer": None},
+    assert rows(
+        fixture_db,
+        "opinion_response",
+        [
+            "category",
+            "opinions",
+            "answered",
+            "answered_on_time",
+            "answered_late",
+            "open",
+            "overdue",
+            "median_days_to_answer",
+        ],
+        as_of="2025-03-31",
+        **WINDOW,
+    ) == [
+        {
+            "category": "agriculture",
+            "opinions": 2,
+            "answered": 1,
+            "answered_on_time": 1,
+            "answered_late": 0,
+            "open": 0,
+            "overdue": 1,
+            "median_days_to_answer": 26,
+        },
+        {
+            "category": "transport_construction",
+            "opinions": 1,
+            "answered": 1,
+            "answered_on_time": 0,
+            "answered_late": 1,
+            "open": 0,
+            "overdue": 0,
+            "median_days_to_answer": 35,
+        },
+        {
+            "category": "security_order",
+            "opinions": 1,
+            "answered": 0,
+            "answered_on_time": 0,
+            "answered_late": 0,
+            "open": 0,
+            "overdue": 1,
+            "median_days_to_answer": None,
+        },
     ]
 
 
 def test_opinion_response_before_anything_is_due(fixture_db):
-    result = rows(fixture_db, "opinion_response", ["category", "open", "overdue"], as_of="2025-03-01", **WINDOW)
+    result = rows(
+        fixture_db, "opinion_response", ["category", "open", "overdue"], as_of="2025-03-01", **WINDOW
+    )
     assert result == [
         {"category": "agriculture", "open": 1, "overdue": 0},
         {"category": "transport_construction", "open": 0, "overdue": 0},
@@ -90,56 +152,166 @@ def test_cell_ranking(fixture_db):
     #   visited in January only -> score .4*7/9 + .3*1 + .2*1 + .1*1/2. The only cell with 3 meetings.
     # C2 existed on 15/01 only (merged into C3 on 01/02); C3 from 01/02 (exists on 15/02);
     # C4 met in January only.
-    result = rows(fixture_db, "cell_ranking",
-                  ["commune_id", "cell_id", "meetings", "attendance_rate", "regularity", "thematic_coverage",
-                   "score", "is_ranked", "rank_in_commune", "months_existed", "merged_into"], **WINDOW)
+    result = rows(
+        fixture_db,
+        "cell_ranking",
+        [
+            "commune_id",
+            "cell_id",
+            "meetings",
+            "attendance_rate",
+            "regularity",
+            "thematic_coverage",
+            "score",
+            "is_ranked",
+            "rank_in_commune",
+            "months_existed",
+            "merged_into",
+        ],
+        **WINDOW,
+    )
     assert result == [
-        {"commune_id": "X2", "cell_id": "C4", "meetings": 1, "attendance_rate": pytest.approx(8 / 9),
-         "regularity": 0.5, "thematic_coverage": 0.0, "score": pytest.approx(0.4 * 8 / 9 + 0.3 * 0.5),
-         "is_ranked": False, "rank_in_commune": None, "months_existed": 2, "merged_into": None},
-        {"commune_id": "X1", "cell_id": "C1", "meetings": 3, "attendance_rate": pytest.approx(7 / 9),
-         "regularity": 1.0, "thematic_coverage": 1.0,
-         "score": pytest.approx(0.4 * 7 / 9 + 0.3 + 0.2 + 0.1 * 0.5),
-         "is_ranked": True, "rank_in_commune": 1, "months_existed": 2, "merged_into": None},
-        {"commune_id": "X1", "cell_id": "C3", "meetings": 1, "attendance_rate": 1.0, "regularity": 1.0,
-         "thematic_coverage": 0.0, "score": pytest.approx(0.4 + 0.3 + 0.1), "is_ranked": False,
-         "rank_in_commune": None, "months_existed": 1, "merged_into": None},
-        {"commune_id": "X1", "cell_id": "C2", "meetings": 1, "attendance_rate": 0.5, "regularity": 1.0,
-         "thematic_coverage": 0.0, "score": pytest.approx(0.4 * 0.5 + 0.3), "is_ranked": False,
-         "rank_in_commune": None, "months_existed": 1, "merged_into": "C3"},
+        {
+            "commune_id": "X2",
+            "cell_id": "C4",
+            "meetings": 1,
+            "attendance_rate": pytest.approx(8 / 9),
+            "regularity": 0.5,
+            "thematic_coverage": 0.0,
+            "score": pytest.approx(0.4 * 8 / 9 + 0.3 * 0.5),
+            "is_ranked": False,
+            "rank_in_commune": None,
+            "months_existed": 2,
+            "merged_into": None,
+        },
+        {
+            "commune_id": "X1",
+            "cell_id": "C1",
+            "meetings": 3,
+            "attendance_rate": pytest.approx(7 / 9),
+            "regularity": 1.0,
+            "thematic_coverage": 1.0,
+            "score": pytest.approx(0.4 * 7 / 9 + 0.3 + 0.2 + 0.1 * 0.5),
+            "is_ranked": True,
+            "rank_in_commune": 1,
+            "months_existed": 2,
+            "merged_into": None,
+        },
+        {
+            "commune_id": "X1",
+            "cell_id": "C3",
+            "meetings": 1,
+            "attendance_rate": 1.0,
+            "regularity": 1.0,
+            "thematic_coverage": 0.0,
+            "score": pytest.approx(0.4 + 0.3 + 0.1),
+            "is_ranked": False,
+            "rank_in_commune": None,
+            "months_existed": 1,
+            "merged_into": None,
+        },
+        {
+            "commune_id": "X1",
+            "cell_id": "C2",
+            "meetings": 1,
+            "attendance_rate": 0.5,
+            "regularity": 1.0,
+            "thematic_coverage": 0.0,
+            "score": pytest.approx(0.4 * 0.5 + 0.3),
+            "is_ranked": False,
+            "rank_in_commune": None,
+            "months_existed": 1,
+            "merged_into": "C3",
+        },
     ]
 
 
 def test_cell_ranking_uses_the_weights_given(fixture_db):
-    result = rows(fixture_db, "cell_ranking", ["cell_id", "score", "w_attendance"], unit="C1",
-                  w_attendance=1, w_regularity=0, w_thematic=0, w_visits=0, **WINDOW)
+    result = rows(
+        fixture_db,
+        "cell_ranking",
+        ["cell_id", "score", "w_attendance"],
+        unit="C1",
+        w_attendance=1,
+        w_regularity=0,
+        w_thematic=0,
+        w_visits=0,
+        **WINDOW,
+    )
     assert result == [{"cell_id": "C1", "score": pytest.approx(7 / 9), "w_attendance": 1.0}]
 
 
 def test_supervision(fixture_db):
     # Two months: the province member needs 1 visit (6-monthly), commune members 2 (monthly).
-    assert rows(fixture_db, "supervision",
-                ["person_id", "level", "required_visits", "visits", "compliant", "last_visit"], **WINDOW) == [
-        {"person_id": "K1", "level": "province", "required_visits": 1, "visits": 1, "compliant": True,
-         "last_visit": "2025-01-10"},
-        {"person_id": "K3", "level": "commune", "required_visits": 2, "visits": 2, "compliant": True,
-         "last_visit": "2025-02-20"},
-        {"person_id": "K2", "level": "commune", "required_visits": 2, "visits": 1, "compliant": False,
-         "last_visit": "2025-01-10"},
+    assert rows(
+        fixture_db,
+        "supervision",
+        ["person_id", "level", "required_visits", "visits", "compliant", "last_visit"],
+        **WINDOW,
+    ) == [
+        {
+            "person_id": "K1",
+            "level": "province",
+            "required_visits": 1,
+            "visits": 1,
+            "compliant": True,
+            "last_visit": "2025-01-10",
+        },
+        {
+            "person_id": "K3",
+            "level": "commune",
+            "required_visits": 2,
+            "visits": 2,
+            "compliant": True,
+            "last_visit": "2025-02-20",
+        },
+        {
+            "person_id": "K2",
+            "level": "commune",
+            "required_visits": 2,
+            "visits": 1,
+            "compliant": False,
+            "last_visit": "2025-01-10",
+        },
     ]
 
 
 def test_opinions_list_newest_first_with_status(fixture_db):
-    assert rows(fixture_db, "opinions_list", ["opinion_id", "commune", "cell", "due_on", "status"],
-                as_of="2025-03-31", **WINDOW) == [
-        {"opinion_id": "O3", "commune": "Xã An Bình", "cell": "Chi bộ thôn Đoàn Kết", "due_on": "2025-03-25",
-         "status": "overdue"},
-        {"opinion_id": "O4", "commune": "Phường Đông Hải", "cell": "Chi bộ khu phố 1", "due_on": "2025-03-12",
-         "status": "overdue"},
-        {"opinion_id": "O1", "commune": "Xã An Bình", "cell": "Chi bộ thôn Đông", "due_on": "2025-02-25",
-         "status": "answered_on_time"},
-        {"opinion_id": "O2", "commune": "Xã An Bình", "cell": "Chi bộ thôn Tây", "due_on": "2025-02-25",
-         "status": "answered_late"},
+    assert rows(
+        fixture_db,
+        "opinions_list",
+        ["opinion_id", "commune", "cell", "due_on", "status"],
+        as_of="2025-03-31",
+        **WINDOW,
+    ) == [
+        {
+            "opinion_id": "O3",
+            "commune": "Xã An Bình",
+            "cell": "Chi bộ thôn Đoàn Kết",
+            "due_on": "2025-03-25",
+            "status": "overdue",
+        },
+        {
+            "opinion_id": "O4",
+            "commune": "Phường Đông Hải",
+            "cell": "Chi bộ khu phố 1",
+            "due_on": "2025-03-12",
+            "status": "overdue",
+        },
+        {
+            "opinion_id": "O1",
+            "commune": "Xã An Bình",
+            "cell": "Chi bộ thôn Đông",
+            "due_on": "2025-02-25",
+            "status": "answered_on_time",
+        },
+        {
+            "opinion_id": "O2",
+            "commune": "Xã An Bình",
+            "cell": "Chi bộ thôn Tây",
+            "due_on": "2025-02-25",
+            "status": "answered_late",
+        },
     ]
 
 
@@ -161,7 +333,9 @@ def test_opinions_list_text_search_folds_accents_case_and_d(fixture_db, search, 
     assert [row["opinion_id"] for row in result] == expected
 
 
-@pytest.mark.parametrize("category", ["agriculture", "Sản xuất nông nghiệp, thủy lợi", "san xuat nong nghiep, thuy loi"])
+@pytest.mark.parametrize(
+    "category", ["agriculture", "Sản xuất nông nghiệp, thủy lợi", "san xuat nong nghiep, thuy loi"]
+)
 def test_opinions_list_category_by_code_or_name(fixture_db, category):
     result = rows(fixture_db, "opinions_list", ["opinion_id"], category=category, **WINDOW)
     assert [row["opinion_id"] for row in result] == ["O3", "O1"]
@@ -174,28 +348,69 @@ def test_opinions_list_text_is_kept_verbatim(fixture_db):
 
 
 def test_commune_summary(fixture_db):
-    assert rows(fixture_db, "commune_summary",
-                ["commune_id", "cells", "meetings", "present", "attendance_rate", "opinions", "answered_on_time",
-                 "overdue", "open", "on_time_rate"], as_of="2025-03-31", **WINDOW) == [
-        {"commune_id": "X2", "cells": 1, "meetings": 1, "present": 8, "attendance_rate": pytest.approx(8 / 9),
-         "opinions": 1, "answered_on_time": 0, "overdue": 1, "open": 0, "on_time_rate": 0.0},
-        {"commune_id": "X1", "cells": 3, "meetings": 5, "present": 11, "attendance_rate": pytest.approx(11 / 14),
-         "opinions": 3, "answered_on_time": 1, "overdue": 1, "open": 0, "on_time_rate": pytest.approx(1 / 3)},
+    assert rows(
+        fixture_db,
+        "commune_summary",
+        [
+            "commune_id",
+            "cells",
+            "meetings",
+            "present",
+            "attendance_rate",
+            "opinions",
+            "answered_on_time",
+            "overdue",
+            "open",
+            "on_time_rate",
+        ],
+        as_of="2025-03-31",
+        **WINDOW,
+    ) == [
+        {
+            "commune_id": "X2",
+            "cells": 1,
+            "meetings": 1,
+            "present": 8,
+            "attendance_rate": pytest.approx(8 / 9),
+            "opinions": 1,
+            "answered_on_time": 0,
+            "overdue": 1,
+            "open": 0,
+            "on_time_rate": 0.0,
+        },
+        {
+            "commune_id": "X1",
+            "cells": 3,
+            "meetings": 5,
+            "present": 11,
+            "attendance_rate": pytest.approx(11 / 14),
+            "opinions": 3,
+            "answered_on_time": 1,
+            "overdue": 1,
+            "open": 0,
+            "on_time_rate": pytest.approx(1 / 3),
+        },
     ]
 
 
 def test_commune_summary_leaves_opinions_not_yet_due_out_of_the_on_time_rate(fixture_db):
     # On 01/03: O3 (due 25/03) and O4 (due 12/03) are open, not late.
-    assert rows(fixture_db, "commune_summary", ["commune_id", "open", "on_time_rate"], as_of="2025-03-01",
-                **WINDOW) == [
+    assert rows(
+        fixture_db, "commune_summary", ["commune_id", "open", "on_time_rate"], as_of="2025-03-01", **WINDOW
+    ) == [
         {"commune_id": "X2", "open": 1, "on_time_rate": None},
         {"commune_id": "X1", "open": 1, "on_time_rate": 0.5},
     ]
 
 
 def test_rating_distribution(fixture_db):
-    assert rows(fixture_db, "rating_distribution", ["commune_id", "year", "grade", "cells", "share"],
-                start="2024-01-01", end="2025-12-31") == [
+    assert rows(
+        fixture_db,
+        "rating_distribution",
+        ["commune_id", "year", "grade", "cells", "share"],
+        start="2024-01-01",
+        end="2025-12-31",
+    ) == [
         {"commune_id": "X2", "year": 2025, "grade": "complete", "cells": 1, "share": 1.0},
         {"commune_id": "X1", "year": 2024, "grade": "good", "cells": 2, "share": 1.0},
         {"commune_id": "X1", "year": 2025, "grade": "excellent", "cells": 1, "share": 0.5},
@@ -205,7 +420,13 @@ def test_rating_distribution(fixture_db):
 
 def test_unit_tree_in_vietnamese_order(fixture_db):
     assert [(r["unit_id"], r["depth"], r["cells"]) for r in rows(fixture_db, "unit_tree")] == [
-        ("P", 0, 4), ("X2", 1, 1), ("C4", 2, 1), ("X1", 1, 3), ("C3", 2, 1), ("C1", 2, 1), ("C2", 2, 1),
+        ("P", 0, 4),
+        ("X2", 1, 1),
+        ("C4", 2, 1),
+        ("X1", 1, 3),
+        ("C3", 2, 1),
+        ("C1", 2, 1),
+        ("C2", 2, 1),
     ]
     assert [r["unit_id"] for r in rows(fixture_db, "unit_tree", unit="X1")] == ["X1", "C3", "C1", "C2"]
 

@@ -11,7 +11,7 @@ import apptools
 import numpy as np
 import pandas as pd
 import pytest
-from browser import browser, login, served, wait_for_app  # noqa: F401  (pytest fixtures)
+from browser import login, wait_for_app
 
 # one definition of a simulated chart click, and the half-year fixture, shared with the Participation tests
 from test_participation import JAN_FEB, WINDOW, chart, chart_keys, click_chart, half_year_db, rows  # noqa: F401

@@ -17,7 +17,7 @@ import kinhmon
 import openpyxl
 import pandas as pd
 import pytest
-from browser import browser, login, served  # noqa: F401  (browser and served are fixtures)
+from browser import login
 
 from cellboard import db, figures, report, store, text
 from cellboard.__main__ import main

@@ -15,7 +15,7 @@ import json
 import duckdb
 import kinhmon
 import pytest
-from browser import browser, login, served  # noqa: F401  (pytest fixtures)
+from browser import login
 
 from cellboard import db, export, store
 

@@ -1,0 +1,70 @@
+"""Server-side render times of each page in AppTest, for the benchmark (never for tests)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from cellboard import ROOT, filters
+
+_original_init = PagesManager.__init__
+
+
+def _through_the_entry(self, *args, **kwargs):
+    # AppTest would otherwise run page files alone on reruns (STACK.md): the app uses st.navigation.
+    _original_init(self, *args, **kwargs)
+    PagesManager.uses_pages_directory = False
+
+
+def page_times(path: Path, period: filters.Period, warm_runs: int = 5) -> dict[str, dict[str, float]]:
+    """Cold (caches cleared) and warm (median of reruns) render time of every page, as an administrator."""
+    from cellboard import auth, ui
+
+    pages = [
+        "pages/overview.py",
+        "pages/participation.py",
+        "pages/opinions.py",
+        "pages/rankings.py",
+        "pages/supervision.py",
+        "pages/review.py",
+        "pages/data.py",
+    ]
+
+    PagesManager.__init__ = _through_the_entry
+    folder = tempfile.mkdtemp(prefix="bench-accounts-")
+    os.environ["CELLBOARD_DB"] = str(path)
+    os.environ["CELLBOARD_USERS"] = str(Path(folder) / "accounts.sqlite")
+    os.environ.setdefault("CELLBOARD_BCRYPT_ROUNDS", "4")
+    auth.add_account("bench", "admin", None, "bench-password-123", actor="bench")
+    session = ui.session_values(auth.get_account("bench"))
+    results = {}
+    for page in pages:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        at.query_params["from"], at.query_params["to"] = period.start.isoformat(), period.end.isoformat()
+        for key, value in session.items():
+            at.session_state[key] = value
+        at.run()
+        at.switch_page(page)
+        st.cache_data.clear()
+        started = time.perf_counter()
+        at.run()
+        cold = (time.perf_counter() - started) * 1000
+        samples = []
+        for _ in range(warm_runs):
+            started = time.perf_counter()
+            at.run()
+            samples.append((time.perf_counter() - started) * 1000)
+        name = Path(page).stem
+        results[name] = {
+            "cold_ms": round(cold, 1),
+            "warm_ms": round(statistics.median(samples), 1),
+            "exceptions": len(at.exception),
+        }
+    return results
