@@ -125,11 +125,14 @@ def display_table(frame: pd.DataFrame, formats: dict[str, Callable[[object], str
 
 
 def downloads(frame: pd.DataFrame, name: str) -> None:
-    """CSV (UTF-8 BOM) and XLSX of exactly the frame, formula-like text neutralised; each click audited."""
+    """CSV (UTF-8 BOM) and XLSX of exactly the frame, formula-like text neutralised; each click audited.
+
+    Each file is built when its button is clicked: the XLSX of a few thousand rows takes a second,
+    too long to build on every rerun."""
     left, right = st.columns(2)
     left.download_button(
         t("download_csv"),
-        export.csv_download(frame),
+        lambda: export.csv_download(frame),
         f"{name}.csv",
         "text/csv",
         key=f"csv_{name}",
@@ -138,7 +141,7 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
     )
     right.download_button(
         t("download_xlsx"),
-        export.xlsx_download(export.neutralised(frame), name),
+        lambda: export.xlsx_download(export.neutralised(frame), name),
         f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{name}",

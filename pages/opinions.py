@@ -13,7 +13,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from cellboard import charts, drill, export, filters, text, ui
+from cellboard import charts, drill, filters, text, ui
 from cellboard.text import t
 
 PAGE_SIZE = 50
@@ -41,21 +41,6 @@ def span(p: filters.Period) -> str:
 
 def category_name(row: pd.Series) -> str:
     return str(row["name_vi"] if text.language() == "vi" else row["name_en"])
-
-
-def lazy_downloads(frame: pd.DataFrame, name: str) -> None:
-    """ui.downloads, but each file is built when its button is clicked: an XLSX of thousands of rows
-    takes a second, too long to build on every rerun."""
-    left, right = st.columns(2)
-    left.download_button(
-        t("download_csv"), lambda: export.csv_download(frame), f"{name}.csv", "text/csv", key=f"csv_{name}",
-        on_click=ui.record_download, args=(f"{name}.csv", len(frame)),
-    )  # fmt: skip
-    right.download_button(
-        t("download_xlsx"), lambda: export.xlsx_download(export.neutralised(frame), name), f"{name}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{name}",
-        on_click=ui.record_download, args=(f"{name}.xlsx", len(frame)),
-    )  # fmt: skip
 
 
 def fresh_list() -> None:
@@ -212,7 +197,7 @@ else:
                 st.dataframe(
                     ui.display_table(by_commune, {"opinions": text.fmt_int}), hide_index=True, width="stretch"
                 )
-                lazy_downloads(by_commune, "opinions_by_commune_category")
+                ui.downloads(by_commune, "opinions_by_commune_category")
 
 # ---- the monthly trend ---------------------------------------------------------------------------
 
@@ -374,7 +359,7 @@ else:
     # every matching row (every page), not just the one shown
     everything = ui.query("opinions_list", **list_params).drop(columns=["matches"])
     st.caption(t("op_download_all", count=text.fmt_int(len(everything))))
-    lazy_downloads(everything, "opinions_list")
+    ui.downloads(everything, "opinions_list")
 
 opened = drill.option("opinion")
 if opened:

@@ -7,25 +7,10 @@ Page options in the URL (cellboard.drill): level, short (only members short of t
 import pandas as pd
 import streamlit as st
 
-from cellboard import charts, drill, export, text, ui
+from cellboard import charts, drill, text, ui
 from cellboard.text import t
 
 OPTIONS = ("level", "short")
-
-
-def lazy_downloads(frame: pd.DataFrame, name: str) -> None:
-    """ui.downloads, but each file is built when its button is clicked: the list of cells nobody
-    visited runs to thousands of rows, whose XLSX takes half a second, too long for every rerun."""
-    left, right = st.columns(2)
-    left.download_button(
-        t("download_csv"), lambda: export.csv_download(frame), f"{name}.csv", "text/csv", key=f"csv_{name}",
-        on_click=ui.record_download, args=(f"{name}.csv", len(frame)),
-    )  # fmt: skip
-    right.download_button(
-        t("download_xlsx"), lambda: export.xlsx_download(export.neutralised(frame), name), f"{name}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{name}",
-        on_click=ui.record_download, args=(f"{name}.xlsx", len(frame)),
-    )  # fmt: skip
 
 
 state = ui.page_header("page_supervision")
@@ -149,7 +134,7 @@ else:
         hide_index=True,
         width="stretch",
     )
-    lazy_downloads(shown, "supervision")
+    ui.downloads(shown, "supervision")
 
 # ---- coverage by commune; cells nobody visited ---------------------------------------------------
 
@@ -189,7 +174,7 @@ if len(not_visited):
         hide_index=True,
         width="stretch",
     )
-    lazy_downloads(not_visited, "cells_not_visited")
+    ui.downloads(not_visited, "cells_not_visited")
 elif cells:
     st.success(t("sv_all_visited"))
 
