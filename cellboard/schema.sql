@@ -191,6 +191,45 @@ create table opinion_facts (
     text_folded varchar not null
 );
 
+-- Each attendance mark other than exempt, with its meeting's day, cell and commune; absences first,
+-- each part in date order: chronic_absentees reads one window of it, not every attendance row.
+create table member_mark (
+    member_id varchar not null,
+    meeting_id varchar not null,
+    held_on date not null,
+    cell_id varchar not null,
+    commune_id varchar,
+    status varchar not null,
+    reason varchar
+);
+
+-- Per opinion: its pairs of neighbouring words, as written and folded (accents, case and đ), with
+-- the word's position; is_candidate is false when either word is a common word or a number.
+-- recurring_opinions files opinions under these terms; splitting the text once here, when the
+-- opinion is written, is what keeps that query fast.
+create table opinion_terms (
+    opinion_id varchar not null,
+    raised_on date not null,
+    position integer not null,
+    first varchar not null,
+    second varchar not null,
+    term_folded varchar not null,
+    is_candidate boolean not null
+);
+
+-- Pairs of neighbouring words in a unit's name, folded: place names say where, not what.
+create table place_term (
+    term_folded varchar primary key
+);
+
+-- For each meeting, how many members its cell's roll held that day (membership rows, any status):
+-- data_quality_warnings compares the meeting's attendance rows with it.
+create table meeting_roll (
+    meeting_id varchar not null,
+    held_on date not null,
+    members integer not null
+);
+
 -- Derived tables. `derive_units` rebuilds the unit tree's tables whole (they are small).
 -- `derive_meetings` and `derive_opinions` recompute the rows of the meetings and opinions listed in
 -- the temp tables changed_meetings(meeting_id) and changed_opinions(opinion_id): store.rebuild_derived
@@ -212,6 +251,13 @@ with recursive walk(ancestor_id, descendant_id, depth, path) as (
 )
 select ancestor_id, descendant_id, min(depth) from walk group by all;
 
+delete from place_term;
+insert into place_term
+select distinct unnest([w[i] || ' ' || w[i + 1] for i in range(1, len(w))])
+from (select regexp_extract_all(replace(strip_accents(lower(name)), 'đ', 'd'), '[\p{L}\p{M}]+|\p{N}+') as w
+      from unit)
+where len(w) > 1;
+
 delete from cell_commune;
 insert into cell_commune
 with communes as (
@@ -230,7 +276,9 @@ where u.kind = 'cell';
 create or replace temp table changed_meetings as select meeting_id from meeting;
 create or replace temp table changed_opinions as select opinion_id from opinion;
 delete from meeting_stats;
+delete from member_mark;
 delete from opinion_facts;
+delete from opinion_terms;
 
 -- section: derive_meetings
 delete from meeting_stats where meeting_id in (select meeting_id from changed_meetings);
@@ -264,6 +312,16 @@ left join cell_commune cc on cc.cell_id = m.cell_id
 where m.meeting_id in (select meeting_id from changed_meetings)
 -- clustered by commune and date so a commune's or a period's rows sit together
 order by cc.commune_id, m.held_on;
+
+delete from member_mark where meeting_id in (select meeting_id from changed_meetings);
+insert into member_mark
+select a.member_id, a.meeting_id, s.held_on, s.cell_id, s.commune_id, a.status, a.reason
+from attendance a
+join meeting_stats s on s.meeting_id = a.meeting_id
+where a.meeting_id in (select meeting_id from changed_meetings)
+  and a.status <> 'exempt'
+-- absences first, then the rest, each in date order: a search for absences skips the present rows
+order by a.status = 'present', s.held_on, s.commune_id;
 
 -- section: derive_opinions
 delete from opinion_facts where opinion_id in (select opinion_id from changed_opinions);
@@ -302,6 +360,47 @@ left join next_briefing nb on nb.opinion_id = o.opinion_id
 left join communes cm on cm.unit_id = o.unit_id and cm.nearest = 1
 left join unit u on u.unit_id = o.unit_id
 order by o.raised_on;
+
+delete from opinion_terms where opinion_id in (select opinion_id from changed_opinions);
+insert into opinion_terms
+with split as (
+    -- words are runs of letters or of digits; the folded text has the same words, except where
+    -- folding splits a word differently: then each word is folded on its own
+    select o.opinion_id, o.raised_on,
+           regexp_extract_all(lower(o.text), '[\p{L}\p{M}]+|\p{N}+') as words,
+           regexp_extract_all(f.text_folded, '[\p{L}\p{M}]+|\p{N}+') as folded_words
+    from opinion o
+    join opinion_facts f on f.opinion_id = o.opinion_id
+    where o.opinion_id in (select opinion_id from changed_opinions)
+),
+pairs as (
+    select opinion_id, raised_on,
+           unnest([{'position': i, 'first': words[i], 'second': words[i + 1],
+                    'term_folded': folded[i] || ' ' || folded[i + 1]}
+                   for i in range(1, len(words))], recursive := true)
+    from (select opinion_id, raised_on, words,
+                 case when len(folded_words) = len(words) then folded_words
+                      else [replace(strip_accents(w), 'đ', 'd') for w in words] end as folded
+          from split)
+),
+common_words as (
+    -- function words, the "đề nghị / kiến nghị" of every recommendation, and words naming a kind of
+    -- place (the name that follows is dropped with the unit names, place_term)
+    select unnest([
+        'à', 'bị', 'cả', 'các', 'cần', 'cho', 'chưa', 'có', 'còn', 'của', 'đã', 'đang', 'đề', 'để', 'đến',
+        'đi', 'do', 'đó', 'được', 'gì', 'giữa', 'hoặc', 'khi', 'không', 'kiến', 'là', 'lại', 'mà', 'một',
+        'này', 'nên', 'nghị', 'nhiều', 'như', 'những', 'ở', 'qua', 'ra', 'rất', 'sau', 'sẽ', 'số', 'tại',
+        'thì', 'theo', 'trên', 'trong', 'trước', 'từ', 'và', 'vào', 'về', 'với', 'xem', 'xét',
+        'thôn', 'xóm', 'ấp', 'bản', 'làng', 'khu', 'phố', 'tổ', 'xã', 'phường', 'thị', 'trấn', 'huyện',
+        'tỉnh'
+    ]) as word
+)
+select opinion_id, raised_on, position, first, second, term_folded,
+       first not in (select word from common_words) and second not in (select word from common_words)
+       -- digit runs sort between '0' and ':'
+       and not (first >= '0' and first < ':') and not (second >= '0' and second < ':')
+from pairs
+order by raised_on, opinion_id, position;
 
 -- section: derive_snapshot
 -- Before an import writes: what the rows it touches looked like. Registered by store.py:
@@ -353,6 +452,30 @@ create or replace temp table changed_opinions as
         union
         select c.descendant_id from old_closure c where c.ancestor_id in (select unit_id from restructured)
     );
+
+-- section: derive_roll
+-- Whole on every write: membership rows are few next to attendance, and a move changes two cells.
+delete from meeting_roll;
+insert into meeting_roll
+with changes as (
+    select cell_id, from_date as on_date, 1 as delta from membership
+    union all
+    select cell_id, to_date + 1, -1 from membership where to_date is not null
+),
+by_day as (
+    select cell_id, on_date, sum(delta) as delta from changes group by all
+),
+roll as (
+    -- the roll's size from each day it changed
+    select cell_id, on_date,
+           sum(delta) over (partition by cell_id order by on_date
+                            rows between unbounded preceding and current row) as members
+    from by_day
+)
+select m.meeting_id, m.held_on, coalesce(r.members, 0)
+from meeting m
+asof left join roll r on r.cell_id = m.cell_id and r.on_date <= m.held_on
+order by m.held_on;
 
 -- section: derive_cleanup
 drop table if exists changed_meetings;

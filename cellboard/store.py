@@ -47,7 +47,16 @@ BASE_TABLES = (
     "rating",
     "import_batch",
 )
-DERIVED_TABLES = ("unit_closure", "cell_commune", "meeting_stats", "opinion_facts")
+DERIVED_TABLES = (
+    "unit_closure",
+    "cell_commune",
+    "meeting_stats",
+    "member_mark",
+    "opinion_facts",
+    "opinion_terms",
+    "place_term",
+    "meeting_roll",
+)
 # The key of each table an import writes (DESIGN.md's data model).
 TABLE_KEYS = {
     "category": ("code",),
@@ -119,7 +128,7 @@ def _other_derive_sections() -> list[str]:
 
 
 def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute unit_closure, cell_commune, meeting_stats and opinion_facts whole."""
+    """Recompute every derived table (DERIVED_TABLES) whole."""
     sections = schema_sections()
     for name in (
         "derive_units",

@@ -15,18 +15,24 @@ with scope as (
     union all
     select unit_id from unit where $unit is null
 ),
-marked as materialized (
-    select a.member_id, s.cell_id, s.commune_id, s.held_on, s.meeting_id, a.status, a.reason
-    from attendance a
-    join meeting_stats s on s.meeting_id = a.meeting_id
-    where s.held_on between $start and $end
-      and s.cell_id in (select unit_id from scope)
-      and a.status <> 'exempt'
+marked as not materialized (
+    -- attendance rows other than exempt, with their meeting's day (member_mark, in date order);
+    -- read twice rather than held: each read keeps only a few of its rows
+    select member_id, cell_id, commune_id, held_on, meeting_id, status, reason
+    from member_mark
+    where held_on between $start and $end
+      and ($unit is null or cell_id in (select descendant_id from unit_closure where ancestor_id = $unit))
 ),
 candidates as (
     -- only a member absent at least 3 times in the window can miss 3 of their last 6: ranking the
     -- meetings of these few members, not of everyone, is what keeps the query fast
-    select member_id from marked where status in ('excused', 'absent') group by member_id having count(*) >= 3
+    select member_id
+    from member_mark
+    where held_on between $start and $end
+      and status <> 'present'  -- excused or absent; the present rows' blocks are skipped unread
+      and ($unit is null or cell_id in (select descendant_id from unit_closure where ancestor_id = $unit))
+    group by member_id
+    having count(*) >= 3
 ),
 recent as (
     select m.*, row_number() over (partition by m.member_id order by m.held_on desc, m.meeting_id desc) as recency
@@ -58,11 +64,16 @@ select case when $names_allowed::boolean then x.member_id end as member_id,
        x.meetings_counted, x.absences, x.excused, x.absent,
        x.away, x.illness, x.work, x.other_reason,
        x.last_meeting, x.last_absence,
-       (select ms.status from membership ms
-        where ms.member_id = x.member_id and ms.cell_id = x.cell_id and ms.from_date <= x.last_meeting
-        order by ms.from_date desc limit 1) as membership_status
+       s.membership_status
 from last_six x
 join member m on m.member_id = x.member_id
+left join (
+    -- the member's membership row in that cell in force on the latest meeting's day
+    select ms.member_id, arg_max(ms.status, ms.from_date) as membership_status
+    from membership ms
+    join last_six l on l.member_id = ms.member_id and l.cell_id = ms.cell_id and ms.from_date <= l.last_meeting
+    group by ms.member_id
+) s on s.member_id = x.member_id
 left join unit c on c.unit_id = x.cell_id
 left join unit cm on cm.unit_id = x.commune_id
 order by cm.name collate vi, x.commune_id, c.name collate vi, x.cell_id, x.absences desc,

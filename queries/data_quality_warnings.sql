@@ -21,16 +21,16 @@ meetings as (
     from meeting_stats s
     join meeting m on m.meeting_id = s.meeting_id
     where s.held_on between $start and $end
+      and m.held_on between $start and $end
       and s.cell_id in (select unit_id from scope)
 ),
 roll as (
-    select x.meeting_id, count(ms.member_id) as members
+    -- the members on the cell's roll that day (meeting_roll, worked out on write in schema.sql)
+    select x.meeting_id, r.members
     from meetings x
-    left join membership ms
-        on ms.cell_id = x.cell_id and ms.from_date <= x.held_on
-       and (ms.to_date is null or ms.to_date >= x.held_on)
+    join meeting_roll r on r.meeting_id = x.meeting_id
     where not x.from_counts
-    group by x.meeting_id
+      and r.held_on between $start and $end
 ),
 found as (
     select 'counts_vs_rows' as check, x.cell_id as unit_id, x.meeting_id as item_id, x.held_on as on_date,

@@ -25,73 +25,55 @@ with scope as (
     union all
     select unit_id from unit where $unit is null
 ),
-common_words as (
-    -- function words, the "đề nghị / kiến nghị" of every recommendation, and words naming a kind of
-    -- place (the name that follows is dropped with the unit names below)
-    select unnest([
-        'à', 'bị', 'cả', 'các', 'cần', 'cho', 'chưa', 'có', 'còn', 'của', 'đã', 'đang', 'đề', 'để', 'đến',
-        'đi', 'do', 'đó', 'được', 'gì', 'giữa', 'hoặc', 'khi', 'không', 'kiến', 'là', 'lại', 'mà', 'một',
-        'này', 'nên', 'nghị', 'nhiều', 'như', 'những', 'ở', 'qua', 'ra', 'rất', 'sau', 'sẽ', 'số', 'tại',
-        'thì', 'theo', 'trên', 'trong', 'trước', 'từ', 'và', 'vào', 'về', 'với', 'xem', 'xét',
-        'thôn', 'xóm', 'ấp', 'bản', 'làng', 'khu', 'phố', 'tổ', 'xã', 'phường', 'thị', 'trấn', 'huyện',
-        'tỉnh'
-    ]) as word
-),
 raised as materialized (
-    -- words are runs of letters or of digits; the folded text (opinion_facts) has the same words
-    select o.opinion_id, o.raised_on, o.unit_id, o.category, o.text, o.answered_on, f.commune_id,
-           regexp_extract_all(lower(o.text), '[\p{L}\p{M}]+|\p{N}+') as words,
-           regexp_extract_all(f.text_folded, '[\p{L}\p{M}]+|\p{N}+') as folded_words
+    select o.opinion_id, o.raised_on, o.unit_id, o.category, o.text, o.answered_on, f.commune_id
     from opinion o
     join opinion_facts f on f.opinion_id = o.opinion_id
     where o.raised_on between coalesce($since::date, $start::date) and $end
       and o.unit_id in (select unit_id from scope)
 ),
 pairs as materialized (
-    select opinion_id,
-           unnest([{'position': i, 'first': words[i], 'second': words[i + 1],
-                    'term_folded': folded[i] || ' ' || folded[i + 1]}
-                   for i in range(1, len(words))], recursive := true)
-    from (select opinion_id, words,
-                 -- fold word by word only where the stored folded text splits differently
-                 case when len(folded_words) = len(words) then folded_words
-                      else [replace(strip_accents(w), 'đ', 'd') for w in words] end as folded
-          from raised)
-),
-place_terms as (
-    select distinct unnest([w[i] || ' ' || w[i + 1] for i in range(1, len(w))]) as term_folded
-    from (select regexp_extract_all(replace(strip_accents(lower(name)), 'đ', 'd'), '[\p{L}\p{M}]+|\p{N}+') as w
-          from unit)
+    -- each opinion's pairs of words, split once when it was written (opinion_terms in schema.sql)
+    select t.opinion_id, t.position, t.first, t.second, t.term_folded, t.is_candidate
+    from opinion_terms t
+    where t.raised_on between coalesce($since::date, $start::date) and $end
+      and t.opinion_id in (select opinion_id from raised)
 ),
 place_words as materialized (
     -- the positions of words that belong to a place name in the text
     select distinct opinion_id, unnest([position, position + 1]) as word_at
     from pairs
-    where term_folded in (select term_folded from place_terms)
+    where term_folded in (select term_folded from place_term)
 ),
 kept as materialized (
-    -- digit runs sort between '0' and ':'
     select f.opinion_id, f.position, f.first, f.second, f.term_folded
     from pairs f
     anti join place_words w1 on w1.opinion_id = f.opinion_id and w1.word_at = f.position
     anti join place_words w2 on w2.opinion_id = f.opinion_id and w2.word_at = f.position + 1
-    where f.first not in (select word from common_words)
-      and f.second not in (select word from common_words)
-      and not (f.first >= '0' and f.first < ':') and not (f.second >= '0' and f.second < ':')
+    where f.is_candidate
 ),
 terms as materialized (
     select distinct k.opinion_id, k.term_folded, r.commune_id, r.category
     from kept k
     join raised r on r.opinion_id = k.opinion_id
 ),
+in_group as (
+    select commune_id, category, term_folded, count(*) as in_group from terms group by all
+),
+in_scope as (
+    select term_folded, count(*) as in_scope from terms group by all
+),
 filed as materialized (
-    select opinion_id, commune_id, category, term_folded, in_group
-    from (select *,
-                 count(*) over (partition by commune_id, category, term_folded) as in_group,
-                 count(*) over (partition by term_folded) as in_scope
-          from terms)
-    qualify row_number() over (partition by opinion_id
-                               order by in_group desc, in_scope desc, term_folded) = 1
+    -- grouping, not window functions: the same choice, cheaper on tens of thousands of terms
+    select opinion_id, commune_id, category, chosen.term_folded, chosen.in_group
+    from (select t.opinion_id, t.commune_id, t.category,
+                 arg_min({'term_folded': t.term_folded, 'in_group': g.in_group},
+                         (-g.in_group, -s.in_scope, t.term_folded)) as chosen
+          from terms t
+          join in_group g on g.commune_id is not distinct from t.commune_id and g.category = t.category
+                         and g.term_folded = t.term_folded
+          join in_scope s on s.term_folded = t.term_folded
+          group by t.opinion_id, t.commune_id, t.category)
 ),
 matters as materialized (
     select f.commune_id, f.category, f.term_folded,

@@ -1,0 +1,82 @@
+"""`python -m cellboard bench --scale S --json` runs end to end and prints every field.
+
+Speed is never asserted here (it lives in the bench output and docs/PERFORMANCE.md); what is checked
+is that the figures are there and describe the database the bench measured.
+"""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+from test_cli import cli
+
+from cellboard import db
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bench") / "bench-S.duckdb"
+    done = cli("bench", "--scale", "S", "--json", "--db", str(path))
+    assert done.returncode == 0, done.stderr
+    return path, json.loads(done.stdout)
+
+
+def test_bench_prints_every_field(bench_run):
+    _, result = bench_run
+    for field in (
+        "scale",
+        "rows",
+        "db_bytes",
+        "demo_seconds",
+        "queries",
+        "pages",
+        "import_commune_month_ms",
+        "report_ms",
+        "peak_rss_mb",
+    ):
+        assert field in result, field
+    assert result["scale"] == "S"
+    for field in ("demo_seconds", "import_commune_month_ms", "report_ms", "peak_rss_mb"):
+        assert isinstance(result[field], float) and result[field] > 0, field
+
+
+def test_bench_rows_and_size_are_those_of_the_database_it_built(bench_run):
+    path, result = bench_run
+    assert result["db_bytes"] == path.stat().st_size
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        for table in ("attendance", "meeting", "member", "opinion", "unit"):
+            assert result["rows"][table] == con.table(table).count("*").fetchall()[0][0], table
+    finally:
+        con.close()
+    # the import was timed on a copy: the measured database holds no import batch
+    assert result["rows"]["import_batch"] == 0
+
+
+def test_bench_times_every_named_query_against_pandas_where_it_has_a_baseline(bench_run):
+    _, result = bench_run
+    queries = result["queries"]
+    assert set(db.query_names()) | {"opinions_list_search"} == set(queries)
+    for name, entry in queries.items():
+        assert entry["min_ms"] <= entry["median_ms"] <= entry["max_ms"], name
+        assert "pandas_median_ms" in entry, name
+    for name in ("participation_trend", "cell_ranking", "opinions_list", "opinions_list_search"):
+        assert queries[name]["pandas_median_ms"] > 0, name
+
+
+def test_bench_renders_every_page_cold_and_warm_without_exceptions(bench_run):
+    _, result = bench_run
+    assert set(result["pages"]) == {
+        "overview",
+        "participation",
+        "opinions",
+        "rankings",
+        "supervision",
+        "review",
+        "data",
+    }
+    for name, page in result["pages"].items():
+        assert page["exceptions"] == 0, name
+        assert page["cold_ms"] > 0 and page["warm_ms"] > 0, name
