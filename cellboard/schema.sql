@@ -204,9 +204,10 @@ create table member_mark (
 );
 
 -- Per opinion: its pairs of neighbouring words, as written and folded (accents, case and đ), with
--- the word's position; is_candidate is false when either word is a common word or a number.
--- recurring_opinions files opinions under these terms; splitting the text once here, when the
--- opinion is written, is what keeps that query fast.
+-- the first word's position. is_kept: neither word is a common word, a number or part of a place
+-- name (a pair in place_term); is_first: the first kept pair with this folded term in the opinion.
+-- recurring_opinions files opinions under the kept terms; splitting the text once here, when the
+-- opinion is written (or a unit's name changes the place terms), is what keeps that query fast.
 create table opinion_terms (
     opinion_id varchar not null,
     raised_on date not null,
@@ -214,7 +215,8 @@ create table opinion_terms (
     first varchar not null,
     second varchar not null,
     term_folded varchar not null,
-    is_candidate boolean not null
+    is_kept boolean not null,
+    is_first boolean not null
 );
 
 -- Pairs of neighbouring words in a unit's name, folded: place names say where, not what.
@@ -394,12 +396,29 @@ common_words as (
         'thôn', 'xóm', 'ấp', 'bản', 'làng', 'khu', 'phố', 'tổ', 'xã', 'phường', 'thị', 'trấn', 'huyện',
         'tỉnh'
     ]) as word
+),
+candidates as (
+    select *,
+           first not in (select word from common_words) and second not in (select word from common_words)
+           -- digit runs sort between '0' and ':'
+           and not (first >= '0' and first < ':') and not (second >= '0' and second < ':') as is_candidate
+    from pairs
+),
+place_words as (
+    -- the positions of words that belong to a place name in the text
+    select distinct opinion_id, unnest([position, position + 1]) as word_at
+    from pairs
+    where term_folded in (select term_folded from place_term)
+),
+kept as (
+    select c.*, c.is_candidate and w1.opinion_id is null and w2.opinion_id is null as is_kept
+    from candidates c
+    left join place_words w1 on w1.opinion_id = c.opinion_id and w1.word_at = c.position
+    left join place_words w2 on w2.opinion_id = c.opinion_id and w2.word_at = c.position + 1
 )
-select opinion_id, raised_on, position, first, second, term_folded,
-       first not in (select word from common_words) and second not in (select word from common_words)
-       -- digit runs sort between '0' and ':'
-       and not (first >= '0' and first < ':') and not (second >= '0' and second < ':')
-from pairs
+select opinion_id, raised_on, position, first, second, term_folded, is_kept,
+       is_kept and row_number() over (partition by opinion_id, is_kept, term_folded order by position) = 1
+from kept
 order by raised_on, opinion_id, position;
 
 -- section: derive_snapshot
@@ -411,6 +430,7 @@ create or replace temp table old_units as
     select unit_id, kind, parent_id from unit where unit_id in (select id from touched_units);
 create or replace temp table old_briefing_units as
     select distinct unit_id from briefing where briefing_id in (select id from touched_briefings);
+create or replace temp table old_place_term as select term_folded from place_term;
 
 -- section: derive_changes
 -- After an import wrote (and derive_units ran if it had units): the meetings and opinions whose
@@ -451,6 +471,15 @@ create or replace temp table changed_opinions as
         )
         union
         select c.descendant_id from old_closure c where c.ancestor_id in (select unit_id from restructured)
+    )
+    union
+    -- opinions holding a pair of words that became, or stopped being, part of a place name
+    select t.opinion_id
+    from opinion_terms t
+    where t.term_folded in (
+        (select term_folded from place_term except select term_folded from old_place_term)
+        union
+        (select term_folded from old_place_term except select term_folded from place_term)
     );
 
 -- section: derive_roll
@@ -484,6 +513,7 @@ drop table if exists old_closure;
 drop table if exists old_cell_commune;
 drop table if exists old_units;
 drop table if exists old_briefing_units;
+drop table if exists old_place_term;
 drop table if exists restructured;
 
 -- section: import_known_meta
