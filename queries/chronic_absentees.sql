@@ -16,9 +16,10 @@ with scope as (
     select unit_id from unit where $unit is null
 ),
 marked as not materialized (
-    -- attendance rows other than exempt, with their meeting's day (member_mark, in date order);
-    -- read twice rather than held: each read keeps only a few of its rows
-    select member_id, cell_id, commune_id, held_on, meeting_id, status, reason
+    -- attendance rows other than exempt, with their meeting's day (member_mark: absences first, in
+    -- date order, members and meetings keyed by hash); read twice rather than held: each read keeps
+    -- only a few of its rows
+    select member_key, meeting_key, cell_id, held_on, status, reason
     from member_mark
     where held_on between $start and $end
       and ($unit is null or cell_id in (select descendant_id from unit_closure where ancestor_id = $unit))
@@ -26,21 +27,20 @@ marked as not materialized (
 candidates as (
     -- only a member absent at least 3 times in the window can miss 3 of their last 6: ranking the
     -- meetings of these few members, not of everyone, is what keeps the query fast
-    select member_id
-    from member_mark
-    where held_on between $start and $end
-      and status <> 'present'  -- excused or absent; the present rows' blocks are skipped unread
-      and ($unit is null or cell_id in (select descendant_id from unit_closure where ancestor_id = $unit))
-    group by member_id
+    select member_key
+    from marked
+    where status <> 'present'  -- excused or absent; the present rows' blocks are skipped unread
+    group by member_key
     having count(*) >= 3
 ),
 recent as (
-    select m.*, row_number() over (partition by m.member_id order by m.held_on desc, m.meeting_id desc) as recency
+    select m.*, row_number() over (partition by m.member_key order by m.held_on desc, m.meeting_key desc)
+                as recency
     from marked m
-    where m.member_id in (select member_id from candidates)
+    where m.member_key in (select member_key from candidates)
 ),
 last_six as (
-    select member_id,
+    select member_key,
            count(*) as meetings_counted,
            count(*) filter (where status in ('excused', 'absent')) as absences,
            count(*) filter (where status = 'excused') as excused,
@@ -51,27 +51,31 @@ last_six as (
            count(*) filter (where reason = 'other') as other_reason,
            max(held_on) as last_meeting,
            max(held_on) filter (where status in ('excused', 'absent')) as last_absence,
-           arg_min(cell_id, recency) as cell_id,
-           arg_min(commune_id, recency) as commune_id
+           arg_min(cell_id, recency) as cell_id
     from recent
     where recency <= 6
-    group by member_id
+    group by member_key
     having count(*) filter (where status in ('excused', 'absent')) >= 3
+),
+named as (
+    select m.member_id, m.full_name, x.*, cc.commune_id
+    from last_six x
+    join member m on hash(m.member_id) = x.member_key
+    left join cell_commune cc on cc.cell_id = x.cell_id
 )
 select case when $names_allowed::boolean then x.member_id end as member_id,
-       case when $names_allowed::boolean then m.full_name end as full_name,
+       case when $names_allowed::boolean then x.full_name end as full_name,
        x.cell_id, c.name as cell, x.commune_id, cm.name as commune,
        x.meetings_counted, x.absences, x.excused, x.absent,
        x.away, x.illness, x.work, x.other_reason,
        x.last_meeting, x.last_absence,
        s.membership_status
-from last_six x
-join member m on m.member_id = x.member_id
+from named x
 left join (
     -- the member's membership row in that cell in force on the latest meeting's day
     select ms.member_id, arg_max(ms.status, ms.from_date) as membership_status
     from membership ms
-    join last_six l on l.member_id = ms.member_id and l.cell_id = ms.cell_id and ms.from_date <= l.last_meeting
+    join named l on l.member_id = ms.member_id and l.cell_id = ms.cell_id and ms.from_date <= l.last_meeting
     group by ms.member_id
 ) s on s.member_id = x.member_id
 left join unit c on c.unit_id = x.cell_id
