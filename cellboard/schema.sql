@@ -180,7 +180,9 @@ create table meeting_stats (
     illness integer not null,
     work integer not null,
     other_reason integer not null,
-    from_counts boolean not null
+    from_counts boolean not null,
+    topic varchar,
+    visits integer not null  -- committee members who attended (visit rows)
 );
 
 -- Per opinion: the commune it belongs to, its due date and its folded text.
@@ -221,6 +223,13 @@ create table opinion_terms (
     is_first boolean not null
 );
 
+-- Every unit's place when units are sorted by name in Vietnamese order (collate vi, then id):
+-- queries sort by this number instead of collating names on every read.
+create table unit_order (
+    unit_id varchar primary key,
+    name_order integer not null
+);
+
 -- Pairs of neighbouring words in a unit's name, folded: place names say where, not what.
 create table place_term (
     term_folded varchar primary key
@@ -254,6 +263,10 @@ with recursive walk(ancestor_id, descendant_id, depth, path) as (
     where u.parent_id is not null and not list_contains(w.path, u.parent_id)
 )
 select ancestor_id, descendant_id, min(depth) from walk group by all;
+
+delete from unit_order;
+insert into unit_order
+select unit_id, row_number() over (order by name collate vi, unit_id) from unit;
 
 delete from place_term;
 insert into place_term
@@ -309,10 +322,18 @@ select m.meeting_id, m.cell_id, cc.commune_id, m.held_on, date_trunc('month', m.
        coalesce(c.excused, m.excused, 0),
        coalesce(c.absent, m.absent, 0),
        coalesce(c.away, 0), coalesce(c.illness, 0), coalesce(c.work, 0), coalesce(c.other_reason, 0),
-       c.meeting_id is null
+       c.meeting_id is null,
+       m.topic,
+       coalesce(v.visits, 0)
 from meeting m
 left join counted c on c.meeting_id = m.meeting_id
 left join cell_commune cc on cc.cell_id = m.cell_id
+left join (
+    select meeting_id, count(*) as visits
+    from visit
+    where meeting_id in (select meeting_id from changed_meetings)
+    group by meeting_id
+) v on v.meeting_id = m.meeting_id
 where m.meeting_id in (select meeting_id from changed_meetings)
 -- clustered by commune and date so a commune's or a period's rows sit together
 order by cc.commune_id, m.held_on;
@@ -437,7 +458,7 @@ create or replace temp table old_place_term as select term_folded from place_ter
 -- section: derive_changes
 -- After an import wrote (and derive_units ran if it had units): the meetings and opinions whose
 -- derived rows may differ. Registered by store.py: touched_units(id), touched_briefings(id),
--- touched_meetings(id) (meetings and the meetings of attendance rows), touched_opinions(id).
+-- touched_meetings(id) (meetings, and the meetings of attendance and visit rows), touched_opinions(id).
 create or replace temp table restructured as
     -- units new or with another kind or parent: whatever lies below them may change commune
     select u.unit_id

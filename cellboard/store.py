@@ -50,6 +50,7 @@ BASE_TABLES = (
 DERIVED_TABLES = (
     "unit_closure",
     "cell_commune",
+    "unit_order",
     "meeting_stats",
     "member_mark",
     "opinion_facts",
@@ -162,8 +163,13 @@ def apply_rows(con: duckdb.DuckDBPyConnection, tables: Mapping[str, object]) -> 
     touched = {
         "touched_units": _ids(tables.get("unit"), "unit_id"),
         "touched_briefings": _ids(tables.get("briefing"), "briefing_id"),
+        # meetings whose rows, attendance or visits came in (meeting_stats counts all three)
         "touched_meetings": sorted(
-            set(_ids(tables.get("meeting"), "meeting_id") + _ids(tables.get("attendance"), "meeting_id"))
+            set(
+                _ids(tables.get("meeting"), "meeting_id")
+                + _ids(tables.get("attendance"), "meeting_id")
+                + _ids(tables.get("visit"), "meeting_id")
+            )
         ),
         "touched_opinions": _ids(tables.get("opinion"), "opinion_id"),
     }

@@ -28,22 +28,17 @@ cells as (
     where cell_id in (select unit_id from scope)
     group by cell_id
 ),
-visits as (
-    select v.meeting_id, count(*) as visits
-    from visit v
-    join meeting_stats s on s.meeting_id = v.meeting_id
-    where s.cell_id in (select cell_id from cells)
-    group by v.meeting_id
+held as (
+    -- meeting_stats is clustered by commune: the cell's rows sit together
+    select s.*, c.generation
+    from meeting_stats s
+    join cells c on c.cell_id = s.cell_id
+    where s.held_on between $start and $end
 )
-select s.meeting_id, s.cell_id, u.name as cell, c.generation, s.held_on, s.kind, m.topic,
+select s.meeting_id, s.cell_id, u.name as cell, s.generation, s.held_on, s.kind, s.topic,
        s.expected, s.exempt, s.present, s.excused, s.absent,
        s.present / nullif(s.expected - s.exempt, 0) as attendance_rate,
-       s.away, s.illness, s.work, s.other_reason, s.from_counts,
-       coalesce(v.visits, 0) as visits
-from meeting_stats s
-join cells c on c.cell_id = s.cell_id
-join meeting m on m.meeting_id = s.meeting_id
+       s.away, s.illness, s.work, s.other_reason, s.from_counts, s.visits
+from held s
 left join unit u on u.unit_id = s.cell_id
-left join visits v on v.meeting_id = s.meeting_id
-where s.held_on between $start and $end
 order by s.held_on, s.meeting_id;

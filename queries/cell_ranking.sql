@@ -59,26 +59,27 @@ cell_quarters as (
       and (c.valid_from is null or c.valid_from <= (q.quarter + interval 3 month - interval 1 day)::date)
       and (c.valid_to is null or c.valid_to >= q.quarter)
 ),
-held as (
-    select s.meeting_id, s.cell_id, s.month, s.kind, s.expected, s.exempt, s.present
+by_month as (
+    -- one row per cell and month with a meeting in the window
+    select s.cell_id, s.month,
+           count(*) as meetings, sum(s.expected) as expected, sum(s.exempt) as exempt,
+           sum(s.present) as present,
+           bool_or(s.kind in ('regular', 'thematic')) as met,
+           bool_or(s.visits > 0) as visited
     from meeting_stats s
     where s.held_on between $start and $end
       and s.cell_id in (select cell_id from cells)
+    group by s.cell_id, s.month
 ),
-attendance as (
-    select cell_id, count(*) as meetings, sum(expected)::bigint as expected, sum(exempt)::bigint as exempt,
-           sum(present)::bigint as present
-    from held
-    group by cell_id
-),
-met_months as (
-    select distinct cell_id, month from held where kind in ('regular', 'thematic')
-),
-met as (
-    select cm.cell_id, count(*) as months_met
-    from cell_months cm
-    join met_months m on m.cell_id = cm.cell_id and m.month = cm.month
-    group by cm.cell_id
+activity as (
+    select b.cell_id, sum(b.meetings) as meetings, sum(b.expected)::bigint as expected,
+           sum(b.exempt)::bigint as exempt, sum(b.present)::bigint as present,
+           -- months count only while the cell existed (on the 15th)
+           count(*) filter (where b.met and e.cell_id is not null) as months_met,
+           count(*) filter (where b.visited and e.cell_id is not null) as visit_months
+    from by_month b
+    left join cell_months e on e.cell_id = b.cell_id and e.month = b.month
+    group by b.cell_id
 ),
 thematic_held as (
     -- the whole quarter counts, also its months outside the window: the rule is per quarter
@@ -95,17 +96,6 @@ thematic as (
     join thematic_held t on t.cell_id = cq.cell_id and t.quarter = cq.quarter
     group by cq.cell_id
 ),
-visit_months as (
-    select distinct h.cell_id, h.month
-    from held h
-    join visit v on v.meeting_id = h.meeting_id
-),
-visited as (
-    select cm.cell_id, count(*) as visit_months
-    from cell_months cm
-    join visit_months vm on vm.cell_id = cm.cell_id and vm.month = cm.month
-    group by cm.cell_id
-),
 existed as (
     select c.cell_id, coalesce(m.months_existed, 0) as months_existed,
            coalesce(q.quarters_existed, 0) as quarters_existed
@@ -119,22 +109,20 @@ components as (
     select c.commune_id, cu.name as commune, c.cell_id, c.cell,
            coalesce(a.meetings, 0) as meetings,
            a.present / nullif(a.expected - a.exempt, 0) as attendance_rate,
-           coalesce(mt.months_met, 0) / nullif(e.months_existed, 0) as regularity,
+           coalesce(a.months_met, 0) / nullif(e.months_existed, 0) as regularity,
            coalesce(th.quarters_thematic, 0) / nullif(e.quarters_existed, 0) as thematic_coverage,
-           coalesce(vi.visit_months, 0) / nullif(e.months_existed, 0) as visit_coverage,
+           coalesce(a.visit_months, 0) / nullif(e.months_existed, 0) as visit_coverage,
            coalesce(a.expected, 0) as expected, coalesce(a.exempt, 0) as exempt,
            coalesce(a.present, 0) as present,
-           coalesce(mt.months_met, 0) as months_met, e.months_existed,
+           coalesce(a.months_met, 0) as months_met, e.months_existed,
            coalesce(th.quarters_thematic, 0) as quarters_thematic, e.quarters_existed,
-           coalesce(vi.visit_months, 0) as visit_months,
+           coalesce(a.visit_months, 0) as visit_months,
            c.valid_from, c.valid_to, c.merged_into
     from cells c
     join existed e on e.cell_id = c.cell_id
     left join unit cu on cu.unit_id = c.commune_id
-    left join attendance a on a.cell_id = c.cell_id
-    left join met mt on mt.cell_id = c.cell_id
+    left join activity a on a.cell_id = c.cell_id
     left join thematic th on th.cell_id = c.cell_id
-    left join visited vi on vi.cell_id = c.cell_id
 ),
 scored as (
     select x.*,
@@ -144,15 +132,34 @@ scored as (
            x.meetings >= 3 as is_ranked,
            w.*
     from components x, weights w
+),
+in_commune as (
+    -- each commune's ranked scores, highest first: a cell's rank is where its score first appears
+    -- (rank() without a window function, which costs more here than the whole list)
+    select commune_id, list_sort(list(score) filter (where score is not null), 'DESC') as scores
+    from scored
+    where is_ranked
+    group by commune_id
+),
+decile as (
+    -- cume_dist(score) <= 0.1 among the ranked cells of the subtree, without a window: with k the
+    -- most cells that are at most a tenth of them, exactly the scores below the (k+1)-th lowest
+    select scores[len(list_filter(range(1, n + 1), lambda c: c / n <= 0.1)) + 1] as below
+    from (select list_sort(list(score) filter (where score is not null)) as scores, count(*) as n
+          from scored
+          where is_ranked)
 )
-select commune_id, commune, cell_id, cell, meetings, attendance_rate, regularity, thematic_coverage,
-       score, is_ranked,
-       case when is_ranked then rank() over (partition by commune_id, is_ranked order by score desc) end
+select x.commune_id, x.commune, x.cell_id, x.cell, x.meetings, x.attendance_rate, x.regularity,
+       x.thematic_coverage, x.score, x.is_ranked,
+       case when x.is_ranked then coalesce(list_position(r.scores, x.score), len(r.scores) + 1) end
            as rank_in_commune,
-       visit_coverage, expected, exempt, present, months_met, months_existed, quarters_thematic,
-       quarters_existed, visit_months, valid_from, valid_to, merged_into,
-       w_attendance, w_regularity, w_thematic, w_visits,
-       coalesce(is_ranked and cume_dist() over (partition by is_ranked order by score) <= 0.1, false)
-           as is_bottom_decile
-from scored
-order by commune collate vi, commune_id, rank_in_commune nulls last, cell collate vi;
+       x.visit_coverage, x.expected, x.exempt, x.present, x.months_met, x.months_existed,
+       x.quarters_thematic, x.quarters_existed, x.visit_months, x.valid_from, x.valid_to, x.merged_into,
+       x.w_attendance, x.w_regularity, x.w_thematic, x.w_visits,
+       coalesce(x.is_ranked and x.score < d.below, false) as is_bottom_decile
+from scored x
+cross join decile d
+left join in_commune r on r.commune_id is not distinct from x.commune_id
+left join unit_order co on co.unit_id = x.commune_id
+left join unit_order ce on ce.unit_id = x.cell_id
+order by co.name_order, rank_in_commune nulls last, ce.name_order;

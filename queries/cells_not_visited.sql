@@ -19,28 +19,25 @@ cells as (
       and (u.valid_from is null or u.valid_from <= $end)
       and (u.valid_to is null or u.valid_to >= $start)
 ),
-visited as (
-    select s.cell_id,
-           count(*) filter (where s.held_on between $start and $end) as visits_in_window,
-           max(s.held_on) filter (where s.held_on < $start) as last_visit
-    from visit v
-    join meeting_stats s on s.meeting_id = v.meeting_id
-    where s.held_on <= $end
-      and s.cell_id in (select cell_id from cells)
-    group by s.cell_id
-),
-held as (
-    select cell_id, count(*) as meetings
+activity as (
+    -- meetings in the window, visits in the window, and the last visit before it (meeting_stats counts
+    -- each meeting's visits)
+    select cell_id,
+           count(*) filter (where held_on >= $start) as meetings,
+           sum(visits) filter (where held_on >= $start) as visits_in_window,
+           max(held_on) filter (where held_on < $start and visits > 0) as last_visit
     from meeting_stats
-    where held_on between $start and $end
+    where held_on <= $end
+      and (held_on >= $start or visits > 0)
       and cell_id in (select cell_id from cells)
     group by cell_id
 )
-select c.cell_id, c.cell, c.commune_id, cm.name as commune, coalesce(h.meetings, 0) as meetings,
-       v.last_visit
+select c.cell_id, c.cell, c.commune_id, cm.name as commune, coalesce(a.meetings, 0) as meetings,
+       a.last_visit
 from cells c
-left join visited v on v.cell_id = c.cell_id
-left join held h on h.cell_id = c.cell_id
+left join activity a on a.cell_id = c.cell_id
 left join unit cm on cm.unit_id = c.commune_id
-where coalesce(v.visits_in_window, 0) = 0
-order by cm.name collate vi, c.commune_id, c.cell collate vi, c.cell_id;
+left join unit_order co on co.unit_id = c.commune_id
+left join unit_order ce on ce.unit_id = c.cell_id
+where coalesce(a.visits_in_window, 0) = 0
+order by co.name_order, ce.name_order;

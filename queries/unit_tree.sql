@@ -12,13 +12,16 @@ shown as (
     select u.* from unit u where u.unit_id in (select unit_id from scope)
 ),
 tree(unit_id, depth, sort_path) as (
-    select s.unit_id, 0, [s.name collate vi]
+    -- the path of name places (unit_order: names in Vietnamese order, numbered on write)
+    select s.unit_id, 0, [o.name_order]
     from shown s
+    join unit_order o on o.unit_id = s.unit_id
     where s.parent_id is null or s.parent_id not in (select unit_id from shown)
     union all
-    select s.unit_id, t.depth + 1, list_append(t.sort_path, s.name collate vi)
+    select s.unit_id, t.depth + 1, list_append(t.sort_path, o.name_order)
     from tree t
     join shown s on s.parent_id = t.unit_id
+    join unit_order o on o.unit_id = s.unit_id
 ),
 cell_counts as (
     select c.ancestor_id as unit_id, count(*) as cells
