@@ -215,6 +215,9 @@ create table member_mark (
 create table opinion_terms (
     opinion_id varchar not null,
     raised_on date not null,
+    unit_id varchar not null,
+    commune_id varchar,
+    category varchar not null,
     position integer not null,
     first varchar not null,
     second varchar not null,
@@ -391,7 +394,7 @@ insert into opinion_terms
 with split as (
     -- words are runs of letters or of digits; the folded text has the same words, except where
     -- folding splits a word differently: then each word is folded on its own
-    select o.opinion_id, o.raised_on,
+    select o.opinion_id, o.raised_on, o.unit_id, f.commune_id, o.category,
            regexp_extract_all(lower(o.text), '[\p{L}\p{M}]+|\p{N}+') as words,
            regexp_extract_all(f.text_folded, '[\p{L}\p{M}]+|\p{N}+') as folded_words
     from opinion o
@@ -399,11 +402,11 @@ with split as (
     where o.opinion_id in (select opinion_id from changed_opinions)
 ),
 pairs as (
-    select opinion_id, raised_on,
+    select opinion_id, raised_on, unit_id, commune_id, category,
            unnest([{'position': i, 'first': words[i], 'second': words[i + 1],
                     'term_folded': folded[i] || ' ' || folded[i + 1]}
                    for i in range(1, len(words))], recursive := true)
-    from (select opinion_id, raised_on, words,
+    from (select opinion_id, raised_on, unit_id, commune_id, category, words,
                  case when len(folded_words) = len(words) then folded_words
                       else [replace(strip_accents(w), 'đ', 'd') for w in words] end as folded
           from split)
@@ -439,7 +442,7 @@ kept as (
     left join place_words w1 on w1.opinion_id = c.opinion_id and w1.word_at = c.position
     left join place_words w2 on w2.opinion_id = c.opinion_id and w2.word_at = c.position + 1
 )
-select opinion_id, raised_on, position, first, second, term_folded, is_kept,
+select opinion_id, raised_on, unit_id, commune_id, category, position, first, second, term_folded, is_kept,
        is_kept and row_number() over (partition by opinion_id, is_kept, term_folded order by position) = 1
 from kept
 order by raised_on, opinion_id, position;

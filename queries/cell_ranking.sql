@@ -28,101 +28,81 @@ weights as (
            coalesce($w_thematic, 0.2)::double as w_thematic,
            coalesce($w_visits, 0.1)::double as w_visits
 ),
+bounds as (
+    -- months numbered year * 12 + month - 1, quarters year * 4 + quarter - 1
+    select year($start::date) * 12 + month($start::date) - 1 as first_month,
+           year($end::date) * 12 + month($end::date) - 1 as last_month,
+           year($start::date) * 4 + quarter($start::date) - 1 as first_quarter,
+           year($end::date) * 4 + quarter($end::date) - 1 as last_quarter
+),
 cells as (
-    select u.unit_id as cell_id, u.name as cell, u.valid_from, u.valid_to, u.merged_into, cc.commune_id
+    -- each cell with the months of the window it existed in (on the 15th) and the quarters of the
+    -- window its life overlaps, as ranges of month and quarter numbers
+    select u.unit_id as cell_id, u.name as cell, u.valid_from, u.valid_to, u.merged_into, cc.commune_id,
+           greatest(b.first_month, coalesce(year(u.valid_from) * 12 + month(u.valid_from) - 1
+                                            + (day(u.valid_from) > 15)::integer, b.first_month))
+               as from_month,
+           least(b.last_month, coalesce(year(u.valid_to) * 12 + month(u.valid_to) - 1
+                                        - (day(u.valid_to) < 15)::integer, b.last_month)) as to_month,
+           greatest(b.first_quarter, coalesce(year(u.valid_from) * 4 + quarter(u.valid_from) - 1,
+                                              b.first_quarter)) as from_quarter,
+           least(b.last_quarter, coalesce(year(u.valid_to) * 4 + quarter(u.valid_to) - 1, b.last_quarter))
+               as to_quarter
     from unit u
     join cell_commune cc on cc.cell_id = u.unit_id
+    cross join bounds b
     where u.kind = 'cell'
       and u.unit_id in (select unit_id from scope)
       and (u.valid_from is null or u.valid_from <= $end)
       and (u.valid_to is null or u.valid_to >= $start)
 ),
-months as (
-    select unnest(generate_series(date_trunc('month', $start::date), date_trunc('month', $end::date),
-                                  interval 1 month))::date as month
-),
-cell_months as (
-    -- the months in which the cell existed on the 15th
-    select c.cell_id, m.month
-    from cells c, months m
-    where (c.valid_from is null or c.valid_from <= m.month + 14)
-      and (c.valid_to is null or c.valid_to >= m.month + 14)
-),
-quarters as (
-    select distinct date_trunc('quarter', month)::date as quarter from months
-),
-cell_quarters as (
-    select c.cell_id, q.quarter
-    from cells c, quarters q
-    where greatest(q.quarter, $start::date) <= least((q.quarter + interval 3 month - interval 1 day)::date,
-                                                     $end::date)
-      and (c.valid_from is null or c.valid_from <= (q.quarter + interval 3 month - interval 1 day)::date)
-      and (c.valid_to is null or c.valid_to >= q.quarter)
-),
-by_month as (
-    -- one row per cell and month with a meeting in the window
-    select s.cell_id, s.month,
-           count(*) as meetings, sum(s.expected) as expected, sum(s.exempt) as exempt,
-           sum(s.present) as present,
-           bool_or(s.kind in ('regular', 'thematic')) as met,
-           bool_or(s.visits > 0) as visited
-    from meeting_stats s
-    where s.held_on between $start and $end
-      and s.cell_id in (select cell_id from cells)
-    group by s.cell_id, s.month
-),
 activity as (
-    select b.cell_id, sum(b.meetings) as meetings, sum(b.expected)::bigint as expected,
-           sum(b.exempt)::bigint as exempt, sum(b.present)::bigint as present,
-           -- months count only while the cell existed (on the 15th)
-           count(*) filter (where b.met and e.cell_id is not null) as months_met,
-           count(*) filter (where b.visited and e.cell_id is not null) as visit_months
-    from by_month b
-    left join cell_months e on e.cell_id = b.cell_id and e.month = b.month
-    group by b.cell_id
-),
-thematic_held as (
-    -- the whole quarter counts, also its months outside the window: the rule is per quarter
-    select distinct s.cell_id, date_trunc('quarter', s.month)::date as quarter
+    -- one pass over the window's quarters: attendance and months from the window's meetings, thematic
+    -- quarters from any meeting of those quarters (the rule is per quarter). Sums as double, exact
+    -- for counts: DuckDB 2.0 sums integers several times slower when it groups thousands of rows.
+    select s.cell_id,
+           count(*) filter (where s.held_on between $start and $end) as meetings,
+           sum(s.expected::double) filter (where s.held_on between $start and $end) as expected,
+           sum(s.exempt::double) filter (where s.held_on between $start and $end) as exempt,
+           sum(s.present::double) filter (where s.held_on between $start and $end) as present,
+           count(distinct s.month) filter (
+               where s.held_on between $start and $end and s.kind in ('regular', 'thematic')
+                 and year(s.month) * 12 + month(s.month) - 1 between c.from_month and c.to_month
+           ) as months_met,
+           count(distinct s.month) filter (
+               where s.held_on between $start and $end and s.visits > 0
+                 and year(s.month) * 12 + month(s.month) - 1 between c.from_month and c.to_month
+           ) as visit_months,
+           count(distinct date_trunc('quarter', s.month)) filter (
+               where s.kind = 'thematic'
+                 and year(s.month) * 4 + quarter(s.month) - 1 between c.from_quarter and c.to_quarter
+           ) as quarters_thematic
     from meeting_stats s
-    where s.kind = 'thematic'
-      and s.held_on between date_trunc('quarter', $start::date)
+    join cells c on c.cell_id = s.cell_id
+    where s.held_on between date_trunc('quarter', $start::date)
                         and (date_trunc('quarter', $end::date) + interval 3 month - interval 1 day)::date
-      and s.cell_id in (select cell_id from cells)
-),
-thematic as (
-    select cq.cell_id, count(*) as quarters_thematic
-    from cell_quarters cq
-    join thematic_held t on t.cell_id = cq.cell_id and t.quarter = cq.quarter
-    group by cq.cell_id
-),
-existed as (
-    select c.cell_id, coalesce(m.months_existed, 0) as months_existed,
-           coalesce(q.quarters_existed, 0) as quarters_existed
-    from cells c
-    left join (select cell_id, count(*) as months_existed from cell_months group by cell_id) m
-           on m.cell_id = c.cell_id
-    left join (select cell_id, count(*) as quarters_existed from cell_quarters group by cell_id) q
-           on q.cell_id = c.cell_id
+    group by s.cell_id
 ),
 components as (
     select c.commune_id, cu.name as commune, c.cell_id, c.cell,
            coalesce(a.meetings, 0) as meetings,
            a.present / nullif(a.expected - a.exempt, 0) as attendance_rate,
            coalesce(a.months_met, 0) / nullif(e.months_existed, 0) as regularity,
-           coalesce(th.quarters_thematic, 0) / nullif(e.quarters_existed, 0) as thematic_coverage,
+           coalesce(a.quarters_thematic, 0) / nullif(e.quarters_existed, 0) as thematic_coverage,
            coalesce(a.visit_months, 0) / nullif(e.months_existed, 0) as visit_coverage,
-           coalesce(a.expected, 0) as expected, coalesce(a.exempt, 0) as exempt,
-           coalesce(a.present, 0) as present,
+           coalesce(a.expected, 0)::bigint as expected, coalesce(a.exempt, 0)::bigint as exempt,
+           coalesce(a.present, 0)::bigint as present,
            coalesce(a.months_met, 0) as months_met, e.months_existed,
-           coalesce(th.quarters_thematic, 0) as quarters_thematic, e.quarters_existed,
+           coalesce(a.quarters_thematic, 0) as quarters_thematic, e.quarters_existed,
            coalesce(a.visit_months, 0) as visit_months,
            c.valid_from, c.valid_to, c.merged_into
     from cells c
-    join existed e on e.cell_id = c.cell_id
+    cross join lateral (
+        select greatest(0, c.to_month - c.from_month + 1) as months_existed,
+               greatest(0, c.to_quarter - c.from_quarter + 1) as quarters_existed
+    ) e
     left join unit cu on cu.unit_id = c.commune_id
     left join activity a on a.cell_id = c.cell_id
-    left join thematic th on th.cell_id = c.cell_id
 ),
 scored as (
     select x.*,

@@ -25,26 +25,14 @@ with scope as (
     union all
     select unit_id from unit where $unit is null
 ),
-raised as materialized (
-    select o.opinion_id, o.raised_on, o.unit_id, o.category, o.text, o.answered_on, f.commune_id
-    from opinion o
-    join opinion_facts f on f.opinion_id = o.opinion_id
-    where o.raised_on between coalesce($since::date, $start::date) and $end
-      and o.unit_id in (select unit_id from scope)
-),
-kept as materialized (
-    -- each opinion's kept pairs of words, split when it was written (opinion_terms in schema.sql)
-    select t.opinion_id, t.position, t.first, t.second, t.term_folded, t.is_first
+terms as materialized (
+    -- each opinion raised in the scope since $since, with its kept terms (opinion_terms: the words
+    -- split when the opinion was written, in schema.sql), each term once
+    select t.opinion_id, t.term_folded, t.commune_id, t.category
     from opinion_terms t
     where t.raised_on between coalesce($since::date, $start::date) and $end
-      and t.is_kept
-      and t.opinion_id in (select opinion_id from raised)
-),
-terms as materialized (
-    select k.opinion_id, k.term_folded, r.commune_id, r.category
-    from kept k
-    join raised r on r.opinion_id = k.opinion_id
-    where k.is_first
+      and t.is_first
+      and t.unit_id in (select unit_id from scope)
 ),
 in_group as (
     -- terms shared within a commune and category: an opinion whose terms are all its own is filed
@@ -77,18 +65,26 @@ matters as materialized (
     from (select f.commune_id, f.category, f.term_folded,
                  count(*) as opinions,
                  -- distinct counts through lists: cheaper here than count(distinct)
-                 len(list_distinct(list(r.unit_id))) as cells,
-                 len(list_distinct(list(date_trunc('month', r.raised_on)))) as months,
-                 min(r.raised_on) as first_raised,
-                 max(r.raised_on) as last_raised,
-                 count(*) filter (where r.raised_on >= $start) as in_window,
-                 count(*) filter (where r.answered_on is null) as unanswered,
-                 arg_max(r.opinion_id, (r.raised_on, r.opinion_id)) as example_opinion_id,
-                 arg_max(r.text, (r.raised_on, r.opinion_id)) as example_text
+                 len(list_distinct(list(o.unit_id))) as cells,
+                 len(list_distinct(list(date_trunc('month', o.raised_on)))) as months,
+                 min(o.raised_on) as first_raised,
+                 max(o.raised_on) as last_raised,
+                 count(*) filter (where o.raised_on >= $start) as in_window,
+                 count(*) filter (where o.answered_on is null) as unanswered,
+                 arg_max(o.opinion_id, (o.raised_on, o.opinion_id)) as example_opinion_id
           from filed f
-          join raised r on r.opinion_id = f.opinion_id
+          join opinion o on o.opinion_id = f.opinion_id
+          where o.raised_on between coalesce($since::date, $start::date) and $end
           group by all)
     where opinions >= 2 and (cells >= 2 or months >= 2) and last_raised >= $start
+),
+example_terms as (
+    -- the kept pairs of each matter's latest opinion
+    select t.opinion_id, t.position, t.first, t.second, t.term_folded
+    from opinion_terms t
+    where t.raised_on between coalesce($since::date, $start::date) and $end
+      and t.is_kept
+      and t.opinion_id in (select example_opinion_id from matters)
 ),
 shared_terms as (
     -- the terms every opinion of the matter holds
@@ -103,7 +99,7 @@ example_pairs as (
     -- shared terms in the latest text; neighbouring ones form one phrase (gaps and islands)
     select k.opinion_id, k.position, k.first, k.second,
            k.position - row_number() over (partition by k.opinion_id order by k.position) as island
-    from kept k
+    from example_terms k
     join shared_terms s on s.example_opinion_id = k.opinion_id and s.term_folded = k.term_folded
 ),
 phrases as (
@@ -121,13 +117,14 @@ written as (
     -- the term as the latest text writes it
     select m.example_opinion_id, arg_min(k.first || ' ' || k.second, k.position) as term
     from matters m
-    join kept k on k.opinion_id = m.example_opinion_id and k.term_folded = m.term_folded
+    join example_terms k on k.opinion_id = m.example_opinion_id and k.term_folded = m.term_folded
     group by m.example_opinion_id
 )
 select m.commune_id, coalesce(u.name, m.commune_id) as commune, m.category, c.name_vi, c.name_en,
        w.term, s.shared_words, m.opinions, m.cells, m.months, m.first_raised, m.last_raised, m.in_window,
-       m.unanswered, m.example_opinion_id, m.example_text
+       m.unanswered, m.example_opinion_id, o.text as example_text
 from matters m
+join opinion o on o.opinion_id = m.example_opinion_id
 join written w on w.example_opinion_id = m.example_opinion_id
 join category c on c.code = m.category
 left join shared_words s on s.opinion_id = m.example_opinion_id
