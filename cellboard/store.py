@@ -51,6 +51,7 @@ DERIVED_TABLES = (
     "unit_closure",
     "cell_commune",
     "unit_order",
+    "cell_facts",
     "meeting_stats",
     "member_mark",
     "opinion_facts",

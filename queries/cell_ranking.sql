@@ -38,7 +38,8 @@ bounds as (
 cells as (
     -- each cell with the months of the window it existed in (on the 15th) and the quarters of the
     -- window its life overlaps, as ranges of month and quarter numbers
-    select u.unit_id as cell_id, u.name as cell, u.valid_from, u.valid_to, u.merged_into, cc.commune_id,
+    select u.cell_id, u.cell, u.valid_from, u.valid_to, u.merged_into, u.commune_id, u.commune,
+           u.cell_order, u.commune_order,
            greatest(b.first_month, coalesce(year(u.valid_from) * 12 + month(u.valid_from) - 1
                                             + (day(u.valid_from) > 15)::integer, b.first_month))
                as from_month,
@@ -48,43 +49,54 @@ cells as (
                                               b.first_quarter)) as from_quarter,
            least(b.last_quarter, coalesce(year(u.valid_to) * 4 + quarter(u.valid_to) - 1, b.last_quarter))
                as to_quarter
-    from unit u
-    join cell_commune cc on cc.cell_id = u.unit_id
+    from cell_facts u
     cross join bounds b
-    where u.kind = 'cell'
-      and u.unit_id in (select unit_id from scope)
+    where u.cell_id in (select unit_id from scope)
       and (u.valid_from is null or u.valid_from <= $end)
       and (u.valid_to is null or u.valid_to >= $start)
 ),
-activity as (
-    -- one pass over the window's quarters: attendance and months from the window's meetings, thematic
-    -- quarters from any meeting of those quarters (the rule is per quarter). Sums as double, exact
-    -- for counts: DuckDB 2.0 sums integers several times slower when it groups thousands of rows.
-    select s.cell_id,
-           count(*) filter (where s.held_on between $start and $end) as meetings,
-           sum(s.expected::double) filter (where s.held_on between $start and $end) as expected,
-           sum(s.exempt::double) filter (where s.held_on between $start and $end) as exempt,
-           sum(s.present::double) filter (where s.held_on between $start and $end) as present,
-           count(distinct s.month) filter (
-               where s.held_on between $start and $end and s.kind in ('regular', 'thematic')
-                 and year(s.month) * 12 + month(s.month) - 1 between c.from_month and c.to_month
-           ) as months_met,
-           count(distinct s.month) filter (
-               where s.held_on between $start and $end and s.visits > 0
-                 and year(s.month) * 12 + month(s.month) - 1 between c.from_month and c.to_month
-           ) as visit_months,
-           count(distinct date_trunc('quarter', s.month)) filter (
-               where s.kind = 'thematic'
-                 and year(s.month) * 4 + quarter(s.month) - 1 between c.from_quarter and c.to_quarter
-           ) as quarters_thematic
-    from meeting_stats s
+marked as (
+    -- the meetings of the window's quarters, each with its month and quarter numbers and whether it
+    -- counts for attendance (in the window), for a met or visited month (in the window, in a month
+    -- the cell existed) and for a thematic quarter (in a quarter of the cell's life)
+    select s.cell_id, s.expected, s.exempt, s.present, s.month_no, s.quarter_no,
+           s.in_window,
+           s.in_window and s.kind in ('regular', 'thematic')
+               and s.month_no between c.from_month and c.to_month as met,
+           s.in_window and s.visits > 0 and s.month_no between c.from_month and c.to_month as visited,
+           s.kind = 'thematic' and s.quarter_no between c.from_quarter and c.to_quarter as thematic,
+    from (select *, held_on between $start and $end as in_window,
+                 year(month) * 12 + month(month) - 1 as month_no,
+                 year(month) * 4 + quarter(month) - 1 as quarter_no
+          from meeting_stats
+          where held_on between date_trunc('quarter', $start::date)
+                            and (date_trunc('quarter', $end::date) + interval 3 month - interval 1 day)::date
+         ) s
     join cells c on c.cell_id = s.cell_id
-    where s.held_on between date_trunc('quarter', $start::date)
-                        and (date_trunc('quarter', $end::date) + interval 3 month - interval 1 day)::date
-    group by s.cell_id
+),
+activity as (
+    -- Sums as double, exact for counts: DuckDB 2.0 sums integers several times slower when it
+    -- groups thousands of rows. Distinct months and quarters as bit strings over the window's
+    -- month and quarter numbers: cheaper than count(distinct).
+    select cell_id,
+           count(*) filter (where in_window) as meetings,
+           sum(expected::double) filter (where in_window) as expected,
+           sum(exempt::double) filter (where in_window) as exempt,
+           sum(present::double) filter (where in_window) as present,
+           bit_count(bitstring_agg(month_no, year($start::date) * 12 + month($start::date) - 1,
+                                   year($end::date) * 12 + month($end::date) - 1) filter (where met))
+               as months_met,
+           bit_count(bitstring_agg(month_no, year($start::date) * 12 + month($start::date) - 1,
+                                   year($end::date) * 12 + month($end::date) - 1) filter (where visited))
+               as visit_months,
+           bit_count(bitstring_agg(quarter_no, year($start::date) * 4 + quarter($start::date) - 1,
+                                   year($end::date) * 4 + quarter($end::date) - 1) filter (where thematic))
+               as quarters_thematic
+    from marked
+    group by cell_id
 ),
 components as (
-    select c.commune_id, cu.name as commune, c.cell_id, c.cell,
+    select c.commune_id, c.commune, c.cell_id, c.cell, c.commune_order, c.cell_order,
            coalesce(a.meetings, 0) as meetings,
            a.present / nullif(a.expected - a.exempt, 0) as attendance_rate,
            coalesce(a.months_met, 0) / nullif(e.months_existed, 0) as regularity,
@@ -101,7 +113,6 @@ components as (
         select greatest(0, c.to_month - c.from_month + 1) as months_existed,
                greatest(0, c.to_quarter - c.from_quarter + 1) as quarters_existed
     ) e
-    left join unit cu on cu.unit_id = c.commune_id
     left join activity a on a.cell_id = c.cell_id
 ),
 scored as (
@@ -140,6 +151,4 @@ select x.commune_id, x.commune, x.cell_id, x.cell, x.meetings, x.attendance_rate
 from scored x
 cross join decile d
 left join in_commune r on r.commune_id is not distinct from x.commune_id
-left join unit_order co on co.unit_id = x.commune_id
-left join unit_order ce on ce.unit_id = x.cell_id
-order by co.name_order, rank_in_commune nulls last, ce.name_order;
+order by x.commune_order, rank_in_commune nulls last, x.cell_order;
