@@ -207,6 +207,22 @@ create table member_mark (
     reason varchar
 );
 
+-- Each member and membership row keyed by the hash of the member id, as member_mark is: lookups
+-- from member_mark join on numbers.
+create table member_facts (
+    member_key ubigint not null,
+    member_id varchar not null,
+    full_name varchar not null,
+    name_order integer not null  -- place in Vietnamese name order (collate vi, then id)
+);
+
+create table membership_facts (
+    member_key ubigint not null,
+    cell_id varchar not null,
+    from_date date not null,
+    status varchar not null
+);
+
 -- Per opinion: its pairs of neighbouring words, as written and folded (accents, case and đ), with
 -- the first word's position. is_kept: neither word is a common word, a number or part of a place
 -- name (a pair in place_term); is_first: the first kept pair with this folded term in the opinion.
@@ -556,6 +572,16 @@ select m.meeting_id, m.held_on, coalesce(r.members, 0)
 from meeting m
 asof left join roll r on r.cell_id = m.cell_id and r.on_date <= m.held_on
 order by m.held_on;
+
+-- section: derive_members
+-- Whole on every write: a copy of two small tables keyed by number.
+delete from member_facts;
+insert into member_facts
+select hash(member_id), member_id, full_name, row_number() over (order by full_name collate vi, member_id)
+from member
+order by 1;
+delete from membership_facts;
+insert into membership_facts select hash(member_id), cell_id, from_date, status from membership order by 1;
 
 -- section: derive_cleanup
 drop table if exists changed_meetings;

@@ -54,6 +54,8 @@ DERIVED_TABLES = (
     "cell_facts",
     "meeting_stats",
     "member_mark",
+    "member_facts",
+    "membership_facts",
     "opinion_facts",
     "opinion_terms",
     "place_term",

@@ -58,14 +58,14 @@ last_six as (
     having count(*) filter (where status in ('excused', 'absent')) >= 3
 ),
 named as (
-    select m.member_id, m.full_name, x.*, cc.commune_id
+    select m.member_id, m.full_name, m.name_order, x.*, f.cell, f.commune_id, f.commune, f.commune_order, f.cell_order
     from last_six x
-    join member m on hash(m.member_id) = x.member_key
-    left join cell_commune cc on cc.cell_id = x.cell_id
+    join member_facts m on m.member_key = x.member_key
+    left join cell_facts f on f.cell_id = x.cell_id
 )
 select case when $names_allowed::boolean then x.member_id end as member_id,
        case when $names_allowed::boolean then x.full_name end as full_name,
-       x.cell_id, c.name as cell, x.commune_id, cm.name as commune,
+       x.cell_id, x.cell, x.commune_id, x.commune,
        x.meetings_counted, x.absences, x.excused, x.absent,
        x.away, x.illness, x.work, x.other_reason,
        x.last_meeting, x.last_absence,
@@ -73,12 +73,10 @@ select case when $names_allowed::boolean then x.member_id end as member_id,
 from named x
 left join (
     -- the member's membership row in that cell in force on the latest meeting's day
-    select ms.member_id, arg_max(ms.status, ms.from_date) as membership_status
-    from membership ms
-    join named l on l.member_id = ms.member_id and l.cell_id = ms.cell_id and ms.from_date <= l.last_meeting
-    group by ms.member_id
-) s on s.member_id = x.member_id
-left join unit c on c.unit_id = x.cell_id
-left join unit cm on cm.unit_id = x.commune_id
-order by cm.name collate vi, x.commune_id, c.name collate vi, x.cell_id, x.absences desc,
-         x.last_absence desc, full_name collate vi, member_id;
+    select ms.member_key, arg_max(ms.status, ms.from_date) as membership_status
+    from membership_facts ms
+    join last_six l on l.member_key = ms.member_key and l.cell_id = ms.cell_id and ms.from_date <= l.last_meeting
+    group by ms.member_key
+) s on s.member_key = x.member_key
+order by x.commune_order, x.cell_order, x.absences desc, x.last_absence desc,
+         case when $names_allowed::boolean then x.name_order end;
