@@ -78,18 +78,28 @@ matters as materialized (
           group by all)
     where opinions >= 2 and (cells >= 2 or months >= 2) and last_raised >= $start
 ),
+top as materialized (
+    -- the matters shown ($limit of them, most raised first): the words below are worked out for
+    -- these only
+    select m.*, coalesce(u.name, m.commune_id) as commune, o.name_order as commune_order
+    from matters m
+    left join unit u on u.unit_id = m.commune_id
+    left join unit_order o on o.unit_id = m.commune_id
+    order by m.opinions desc, m.cells desc, m.last_raised desc, o.name_order, m.term_folded
+    limit $limit
+),
 example_terms as (
     -- the kept pairs of each matter's latest opinion
     select t.opinion_id, t.position, t.first, t.second, t.term_folded
     from opinion_terms t
     where t.raised_on between coalesce($since::date, $start::date) and $end
       and t.is_kept
-      and t.opinion_id in (select example_opinion_id from matters)
+      and t.opinion_id in (select example_opinion_id from top)
 ),
 shared_terms as (
     -- the terms every opinion of the matter holds
     select m.example_opinion_id, t.term_folded
-    from matters m
+    from top m
     join filed f on f.commune_id = m.commune_id and f.category = m.category and f.term_folded = m.term_folded
     join terms t on t.opinion_id = f.opinion_id
     group by m.example_opinion_id, t.term_folded, m.opinions
@@ -116,18 +126,16 @@ shared_words as (
 written as (
     -- the term as the latest text writes it
     select m.example_opinion_id, arg_min(k.first || ' ' || k.second, k.position) as term
-    from matters m
+    from top m
     join example_terms k on k.opinion_id = m.example_opinion_id and k.term_folded = m.term_folded
     group by m.example_opinion_id
 )
-select m.commune_id, coalesce(u.name, m.commune_id) as commune, m.category, c.name_vi, c.name_en,
+select m.commune_id, m.commune, m.category, c.name_vi, c.name_en,
        w.term, s.shared_words, m.opinions, m.cells, m.months, m.first_raised, m.last_raised, m.in_window,
        m.unanswered, m.example_opinion_id, o.text as example_text
-from matters m
+from top m
 join opinion o on o.opinion_id = m.example_opinion_id
 join written w on w.example_opinion_id = m.example_opinion_id
 join category c on c.code = m.category
 left join shared_words s on s.opinion_id = m.example_opinion_id
-left join unit u on u.unit_id = m.commune_id
-order by m.opinions desc, m.cells desc, m.last_raised desc, u.name collate vi, m.term_folded
-limit $limit;
+order by m.opinions desc, m.cells desc, m.last_raised desc, m.commune_order, m.term_folded;
