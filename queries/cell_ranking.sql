@@ -17,12 +17,7 @@
 --   months_met, months_existed, quarters_thematic, quarters_existed, visit_months, valid_from,
 --   valid_to, merged_into, w_attendance, w_regularity, w_thematic, w_visits (the weights used),
 --   is_bottom_decile.
-with scope as (
-    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
-    union all
-    select unit_id from unit where $unit is null
-),
-weights as (
+with weights as (
     select coalesce($w_attendance, 0.4)::double as w_attendance,
            coalesce($w_regularity, 0.3)::double as w_regularity,
            coalesce($w_thematic, 0.2)::double as w_thematic,
@@ -51,7 +46,7 @@ cells as (
                as to_quarter
     from cell_facts u
     cross join bounds b
-    where u.cell_id in (select unit_id from scope)
+    where ($unit is null or u.cell_id in (select descendant_id from unit_closure where ancestor_id = $unit))
       and (u.valid_from is null or u.valid_from <= $end)
       and (u.valid_to is null or u.valid_to >= $start)
 ),

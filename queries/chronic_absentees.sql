@@ -10,12 +10,7 @@
 --   them), excused, absent, away, illness, work, other_reason (reasons of those absences),
 --   last_meeting, last_absence, membership_status (active, exempt, away on the latest meeting's day).
 --   Ordered by commune, cell, most absences first, latest absence first, then name.
-with scope as (
-    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
-    union all
-    select unit_id from unit where $unit is null
-),
-marked as not materialized (
+with marked as not materialized (
     -- attendance rows other than exempt, with their meeting's day (member_mark: absences first, in
     -- date order, members and meetings keyed by hash); read twice rather than held: each read keeps
     -- only a few of its rows

@@ -20,19 +20,14 @@
 --   latest text writes it), shared_words (phrases, joined by " · "), opinions (times raised since $since),
 --   cells, months, first_raised, last_raised, in_window (raised in the window), unanswered (no answer
 --   yet), example_opinion_id, example_text (the latest raised). Most raised first.
-with scope as (
-    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
-    union all
-    select unit_id from unit where $unit is null
-),
-terms as materialized (
+with terms as materialized (
     -- each opinion raised in the scope since $since, with its kept terms (opinion_terms: the words
     -- split when the opinion was written, in schema.sql), each term once
     select t.opinion_id, t.term_folded, t.commune_id, t.category
     from opinion_terms t
     where t.raised_on between coalesce($since::date, $start::date) and $end
       and t.is_first
-      and t.unit_id in (select unit_id from scope)
+      and ($unit is null or t.unit_id in (select descendant_id from unit_closure where ancestor_id = $unit))
 ),
 in_group as (
     -- terms shared within a commune and category: an opinion whose terms are all its own is filed
