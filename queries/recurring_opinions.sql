@@ -130,6 +130,7 @@ select m.commune_id, m.commune, m.category, c.name_vi, c.name_en,
        m.unanswered, m.example_opinion_id, o.text as example_text
 from top m
 join opinion o on o.opinion_id = m.example_opinion_id
+               and o.raised_on between coalesce($since::date, $start::date) and $end  -- skips older blocks
 join written w on w.example_opinion_id = m.example_opinion_id
 join category c on c.code = m.category
 left join shared_words s on s.opinion_id = m.example_opinion_id
