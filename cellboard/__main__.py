@@ -181,6 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", choices=("S", "M", "L"), default="M")
     p.add_argument("--json", action="store_true")
     p.add_argument("--db", help="reuse this demo database")
+    p.add_argument(
+        "--national",
+        type=int,
+        metavar="N",
+        help="instead: the national-scale trial over N province databases (data/national)",
+    )
     p.set_defaults(func=delegate("bench", "cli_bench"))
     return parser
 

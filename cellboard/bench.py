@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import resource
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -43,16 +45,30 @@ def timed(function: Callable[[], object], runs: int = RUNS, warm_up: int = 1) ->
     }
 
 
+def demo_fingerprint() -> str:
+    """What a demo database depends on: the schema and the code that generates and writes it."""
+    digest = hashlib.sha256()
+    for name in ("schema.sql", "demo.py", "demo_words.py", "store.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def bench_database(scale: str, path: Path | None) -> tuple[Path, float | None]:
-    """The demo database for the scale, built when missing; (path, seconds it took to build)."""
+    """The demo database for the scale and its build time in seconds. The default file
+    (data/bench-SCALE.duckdb) is rebuilt when missing or built by other code; a file named with
+    --db is built when missing and otherwise used as it is."""
+    default = path is None
     path = Path(path or ROOT / "data" / f"bench-{scale}.duckdb")
     sidecar = path.with_suffix(".json")
-    if not path.exists():
+    known = json.loads(sidecar.read_text()) if sidecar.exists() else {}
+    stale = default and known.get("fingerprint") != demo_fingerprint()
+    if not path.exists() or stale:
+        print(f"building the {scale} demo for the bench: {path}", file=sys.stderr)
         started = time.perf_counter()
         demo.build_demo(path, scale=scale, seed=42, end_month=BENCH_END)
-        sidecar.write_text(json.dumps({"demo_seconds": round(time.perf_counter() - started, 2)}))
-    seconds = json.loads(sidecar.read_text())["demo_seconds"] if sidecar.exists() else None
-    return path, seconds
+        known = {"demo_seconds": round(time.perf_counter() - started, 2), "fingerprint": demo_fingerprint()}
+        sidecar.write_text(json.dumps(known))
+    return path, known.get("demo_seconds")
 
 
 def row_counts(path: Path) -> dict[str, int]:
@@ -249,6 +265,10 @@ def as_table(result: dict) -> str:
 
 
 def cli_bench(args: argparse.Namespace) -> int:
+    if args.national:
+        from cellboard import national
+
+        return national.cli_national(args.national, args.json)
     result = run_bench(args.scale, Path(args.db) if args.db else None)
     print(json.dumps(result, ensure_ascii=False) if args.json else as_table(result))
     return 0

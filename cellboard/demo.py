@@ -105,12 +105,18 @@ def default_end_month(today: dt.date | None = None) -> dt.date:
 
 
 def demo_tables(
-    scale: str = "S", seed: int = 42, end_month: dt.date | None = None
+    scale: str | Scale = "S", seed: int = 42, end_month: dt.date | None = None
 ) -> dict[str, pd.DataFrame]:
-    """DataFrames for every base table, columns named as in schema.sql; same arguments, same tables."""
-    if scale not in SCALES:
+    """DataFrames for every base table, columns named as in schema.sql; same arguments, same tables.
+
+    `scale` is a name in SCALES or a Scale of its own (the national trial builds one per province).
+    """
+    if isinstance(scale, Scale):
+        cfg = scale
+    elif scale in SCALES:
+        cfg = SCALES[scale]
+    else:
         raise ValueError(f"unknown scale {scale!r}; expected one of {', '.join(SCALES)}")
-    cfg = SCALES[scale]
     rng = np.random.default_rng(seed)
     cal = _Calendar.ending(end_month or default_end_month())
 
@@ -189,7 +195,7 @@ def demo_tables(
 
 
 def build_demo(
-    path: str | Path, scale: str = "S", seed: int = 42, end_month: dt.date | None = None
+    path: str | Path, scale: str | Scale = "S", seed: int = 42, end_month: dt.date | None = None
 ) -> dict[str, int]:
     """Write a demo database at `path` (atomically, via store.write_database); rows per table."""
     tables = demo_tables(scale, seed, end_month)

@@ -14,12 +14,7 @@
 -- is written); opinion_facts is joined to every opinion only when a filter needs it (search, commune,
 -- status); counting and paging run on narrow columns, and the wide ones (text, answer, names) are
 -- fetched for the page's rows only.
-with scope as (
-    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
-    union all
-    select unit_id from unit where $unit is null
-),
-wanted as (
+with wanted as (
     select nullif(replace(strip_accents(lower(trim($text))), 'đ', 'd'), '') as text_folded,
            (select min(code) from category
             where code = $category
@@ -34,6 +29,7 @@ by_facts as (
     cross join wanted w
     where (w.text_folded is not null or $commune is not null or $status is not null)
       and o.raised_on between $start and $end
+      and f.due_on >= $start  -- an answer is due after the opinion is raised: skips older blocks
       and (w.text_folded is null or contains(f.text_folded, w.text_folded))
       and ($commune is null or f.commune_id = $commune)
       and ($status is null or $status = case when o.answered_on <= f.due_on then 'answered_on_time'
@@ -41,12 +37,12 @@ by_facts as (
                                              when f.due_on < $as_of then 'overdue'
                                              else 'open' end)
 ),
-matched as (
-    select o.opinion_id, o.raised_on, count(*) over () as matches
+filtered as (
+    select o.opinion_id, o.raised_on
     from opinion o
     cross join wanted w
     where o.raised_on between $start and $end
-      and o.unit_id in (select unit_id from scope)
+      and ($unit is null or o.unit_id in (select descendant_id from unit_closure where ancestor_id = $unit))
       and ($category is null or o.category = w.category)
       and ($kind is null or o.kind = $kind)
       and ($channel is null or o.channel = $channel)
@@ -54,7 +50,13 @@ matched as (
       and ($opinion is null or o.opinion_id = $opinion)
       and ((w.text_folded is null and $commune is null and $status is null)
            or o.opinion_id in (select opinion_id from by_facts))
-    order by o.raised_on desc, o.opinion_id
+),
+matched as (
+    -- the page asked for; the count of all matches apart (a window over every match would keep
+    -- the sort from stopping at the page)
+    select opinion_id, raised_on, (select count(*) from filtered) as matches
+    from filtered
+    order by raised_on desc, opinion_id
     limit $limit
     offset coalesce($offset, 0)
 )
@@ -69,8 +71,9 @@ select p.opinion_id, p.raised_on, o.unit_id, cm.name as commune,
        o.answered_on - o.raised_on as days_to_answer,
        f.commune_id, p.matches
 from matched p
-join opinion o on o.opinion_id = p.opinion_id
-join opinion_facts f on f.opinion_id = p.opinion_id
+-- the window's blocks only: rows are written in date order, and an answer is due after it is raised
+join opinion o on o.opinion_id = p.opinion_id and o.raised_on between $start and $end
+join opinion_facts f on f.opinion_id = p.opinion_id and f.due_on >= $start
 left join unit u on u.unit_id = o.unit_id
 left join unit cm on cm.unit_id = f.commune_id
 order by p.raised_on desc, p.opinion_id;
