@@ -29,18 +29,20 @@ with terms as materialized (
       and t.is_first
       and ($unit is null or t.unit_id in (select descendant_id from unit_closure where ancestor_id = $unit))
 ),
-in_group as (
-    -- terms shared within a commune and category: an opinion whose terms are all its own is filed
-    -- alone and can make no matter, so it is left out here
+groups as materialized (
+    -- how many opinions hold each term, within each commune and category
     select commune_id, category, term_folded, count(*) as in_group
     from terms
     group by all
-    having count(*) >= 2
+),
+in_group as (
+    -- terms shared within a commune and category: an opinion whose terms are all its own is filed
+    -- alone and can make no matter, so it is left out here
+    select * from groups where in_group >= 2
 ),
 in_scope as (
-    select term_folded, count(*) as in_scope
-    from terms
-    where term_folded in (select term_folded from in_group)
+    select term_folded, sum(in_group::double) as in_scope
+    from groups
     group by all
 ),
 filed as materialized (

@@ -1,0 +1,193 @@
+"""Fill docs/PERFORMANCE.md's measured tables and growth chart from bench JSON files.
+
+    python -m cellboard bench --scale S --json > docs/bench/S.json   (and M, L)
+    python -m cellboard bench --national 34 --json > docs/bench/national.json
+    .venv/bin/python docs/make_performance.py
+
+The tables sit between `<!-- measured:begin -->` and `<!-- measured:end -->`; the chart is
+docs/performance-growth.png. Nothing here measures: it only lays out what the bench printed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+BENCH = DOCS / "bench"
+SCALES = ("S", "M", "L")
+TARGET_M_MS = 25
+TARGET_L_MS = 60
+CHARTED = (
+    "participation_trend",
+    "cell_ranking",
+    "chronic_absentees",
+    "recurring_opinions",
+    "opinions_list",
+    "opinions_list_search",
+    "data_quality_warnings",
+    "unit_tree",
+)
+
+
+def load() -> dict[str, dict]:
+    return {scale: json.loads((BENCH / f"{scale}.json").read_text()) for scale in SCALES}
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def overview_table(runs: dict[str, dict]) -> list[str]:
+    lines = [
+        "| | S | M | L |",
+        "| --- | ---: | ---: | ---: |",
+        "| cells | " + " | ".join(number(cells(runs[s]), 0) for s in SCALES) + " |",
+        "| members | " + " | ".join(number(runs[s]["rows"]["member"], 0) for s in SCALES) + " |",
+        "| attendance rows | " + " | ".join(number(runs[s]["rows"]["attendance"], 0) for s in SCALES) + " |",
+        "| meetings | " + " | ".join(number(runs[s]["rows"]["meeting"], 0) for s in SCALES) + " |",
+        "| opinions | " + " | ".join(number(runs[s]["rows"]["opinion"], 0) for s in SCALES) + " |",
+        "| file (MiB) | " + " | ".join(number(runs[s]["db_bytes"] / 2**20) for s in SCALES) + " |",
+        "| demo build (s) | " + " | ".join(number(runs[s]["demo_seconds"]) for s in SCALES) + " |",
+        "| commune-month import (ms) | "
+        + " | ".join(number(runs[s]["import_commune_month_ms"], 0) for s in SCALES)
+        + " |",
+        "| review report, DOCX (ms) | " + " | ".join(number(runs[s]["report_ms"], 0) for s in SCALES) + " |",
+        "| pandas: loading the tables (ms) | "
+        + " | ".join(number(runs[s]["pandas_load_ms"], 0) for s in SCALES)
+        + " |",
+        "| peak memory of the bench (MiB) | " + " | ".join(number(runs[s]["peak_rss_mb"], 0) for s in SCALES) + " |",
+    ]
+    return lines
+
+
+def cells(run: dict) -> int:
+    return run["rows"].get("cell_facts") or run["rows"]["cell_commune"]
+
+
+def query_table(runs: dict[str, dict]) -> list[str]:
+    lines = [
+        "| query | S | M | M min–max | M one commune | M pandas | M ratio | L | L one commune |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    order = sorted(runs["M"]["queries"], key=lambda name: -runs["M"]["queries"][name]["median_ms"])
+    for name in order:
+        m = runs["M"]["queries"][name]
+        pandas_ms = m.get("pandas_median_ms")
+        ratio = f"{number(pandas_ms / m['median_ms'])}×" if pandas_ms else "–"
+        flag_m = " ⚠" if m["median_ms"] > TARGET_M_MS else ""
+        large = runs["L"]["queries"].get(name, {})
+        limit = 200 if name == "opinions_list_search" else TARGET_L_MS
+        flag_l = " ⚠" if large.get("median_ms", 0) > limit else ""
+        lines.append(
+            f"| {name} | {number(runs['S']['queries'][name]['median_ms'])} "
+            f"| {number(m['median_ms'])}{flag_m} | {number(m['min_ms'])}–{number(m['max_ms'])} "
+            f"| {number(m.get('commune_median_ms'))} | {number(pandas_ms)} | {ratio} "
+            f"| {number(large.get('median_ms'))}{flag_l} | {number(large.get('commune_median_ms'))} |"
+        )
+    return lines
+
+
+def page_table(runs: dict[str, dict]) -> list[str]:
+    lines = [
+        "| page | S cold | S warm | M cold | M warm | L cold | L warm |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name in runs["M"]["pages"]:
+        cells_ = []
+        for scale in SCALES:
+            page = runs[scale]["pages"][name]
+            cells_ += [number(page["cold_ms"], 0), number(page["warm_ms"], 0)]
+        lines.append(f"| {name} | " + " | ".join(cells_) + " |")
+    return lines
+
+
+def national_table() -> list[str]:
+    path = BENCH / "national.json"
+    if not path.exists():
+        return ["(no national trial on record: `python -m cellboard bench --national N --json`)"]
+    trial = json.loads(path.read_text())
+    lines = [
+        f"{len(trial['provinces'])} provinces, {number(trial['attendance_rows'], 0)} attendance rows, "
+        f"{number(trial['meeting_stats_rows'], 0)} meetings, {number(trial['db_bytes'] / 2**30, 2)} GiB of "
+        f"DuckDB files; meeting_stats as Parquet: {number(trial['parquet_bytes'] / 2**20)} MiB, written in "
+        f"{number(trial['parquet_write_seconds'])} s.",
+        "",
+        "| national question (6 months) | province files, ATTACH (ms) | Parquet by province (ms) |",
+        "| --- | ---: | ---: |",
+    ]
+    for name in trial["attach_ms"]:
+        lines.append(f"| {name} | {number(trial['attach_ms'][name])} | {number(trial['parquet_ms'][name])} |")
+    return lines
+
+
+def chart(runs: dict[str, dict], out: Path) -> None:
+    import plotly.graph_objects as go
+
+    rows = [runs[s]["rows"]["attendance"] for s in SCALES]
+    figure = go.Figure()
+    for name in CHARTED:
+        figure.add_trace(
+            go.Scatter(
+                x=rows, y=[runs[s]["queries"][name]["median_ms"] for s in SCALES], mode="lines+markers", name=name
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=rows,
+            y=[max(p["warm_ms"] for p in runs[s]["pages"].values()) for s in SCALES],
+            mode="lines+markers",
+            name="slowest page, warm",
+            line={"dash": "dash"},
+        )
+    )
+    figure.add_hline(y=TARGET_M_MS, line_dash="dot", annotation_text="25 ms (M target)")
+    figure.add_hline(y=TARGET_L_MS, line_dash="dot", annotation_text="60 ms (L target)")
+    figure.update_layout(
+        title="Median time against attendance rows (S, M, L demos; this machine, 2 cores)",
+        xaxis={"title": "attendance rows (log)", "type": "log"},
+        yaxis={"title": "ms (log)", "type": "log"},
+        width=1000,
+        height=600,
+        template="plotly_white",
+    )
+    figure.write_image(str(out))
+
+
+def main() -> None:
+    runs = load()
+    sections = [
+        "### The demos and the one-off costs",
+        "",
+        *overview_table(runs),
+        "",
+        "### Named queries (median of 7 warm runs, whole tree unless marked; ⚠ over target)",
+        "",
+        *query_table(runs),
+        "",
+        "### Pages (server-side render in AppTest, as an administrator, ms)",
+        "",
+        *page_table(runs),
+        "",
+        "### National trial",
+        "",
+        *national_table(),
+    ]
+    doc = DOCS / "PERFORMANCE.md"
+    text = doc.read_text(encoding="utf-8")
+    filled = re.sub(
+        r"<!-- measured:begin -->.*<!-- measured:end -->",
+        lambda _: "<!-- measured:begin -->\n" + "\n".join(sections) + "\n<!-- measured:end -->",
+        text,
+        flags=re.S,
+    )
+    doc.write_text(filled, encoding="utf-8")
+    chart(runs, DOCS / "performance-growth.png")
+
+
+if __name__ == "__main__":
+    main()
