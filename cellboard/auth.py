@@ -46,7 +46,7 @@ ROLE_NAMES = {"admin": True, "standing_committee": True, "organisation_board": T
 # (what it shows is limited by the scope, not by the page list).
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "pages/accounts.py": frozenset({"admin"}),
-    "pages/data.py": frozenset({"admin"}),
+    "pages/data.py": frozenset({"admin", "standing_committee", "organisation_board"}),
 }
 
 MAX_FAILURES = 5  # consecutive failed logins before the name is locked

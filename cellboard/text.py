@@ -1411,6 +1411,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "imp_col_rows": ("Số dòng", "Rows"),
     # the Data page
     "data_import": ("Nhập số liệu", "Import data"),
+    "data_import_admin_only": (
+        "Chỉ quản trị viên được nhập số liệu. Mẫu nhập liệu, đơn vị chưa báo cáo và cảnh báo chất lượng ở dưới.",
+        "Only administrators import data. The templates, units not reported and data-quality warnings are below.",
+    ),
     "data_upload": ("Tệp Excel (.xlsx) hoặc các tệp CSV theo mẫu", "Excel workbooks (.xlsx) or CSV files"),
     "data_upload_help": (
         "Mỗi trang tính (hoặc tệp CSV) mang tên một bảng theo mẫu: units, members, meetings, "

@@ -1,6 +1,7 @@
 """Data (Dữ liệu): import workbooks with the same validation report as the command line, the
 templates, the import history, what has not been reported, and data-quality warnings.
-(dashboard.py decides who sees this page: administrators once accounts exist.)"""
+Administrators, the standing committee and the organisation board open it (auth.PAGE_ROLES);
+importing and the import history are for administrators only.)"""
 
 import datetime as dt
 import hashlib
@@ -15,7 +16,9 @@ from cellboard.text import t
 UNANSWERED_DAYS = 60  # queries/data_quality_warnings.sql
 SHOWN_ROWS = 500  # longest list drawn per table; the downloads hold every row
 
-ui.require_role("admin")  # dashboard.py lists the page for administrators only; this holds it shut
+# dashboard.py lists the page for these roles only; this holds it shut to the others
+account = ui.require_role("admin", "standing_committee", "organisation_board")
+may_import = account.role == "admin"
 state = ui.page_header("page_data")
 today = dt.date.today()
 
@@ -79,43 +82,54 @@ def show_result(result: importer.ImportResult) -> None:
 
 # ---- import -----------------------------------------------------------------------------------------
 
-st.subheader(t("data_import"), help=t("data_upload_help"))
-files = st.file_uploader(
-    t("data_upload"),
-    type=["xlsx", "csv"],
-    accept_multiple_files=True,
-    key="data_upload",
-    help=t("data_upload_help"),
-)
-if files:
-    uploads = [(file.name, file.getvalue()) for file in files]
-    digest = hashlib.sha256(
-        json.dumps(sorted((name, hashlib.sha256(content).hexdigest()) for name, content in uploads)).encode()
-    ).hexdigest()
-    path = db.db_path()
-    check_key = (digest, db.file_identity(path.resolve()))
-    checked = st.session_state.get("_data_check")
-    if checked is None or checked[0] != check_key:
-        checked = (check_key, importer.import_uploads(uploads, path, dry_run=True))
-        st.session_state["_data_check"] = checked
-    result = checked[1]
-    if st.session_state.get("_data_imported") == digest:
-        st.success(st.session_state["_data_imported_message"])
-    else:
-        show_result(result)
-        if result.ok:
-            st.success(t("data_check_ok", rows=text.fmt_int(result.total_rows)))
-            st.dataframe(rows_table(result.rows), hide_index=True, key="data_rows_table")
-            if st.button(t("data_import_button"), type="primary", key="data_import_button"):
-                done = importer.import_uploads(uploads, path, account=ui.current_account_name())
-                if done.imported:
-                    st.session_state["_data_imported"] = digest
-                    st.session_state["_data_imported_message"] = t(
-                        "data_imported", rows=text.fmt_int(done.total_rows)
-                    )
-                    st.session_state.pop("_data_check", None)
-                    st.rerun()
-                show_result(done)
+
+def import_section() -> None:
+    """Upload, check and import workbooks (administrators)."""
+    st.subheader(t("data_import"), help=t("data_upload_help"))
+    files = st.file_uploader(
+        t("data_upload"),
+        type=["xlsx", "csv"],
+        accept_multiple_files=True,
+        key="data_upload",
+        help=t("data_upload_help"),
+    )
+    if files:
+        uploads = [(file.name, file.getvalue()) for file in files]
+        digest = hashlib.sha256(
+            json.dumps(
+                sorted((name, hashlib.sha256(content).hexdigest()) for name, content in uploads)
+            ).encode()
+        ).hexdigest()
+        path = db.db_path()
+        check_key = (digest, db.file_identity(path.resolve()))
+        checked = st.session_state.get("_data_check")
+        if checked is None or checked[0] != check_key:
+            checked = (check_key, importer.import_uploads(uploads, path, dry_run=True))
+            st.session_state["_data_check"] = checked
+        result = checked[1]
+        if st.session_state.get("_data_imported") == digest:
+            st.success(st.session_state["_data_imported_message"])
+        else:
+            show_result(result)
+            if result.ok:
+                st.success(t("data_check_ok", rows=text.fmt_int(result.total_rows)))
+                st.dataframe(rows_table(result.rows), hide_index=True, key="data_rows_table")
+                if st.button(t("data_import_button"), type="primary", key="data_import_button"):
+                    done = importer.import_uploads(uploads, path, account=ui.current_account_name())
+                    if done.imported:
+                        st.session_state["_data_imported"] = digest
+                        st.session_state["_data_imported_message"] = t(
+                            "data_imported", rows=text.fmt_int(done.total_rows)
+                        )
+                        st.session_state.pop("_data_check", None)
+                        st.rerun()
+                    show_result(done)
+
+
+if may_import:
+    import_section()
+else:
+    st.info(t("data_import_admin_only"))
 
 # ---- templates ----------------------------------------------------------------------------------------
 
@@ -138,26 +152,33 @@ right.download_button(
 
 # ---- import history ------------------------------------------------------------------------------------
 
-st.subheader(t("data_history"), help=t("data_history_help"))
-history = ui.query("import_history")
-if history.empty:
-    st.caption(t("data_no_history"))
-else:
-    shown = pd.DataFrame(
-        {
-            t("data_col_imported_at"): history["imported_at"].dt.strftime("%d/%m/%Y %H:%M"),
-            t("imp_col_file"): history["file_name"],
-            t("imp_col_rows"): history["rows"].map(text.fmt_int),
-            t("data_col_rows_per_table"): history["rows_per_table"].map(
-                lambda value: ", ".join(
-                    f"{table} {text.fmt_int(n)}" for table, n in json.loads(value).items()
-                )
-            ),
-            t("data_col_account"): history["account"],
-            t("data_col_sha256"): history["sha256"],
-        }
-    )
-    st.dataframe(shown.head(SHOWN_ROWS), hide_index=True, width="stretch", key="data_history_table")
+
+def history_section() -> None:
+    """What has been imported, by whom (administrators: imports are not tied to a unit)."""
+    st.subheader(t("data_history"), help=t("data_history_help"))
+    history = ui.query("import_history")
+    if history.empty:
+        st.caption(t("data_no_history"))
+    else:
+        shown = pd.DataFrame(
+            {
+                t("data_col_imported_at"): history["imported_at"].dt.strftime("%d/%m/%Y %H:%M"),
+                t("imp_col_file"): history["file_name"],
+                t("imp_col_rows"): history["rows"].map(text.fmt_int),
+                t("data_col_rows_per_table"): history["rows_per_table"].map(
+                    lambda value: ", ".join(
+                        f"{table} {text.fmt_int(n)}" for table, n in json.loads(value).items()
+                    )
+                ),
+                t("data_col_account"): history["account"],
+                t("data_col_sha256"): history["sha256"],
+            }
+        )
+        st.dataframe(shown.head(SHOWN_ROWS), hide_index=True, width="stretch", key="data_history_table")
+
+
+if may_import:
+    history_section()
 
 # ---- not reported ----------------------------------------------------------------------------------------
 

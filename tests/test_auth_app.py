@@ -321,3 +321,16 @@ def test_english_login(app_on, fixture_db):
     at = app_on(fixture_db, as_account=None, lang="en").run()
     assert at.text_input(key="login_name").label == "Account name"
     text.set_language("vi")
+
+
+def test_the_data_page_imports_for_administrators_only(app_on, fixture_db):
+    for account, may_import in (("admin", True), ("province", False), ("board", False)):
+        at = app_on(fixture_db, as_account=account, **JAN_FEB).run()
+        at.switch_page("pages/data.py").run()
+        assert not at.exception, account
+        uploaders = [w for w in at.get("file_uploader") if w.proto.id.endswith("data_upload")]
+        assert bool(uploaders) == may_import, account
+        refused = [i.value for i in at.info if "Chỉ quản trị viên được nhập số liệu" in i.value]
+        assert bool(refused) != may_import, account
+        # what every one of them sees: the units not reported and the data-quality warnings
+        assert {"Chưa báo cáo", "Cảnh báo chất lượng số liệu"} <= {h.value for h in at.subheader}, account
