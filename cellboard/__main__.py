@@ -180,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="the benchmark")
     p.add_argument("--scale", choices=("S", "M", "L"), default="M")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--db", help="reuse this demo database")
+    p.add_argument("--db", help="reuse this demo database (with --national: the trial's folder)")
     p.add_argument(
         "--national",
         type=int,

@@ -268,7 +268,7 @@ def cli_bench(args: argparse.Namespace) -> int:
     if args.national:
         from cellboard import national
 
-        return national.cli_national(args.national, args.json)
+        return national.cli_national(args.national, args.json, Path(args.db) if args.db else None)
     result = run_bench(args.scale, Path(args.db) if args.db else None)
     print(json.dumps(result, ensure_ascii=False) if args.json else as_table(result))
     return 0

@@ -142,13 +142,17 @@ def run_trial(count: int, folder: Path | None = None) -> dict:
         "parquet_bytes": sum(p.stat().st_size for p in parquet.rglob("*.parquet")),
         "parquet_write_seconds": write_seconds,
     }
+    answers = {}
     for source in SOURCES:
         result[f"{source}_ms"] = {}
         for name in QUESTIONS:
             sql = question(name, source)
             used = {k: v for k, v in params.items() if f"${k}" in sql}
             result[f"{source}_ms"][name] = timed(con, sql, used)
+            answers[source, name] = con.execute(sql, used).fetchall()
     con.close()
+    # both ways must answer alike, or their times mean nothing
+    result["same_answers"] = all(answers["attach", name] == answers["parquet", name] for name in QUESTIONS)
     return result
 
 
@@ -159,6 +163,7 @@ def as_table(result: dict) -> str:
         f"Parquet copy of meeting_stats: {result['parquet_bytes'] / 2**20:,.1f} MiB "
         f"written in {result['parquet_write_seconds']} s",
         "",
+        f"both ways give the same answers: {'yes' if result['same_answers'] else 'NO'}",
         f"{'question':20} {'ATTACH ms':>10} {'Parquet ms':>11}",
     ]
     for name in QUESTIONS:
@@ -166,7 +171,7 @@ def as_table(result: dict) -> str:
     return "\n".join(lines)
 
 
-def cli_national(count: int, as_json: bool) -> int:
-    result = run_trial(count)
+def cli_national(count: int, as_json: bool, folder: Path | None = None) -> int:
+    result = run_trial(count, folder)
     print(json.dumps(result, ensure_ascii=False, default=str) if as_json else as_table(result))
     return 0

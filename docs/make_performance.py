@@ -60,7 +60,9 @@ def overview_table(runs: dict[str, dict]) -> list[str]:
         "| pandas: loading the tables (ms) | "
         + " | ".join(number(runs[s]["pandas_load_ms"], 0) for s in SCALES)
         + " |",
-        "| peak memory of the bench (MiB) | " + " | ".join(number(runs[s]["peak_rss_mb"], 0) for s in SCALES) + " |",
+        "| peak memory of the bench (MiB) | "
+        + " | ".join(number(runs[s]["peak_rss_mb"], 0) for s in SCALES)
+        + " |",
     ]
     return lines
 
@@ -133,7 +135,10 @@ def chart(runs: dict[str, dict], out: Path) -> None:
     for name in CHARTED:
         figure.add_trace(
             go.Scatter(
-                x=rows, y=[runs[s]["queries"][name]["median_ms"] for s in SCALES], mode="lines+markers", name=name
+                x=rows,
+                y=[runs[s]["queries"][name]["median_ms"] for s in SCALES],
+                mode="lines+markers",
+                name=name,
             )
         )
     figure.add_trace(

@@ -325,7 +325,9 @@ def test_pages_by_role():
     assert "pages/accounts.py" in paths and "pages/data.py" in paths and "pages/password.py" in paths
     allowed = {role: {entry[0] for entry in auth.pages_for(role, pages)} for role in auth.ROLES}
     assert allowed["admin"] == set(paths)
-    assert allowed["standing_committee"] == allowed["organisation_board"] == set(paths) - {"pages/accounts.py"}
+    assert (
+        allowed["standing_committee"] == allowed["organisation_board"] == set(paths) - {"pages/accounts.py"}
+    )
     assert allowed["commune"] == set(paths) - {"pages/accounts.py", "pages/data.py"}
     assert all("pages/password.py" in pages for pages in allowed.values())
 

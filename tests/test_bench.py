@@ -80,3 +80,23 @@ def test_bench_renders_every_page_cold_and_warm_without_exceptions(bench_run):
     for name, page in result["pages"].items():
         assert page["exceptions"] == 0, name
         assert page["cold_ms"] > 0 and page["warm_ms"] > 0, name
+
+
+def test_the_national_trial_answers_alike_from_attached_files_and_parquet(tmp_path):
+    folder = tmp_path / "national"
+    done = cli("bench", "--national", "1", "--json", "--db", str(folder))
+    assert done.returncode == 0, done.stderr
+    trial = json.loads(done.stdout)
+    assert trial["provinces"] == [22]  # Quảng Ninh, the M demo's province
+    assert trial["same_answers"] is True
+    province = folder / "provinces" / "P22.duckdb"
+    con = duckdb.connect(str(province), read_only=True)
+    try:
+        assert trial["attendance_rows"] == con.table("attendance").count("*").fetchall()[0][0]
+        assert trial["meeting_stats_rows"] == con.table("meeting_stats").count("*").fetchall()[0][0]
+    finally:
+        con.close()
+    assert trial["db_bytes"] == province.stat().st_size
+    assert trial["parquet_bytes"] == sum(p.stat().st_size for p in (folder / "parquet").rglob("*.parquet"))
+    for way in ("attach_ms", "parquet_ms"):
+        assert set(trial[way]) == {"national_trend", "by_province", "one_commune"}
