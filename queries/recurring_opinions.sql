@@ -14,8 +14,9 @@
 --   3. A matter is a term under which two or more opinions are filed, raised by at least two cells or
 --      in at least two months, at least once in the window. Its shared words are the terms every one
 --      of its opinions holds, joined into phrases where they follow each other in the latest text.
--- Cost: one pass over the window's opinions (about 0,8 s for a whole L demo's 6 months on 2 busy cores,
---   0,2 s for one commune's five years); a longer $since costs in proportion.
+-- Cost: the words are split once, when an opinion is written (opinion_terms in schema.sql); here one
+--   pass over the window's terms (24 ms for a whole M demo's six months, 53 ms for L: docs/PERFORMANCE.md);
+--   a longer $since costs in proportion.
 -- Columns: commune_id, commune, category (code), name_vi, name_en, term (the term filed under, as the
 --   latest text writes it), shared_words (phrases, joined by " · "), opinions (times raised since $since),
 --   cells, months, first_raised, last_raised, in_window (raised in the window), unanswered (no answer
