@@ -83,7 +83,7 @@ top as materialized (
     from matters m
     left join unit u on u.unit_id = m.commune_id
     left join unit_order o on o.unit_id = m.commune_id
-    order by m.opinions desc, m.cells desc, m.last_raised desc, o.name_order, m.term_folded
+    order by m.opinions desc, m.cells desc, m.last_raised desc, o.name_order, m.term_folded, m.category
     limit $limit
 ),
 example_terms as (
@@ -137,4 +137,4 @@ join opinion o on o.opinion_id = m.example_opinion_id
 join written w on w.example_opinion_id = m.example_opinion_id
 join category c on c.code = m.category
 left join shared_words s on s.opinion_id = m.example_opinion_id
-order by m.opinions desc, m.cells desc, m.last_raised desc, m.commune_order, m.term_folded;
+order by m.opinions desc, m.cells desc, m.last_raised desc, m.commune_order, m.term_folded, m.category;
