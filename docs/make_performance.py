@@ -166,9 +166,50 @@ def chart(runs: dict[str, dict], out: Path) -> None:
     figure.write_image(str(out))
 
 
+def slowest(run: dict, count: int = 3) -> str:
+    ranked = sorted(run["queries"].items(), key=lambda item: -item[1]["median_ms"])
+    shown = ", ".join(f"{name} {number(entry['median_ms'])}" for name, entry in ranked[:count])
+    rest = ranked[count][1]["median_ms"]
+    return f"slowest: {shown}; all others ≤ {number(rest)}"
+
+
+def pages_line(run: dict) -> str:
+    warm = max(run["pages"].items(), key=lambda item: item[1]["warm_ms"])
+    cold = max(run["pages"].items(), key=lambda item: item[1]["cold_ms"])
+    return f"≤ {number(warm[1]['warm_ms'], 0)} ms warm ({warm[0]}), ≤ {number(cold[1]['cold_ms'], 0)} ms cold ({cold[0]})"
+
+
+def targets_table(runs: dict[str, dict]) -> list[str]:
+    m, large = runs["M"], runs["L"]
+    ratios = {
+        name: entry["pandas_median_ms"] / entry["median_ms"]
+        for name, entry in m["queries"].items()
+        if entry.get("pandas_median_ms")
+    }
+    low = min(ratios, key=ratios.get)
+    search = large["queries"]["opinions_list_search"]["median_ms"]
+    return [
+        "| scale | target | measured (tables below) |",
+        "| --- | --- | --- |",
+        f"| M | every named query ≤ 25 ms median | {slowest(m)} |",
+        f"| M | none slower than pandas; trend and ranking ≥ 3× faster | {number(ratios[low])}× ({low}) to "
+        f"{number(max(ratios.values()))}×; trend {number(ratios['participation_trend'])}×, ranking "
+        f"{number(ratios['cell_ranking'])}× |",
+        f"| M | pages ≤ 250 ms warm, ≤ 1,5 s cold | {pages_line(m)} |",
+        f"| M | demo ≤ 30 s, commune-month import ≤ 3 s, report ≤ 10 s | {number(m['demo_seconds'])} s; "
+        f"{number(m['import_commune_month_ms'] / 1000, 2)} s; {number(m['report_ms'] / 1000)} s |",
+        f"| L | every named query ≤ 60 ms (text search ≤ 200 ms) | {slowest(large, 2)}; search {number(search)} |",
+        f"| L | pages ≤ 500 ms warm | {pages_line(large)} |",
+    ]
+
+
 def main() -> None:
     runs = load()
     sections = [
+        "### Where the targets stand",
+        "",
+        *targets_table(runs),
+        "",
         "### The demos and the one-off costs",
         "",
         *overview_table(runs),

@@ -38,7 +38,8 @@ by_facts as (
                                              else 'open' end)
 ),
 filtered as (
-    select o.opinion_id, o.raised_on
+    select o.opinion_id, o.raised_on, o.unit_id, o.category, o.kind, o.text, o.assigned_to, o.answered_on,
+           o.channel, o.answer, o.briefing_id
     from opinion o
     cross join wanted w
     where o.raised_on between $start and $end
@@ -54,26 +55,25 @@ filtered as (
 matched as (
     -- the page asked for; the count of all matches apart (a window over every match would keep
     -- the sort from stopping at the page)
-    select opinion_id, raised_on, (select count(*) from filtered) as matches
+    select *, (select count(*) from filtered) as matches
     from filtered
     order by raised_on desc, opinion_id
     limit $limit
     offset coalesce($offset, 0)
 )
-select p.opinion_id, p.raised_on, o.unit_id, cm.name as commune,
+select p.opinion_id, p.raised_on, p.unit_id, cm.name as commune,
        case when u.kind = 'cell' then u.name end as cell,
-       o.category, o.kind, o.text, o.assigned_to, f.due_on, o.answered_on,
-       case when o.answered_on <= f.due_on then 'answered_on_time'
-            when o.answered_on is not null then 'answered_late'
+       p.category, p.kind, p.text, p.assigned_to, f.due_on, p.answered_on,
+       case when p.answered_on <= f.due_on then 'answered_on_time'
+            when p.answered_on is not null then 'answered_late'
             when f.due_on < $as_of then 'overdue'
             else 'open' end as status,
-       o.channel, o.answer, o.briefing_id,
-       o.answered_on - o.raised_on as days_to_answer,
+       p.channel, p.answer, p.briefing_id,
+       p.answered_on - p.raised_on as days_to_answer,
        f.commune_id, p.matches
 from matched p
 -- the window's blocks only: rows are written in date order, and an answer is due after it is raised
-join opinion o on o.opinion_id = p.opinion_id and o.raised_on between $start and $end
 join opinion_facts f on f.opinion_id = p.opinion_id and f.due_on >= $start
-left join unit u on u.unit_id = o.unit_id
+left join unit u on u.unit_id = p.unit_id
 left join unit cm on cm.unit_id = f.commune_id
 order by p.raised_on desc, p.opinion_id;
