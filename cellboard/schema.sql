@@ -190,7 +190,12 @@ create table opinion_facts (
     opinion_id varchar primary key,
     commune_id varchar,
     due_on date not null,
-    text_folded varchar not null
+    text_folded varchar not null,
+    -- the opinion's hash key (as opinion_terms) and what recurring_opinions counts of it
+    opinion_key ubigint not null,
+    raised_on date not null,
+    unit_id varchar not null,
+    answered boolean not null
 );
 
 -- Each attendance mark other than exempt, with its meeting's day and cell; absences first, each part
@@ -234,6 +239,10 @@ create table opinion_terms (
     unit_id varchar not null,
     commune_id varchar,
     category varchar not null,
+    -- hashes recurring_opinions groups and joins on (numbers: faster than text)
+    opinion_key ubigint not null,  -- hash(opinion_id)
+    term_key ubigint not null,     -- hash(term_folded)
+    group_key ubigint not null,    -- hash(commune_id, category, term_folded)
     position integer not null,
     first varchar not null,
     second varchar not null,
@@ -423,7 +432,8 @@ communes as (
 select o.opinion_id,
        coalesce(cm.commune_id, u.parent_id, o.unit_id),
        coalesce(nb.held_on, o.raised_on + 30),
-       replace(strip_accents(lower(o.text)), 'đ', 'd')
+       replace(strip_accents(lower(o.text)), 'đ', 'd'),
+       hash(o.opinion_id), o.raised_on, o.unit_id, o.answered_on is not null
 from changed o
 left join next_briefing nb on nb.opinion_id = o.opinion_id
 left join communes cm on cm.unit_id = o.unit_id and cm.nearest = 1
@@ -483,7 +493,9 @@ kept as (
     left join place_words w1 on w1.opinion_id = c.opinion_id and w1.word_at = c.position
     left join place_words w2 on w2.opinion_id = c.opinion_id and w2.word_at = c.position + 1
 )
-select opinion_id, raised_on, unit_id, commune_id, category, position, first, second, term_folded, is_kept,
+select opinion_id, raised_on, unit_id, commune_id, category,
+       hash(opinion_id), hash(term_folded), hash(commune_id, category, term_folded),
+       position, first, second, term_folded, is_kept,
        is_kept and row_number() over (partition by opinion_id, is_kept, term_folded order by position) = 1
 from kept
 order by raised_on, opinion_id, position;

@@ -23,8 +23,9 @@
 --   yet), example_opinion_id, example_text (the latest raised). Most raised first.
 with terms as materialized (
     -- each opinion raised in the scope since $since, with its kept terms (opinion_terms: the words
-    -- split when the opinion was written, in schema.sql), each term once
-    select t.opinion_id, t.term_folded, t.commune_id, t.category
+    -- split when the opinion was written, in schema.sql), each term once; keyed by hashes written
+    -- with them: of the opinion, of the term, of commune, category and term together
+    select t.opinion_key, t.group_key, t.term_key, t.term_folded
     from opinion_terms t
     where t.raised_on between coalesce($since::date, $start::date) and $end
       and t.is_first
@@ -32,35 +33,29 @@ with terms as materialized (
 ),
 groups as materialized (
     -- how many opinions hold each term, within each commune and category
-    select commune_id, category, term_folded, count(*) as in_group
+    select group_key, any_value(term_key) as term_key, count(*) as in_group
     from terms
-    group by all
-),
-in_group as (
-    -- terms shared within a commune and category: an opinion whose terms are all its own is filed
-    -- alone and can make no matter, so it is left out here
-    select * from groups where in_group >= 2
+    group by group_key
 ),
 in_scope as (
-    select term_folded, sum(in_group::double) as in_scope
+    select term_key, sum(in_group::double) as in_scope
     from groups
-    group by all
+    group by term_key
 ),
 filed as materialized (
-    -- grouping, not window functions: the same choice, cheaper on tens of thousands of terms
-    select opinion_id, commune_id, category, chosen.term_folded, chosen.in_group
-    from (select t.opinion_id, t.commune_id, t.category,
-                 arg_min({'term_folded': t.term_folded, 'in_group': g.in_group},
-                         (-g.in_group, -s.in_scope, t.term_folded)) as chosen
-          from terms t
-          join in_group g on g.commune_id is not distinct from t.commune_id and g.category = t.category
-                         and g.term_folded = t.term_folded
-          join in_scope s on s.term_folded = t.term_folded
-          group by t.opinion_id, t.commune_id, t.category)
+    -- each opinion under its term shared by the most opinions of its commune and category (ties: the
+    -- term more common in the scope, then the first alphabetically); an opinion whose terms are all
+    -- its own is filed alone and can make no matter, so it is left out. Grouping, not windows.
+    select t.opinion_key, arg_min(t.group_key, (-g.in_group, -s.in_scope, t.term_folded)) as group_key
+    from terms t
+    join groups g on g.group_key = t.group_key
+    join in_scope s on s.term_key = t.term_key
+    where g.in_group >= 2
+    group by t.opinion_key
 ),
-matters as materialized (
+matters as (
     select *
-    from (select f.commune_id, f.category, f.term_folded,
+    from (select f.group_key,
                  count(*) as opinions,
                  -- distinct counts through lists: cheaper here than count(distinct)
                  len(list_distinct(list(o.unit_id))) as cells,
@@ -68,19 +63,28 @@ matters as materialized (
                  min(o.raised_on) as first_raised,
                  max(o.raised_on) as last_raised,
                  count(*) filter (where o.raised_on >= $start) as in_window,
-                 count(*) filter (where o.answered_on is null) as unanswered,
-                 arg_max(o.opinion_id, (o.raised_on, o.opinion_id)) as example_opinion_id
+                 count(*) filter (where not o.answered) as unanswered,
+                 arg_max(o.opinion_id, (o.raised_on, o.opinion_id)) as example_opinion_id,
+                 arg_max(o.opinion_key, (o.raised_on, o.opinion_id)) as example_key
           from filed f
-          join opinion o on o.opinion_id = f.opinion_id
+          join opinion_facts o on o.opinion_key = f.opinion_key
           where o.raised_on between coalesce($since::date, $start::date) and $end
-          group by all)
+          group by f.group_key)
     where opinions >= 2 and (cells >= 2 or months >= 2) and last_raised >= $start
+),
+named as (
+    -- each matter's commune, category and term, from its latest opinion's row of the term
+    select m.*, t.commune_id, t.category, t.term_folded, t.term_key
+    from matters m
+    join opinion_terms t on t.opinion_key = m.example_key and t.group_key = m.group_key
+    where t.raised_on between coalesce($since::date, $start::date) and $end
+      and t.is_first
 ),
 top as materialized (
     -- the matters shown ($limit of them, most raised first): the words below are worked out for
     -- these only
     select m.*, coalesce(u.name, m.commune_id) as commune, o.name_order as commune_order
-    from matters m
+    from named m
     left join unit u on u.unit_id = m.commune_id
     left join unit_order o on o.unit_id = m.commune_id
     order by m.opinions desc, m.cells desc, m.last_raised desc, o.name_order, m.term_folded, m.category
@@ -88,45 +92,45 @@ top as materialized (
 ),
 example_terms as (
     -- the kept pairs of each matter's latest opinion
-    select t.opinion_id, t.position, t.first, t.second, t.term_folded
+    select t.opinion_key, t.position, t.first, t.second, t.term_key
     from opinion_terms t
     where t.raised_on between coalesce($since::date, $start::date) and $end
       and t.is_kept
-      and t.opinion_id in (select example_opinion_id from top)
+      and t.opinion_key in (select example_key from top)
 ),
 shared_terms as (
     -- the terms every opinion of the matter holds
-    select m.example_opinion_id, t.term_folded
+    select m.example_key, t.term_key
     from top m
-    join filed f on f.commune_id = m.commune_id and f.category = m.category and f.term_folded = m.term_folded
-    join terms t on t.opinion_id = f.opinion_id
-    group by m.example_opinion_id, t.term_folded, m.opinions
+    join filed f on f.group_key = m.group_key
+    join terms t on t.opinion_key = f.opinion_key
+    group by m.example_key, t.term_key, m.opinions
     having count(*) = m.opinions
 ),
 example_pairs as (
     -- shared terms in the latest text; neighbouring ones form one phrase (gaps and islands)
-    select k.opinion_id, k.position, k.first, k.second,
-           k.position - row_number() over (partition by k.opinion_id order by k.position) as island
+    select k.opinion_key, k.position, k.first, k.second,
+           k.position - row_number() over (partition by k.opinion_key order by k.position) as island
     from example_terms k
-    join shared_terms s on s.example_opinion_id = k.opinion_id and s.term_folded = k.term_folded
+    join shared_terms s on s.example_key = k.opinion_key and s.term_key = k.term_key
 ),
 phrases as (
-    select opinion_id, min(position) as position,
+    select opinion_key, min(position) as position,
            arg_min(first, position) || ' ' || string_agg(second, ' ' order by position) as phrase
     from example_pairs
-    group by opinion_id, island
+    group by opinion_key, island
 ),
 shared_words as (
-    select opinion_id, string_agg(phrase, ' · ' order by position) as shared_words
+    select opinion_key, string_agg(phrase, ' · ' order by position) as shared_words
     from phrases
-    group by opinion_id
+    group by opinion_key
 ),
 written as (
     -- the term as the latest text writes it
-    select m.example_opinion_id, arg_min(k.first || ' ' || k.second, k.position) as term
+    select m.example_key, arg_min(k.first || ' ' || k.second, k.position) as term
     from top m
-    join example_terms k on k.opinion_id = m.example_opinion_id and k.term_folded = m.term_folded
-    group by m.example_opinion_id
+    join example_terms k on k.opinion_key = m.example_key and k.term_key = m.term_key
+    group by m.example_key
 )
 select m.commune_id, m.commune, m.category, c.name_vi, c.name_en,
        w.term, s.shared_words, m.opinions, m.cells, m.months, m.first_raised, m.last_raised, m.in_window,
@@ -135,7 +139,7 @@ from top m
 -- by key alone: a hundred lookups through the primary key's index (a date bound here would make it
 -- a scan of every text in the window)
 join opinion o on o.opinion_id = m.example_opinion_id
-join written w on w.example_opinion_id = m.example_opinion_id
+join written w on w.example_key = m.example_key
 join category c on c.code = m.category
-left join shared_words s on s.opinion_id = m.example_opinion_id
+left join shared_words s on s.opinion_key = m.example_key
 order by m.opinions desc, m.cells desc, m.last_raised desc, m.commune_order, m.term_folded, m.category;
