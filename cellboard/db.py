@@ -140,6 +140,21 @@ def query_text(name: str) -> str:
     return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+_parsed = threading.local()
+
+
+def parsed_query(name: str) -> duckdb.Statement:
+    """queries/NAME.sql parsed once per thread: parsing the longer queries costs a millisecond or
+    two, a tenth of their run (docs/PERFORMANCE.md). Per thread, so no two threads share one."""
+    held = _parsed.__dict__.setdefault("statements", {})
+    if name not in held:
+        statements = duckdb.connect(":memory:").extract_statements(query_text(name))
+        if len(statements) != 1:
+            raise QueryError(f"queries/{name}.sql must hold one statement, not {len(statements)}")
+        held[name] = statements[0]
+    return held[name]
+
+
 @cache
 def query_params(name: str) -> tuple[str, ...]:
     """The parameters a query uses, in order of first use."""
@@ -216,6 +231,6 @@ def run(
     con = reader(path)
     try:
         bound = bind_params(name, params or {}, scope, con)
-        return con.execute(query_text(name), bound).df()
+        return con.execute(parsed_query(name), bound).df()
     finally:
         con.close()
