@@ -45,9 +45,16 @@ def choose_language() -> None:
 
 def require_database() -> None:
     path = db.db_path()
+    command = f"python -m cellboard demo --db {path}"
     if not path.exists():
         st.title(t("app_title"))
-        st.error(t("no_database", path=path, command=f"python -m cellboard demo --db {path}"))
+        st.error(t("no_database", path=path, command=command))
+        st.stop()
+    try:
+        db.reader(path).close()
+    except db.OldSchema as old:
+        st.title(t("app_title"))
+        st.error(t("old_schema", path=path, found=old.found, wanted=old.wanted, command=command))
         st.stop()
 
 

@@ -4,4 +4,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = ROOT / "queries"
-SCHEMA_VERSION = "1"
+# Raised whenever a change to schema.sql needs files rebuilt: 2 added the derived tables the
+# benchmark work writes (member_mark, opinion_terms, cell_facts, ...). A file of another version is
+# refused with a message saying so (db.OldSchema), never half-read.
+SCHEMA_VERSION = "2"

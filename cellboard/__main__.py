@@ -84,6 +84,14 @@ def cmd_query(args: argparse.Namespace) -> int:
         return fail(auth.refusal(refused.args[0] if refused.args else None, scope), 1)
     except db.QueryError as bad:
         return fail(str(bad))
+    except db.OldSchema as old:
+        return fail(
+            f"Cơ sở dữ liệu tại {path} có phiên bản cấu trúc {old.found}, cần {old.wanted}. "
+            f"Dựng lại: {demo_command(path)}\n"
+            f"The database at {path} has schema version {old.found}; this program needs {old.wanted}. "
+            f"Rebuild it: {demo_command(path)}",
+            1,
+        )
     except db.NoDatabase:
         return fail(
             f"Không có cơ sở dữ liệu tại {path}. Tạo bằng: {demo_command(path)}\n"

@@ -58,7 +58,7 @@ def timed(function: Callable[[], object], runs: int = RUNS, warm_up: int = 1) ->
 def demo_fingerprint() -> str:
     """What a demo database depends on: the schema and the code that generates and writes it."""
     digest = hashlib.sha256()
-    for name in ("schema.sql", "demo.py", "demo_words.py", "store.py"):
+    for name in ("__init__.py", "schema.sql", "demo.py", "demo_words.py", "store.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()[:16]
 

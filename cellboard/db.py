@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cellboard import QUERIES_DIR, ROOT
+from cellboard import QUERIES_DIR, ROOT, SCHEMA_VERSION
 from cellboard.filters import parse_date
 
 DEFAULT_DB = ROOT / "data" / "cellboard.duckdb"
@@ -35,6 +35,15 @@ class QueryError(ValueError):
 
 class NoDatabase(FileNotFoundError):
     """There is no database file at the path."""
+
+
+class OldSchema(NoDatabase):
+    """The file was written by another version of the schema (meta.schema_version): its derived
+    tables are not the ones the queries read."""
+
+    def __init__(self, path: str, found: str | None, wanted: str) -> None:
+        super().__init__(f"{path}: schema version {found}, not {wanted}")
+        self.path, self.found, self.wanted = path, found, wanted
 
 
 class OutOfScope(PermissionError):
@@ -90,10 +99,22 @@ def file_identity(path: Path) -> tuple[int, int, int]:
 def _open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute("attach $path as cellboard (read_only)", {"path": str(path)})
+    _check_schema_version(con, path)
     # Imported text cannot reach the file system, nor loosen these settings.
     con.execute("set enable_external_access = false")
     con.execute("set lock_configuration = true")
     return con
+
+
+def _check_schema_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a file of another schema version, once per file version (reader caches the rest)."""
+    rows = con.execute(
+        "select value from cellboard.meta where key = 'schema_version'"
+    ).fetchall()  # fetchall: a half-read result would block the connection
+    found = rows[0][0] if rows else None
+    if found != SCHEMA_VERSION:
+        con.close()
+        raise OldSchema(str(path), found, SCHEMA_VERSION)
 
 
 def reader(path: Path | None = None) -> duckdb.DuckDBPyConnection:

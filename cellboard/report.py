@@ -1758,6 +1758,9 @@ def cli_report(args: argparse.Namespace) -> int:
         built = build(path, args.start, args.end, args.unit, fmt, scope)
     except ReportError as bad:
         return fail(str(bad))
+    except db.OldSchema as old:
+        command = f"python -m cellboard demo --db {path}"
+        return fail(t("old_schema", path=path, found=old.found, wanted=old.wanted, command=command))
     except db.NoDatabase:
         return fail(t("no_database", path=path, command=f"python -m cellboard demo --db {path}"))
     except db.OutOfScope as refused:

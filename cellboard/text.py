@@ -167,6 +167,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "There is no database at {path}. Build a demo with: `{command}` "
         "or an empty one with: `python -m cellboard init`.",
     ),
+    "old_schema": (
+        "Cơ sở dữ liệu tại {path} có phiên bản cấu trúc {found}, chương trình cần {wanted}. "
+        "Dựng lại dữ liệu mẫu bằng lệnh: `{command}`, hoặc nhập lại số liệu vào cơ sở dữ liệu mới "
+        "(`python -m cellboard init`).",
+        "The database at {path} has schema version {found}; this program needs {wanted}. "
+        "Rebuild the demo with: `{command}`, or import the data again into a new database "
+        "(`python -m cellboard init`).",
+    ),
     "no_data": ("Không có số liệu trong kỳ này.", "No data in this period."),
     # figures
     "attendance_rate": ("Tỷ lệ đảng viên dự sinh hoạt", "Attendance rate"),

@@ -86,3 +86,16 @@ def test_the_trend_chart_has_the_table_it_shows(app_on, fixture_db):
     assert apptools.trace_values(at) == [11 / 14, 8 / 9]
     table = at.dataframe[-1].value
     assert list(table["attendance_rate"]) == ["78,6%", "88,9%"]
+
+
+def test_the_app_refuses_a_database_of_an_older_schema_and_says_how_to_rebuild(app_on, fixture_db, tmp_path):
+    from test_cli import older_schema_copy
+
+    old = older_schema_copy(fixture_db, tmp_path / "old.duckdb")
+    at = app_on(old).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        f"Cơ sở dữ liệu tại {old} có phiên bản cấu trúc 1, chương trình cần 2. Dựng lại dữ liệu mẫu bằng lệnh: "
+        f"`python -m cellboard demo --db {old}`, hoặc nhập lại số liệu vào cơ sở dữ liệu mới "
+        "(`python -m cellboard init`)."
+    ]

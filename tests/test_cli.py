@@ -211,3 +211,34 @@ def test_init_makes_an_empty_database_and_refuses_to_overwrite(tmp_path):
     info = db.run("database_info", path=path)
     assert dict(zip(info["key"], info["value"], strict=True))["source"] == "empty"
     assert cli("init", "--db", str(path)).returncode == 2
+
+
+def older_schema_copy(source: Path, target: Path) -> Path:
+    """A copy of a database whose meta says it was written by schema version 1."""
+    target.write_bytes(source.read_bytes())
+    import duckdb
+
+    con = duckdb.connect(str(target))
+    try:
+        con.execute("update meta set value = '1' where key = 'schema_version'")
+    finally:
+        con.close()
+    return target
+
+
+def test_a_database_of_an_older_schema_is_refused_with_the_way_out(fixture_db, tmp_path):
+    old = older_schema_copy(fixture_db, tmp_path / "old.duckdb")
+    done = cli(
+        "query",
+        "participation_trend",
+        "--db",
+        str(old),
+        "--param",
+        "start=2025-01-01",
+        "--param",
+        "end=2025-03-31",
+    )
+    assert done.returncode == 1
+    assert "schema version 1; this program needs 2" in done.stderr
+    assert f"python -m cellboard demo --db {old}" in done.stderr
+    assert done.stdout == ""
