@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from cellboard import auth, db, export, store
+from cellboard import auth, db, export, store, text
 
 EXIT_USAGE = 2
 
@@ -85,13 +85,8 @@ def cmd_query(args: argparse.Namespace) -> int:
     except db.QueryError as bad:
         return fail(str(bad))
     except db.OldSchema as old:
-        return fail(
-            f"Cơ sở dữ liệu tại {path} có phiên bản cấu trúc {old.found}, cần {old.wanted}. "
-            f"Dựng lại: {demo_command(path)}\n"
-            f"The database at {path} has schema version {old.found}; this program needs {old.wanted}. "
-            f"Rebuild it: {demo_command(path)}",
-            1,
-        )
+        said = {"path": path, "found": old.found, "wanted": old.wanted, "command": demo_command(path)}
+        return fail("\n".join(label.format(**said) for label in text.LABELS["old_schema"]), 1)
     except db.NoDatabase:
         return fail(
             f"Không có cơ sở dữ liệu tại {path}. Tạo bằng: {demo_command(path)}\n"

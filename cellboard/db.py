@@ -169,7 +169,11 @@ def parsed_query(name: str) -> duckdb.Statement:
     two, a tenth of their run (docs/PERFORMANCE.md). Per thread, so no two threads share one."""
     held = _parsed.__dict__.setdefault("statements", {})
     if name not in held:
-        statements = duckdb.connect(":memory:").extract_statements(query_text(name))
+        parser = duckdb.connect(":memory:")
+        try:
+            statements = parser.extract_statements(query_text(name))
+        finally:
+            parser.close()
         if len(statements) != 1:
             raise QueryError(f"queries/{name}.sql must hold one statement, not {len(statements)}")
         held[name] = statements[0]

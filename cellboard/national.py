@@ -2,7 +2,7 @@
 
 One demo database per province (real provinces, as a provincial committee would hold them), then the
 same national questions asked two ways:
-  - the province files joined with `ATTACH … (READ_ONLY)` under one UNION ALL view;
+  - the province files attached read-only (`ATTACH … (READ_ONLY)`), read together with `query_table`;
   - meeting_stats copied to Parquet, partitioned by province, read with `read_parquet`.
 Each figure is timed (median of warm runs) and reported with the rows and bytes behind it, so the
 cost per province can be carried to the 34 provinces (docs/PERFORMANCE.md).
@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import statistics
 import time
 from pathlib import Path
 
 import duckdb
 from vietnam_provinces import Province
 
-from cellboard import ROOT, demo
+from cellboard import ROOT, bench, demo
 
-BENCH_END = demo.dt.date(2026, 10, 1)
 WINDOW = ("2026-05-01", "2026-10-31")
-RUNS = 7
 CELLS_PER_COMMUNE = 55.0  # as the M demo: about 1.200 members per commune
 
 # The national questions, over `stats`: the union of every province's meeting_stats, named by the
@@ -66,20 +63,15 @@ def build_provinces(folder: Path, count: int) -> dict[int, dict]:
         if not path.exists():
             started = time.perf_counter()
             scale = demo.Scale((code,), None, CELLS_PER_COMMUNE)
-            demo.build_demo(path, scale=scale, seed=code, end_month=BENCH_END)
+            demo.build_demo(path, scale=scale, seed=code, end_month=bench.BENCH_END)
             seconds = round(time.perf_counter() - started, 1)
         built[code] = {"path": path, "seconds": seconds, "bytes": path.stat().st_size}
     return built
 
 
 def timed(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> float:
-    con.execute(sql, params).fetchall()
-    samples = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        con.execute(sql, params).fetchall()
-        samples.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(samples), 1)
+    """The median of bench.timed's warm runs, in ms."""
+    return bench.timed(lambda: con.execute(sql, params).fetchall())["median_ms"]
 
 
 def attached(built: dict[int, dict]) -> tuple[duckdb.DuckDBPyConnection, list[str], list[str]]:

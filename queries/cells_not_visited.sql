@@ -11,13 +11,12 @@ with scope as (
     select unit_id from unit where $unit is null
 ),
 cells as (
-    select u.unit_id as cell_id, u.name as cell, cc.commune_id
-    from unit u
-    left join cell_commune cc on cc.cell_id = u.unit_id
-    where u.kind = 'cell'
-      and u.unit_id in (select unit_id from scope)
-      and (u.valid_from is null or u.valid_from <= $end)
-      and (u.valid_to is null or u.valid_to >= $start)
+    -- cell_facts: each cell with its commune, both names and their places in name order
+    select cell_id, cell, commune_id, commune, commune_order, cell_order
+    from cell_facts
+    where cell_id in (select unit_id from scope)
+      and (valid_from is null or valid_from <= $end)
+      and (valid_to is null or valid_to >= $start)
 ),
 activity as (
     -- meetings in the window, visits in the window, and the last visit before it (meeting_stats counts
@@ -32,12 +31,8 @@ activity as (
       and cell_id in (select cell_id from cells)
     group by cell_id
 )
-select c.cell_id, c.cell, c.commune_id, cm.name as commune, coalesce(a.meetings, 0) as meetings,
-       a.last_visit
+select c.cell_id, c.cell, c.commune_id, c.commune, coalesce(a.meetings, 0) as meetings, a.last_visit
 from cells c
 left join activity a on a.cell_id = c.cell_id
-left join unit cm on cm.unit_id = c.commune_id
-left join unit_order co on co.unit_id = c.commune_id
-left join unit_order ce on ce.unit_id = c.cell_id
 where coalesce(a.visits_in_window, 0) = 0
-order by co.name_order, ce.name_order;
+order by c.commune_order, c.cell_order;
