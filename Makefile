@@ -8,7 +8,7 @@ PORT ?= 8501
 DB ?= data/cellboard.duckdb
 DEMO_SCALE ?= M
 
-.PHONY: run test lint format setup setup-dev browser demo bench clean
+.PHONY: run test lint format setup setup-dev browser jemalloc demo bench clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,14 +29,25 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
 	fi
 
+# jemalloc for the processes that run query after query: glibc's malloc slows DuckDB down as a process
+# ages (cellboard/allocator.py, docs/PERFORMANCE.md). An optimisation: without apt-get, glibc it is.
+jemalloc:
+	@if ! ls /usr/lib/*/libjemalloc.so.2 >/dev/null 2>&1 && command -v apt-get >/dev/null; then \
+		echo "Installing libjemalloc2 with apt-get"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjemalloc2 >/dev/null) \
+			|| echo "libjemalloc2 not installed: the app runs on glibc's malloc"; \
+	fi
+
 $(DB): | $(VENV)/.runtime
 	$(PY) -m cellboard demo --scale $(DEMO_SCALE) --db $(DB)
 
 demo: $(VENV)/.runtime
 	$(PY) -m cellboard demo --scale $(DEMO_SCALE) --db $(DB)
 
-run: $(VENV)/.runtime $(DB)
-	CELLBOARD_DB=$(DB) $(PY) -m streamlit run dashboard.py --server.port=$(PORT) --server.headless=true \
+run: $(VENV)/.runtime jemalloc $(DB)
+	jemalloc=$$(ls /usr/lib/*/libjemalloc.so.2 2>/dev/null | head -n 1); \
+	CELLBOARD_DB=$(DB) LD_PRELOAD=$$jemalloc CELLBOARD_PRELOADED=$$jemalloc \
+		$(PY) -m streamlit run dashboard.py --server.port=$(PORT) --server.headless=true \
 		--browser.gatherUsageStats=false
 
 lint: $(VENV)/.dev
@@ -47,10 +58,10 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: $(VENV)/.dev browser lint
+test: $(VENV)/.dev browser jemalloc lint
 	$(PY) -m pytest
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev jemalloc
 	$(PY) -m cellboard bench --scale $(or $(SCALE),M)
 
 clean:

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from cellboard import auth, db, filters, text, ui
+from cellboard import allocator, auth, db, filters, text, ui
 from cellboard.text import t
 
+allocator.forget_preload()  # `make run` preloads jemalloc for this server, not for its children
 st.set_page_config(page_title="Sinh hoạt chi bộ", page_icon=":material/groups:", layout="wide")
 
 PAGES = [

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+
+if __name__ == "__main__":
+    # First, before the heavy imports: this may execute the command again with jemalloc preloaded
+    from cellboard import allocator
+
+    allocator.use_jemalloc()
+
 import argparse
 import datetime as dt
 import importlib
-import sys
 import time
 from pathlib import Path
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cellboard import ROOT, baseline, db, demo, filters
+from cellboard import ROOT, allocator, baseline, db, demo, filters
 
 RUNS = 7
 BENCH_END = dt.date(2026, 10, 1)  # fixed, so runs on different days measure the same data
@@ -244,13 +244,15 @@ def run_bench(scale: str, path: Path | None = None) -> dict:
         "import_commune_month_ms": bench_import(path),
         "report_ms": bench_report(path, period),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "allocator": allocator.in_use(),  # jemalloc unless missing or CELLBOARD_MALLOC=system
     }
 
 
 def as_table(result: dict) -> str:
     lines = [
         f"scale {result['scale']}: {result['db_bytes'] / 2**20:,.1f} MiB, demo built in {result['demo_seconds']} s, "
-        f"window {result['window'][0]}..{result['window'][1]}, commune {result['commune']}",
+        f"window {result['window'][0]}..{result['window'][1]}, commune {result['commune']}, "
+        f"allocator {result['allocator']}",
         "rows: " + ", ".join(f"{k} {v:,}" for k, v in result["rows"].items()),
         "",
         f"{'query':32} {'median':>8} {'min':>8} {'max':>8} {'commune':>8} {'pandas':>8} {'ratio':>6}",

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from test_cli import cli
 
-from cellboard import db
+from cellboard import allocator, db
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +38,7 @@ def test_bench_prints_every_field(bench_run):
     ):
         assert field in result, field
     assert result["scale"] == "S"
+    assert result["allocator"] == ("jemalloc" if allocator.jemalloc_library() else "glibc")
     for field in ("demo_seconds", "import_commune_month_ms", "report_ms", "peak_rss_mb"):
         assert isinstance(result[field], float) and result[field] > 0, field
 
