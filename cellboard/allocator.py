@@ -23,7 +23,7 @@ MARKER = "CELLBOARD_PRELOADED"  # the library this package put in LD_PRELOAD, to
 
 
 def jemalloc_library() -> str | None:
-    """Debian's libjemalloc2 (installed by `make setup`), for whatever architecture this is."""
+    """Debian's libjemalloc2 (`make run` and `make test` install it), whatever the architecture."""
     found = sorted(glob.glob("/usr/lib/*/libjemalloc.so.2") + glob.glob("/usr/lib/libjemalloc.so.2"))
     return found[0] if found else None
 
