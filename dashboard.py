@@ -95,6 +95,17 @@ def init_filter_widgets(today: dt.date) -> None:
     )
 
 
+def preset_years(today: dt.date, asked: int | None) -> list[int]:
+    """The years a half-year or year preset offers, newest first: from this year back to the year of
+    the first meeting on file, and to the year a shared link asked for (so it opens as sent)."""
+    info = ui.query("database_info").set_index("key")["value"]
+    first = info.get("first_meeting")
+    oldest = min(today.year - 1, int(first[:4]) if isinstance(first, str) else today.year)
+    if isinstance(asked, int) and 1900 < asked <= today.year:
+        oldest = min(oldest, asked)
+    return list(range(today.year, oldest - 1, -1))
+
+
 def period_widgets(today: dt.date) -> filters.Period:
     sidebar = st.sidebar
     sidebar.subheader(t("period"))
@@ -102,7 +113,7 @@ def period_widgets(today: dt.date) -> filters.Period:
         t("preset"), filters.PRESETS, key="f_preset", format_func=lambda p: t("preset_" + p)
     )
     if preset in ("first_half", "second_half", "year"):
-        years = list(range(today.year, today.year - 8, -1))
+        years = preset_years(today, st.session_state.get("f_year"))
         if st.session_state.get("f_year") not in years:
             st.session_state["f_year"] = today.year
         year = sidebar.selectbox(t("year"), years, key="f_year")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import apptools
 
 from cellboard import text
@@ -52,6 +54,27 @@ def test_a_preset_changes_the_period_in_the_url(app_on, fixture_db):
     at.selectbox(key="f_preset").set_value("year").run()
     at.selectbox(key="f_year").set_value(2025).run()
     assert at.query_params["from"] == "2025-01-01" and at.query_params["to"] == "2025-12-31"
+
+
+def test_a_link_to_a_whole_year_long_ago_opens_as_sent(app_on, fixture_db):
+    # the fixture's meetings start in 2025; the year presets reach back to them, and to a linked year
+    at = app_on(fixture_db, **{"from": "2010-01-01", "to": "2010-12-31"}).run()
+    assert not at.exception
+    assert at.selectbox(key="f_preset").value == "year"
+    assert at.selectbox(key="f_year").value == 2010
+    assert at.query_params["from"] == "2010-01-01" and at.query_params["to"] == "2010-12-31"
+    assert metrics(at)["Số buổi sinh hoạt"] == "0"
+    this_year = dt.date.today().year
+    assert at.selectbox(key="f_year").options == [str(y) for y in range(this_year, 2009, -1)]
+
+
+def test_the_year_presets_reach_back_to_the_first_meeting(app_on, fixture_db):
+    at = app_on(fixture_db, **JAN_FEB).run()
+    at.selectbox(key="f_preset").set_value("year").run()
+    this_year = dt.date.today().year
+    assert at.selectbox(key="f_year").options == [
+        str(y) for y in range(this_year, min(2025, this_year - 1) - 1, -1)
+    ]
 
 
 def test_an_unknown_unit_gives_a_notice_and_the_whole_tree(app_on, fixture_db):

@@ -32,9 +32,8 @@ from cellboard import db, export, filters, store, text
 
 YEAR_2015 = {"start": "2015-01-01", "end": "2015-12-31"}
 AS_OF = "2016-06-01"
-# The page's window for 2015: it holds the same 156 opinions (all raised on the 20th). A window that is
-# a preset (the whole year) is avoided: the filter bar offers year presets for the last 8 years only.
-PAGE_2015 = {"from": "2015-01-01", "to": "2015-12-30"}
+# The page's window for 2015, a link the filter bar opens as the year preset for 2015
+PAGE_2015 = {"from": "2015-01-01", "to": "2015-12-31"}
 FIXTURE_WINDOW = {"start": "2025-01-01", "end": "2025-02-28"}
 JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}
 PAGE = "pages/opinions.py"
@@ -519,7 +518,7 @@ def test_the_search_box_agrees_with_the_query(app_on, kinhmon_db):
     shown = opinion_list(at)
     assert list(shown["Nội dung"]) == [
         r["text"]
-        for r in rows(kinhmon_db, "opinions_list", text="nao vet", start="2015-01-01", end="2015-12-30")
+        for r in rows(kinhmon_db, "opinions_list", text="nao vet", start="2015-01-01", end="2015-12-31")
     ]
     assert all("nạo vét" in value for value in shown["Nội dung"])
 
