@@ -1764,7 +1764,9 @@ def cli_report(args: argparse.Namespace) -> int:
     except db.NoDatabase:
         return fail(t("no_database", path=path, command=f"python -m cellboard demo --db {path}"))
     except db.OutOfScope as refused:
-        return fail(t("rv_out_of_scope", unit=refused, account=scope.account or ""))
+        from cellboard import auth  # as in account_scope: only a report --as needs accounts
+
+        return fail(auth.refusal(refused.args[0] if refused.args else None, scope))
     except db.QueryError as bad:
         return fail(str(bad))
     out.parent.mkdir(parents=True, exist_ok=True)

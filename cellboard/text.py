@@ -1152,10 +1152,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "«{value}» không phải ngày (yyyy-mm-dd hoặc dd/mm/yyyy).",
         "«{value}» is not a date (yyyy-mm-dd or dd/mm/yyyy).",
     ),
-    "rv_out_of_scope": (
-        "Từ chối: đơn vị «{unit}» nằm ngoài phạm vi của tài khoản «{account}».",
-        "Refused: unit «{unit}» is outside the scope of account «{account}».",
-    ),
     # ---- import and data page (issue 3) ----
     # import report: each reason (detail with values) and its `_group` title for long reports
     "imp_empty_file": ("Tệp rỗng (0 byte)", "The file is empty (0 bytes)"),

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from browser import login
 
-from cellboard import db, figures, report, store, text
+from cellboard import auth, db, figures, report, store, text
 from cellboard.__main__ import main
 from cellboard.filters import Period
 
@@ -454,7 +454,8 @@ def test_the_cli_applies_the_accounts_scope(fixture_db, accounts_store, tmp_path
     assert main([*args, "--out", str(out), "--as", "x1"]) == 0
     assert headline_rows(out.read_bytes())["Số buổi sinh hoạt"][0] == 5  # Xã An Bình's, not the 6 of all
     assert main([*args, "--out", str(out), "--as", "x1", "--unit", "X2"]) == 2
-    assert "X2" in capsys.readouterr().err
+    # the same words as `query --as`: what was asked, whose scope, and what that scope is
+    assert capsys.readouterr().err.strip() == auth.refusal("X2", auth.scope_for_account("x1"))
     assert main([*args, "--out", str(tmp_path / "nobody.xlsx"), "--as", "nobody"]) == 2
     assert "nobody" in capsys.readouterr().err
 
