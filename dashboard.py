@@ -35,13 +35,15 @@ def choose_language() -> None:
         st.session_state["lang"] = (
             st.query_params.get("lang", "vi") if st.query_params.get("lang") in text.LANGUAGES else "vi"
         )
+    # before the switch is drawn: a click has already updated the session's choice, and the switch's
+    # own label must be in the language chosen, not the one before
+    text.set_language(st.session_state.get("lang") or "vi")
     st.sidebar.segmented_control(
         t("language"),
         text.LANGUAGES,
         key="lang",
         format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
     )
-    text.set_language(st.session_state.get("lang") or "vi")
 
 
 def require_database() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -14,16 +15,18 @@ import pandas as pd
 from babel.numbers import format_decimal
 
 LANGUAGES = ("vi", "en")
-_language = "vi"
+# Per thread: the server renders each session's run in a thread of its own, so one user's English must
+# not reach another user's page rendered at the same moment (a module-wide setting did).
+_chosen = threading.local()
 
 
 def set_language(language: str) -> None:
-    global _language
-    _language = language if language in LANGUAGES else "vi"
+    """The language of what this thread renders from now on (each app run sets it first)."""
+    _chosen.language = language if language in LANGUAGES else "vi"
 
 
 def language() -> str:
-    return _language
+    return getattr(_chosen, "language", "vi")
 
 
 def t(key: str, **values: object) -> str:
@@ -31,7 +34,7 @@ def t(key: str, **values: object) -> str:
     entry = LABELS.get(key)
     if entry is None:
         return key
-    text = entry[0] if _language == "vi" else entry[1]
+    text = entry[0] if language() == "vi" else entry[1]
     return text.format(**values) if values else text
 
 
@@ -57,14 +60,14 @@ def fmt_pct(fraction: float | None, places: int = 1) -> str:
         return "–"
     value = _half_up(float(fraction) * 100, places)
     pattern = "#,##0." + "0" * places if places else "#,##0"
-    return format_decimal(value, pattern, locale=_LOCALE[_language], decimal_quantization=False) + "%"
+    return format_decimal(value, pattern, locale=_LOCALE[language()], decimal_quantization=False) + "%"
 
 
 def fmt_int(value: float | None) -> str:
     """A count with thousands grouped: 1234 -> '1.234' (Vietnamese) or '1,234'."""
     if is_missing(value):
         return "–"
-    return format_decimal(int(round(float(value))), "#,##0", locale=_LOCALE[_language])
+    return format_decimal(int(round(float(value))), "#,##0", locale=_LOCALE[language()])
 
 
 def fmt_signed_int(value: float | None) -> str:
@@ -78,7 +81,7 @@ def fmt_num(value: float | None, places: int = 1) -> str:
     if is_missing(value):
         return "–"
     pattern = "#,##0." + "0" * places if places else "#,##0"
-    return format_decimal(_half_up(float(value), places), pattern, locale=_LOCALE[_language])
+    return format_decimal(_half_up(float(value), places), pattern, locale=_LOCALE[language()])
 
 
 def fmt_points(delta: float | None) -> str:
@@ -88,7 +91,7 @@ def fmt_points(delta: float | None) -> str:
     rounded = _half_up(float(delta) * 100, 1)
     sign = "+" if rounded > 0 else "-" if rounded < 0 else ""
     # "-0,0" would show a falling arrow for no change: the sign comes from the rounded value
-    return sign + fmt_num(abs(float(rounded)), 1) + (" đ.p." if _language == "vi" else " pp")
+    return sign + fmt_num(abs(float(rounded)), 1) + (" đ.p." if language() == "vi" else " pp")
 
 
 def fmt_date(value: dt.date | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import apptools
 
@@ -101,6 +102,32 @@ def test_english_switch(app_on, fixture_db):
     at = app_on(fixture_db, lang="en", unit="X1", **JAN_FEB).run()
     assert metrics(at)["Attendance rate"] == "78.6%"
     text.set_language("vi")
+
+
+def test_the_language_switch_is_labelled_in_the_language_chosen(app_on, fixture_db):
+    at = app_on(fixture_db, **JAN_FEB).run()
+    assert at.segmented_control(key="lang").label == "Ngôn ngữ"
+    at.segmented_control(key="lang").set_value("en").run()
+    assert at.segmented_control(key="lang").label == "Language"
+    assert "Attendance rate" in metrics(at)
+
+
+def test_the_language_is_each_sessions_own():
+    # the server renders sessions in threads of their own, at the same moment: each keeps its language
+    seen = {}
+    both_chosen = threading.Barrier(2)
+
+    def render(language: str) -> None:
+        text.set_language(language)
+        both_chosen.wait()
+        seen[language] = (text.t("language"), text.fmt_pct(0.372), text.fmt_int(1234))
+
+    threads = [threading.Thread(target=render, args=(language,)) for language in ("vi", "en")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {"vi": ("Ngôn ngữ", "37,2%", "1.234"), "en": ("Language", "37.2%", "1,234")}
 
 
 def test_the_trend_chart_has_the_table_it_shows(app_on, fixture_db):
