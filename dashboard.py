@@ -37,7 +37,7 @@ def choose_language() -> None:
         )
     # before the switch is drawn: a click has already updated the session's choice, and the switch's
     # own label must be in the language chosen, not the one before
-    text.set_language(st.session_state.get("lang") or "vi")
+    text.set_run_language(st.session_state.get("lang") or "vi")
     st.sidebar.segmented_control(
         t("language"),
         text.LANGUAGES,

@@ -15,18 +15,28 @@ import pandas as pd
 from babel.numbers import format_decimal
 
 LANGUAGES = ("vi", "en")
-# Per thread: the server renders each session's run in a thread of its own, so one user's English must
-# not reach another user's page rendered at the same moment (a module-wide setting did).
-_chosen = threading.local()
+# The app sets each run's language for its thread alone: the server renders each session's run in a
+# thread of its own, so one user's English must not reach another user's page rendered at the same
+# moment (a module-wide setting did). Other threads (the command line's, a test's) follow the latest
+# choice made anywhere.
+_session = threading.local()
+_latest = "vi"
 
 
 def set_language(language: str) -> None:
-    """The language of what this thread renders from now on (each app run sets it first)."""
-    _chosen.language = language if language in LANGUAGES else "vi"
+    """The language from now on, for every thread that has not chosen its own."""
+    global _latest
+    _latest = language if language in LANGUAGES else "vi"
+
+
+def set_run_language(language: str) -> None:
+    """The language of what this thread renders: the app calls it first on every run of a session."""
+    _session.language = language if language in LANGUAGES else "vi"
+    set_language(_session.language)
 
 
 def language() -> str:
-    return getattr(_chosen, "language", "vi")
+    return getattr(_session, "language", _latest)
 
 
 def t(key: str, **values: object) -> str:

@@ -118,7 +118,7 @@ def test_the_language_is_each_sessions_own():
     both_chosen = threading.Barrier(2)
 
     def render(language: str) -> None:
-        text.set_language(language)
+        text.set_run_language(language)
         both_chosen.wait()
         seen[language] = (text.t("language"), text.fmt_pct(0.372), text.fmt_int(1234))
 
