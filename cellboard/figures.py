@@ -33,8 +33,11 @@ def ratio(numerator: float, denominator: float) -> float | None:
     return float(numerator) / float(denominator) if denominator else None
 
 
-def headline(run: Runner, period: Period, unit: str | None) -> dict[str, float | None]:
-    """The seven headline figures for one period and unit."""
+def headline(
+    run: Runner, period: Period, unit: str | None, rated_before: int | None = None
+) -> dict[str, float | None]:
+    """The seven headline figures for one period and unit. `rated_before`: only ratings of earlier
+    years count (a comparison a year back must not compare a rating year with itself)."""
     params = {"start": period.start, "end": period.end, "unit": unit}
     trend = run("participation_trend", **params)
     cells = run("cell_ranking", **params)
@@ -44,6 +47,8 @@ def headline(run: Runner, period: Period, unit: str | None) -> dict[str, float |
     ratings = run(
         "rating_distribution", start=dt.date(period.start.year - 1, 1, 1), end=period.end, unit=unit
     )
+    if rated_before is not None:
+        ratings = ratings[ratings["year"] < rated_before]
     rating_year = int(ratings["year"].max()) if len(ratings) else None
     ratings = ratings[ratings["year"] == rating_year]
     excellent = ratings.loc[ratings["grade"] == "excellent", "cells"].sum()
@@ -80,13 +85,16 @@ class Comparison:
 def compare(run: Runner, period: Period, unit: str | None) -> Comparison:
     """Headline figures for the period, the previous period and the same period a year earlier."""
     previous, year_before = previous_period(period), year_earlier(period)
+    current = headline(run, period, unit)
     return Comparison(
         period,
         previous,
         year_before,
-        headline(run, period, unit),
+        current,
         headline(run, previous, unit),
-        headline(run, year_before, unit),
+        # ratings are yearly: a year back means the rating year before the current one (the window a
+        # year earlier may reach the same latest rated year)
+        headline(run, year_before, unit, rated_before=current["rating_year"]),
     )
 
 

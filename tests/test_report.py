@@ -307,6 +307,21 @@ def test_the_headline_figures_are_the_overviews(fixture_db):
     assert rows["Số buổi sinh hoạt"][0] == 5
 
 
+def test_the_excellent_share_a_year_earlier_is_the_rating_year_before(fixture_db):
+    # January-February 2026: the latest rated year is 2025 (Xã An Bình: C1 excellent, C3 good); a year
+    # earlier, January-February 2025, also reaches 2025, but the comparison is with 2024 (C1, C2 good)
+    def run(name, **params):
+        return db.run(name, params, path=fixture_db)
+
+    comparison = figures.compare(run, Period(dt.date(2026, 1, 1), dt.date(2026, 2, 28)), "X1")
+    assert (comparison.current_values["rating_year"], comparison.current_values["excellent_share"]) == (
+        2025,
+        0.5,
+    )
+    assert (comparison.year_values["rating_year"], comparison.year_values["excellent_share"]) == (2024, 0.0)
+    assert comparison.change("excellent_share", against="year") == 0.5
+
+
 def test_the_report_runs_within_the_scope(fixture_db):
     scoped = db.Scope(root="X1", names=False, account="x1")
     assert headline_rows(report.build_report(fixture_db, *JAN_FEB, None, "xlsx", scoped)) == headline_rows(
