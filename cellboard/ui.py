@@ -13,7 +13,7 @@ from typing import NoReturn
 import pandas as pd
 import streamlit as st
 
-from cellboard import auth, db, export, filters, text
+from cellboard import auth, db, export, figures, filters, text
 from cellboard.text import t
 
 FILTERS_KEY = "_filters"
@@ -97,6 +97,36 @@ def page_header(title_key: str) -> filters.FilterState:
 
 
 # ---- figures, charts and tables ---------------------------------------------------
+
+
+def headline_tiles(comparison: figures.Comparison) -> None:
+    """The seven headline figures in two rows of tiles: each with its change against the previous
+    period (signed, so a rise shows as one) and, beneath, both comparison periods' values."""
+
+    def shown(figure: str, value: float | None) -> str:
+        return text.fmt_int(value) if figure in figures.COUNT_FIGURES else text.fmt_pct(value)
+
+    def change(figure: str) -> str | None:
+        delta = comparison.change(figure, "previous")
+        if delta is None:
+            return None
+        return text.fmt_signed_int(delta) if figure in figures.COUNT_FIGURES else text.fmt_points(delta)
+
+    def span(of: filters.Period) -> str:
+        return f"{text.fmt_date(of.start)}–{text.fmt_date(of.end)}"
+
+    columns = st.columns(4) + st.columns(4)
+    for column, figure in zip(columns, figures.FIGURES, strict=False):
+        caption = t(
+            "delta_caption",
+            prev=span(comparison.previous),
+            prev_value=shown(figure, comparison.previous_values[figure]),
+            year=span(comparison.year_before),
+            year_value=shown(figure, comparison.year_values[figure]),
+        )
+        if figure == "excellent_share" and comparison.current_values["rating_year"]:
+            caption = t("rating_year", year=comparison.current_values["rating_year"]) + " · " + caption
+        figure_tile(column, figure, shown(figure, comparison.current_values[figure]), change(figure), caption)
 
 
 def figure_tile(column, label_key: str, value: str, delta: str | None, caption: str) -> None:

@@ -9,33 +9,8 @@ from cellboard.text import t
 state = ui.page_header("page_overview")
 comparison = figures.compare(ui.query, state.period, state.unit)
 
-
-def shown(figure: str, value: float | None) -> str:
-    return text.fmt_int(value) if figure in figures.COUNT_FIGURES else text.fmt_pct(value)
-
-
-def change(figure: str, against: str) -> str | None:
-    delta = comparison.change(figure, against)
-    if delta is None:
-        return None
-    return text.fmt_signed_int(delta) if figure in figures.COUNT_FIGURES else text.fmt_points(delta)
-
-
 st.subheader(t("headline"))
-columns = st.columns(4) + st.columns(4)
-for column, figure in zip(columns, figures.FIGURES, strict=False):
-    caption = t(
-        "delta_caption",
-        prev=f"{text.fmt_date(comparison.previous.start)}–{text.fmt_date(comparison.previous.end)}",
-        prev_value=shown(figure, comparison.previous_values[figure]),
-        year=f"{text.fmt_date(comparison.year_before.start)}–{text.fmt_date(comparison.year_before.end)}",
-        year_value=shown(figure, comparison.year_values[figure]),
-    )
-    if figure == "excellent_share" and comparison.current_values["rating_year"]:
-        caption = t("rating_year", year=comparison.current_values["rating_year"]) + " · " + caption
-    ui.figure_tile(
-        column, figure, shown(figure, comparison.current_values[figure]), change(figure, "previous"), caption
-    )
+ui.headline_tiles(comparison)
 
 st.subheader(
     t("worse_title"),

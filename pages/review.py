@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from cellboard import db, figures, filters, report, text, ui
+from cellboard import db, figures, filters, report, ui
 from cellboard.text import t
 
 PRESETS = ("first_half", "second_half", "year", "custom")
@@ -85,35 +85,8 @@ st.caption(t("rv_page_compare", previous=report.period_name(previous), year=repo
 # The headline figures the report opens with, through the same cached, scoped queries as the pages.
 comparison = figures.compare(ui.query, period, state.unit)
 
-
-def shown(figure: str, value: float | None) -> str:
-    return text.fmt_int(value) if figure in figures.COUNT_FIGURES else text.fmt_pct(value)
-
-
-def change(figure: str, against: str) -> str | None:
-    delta = comparison.change(figure, against)
-    if delta is None:
-        return None
-    return text.fmt_int(delta) if figure in figures.COUNT_FIGURES else text.fmt_points(delta)
-
-
-def span(of: filters.Period) -> str:
-    return f"{text.fmt_date(of.start)}–{text.fmt_date(of.end)}"
-
-
 st.subheader(t("rv_page_preview"), help=t("rv_page_preview_help"))
-columns = st.columns(4) + st.columns(4)
-for column, figure in zip(columns, figures.FIGURES, strict=False):
-    caption = t(
-        "delta_caption",
-        prev=span(previous),
-        prev_value=shown(figure, comparison.previous_values[figure]),
-        year=span(year_before),
-        year_value=shown(figure, comparison.year_values[figure]),
-    )
-    ui.figure_tile(
-        column, figure, shown(figure, comparison.current_values[figure]), change(figure, "previous"), caption
-    )
+ui.headline_tiles(comparison)
 
 # Downloads build when clicked (deferred), on a thread of their own: capture what they need now.
 path = db.db_path().resolve()

@@ -492,6 +492,12 @@ def test_the_review_page_offers_both_downloads(app_on, fixture_db):
     assert shown["Số buổi sinh hoạt"].value == "5"
     assert len(shown) == 7 and all(len(metric.help) > 40 for metric in shown.values())
     assert at.radio(key="rv_preset").value == "custom"
+    # the changes as the Overview shows them: 5 meetings against none in November-December is a rise
+    assert shown["Số buổi sinh hoạt"].delta == "+5"
+    overview = app_on(fixture_db, unit="X1", **{"from": "2025-01-01", "to": "2025-02-28"}).run()
+    assert {metric.label: metric.delta for metric in overview.metric} == {
+        label: metric.delta for label, metric in shown.items()
+    }
 
 
 def test_the_review_period_lives_in_the_url(app_on, fixture_db):
