@@ -162,6 +162,7 @@ def unit_widgets() -> str | None:
         key="f_unit",
         on_change=ui.clear_refusal,
         format_func=lambda u: t("whole_tree") if u is None else "\u2003" * int(depths[u]) + names[u],
+        placeholder=t("whole_tree"),  # how Streamlit shows the None option (its own is English)
         label_visibility="collapsed",
     )
     cells = tree[(tree["kind"] == "cell") & (tree["parent_id"] == unit)] if unit else tree.iloc[0:0]
@@ -176,6 +177,7 @@ def unit_widgets() -> str | None:
             key="f_cell",
             on_change=ui.clear_refusal,
             format_func=lambda c: "—" if c is None else cell_names[c],
+            placeholder="—",
         )
         if cell is not None:
             return cell

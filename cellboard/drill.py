@@ -96,6 +96,8 @@ def choose(
         [None, *options],
         key=widget,
         format_func=lambda value: t("choose") if value is None else labels.get(value, value),
+        # Streamlit shows a None value as "no selection", with this placeholder (its own is English)
+        placeholder=t("choose"),
         on_change=lambda: pick(st.session_state[widget]),
         help=help,
     )

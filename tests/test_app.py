@@ -112,6 +112,20 @@ def test_the_language_switch_is_labelled_in_the_language_chosen(app_on, fixture_
     assert "Attendance rate" in metrics(at)
 
 
+def test_no_empty_choice_shows_streamlits_english_placeholder(app_on, fixture_db):
+    # Streamlit draws a None value as "no selection" with the placeholder, "Choose an option" unless told
+    at = app_on(fixture_db, **JAN_FEB).run()
+    empty = {}
+    for page in ("pages/overview.py", "pages/participation.py", "pages/opinions.py", "pages/rankings.py",
+                 "pages/supervision.py"):  # fmt: skip
+        at.switch_page(page).run()
+        assert not at.exception, page
+        empty.update({box.key: box.proto.placeholder for box in at.selectbox if box.value is None})
+    assert "f_unit" in empty and any(key.startswith("opt_") for key in empty)
+    assert empty["f_unit"] == "Toàn bộ"
+    assert all(placeholder and placeholder != "Choose an option" for placeholder in empty.values()), empty
+
+
 def test_the_language_is_each_sessions_own():
     # the server renders sessions in threads of their own, at the same moment: each keeps its language
     seen = {}
