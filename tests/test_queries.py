@@ -226,6 +226,33 @@ def test_cell_ranking(fixture_db):
     ]
 
 
+COUNTED = ["cell_id", "months_met", "months_existed", "quarters_thematic", "quarters_existed", "visit_months"]
+
+
+def test_cell_ranking_counts_a_month_not_over_only_once_the_cell_met_in_it(fixture_db):
+    # January to June 2025 judged on 20/02: January is over; February counts where the cell met
+    # (C1: M2 thematic on 12/02; C3: M5 on 20/02, visited); March to June not yet. Q1 is not over:
+    # it counts for C1 (thematic M2) only. C2 existed in January only.
+    half = {"start": "2025-01-01", "end": "2025-06-30", "unit": "X1"}
+    assert rows(fixture_db, "cell_ranking", COUNTED, as_of="2025-02-20", **half) == [
+        {"cell_id": "C1", "months_met": 2, "months_existed": 2, "quarters_thematic": 1, "quarters_existed": 1,
+         "visit_months": 1},
+        {"cell_id": "C3", "months_met": 1, "months_existed": 1, "quarters_thematic": 0, "quarters_existed": 0,
+         "visit_months": 1},
+        {"cell_id": "C2", "months_met": 1, "months_existed": 1, "quarters_thematic": 0, "quarters_existed": 0,
+         "visit_months": 0},
+    ]  # fmt: skip
+    # judged after the half year: every month and quarter of the cells' lives counts
+    assert rows(fixture_db, "cell_ranking", COUNTED, as_of="2025-07-01", **half) == [
+        {"cell_id": "C1", "months_met": 2, "months_existed": 6, "quarters_thematic": 1, "quarters_existed": 2,
+         "visit_months": 1},
+        {"cell_id": "C3", "months_met": 1, "months_existed": 5, "quarters_thematic": 0, "quarters_existed": 2,
+         "visit_months": 1},
+        {"cell_id": "C2", "months_met": 1, "months_existed": 1, "quarters_thematic": 0, "quarters_existed": 1,
+         "visit_months": 0},
+    ]  # fmt: skip
+
+
 def test_cell_ranking_uses_the_weights_given(fixture_db):
     result = rows(
         fixture_db,
