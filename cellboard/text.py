@@ -205,16 +205,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "regularity": ("Tỷ lệ sinh hoạt đều đặn", "Regularity"),
     "regularity_help": (
         "Số tháng chi bộ có họp (thường kỳ hoặc chuyên đề) ÷ số tháng trong kỳ mà chi bộ tồn tại "
-        "(vào ngày 15 của tháng), cộng dồn các chi bộ. Tháng chưa hết chỉ được tính khi chi bộ đã họp.",
+        "(vào ngày 15 của tháng), cộng dồn các chi bộ. Chỉ tính các tháng đã kết thúc.",
         "Months in which the cell met (regular or thematic) ÷ months of the period in which the cell "
-        "existed (on the 15th), pooled over cells. A month not yet over counts once the cell has met.",
+        "existed (on the 15th), pooled over cells. Only months that are over count.",
     ),
     "thematic_coverage": ("Tỷ lệ sinh hoạt chuyên đề", "Thematic coverage"),
     "thematic_coverage_help": (
         "Số quý có ít nhất một buổi sinh hoạt chuyên đề ÷ số quý vừa thuộc kỳ vừa trong thời gian "
-        "chi bộ tồn tại, cộng dồn các chi bộ. Quý chưa hết chỉ được tính khi đã có buổi chuyên đề.",
+        "chi bộ tồn tại, cộng dồn các chi bộ. Chỉ tính các quý đã kết thúc.",
         "Quarters with at least one thematic meeting ÷ quarters overlapping both the period and the "
-        "cell's life, pooled over cells. A quarter not yet over counts once it has had one.",
+        "cell's life, pooled over cells. Only quarters that are over count.",
     ),
     "opinions_raised": ("Ý kiến, kiến nghị", "Opinions raised"),
     "opinions_raised_help": (

@@ -2,9 +2,9 @@
 -- Parameters: $start, $end (inclusive dates), $unit (root of the subtree; null = everything);
 --   optional weights $w_attendance, $w_regularity, $w_thematic, $w_visits (null = the default);
 --   optional $as_of (the day the figures are judged; null = today).
--- A month (a quarter) that is not over on $as_of counts only once the cell met in it (held a
---   thematic meeting in it): a review written before the period ends does not count the rest of
---   the period as missed.
+-- Regularity, thematic and visit coverage count the months (quarters) of the window that are over on
+--   $as_of: a review written before the period ends does not count the rest of it as missed, and a
+--   month under way is judged when it ends. Attendance counts every meeting of the window.
 -- Components, each a fraction 0-1 (DOMAIN.md definitions):
 --   attendance_rate    present / (expected - exempt) over the cell's meetings in the window
 --   regularity         months with a regular or thematic meeting / months the cell existed (on the 15th)
@@ -28,33 +28,20 @@ with weights as (
            coalesce($w_visits, 0.1)::double as w_visits
 ),
 bounds as (
-    -- months numbered year * 12 + month - 1, quarters year * 4 + quarter - 1; open_month and
-    -- open_quarter: the first ones not over on $as_of
+    -- months numbered year * 12 + month - 1, quarters year * 4 + quarter - 1; the last ones that
+    -- count are over on $as_of
     select year($start::date) * 12 + month($start::date) - 1 as first_month,
-           year($end::date) * 12 + month($end::date) - 1 as last_month,
+           least(year($end::date) * 12 + month($end::date) - 1,
+                 year($as_of::date) * 12 + month($as_of::date) - 2) as last_month,
            year($start::date) * 4 + quarter($start::date) - 1 as first_quarter,
-           year($end::date) * 4 + quarter($end::date) - 1 as last_quarter,
-           year($as_of::date) * 12 + month($as_of::date) - 1 as open_month,
-           year($as_of::date) * 4 + quarter($as_of::date) - 1 as open_quarter
-),
-masks as (
-    -- bit strings over the window's months (quarters), leftmost the first: set where not yet over
-    select b.*,
-           (repeat('0', least(greatest(open_month - first_month, 0), last_month - first_month + 1))
-            || repeat('1', last_month - first_month + 1
-                           - least(greatest(open_month - first_month, 0), last_month - first_month + 1)))::bit
-               as open_months,
-           (repeat('0', least(greatest(open_quarter - first_quarter, 0), last_quarter - first_quarter + 1))
-            || repeat('1', last_quarter - first_quarter + 1
-                           - least(greatest(open_quarter - first_quarter, 0), last_quarter - first_quarter + 1)))::bit
-               as open_quarters
-    from bounds b
+           least(year($end::date) * 4 + quarter($end::date) - 1,
+                 year($as_of::date) * 4 + quarter($as_of::date) - 2) as last_quarter
 ),
 cells as (
     -- each cell with the months of the window it existed in (on the 15th) and the quarters of the
     -- window its life overlaps, as ranges of month and quarter numbers
     select u.cell_id, u.cell, u.valid_from, u.valid_to, u.merged_into, u.commune_id, u.commune,
-           u.cell_order, u.commune_order, b.open_month, b.open_quarter,
+           u.cell_order, u.commune_order,
            greatest(b.first_month, coalesce(year(u.valid_from) * 12 + month(u.valid_from) - 1
                                             + (day(u.valid_from) > 15)::integer, b.first_month))
                as from_month,
@@ -98,29 +85,17 @@ activity as (
            sum(expected::double) filter (where in_window) as expected,
            sum(exempt::double) filter (where in_window) as exempt,
            sum(present::double) filter (where in_window) as present,
-           bitstring_agg(month_no, year($start::date) * 12 + month($start::date) - 1,
-                         year($end::date) * 12 + month($end::date) - 1) filter (where met) as met_bits,
-           bitstring_agg(month_no, year($start::date) * 12 + month($start::date) - 1,
-                         year($end::date) * 12 + month($end::date) - 1) filter (where visited) as visited_bits,
-           bitstring_agg(quarter_no, year($start::date) * 4 + quarter($start::date) - 1,
-                         year($end::date) * 4 + quarter($end::date) - 1) filter (where thematic)
-               as thematic_bits
+           bit_count(bitstring_agg(month_no, year($start::date) * 12 + month($start::date) - 1,
+                                   year($end::date) * 12 + month($end::date) - 1) filter (where met))
+               as months_met,
+           bit_count(bitstring_agg(month_no, year($start::date) * 12 + month($start::date) - 1,
+                                   year($end::date) * 12 + month($end::date) - 1) filter (where visited))
+               as visit_months,
+           bit_count(bitstring_agg(quarter_no, year($start::date) * 4 + quarter($start::date) - 1,
+                                   year($end::date) * 4 + quarter($end::date) - 1) filter (where thematic))
+               as quarters_thematic
     from marked
     group by cell_id
-),
-counted as (
-    -- distinct months met and visited, quarters with a thematic meeting; of those, the ones in months
-    -- (quarters) not over on $as_of, which count only so; a visit in such a month counts when the
-    -- cell also met in it
-    select a.cell_id, a.meetings, a.expected, a.exempt, a.present,
-           coalesce(bit_count(a.met_bits), 0) as months_met,
-           coalesce(bit_count(a.met_bits & m.open_months), 0) as open_months_met,
-           coalesce(bit_count(a.visited_bits) - bit_count(a.visited_bits & m.open_months)
-                    + coalesce(bit_count(a.visited_bits & a.met_bits & m.open_months), 0), 0) as visit_months,
-           coalesce(bit_count(a.thematic_bits), 0) as quarters_thematic,
-           coalesce(bit_count(a.thematic_bits & m.open_quarters), 0) as open_quarters_thematic
-    from activity a
-    cross join masks m
 ),
 components as (
     select c.commune_id, c.commune, c.cell_id, c.cell, c.commune_order, c.cell_order,
@@ -136,14 +111,11 @@ components as (
            coalesce(a.visit_months, 0) as visit_months,
            c.valid_from, c.valid_to, c.merged_into
     from cells c
-    left join counted a on a.cell_id = c.cell_id
     cross join lateral (
-        -- the months (quarters) over on $as_of, and those not over that count already
-        select greatest(0, least(c.to_month, c.open_month - 1) - c.from_month + 1)
-                   + coalesce(a.open_months_met, 0) as months_existed,
-               greatest(0, least(c.to_quarter, c.open_quarter - 1) - c.from_quarter + 1)
-                   + coalesce(a.open_quarters_thematic, 0) as quarters_existed
+        select greatest(0, c.to_month - c.from_month + 1) as months_existed,
+               greatest(0, c.to_quarter - c.from_quarter + 1) as quarters_existed
     ) e
+    left join activity a on a.cell_id = c.cell_id
 ),
 scored as (
     select x.*,

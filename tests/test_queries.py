@@ -229,18 +229,17 @@ def test_cell_ranking(fixture_db):
 COUNTED = ["cell_id", "months_met", "months_existed", "quarters_thematic", "quarters_existed", "visit_months"]
 
 
-def test_cell_ranking_counts_a_month_not_over_only_once_the_cell_met_in_it(fixture_db):
-    # January to June 2025 judged on 20/02: January is over; February counts where the cell met
-    # (C1: M2 thematic on 12/02; C3: M5 on 20/02, visited); March to June not yet. Q1 is not over:
-    # it counts for C1 (thematic M2) only. C2 existed in January only.
+def test_cell_ranking_judges_only_the_months_and_quarters_that_are_over(fixture_db):
+    # January to June 2025 judged on 20/02: only January is over (C1 met and was visited, C2 met; C3
+    # began in February); no quarter is over. Attendance still counts every meeting of the window.
     half = {"start": "2025-01-01", "end": "2025-06-30", "unit": "X1"}
-    assert rows(fixture_db, "cell_ranking", COUNTED, as_of="2025-02-20", **half) == [
-        {"cell_id": "C1", "months_met": 2, "months_existed": 2, "quarters_thematic": 1, "quarters_existed": 1,
-         "visit_months": 1},
-        {"cell_id": "C3", "months_met": 1, "months_existed": 1, "quarters_thematic": 0, "quarters_existed": 0,
-         "visit_months": 1},
+    assert rows(fixture_db, "cell_ranking", [*COUNTED, "meetings"], as_of="2025-02-20", **half) == [
+        {"cell_id": "C1", "months_met": 1, "months_existed": 1, "quarters_thematic": 0, "quarters_existed": 0,
+         "visit_months": 1, "meetings": 3},
+        {"cell_id": "C3", "months_met": 0, "months_existed": 0, "quarters_thematic": 0, "quarters_existed": 0,
+         "visit_months": 0, "meetings": 1},
         {"cell_id": "C2", "months_met": 1, "months_existed": 1, "quarters_thematic": 0, "quarters_existed": 0,
-         "visit_months": 0},
+         "visit_months": 0, "meetings": 1},
     ]  # fmt: skip
     # judged after the half year: every month and quarter of the cells' lives counts
     assert rows(fixture_db, "cell_ranking", COUNTED, as_of="2025-07-01", **half) == [
