@@ -15,7 +15,7 @@
 --      in at least two months, at least once in the window. Its shared words are the terms every one
 --      of its opinions holds, joined into phrases where they follow each other in the latest text.
 -- Cost: the words are split once, when an opinion is written (opinion_terms in schema.sql); here one
---   pass over the window's terms (about 18 ms for a whole M demo's six months, about 41 ms for L:
+--   pass over the window's terms (18 to 22 ms for a whole M demo's six months, 41 to 49 ms for L:
 --   docs/PERFORMANCE.md);
 --   a longer $since costs in proportion.
 -- Columns: commune_id, commune, category (code), name_vi, name_en, term (the term filed under, as the
