@@ -84,6 +84,18 @@ def unit_name(unit_id: str | None) -> str:
     return str(match.iloc[0]) if len(match) else unit_id
 
 
+def named_for_the_cell(frame: pd.DataFrame, column: str = "commune") -> pd.DataFrame:
+    """Rows by commune hold one cell's figures when a cell is the selected unit: name them after it
+    ("Chi bộ ... (Xã ...)"), not after the whole commune."""
+    unit = current_filters().unit
+    tree = query("unit_tree")
+    row = tree.loc[tree["unit_id"] == unit]
+    if unit is None or row.empty or row["kind"].iloc[0] != "cell" or column not in frame:
+        return frame
+    commune = unit_name(row["parent_id"].iloc[0])
+    return frame.assign(**{column: f"{row['name'].iloc[0]} ({commune})"})
+
+
 def period_caption(period: filters.Period) -> str:
     return t("period_label", start=text.fmt_date(period.start), end=text.fmt_date(period.end))
 

@@ -117,7 +117,7 @@ comparison = ui.query(
     year_start=year_before.start,
     year_end=year_before.end,
 )
-by_commune = ui.query("opinions_by_commune_category", **ui.window())
+by_commune = ui.named_for_the_cell(ui.query("opinions_by_commune_category", **ui.window()))
 category_labels = {row["category"]: category_name(row) for _, row in comparison.iterrows()}
 commune_labels = dict(zip(by_commune["commune_id"], by_commune["commune"], strict=False))
 

@@ -20,7 +20,7 @@ st.subheader(
         answer_target=text.fmt_pct(rules.ON_TIME_TARGET, 0),
     ),
 )
-communes = ui.query("commune_summary", **ui.window(as_of=None))
+communes = ui.named_for_the_cell(ui.query("commune_summary", **ui.window(as_of=None)))
 previous = ui.query("commune_summary", **ui.window(filters.previous_period(state.period), as_of=None))
 communes = communes.merge(
     previous[["commune_id", "attendance_rate"]].rename(columns={"attendance_rate": "attendance_rate_prev"}),

@@ -54,7 +54,7 @@ target = rules.ATTENDANCE_TARGET
 trend = ui.query("participation_trend", **params)
 year_before = ui.query("participation_trend", **ui.window(filters.year_earlier(state.period)))
 cells = ui.query("cell_ranking", **params)  # every cell of the unit: the drill-down and regularity
-pooled = charts.pool_by_commune(cells)
+pooled = ui.named_for_the_cell(charts.pool_by_commune(cells))
 
 # ---- headline ----------------------------------------------------------------------------------
 rate_now, rate_then = pooled_rate(trend), pooled_rate(year_before)
@@ -222,7 +222,7 @@ if cell is not None:
 
 # ---- commune x month ---------------------------------------------------------------------------
 st.subheader(t("heatmap_title"), help=t("heatmap_help"))
-monthly = ui.query("commune_month_attendance", **params)
+monthly = ui.named_for_the_cell(ui.query("commune_month_attendance", **params))
 if len(monthly):
     matrix = charts.heatmap_table(monthly)
     ui.chart_block(
@@ -257,7 +257,7 @@ else:
 
 # ---- absence reasons ---------------------------------------------------------------------------
 st.subheader(t("absence_title"), help=t("absence_help"))
-reasons = ui.query("absence_reasons", **params)
+reasons = ui.named_for_the_cell(ui.query("absence_reasons", **params))
 if len(reasons):
     drill.clickable_chart_block(
         charts.absence_bars(reasons),

@@ -478,6 +478,22 @@ def test_chronic_absentees_by_name_or_by_count(app_on, half_year_db, monkeypatch
     )
 
 
+def test_one_cell_chosen_names_the_rows_after_the_cell_not_its_commune(app_on, fixture_db):
+    at = open_page(app_on, fixture_db, unit="C1", **JAN_FEB)
+    assert not at.exception
+    named = "Chi bộ thôn Đông (Xã An Bình)"
+    tables = [frame.value for frame in at.dataframe]
+    with_communes = [table for table in tables if "commune" in table.columns or "Xã/phường" in table.columns]
+    assert with_communes
+    for table in with_communes:
+        column = "commune" if "commune" in table.columns else "Xã/phường"
+        assert set(table[column]) == {named}, table[column].tolist()
+    # the whole commune still goes by its own name
+    at = open_page(app_on, fixture_db, unit="X1", **JAN_FEB)
+    tables = [frame.value for frame in at.dataframe]
+    assert any("Xã An Bình" in set(table.get("commune", table.get("Xã/phường", []))) for table in tables)
+
+
 def test_english(app_on, fixture_db):
     try:
         at = open_page(app_on, fixture_db, lang="en", unit="X1", **JAN_FEB)
