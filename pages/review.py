@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from cellboard import db, figures, filters, report, ui
+from cellboard import db, figures, filters, report, text, ui
 from cellboard.text import t
 
 PRESETS = ("first_half", "second_half", "year", "custom")
@@ -92,10 +92,12 @@ ui.headline_tiles(comparison)
 path = db.db_path().resolve()
 scope = ui.current_scope()
 unit = state.unit
+language = text.language()  # the thread that builds has not chosen one: it is this session's
 
 
 def builder(fmt: str):
     def build() -> bytes:
+        text.set_run_language(language)
         return report.build_report(path, period.start, period.end, unit, fmt, scope)
 
     return build
