@@ -101,7 +101,6 @@ def test_without_a_database_the_app_says_how_to_build_one(app_on, tmp_path):
 def test_english_switch(app_on, fixture_db):
     at = app_on(fixture_db, lang="en", unit="X1", **JAN_FEB).run()
     assert metrics(at)["Attendance rate"] == "78.6%"
-    text.set_language("vi")
 
 
 def test_the_language_switch_is_labelled_in_the_language_chosen(app_on, fixture_db):

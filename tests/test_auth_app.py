@@ -18,7 +18,7 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.util import calc_hash
 
-from cellboard import auth, text, ui
+from cellboard import auth, ui
 from cellboard.text import t
 
 JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}
@@ -320,7 +320,6 @@ def test_everyone_changes_their_own_password(app_on, fixture_db, accounts_store)
 def test_english_login(app_on, fixture_db):
     at = app_on(fixture_db, as_account=None, lang="en").run()
     assert at.text_input(key="login_name").label == "Account name"
-    text.set_language("vi")
 
 
 def test_the_data_page_imports_for_administrators_only(app_on, fixture_db):

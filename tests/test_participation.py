@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from browser import login, wait_for_app
 
-from cellboard import auth, db, export, store, text
+from cellboard import auth, db, export, store
 
 JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}
 WINDOW = {"start": "2025-01-01", "end": "2025-02-28"}
@@ -495,15 +495,12 @@ def test_one_cell_chosen_names_the_rows_after_the_cell_not_its_commune(app_on, f
 
 
 def test_english(app_on, fixture_db):
-    try:
-        at = open_page(app_on, fixture_db, lang="en", unit="X1", **JAN_FEB)
-        assert not at.exception
-        assert metrics(at)["Attendance rate"] == "78.6%"
-        headers = [header.value for header in at.subheader]
-        assert "Cells of Xã An Bình" in headers and "Communes compared" not in headers  # one commune
-        assert at.selectbox(key="opt_cell").label == "Cell in detail"
-    finally:
-        text.set_language("vi")  # the language is process-wide; later tests expect Vietnamese
+    at = open_page(app_on, fixture_db, lang="en", unit="X1", **JAN_FEB)
+    assert not at.exception
+    assert metrics(at)["Attendance rate"] == "78.6%"
+    headers = [header.value for header in at.subheader]
+    assert "Cells of Xã An Bình" in headers and "Communes compared" not in headers  # one commune
+    assert at.selectbox(key="opt_cell").label == "Cell in detail"
 
 
 # ---- in a real browser ---------------------------------------------------------------------------

@@ -133,7 +133,6 @@ def test_needs_help_joins_runs_below_target_and_the_bottom_decile(ten_cells_db):
     running = db.run("cells_needing_help", {**window, "target": 0.9}, path=ten_cells_db)
     # K2-K9 were below 90 % all three months; K9 is also the bottom decile
     assert list(running["cell_id"]) == [f"K{i}" for i in range(9, 1, -1)]
-    text.set_language("vi")
     table = charts.needs_help_table(ranking, running)
     assert list(table["cell_id"]) == [f"K{i}" for i in range(9, 1, -1)]
     assert table.loc[0, "why"] == "Dưới chỉ tiêu 3 tháng liên tiếp; Thuộc 10% điểm thấp nhất"
