@@ -1,5 +1,6 @@
 -- The accounts store (SQLite, apart from the data file; auth.py): accounts with bcrypt hashes,
--- failed-login counters for the lockout, and the append-only audit trail.
+-- failed-login counters and the lock (login_failure), logins in flight (login_attempt), and the
+-- append-only audit trail.
 create table if not exists account (
     name text primary key,
     role text not null check (role in ('admin', 'standing_committee', 'organisation_board', 'commune')),
@@ -16,6 +17,17 @@ create table if not exists login_failure (
     failures integer not null,
     locked_until text
 );
+-- Logins being checked now, and the failures since the last success (auth._verify): a login takes
+-- a row before its password is checked, in the transaction that reads the lock; a wrong password
+-- marks it failed, the right one deletes it with every row taken before it. Failures plus rows in
+-- flight never pass auth.MAX_FAILURES, so no more wrong passwords are checked before the lock.
+create table if not exists login_attempt (
+    id integer primary key autoincrement,
+    name text not null,
+    started_at text not null,
+    failed integer not null default 0
+);
+create index if not exists login_attempt_name on login_attempt (name, failed);
 create table if not exists audit (
     id integer primary key autoincrement,
     at text not null,

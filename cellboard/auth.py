@@ -18,10 +18,12 @@ import datetime as dt
 import getpass
 import json
 import os
+import random
 import re
 import secrets
 import sqlite3
 import sys
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +31,7 @@ from pathlib import Path
 
 import bcrypt
 
-from cellboard import ROOT, db
+from cellboard import ROOT, db, private
 
 DEFAULT_STORE = ROOT / "data" / "accounts.sqlite"
 ROLES = ("admin", "standing_committee", "organisation_board", "commune")
@@ -51,11 +53,19 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
 
 MAX_FAILURES = 5  # consecutive failed logins before the name is locked
 LOCK_MINUTES = 15
+# A login takes one of the name's MAX_FAILURES places before its password is checked (_verify), so
+# no more than MAX_FAILURES wrong passwords are ever checked before the lock, however many arrive at
+# once; a login finding every place taken waits for those in flight (at most WAIT_SECONDS). A place
+# still taken ATTEMPT_SECONDS after it was (the process died mid-check) counts as a failure.
+ATTEMPT_SECONDS = 30
+WAIT_SECONDS = 35
 SESSION_IDLE_HOURS = 8  # an app session left idle this long must log in again
 MIN_PASSWORD = 8  # characters
 MAX_PASSWORD_BYTES = 72  # bcrypt's limit; bcrypt 5 refuses longer passwords rather than cut them
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
 FIRST_ADMIN = "admin"
+NO_PASSWORD = "!"  # the hash of an account whose password is yet to be set: no password matches it
+SET_FIRST_PASSWORD = f"python -m cellboard users passwd {FIRST_ADMIN} --password-stdin"
 
 
 class AccountError(ValueError):
@@ -89,7 +99,7 @@ class Account:
 @dataclass(frozen=True)
 class LoginResult:
     account: Account | None
-    reason: str  # ok, wrong, locked, disabled
+    reason: str  # ok, wrong, locked, disabled, busy (attempts in flight did not settle: try again)
     locked_until: dt.datetime | None = None
 
 
@@ -113,9 +123,9 @@ _ready: set[tuple[str, int]] = set()  # stores whose schema this process has mad
 def _connect(path: Path | None = None, *, write: bool = False) -> Iterator[sqlite3.Connection]:
     path = store_path(path)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private.make_dir(path.parent)
         # Created readable by its owner only; SQLite's journal files take the same mode.
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.close(private.create(path))
     con = sqlite3.connect(path, timeout=15, isolation_level=None)
     try:
         con.execute("pragma busy_timeout = 15000")
@@ -314,7 +324,7 @@ def add_account(
             "values (?, ?, ?, ?, ?, ?)",
             (name, role, unit_id, hashed, stamp, stamp),
         )
-        con.execute("delete from login_failure where name = ?", (name,))
+        _clear_failures(con, name)
         _audit(con, actor, "account_add", {"name": name, "role": role, "unit": unit_id}, now)
     return get_account(name, path=path)
 
@@ -324,7 +334,7 @@ def remove_account(name: str, *, actor: str, path: Path | None = None) -> None:
     with _connect(path, write=True) as con:
         _keeps_an_admin(con, name)
         con.execute("delete from account where name = ?", (name,))
-        con.execute("delete from login_failure where name = ?", (name,))
+        _clear_failures(con, name)
         _audit(con, actor, "account_remove", {"name": name})
 
 
@@ -340,7 +350,7 @@ def set_password(name: str, password: str, *, actor: str, path: Path | None = No
             "where name = ?",
             (hashed, _stamp(_now()), name),
         )
-        con.execute("delete from login_failure where name = ?", (name,))
+        _clear_failures(con, name)
         _audit(con, actor, "password_reset" if actor != name else "password_change", {"name": name})
 
 
@@ -351,7 +361,7 @@ def set_disabled(name: str, disabled: bool, *, actor: str, path: Path | None = N
             _keeps_an_admin(con, name)
         else:
             _require(con, name)
-            con.execute("delete from login_failure where name = ?", (name,))
+            _clear_failures(con, name)
         con.execute(
             "update account set disabled = ?, version = version + 1 where name = ?", (int(disabled), name)
         )
@@ -372,100 +382,253 @@ def change_own_password(name: str, current: str, new: str, *, path: Path | None 
     return get_account(name, path=path)
 
 
-def ensure_admin(*, path: Path | None = None, out=None) -> str | None:
-    """On a first start with no accounts: create `admin` with a random password, print it once.
+# ---- the first administrator ---------------------------------------------------------
+# No password is ever printed to a server's output (logs keep it). `make run` on an interactive
+# terminal gives the first administrator a one-time password, shown there once
+# (first_admin_on_terminal); a server started otherwise makes the account with no password and
+# says how to set one (SET_FIRST_PASSWORD, the server kit's way).
 
-    Returns the password when it was created (None when there were accounts already).
+
+def _insert_first_admin(con: sqlite3.Connection, hashed: str, actor: str) -> bool:
+    """Make `admin` if the store holds no account (inside a write transaction)."""
+    if con.execute("select 1 from account limit 1").fetchone():
+        return False  # accounts exist, or another process made the first one meanwhile
+    stamp = _stamp(_now())
+    con.execute(
+        "insert into account (name, role, unit_id, password_hash, created_at, password_changed_at) "
+        "values (?, 'admin', null, ?, ?, ?)",
+        (FIRST_ADMIN, hashed, stamp, None if hashed == NO_PASSWORD else stamp),
+    )
+    details = {"name": FIRST_ADMIN, "role": "admin", "first_start": True}
+    if hashed == NO_PASSWORD:
+        details["password"] = "not_set"
+    _audit(con, actor, "account_add", details)
+    return True
+
+
+def ensure_admin(*, path: Path | None = None, out=None) -> bool:
+    """On a server's first start with no accounts: make `admin`, with no password yet.
+
+    Prints (to `out`, default stderr) how to set its password, never a password. True when made.
     """
     with _connect(path) as con:
         if con.execute("select 1 from account limit 1").fetchone():
+            return False
+    with _connect(path, write=True) as con:
+        if not _insert_first_admin(con, NO_PASSWORD, "system"):
+            return False
+    print(
+        f"Tài khoản quản trị đầu tiên «{FIRST_ADMIN}» đã được tạo, chưa có mật khẩu. Đặt mật khẩu trên máy "
+        f"chủ bằng lệnh: {SET_FIRST_PASSWORD} (hoặc chạy make run trên một cửa sổ dòng lệnh). / "
+        f"The first administrator account «{FIRST_ADMIN}» was created with no password. Set it on the "
+        f"server with: {SET_FIRST_PASSWORD} (or run make run on a terminal).",
+        file=out or sys.stderr,
+        flush=True,
+    )
+    return True
+
+
+def create_first_admin(password: str, *, actor: str, path: Path | None = None) -> bool:
+    """`admin` with this password if the store holds no account yet (`users passwd admin` on a new
+    store). True when made."""
+    check_new_password(password)
+    hashed = hash_password(password)
+    with _connect(path, write=True) as con:
+        return _insert_first_admin(con, hashed, actor)
+
+
+def _first_admin_unset(con: sqlite3.Connection) -> bool:
+    rows = con.execute("select name, password_hash, last_login from account").fetchall()
+    return rows == [(FIRST_ADMIN, NO_PASSWORD, None)]
+
+
+def first_admin_on_terminal(*, path: Path | None = None, stdin=None, stdout=None) -> str | None:
+    """`make run`'s first step: on an interactive terminal, give the first administrator a one-time
+    password and show it there, once.
+
+    Only when both stdin and stdout are a terminal (someone is there, and it is not a log) and the
+    store holds no account, or only an `admin` whose password was never set. Returns the password
+    shown (None when nothing was done).
+    """
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    if not (stdin.isatty() and stdout.isatty()):
+        return None
+    with _connect(path) as con:
+        if con.execute("select 1 from account limit 1").fetchone() and not _first_admin_unset(con):
             return None
     password = random_password()
     hashed = hash_password(password)
     with _connect(path, write=True) as con:
-        if con.execute("select 1 from account limit 1").fetchone():
-            return None  # another session made it meanwhile
-        stamp = _stamp(_now())
-        con.execute(
-            "insert into account (name, role, unit_id, password_hash, created_at, password_changed_at) "
-            "values (?, 'admin', null, ?, ?, ?)",
-            (FIRST_ADMIN, hashed, stamp, stamp),
-        )
-        _audit(con, "system", "account_add", {"name": FIRST_ADMIN, "role": "admin", "first_start": True})
-    out = out or sys.stdout
+        if _first_admin_unset(con):
+            con.execute(
+                "update account set password_hash = ?, password_changed_at = ?, version = version + 1 "
+                "where name = ?",
+                (hashed, _stamp(_now()), FIRST_ADMIN),
+            )
+            _audit(con, cli_actor(), "password_reset", {"name": FIRST_ADMIN, "first_start": True})
+        elif not _insert_first_admin(con, hashed, cli_actor()):
+            return None
     bar = "=" * 72
     print(
         f"\n{bar}\nTài khoản quản trị đầu tiên / first administrator account:\n"
         f"  tên / name:         {FIRST_ADMIN}\n  mật khẩu / password: {password}\n"
-        "Mật khẩu chỉ in một lần: hãy ghi lại, đăng nhập và đổi mật khẩu.\n"
-        "The password is printed only this once: note it, log in and change it.\n"
+        "Mật khẩu dùng một lần, chỉ hiện lần này: hãy ghi lại, đăng nhập rồi đổi mật khẩu.\n"
+        "A one-time password, shown only this once: note it, log in and change it.\n"
         f"{bar}\n",
-        file=out,
+        file=stdout,
         flush=True,
     )
     return password
 
 
 def first_admin_pending(*, path: Path | None = None) -> bool:
-    """True while the only account is the generated `admin` and nobody has logged in with it."""
+    """True while the only account is the first `admin` and nobody has logged in with it."""
     with _connect(path) as con:
         rows = con.execute("select name, last_login from account").fetchall()
     return len(rows) == 1 and rows[0][0] == FIRST_ADMIN and rows[0][1] is None
 
 
 # ---- logging in --------------------------------------------------------------------
+# One login is two short write transactions of the accounts store around the bcrypt check:
+#   1. _begin_attempt: is the name locked? are all its MAX_FAILURES places taken? If not, take one
+#      (a login_attempt row, a failure until proven otherwise) and read the account;
+#   2. _settle_attempt: a wrong password turns its place into a failure (the MAX_FAILURES-th locks
+#      the name); the right one frees every place taken before its own (the count starts again).
+# Failures plus attempts in flight never pass MAX_FAILURES, so however many logins arrive at once,
+# at most MAX_FAILURES wrong passwords are checked before the lock, and a right password that comes
+# after them is refused. Administrators' resets (_clear_failures) free every place.
+
+
+def _clear_failures(con: sqlite3.Connection, name: str) -> None:
+    """Lift the name's lock and forget its failures and attempts in flight (those then count for nothing)."""
+    con.execute("delete from login_failure where name = ?", (name,))
+    con.execute("delete from login_attempt where name = ?", (name,))
+
+
+def _current_lock(con: sqlite3.Connection, name: str, now: dt.datetime) -> dt.datetime | None:
+    """The name's lock if it holds at `now`; a lock that has run out is lifted and the count starts again."""
+    row = con.execute("select locked_until from login_failure where name = ?", (name,)).fetchone()
+    until = _moment(row[0]) if row else None
+    if until is None or until > now:
+        return until
+    _clear_failures(con, name)  # nothing was in flight: a lock leaves no place free
+    return None
+
+
+def _count_failures(con: sqlite3.Connection, name: str, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """Record the name's failures (login_failure); the MAX_FAILURES-th locks it. -> (failures, locked until)."""
+    failures = con.execute(
+        "select count(*) from login_attempt where name = ? and failed = 1", (name,)
+    ).fetchone()[0]
+    if failures == 0:
+        con.execute("delete from login_failure where name = ?", (name,))
+        return 0, None
+    locked = now + dt.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
+    con.execute(
+        "insert into login_failure (name, failures, locked_until) values (?, ?, ?) "
+        "on conflict (name) do update set failures = excluded.failures, locked_until = excluded.locked_until",
+        (name, failures, _stamp(locked)),
+    )
+    return failures, locked
+
+
+def _begin_attempt(con: sqlite3.Connection, name: str, action: str, now: dt.datetime):
+    """-> LoginResult (refused: locked), None (every place taken: wait) or (attempt id, account row)."""
+    abandoned = con.execute(
+        "update login_attempt set failed = 1 where name = ? and failed = 0 and started_at <= ?",
+        (name, _stamp(now - dt.timedelta(seconds=ATTEMPT_SECONDS))),
+    ).rowcount
+    locked_until = _current_lock(con, name, now)
+    if abandoned and locked_until is None:
+        failures, locked_until = _count_failures(con, name, now)
+        _audit(
+            con,
+            name,
+            action + "_failed",
+            {"reason": "unsettled", "attempts": abandoned, "failures": failures},
+            now,
+        )
+    if locked_until is not None:
+        _audit(con, name, action + "_failed", {"reason": "locked", "until": locked_until.isoformat()}, now)
+        return LoginResult(None, "locked", locked_until)
+    taken = con.execute("select count(*) from login_attempt where name = ?", (name,)).fetchone()[0]
+    if taken >= MAX_FAILURES:
+        return None
+    attempt = con.execute(
+        "insert into login_attempt (name, started_at) values (?, ?)", (name, _stamp(now))
+    ).lastrowid
+    row = con.execute(
+        "select name, role, unit_id, disabled, version, created_at, last_login, password_hash "
+        "from account where name = ?",
+        (name,),
+    ).fetchone()
+    return attempt, row
+
+
+def _settle_attempt(
+    con: sqlite3.Connection, name: str, action: str, attempt: int, checked: tuple | None, matched: bool, now
+) -> LoginResult:
+    """Count a wrong password, or let the right one in (its own place and those before it freed)."""
+    in_flight = con.execute("select 1 from login_attempt where id = ? and failed = 0", (attempt,)).fetchone()
+    if matched:
+        row = con.execute("select disabled, password_hash from account where name = ?", (name,)).fetchone()
+        if in_flight is None or row is None or row[1] != checked[7]:
+            # an administrator's reset, or the right password's place timed out, came in between
+            con.execute("delete from login_attempt where id = ?", (attempt,))
+            _audit(con, name, action + "_failed", {"reason": "superseded"}, now)
+            return LoginResult(None, "busy")
+        if row[0]:
+            con.execute("delete from login_attempt where id = ?", (attempt,))
+            _audit(con, name, action + "_failed", {"reason": "disabled"}, now)
+            return LoginResult(None, "disabled")
+        con.execute("delete from login_attempt where name = ? and id <= ?", (name, attempt))
+        _count_failures(con, name, now)  # the failures of attempts begun after this one still count
+        if action == "login":
+            con.execute("update account set last_login = ? where name = ?", (_stamp(now), name))
+        _audit(con, name, action, {}, now)
+        return LoginResult(None, "ok")
+    if in_flight is not None:
+        con.execute("update login_attempt set failed = 1 where id = ?", (attempt,))
+        failures, locked = _count_failures(con, name, now)
+    else:  # a reset or a right password came in between: this attempt counts for nothing
+        failures = con.execute(
+            "select count(*) from login_attempt where name = ? and failed = 1", (name,)
+        ).fetchone()[0]
+        locked = _current_lock(con, name, now)
+    details = {"reason": "unknown_account" if checked is None else "wrong_password", "failures": failures}
+    if locked:
+        details["locked_until"] = locked.isoformat()
+    _audit(con, name, action + "_failed", details, now)
+    return LoginResult(None, "locked" if locked else "wrong", locked)
 
 
 def _verify(name: str, password: str, *, action: str, path: Path | None, now=None) -> LoginResult:
     name = normalise_name(name)[:64]
-    now = _now(now)
-    with _connect(path) as con:
-        failure = con.execute(
-            "select failures, locked_until from login_failure where name = ?", (name,)
-        ).fetchone()
-        row = con.execute(
-            "select a.name, a.role, a.unit_id, a.disabled, a.version, a.created_at, a.last_login, "
-            "a.password_hash from account a where a.name = ?",
-            (name,),
-        ).fetchone()
-    locked_until = _moment(failure[1]) if failure else None
-    if locked_until is not None and locked_until > now:
-        audit(name, action + "_failed", {"reason": "locked", "until": locked_until.isoformat()}, path=path)
-        return LoginResult(None, "locked", locked_until)
+    deadline = time.monotonic() + WAIT_SECONDS
+    pause = 0.01
+    while True:
+        with _connect(path, write=True) as con:
+            begun = _begin_attempt(con, name, action, _now(now))
+        if begun is not None:
+            break
+        if time.monotonic() >= deadline:
+            audit(name, action + "_failed", {"reason": "busy"}, path=path)
+            return LoginResult(None, "busy")
+        time.sleep(pause * random.uniform(0.5, 1.5))  # the attempts in flight take a bcrypt check each
+        pause = min(pause * 2, 0.1)
+    if isinstance(begun, LoginResult):
+        return begun
+    attempt, row = begun
     if row is None:
         _waste_time(password)
         matched = False
     else:
         matched = _matches(password, row[7])
-    if matched:
-        account = _account(row[:7])
-        if account.disabled:
-            audit(name, action + "_failed", {"reason": "disabled"}, path=path)
-            return LoginResult(None, "disabled")
-        with _connect(path, write=True) as con:
-            con.execute("delete from login_failure where name = ?", (name,))
-            if action == "login":
-                con.execute("update account set last_login = ? where name = ?", (_stamp(now), name))
-            _audit(con, name, action, {}, now)
-        return LoginResult(get_account(name, path=path), "ok")
     with _connect(path, write=True) as con:
-        previous = con.execute(
-            "select failures, locked_until from login_failure where name = ?", (name,)
-        ).fetchone()
-        failures = 1
-        if previous is not None and not (previous[1] and _moment(previous[1]) <= now):
-            failures = previous[0] + 1  # a lock that has run out starts the count again
-        locked = now + dt.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
-        con.execute(
-            "insert into login_failure (name, failures, locked_until) values (?, ?, ?) "
-            "on conflict (name) do update set failures = excluded.failures, locked_until = excluded.locked_until",
-            (name, failures, _stamp(locked)),
-        )
-        details = {"reason": "unknown_account" if row is None else "wrong_password", "failures": failures}
-        if locked:
-            details["locked_until"] = locked.isoformat()
-        _audit(con, name, action + "_failed", details, now)
-    return LoginResult(None, "locked" if locked else "wrong", locked)
+        result = _settle_attempt(con, name, action, attempt, row, matched, _now(now))
+    if result.reason == "ok":
+        return LoginResult(get_account(name, path=path), "ok")
+    return result
 
 
 def authenticate(
@@ -626,12 +789,15 @@ def cli_users(args: argparse.Namespace) -> int:
             print(f"Đã xóa tài khoản / removed: {normalise_name(args.name)}")
         elif action == "passwd":
             name = normalise_name(args.name)
-            if get_account(name) is None:
+            first = name == FIRST_ADMIN and not list_accounts()  # a new store: this makes `admin`
+            if get_account(name) is None and not first:
                 raise AccountError(f"Không có tài khoản «{name}». / There is no account «{name}».")
-            set_password(
-                name, _read_password(args, f"Mật khẩu mới cho / new password for {name}: "), actor=actor
-            )
-            print(f"Đã đổi mật khẩu / password changed: {name}")
+            password = _read_password(args, f"Mật khẩu mới cho / new password for {name}: ")
+            if first and create_first_admin(password, actor=actor):
+                print(f"Đã tạo tài khoản quản trị / added: {name} (admin, *)")
+            else:
+                set_password(name, password, actor=actor)
+                print(f"Đã đổi mật khẩu / password changed: {name}")
         elif action in ("disable", "enable"):
             set_disabled(args.name, action == "disable", actor=actor)
             print(f"{'Đã khóa / disabled' if action == 'disable' else 'Đã mở khóa / enabled'}: {args.name}")

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cellboard import charts, db, figures, rules, text
+from cellboard import charts, db, figures, private, rules, text
 from cellboard.export import FORMULA_STARTS
 from cellboard.filters import Period, parse_date
 from cellboard.text import t
@@ -1769,10 +1769,10 @@ def cli_report(args: argparse.Namespace) -> int:
         return fail(auth.refusal(refused.args[0] if refused.args else None, scope))
     except db.QueryError as bad:
         return fail(str(bad))
-    out.parent.mkdir(parents=True, exist_ok=True)
+    private.make_dir(out.parent)  # a folder cellboard makes, and the report, are the owner's only
     partial = out.with_name(f".{out.name}.{os.getpid()}.part")
     try:
-        partial.write_bytes(built.data)
+        private.write_bytes(partial, built.data)
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)

@@ -16,7 +16,6 @@ import fcntl
 import itertools
 import os
 import re
-import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,7 +25,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from cellboard import SCHEMA_VERSION
+from cellboard import SCHEMA_VERSION, private
 
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 KEEP_BACKUPS = 10
@@ -213,8 +212,8 @@ def backup_dir(path: Path) -> Path:
 def locked(path: Path) -> Iterator[None]:
     """Hold the database's write lock (an exclusive flock on NAME.lock; released by the OS on death)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    private.make_dir(path.parent)  # the data folder: 0700 when cellboard makes it
+    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, private.FILE_MODE)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
@@ -281,13 +280,14 @@ def keep_backup(path: Path, reason: str) -> Path | None:
     path = Path(path)
     if not path.exists():
         return None
-    folder = backup_dir(path)
-    folder.mkdir(exist_ok=True)
+    folder = private.make_dir(backup_dir(path))
     target = folder / backup_name(path, reason)
     try:
         os.link(path, target)
     except OSError:
-        shutil.copyfile(path, target)
+        private.copy_file(path, target)
+    else:
+        os.chmod(target, private.FILE_MODE)  # the file being replaced: a database from before may be 0644
     return target
 
 
@@ -332,7 +332,7 @@ def check_file(path: Path) -> None:
 def write_database(path: Path, tables: Mapping[str, pd.DataFrame], source: str) -> None:
     """Build a complete database at a temporary path and swap it in atomically."""
     path = Path(path)
-    with locked(path):
+    with private.owner_only(), locked(path):  # DuckDB makes the file and its .wal: 0600
         remove_stale(path)
         tmp = temp_path(path)
         try:
@@ -395,17 +395,18 @@ def draft(path: Path, reason: str = "import", source_file: Path | None = None) -
     until `publish()` renames the checked copy over it.
     """
     path = Path(path)
-    with locked(path):
+    # owner_only for as long as the copy is open: DuckDB makes its .wal whenever the import writes
+    with private.owner_only(), locked(path):
         remove_stale(path)
         origin = Path(source_file or path)
         if not origin.exists():
             raise FileNotFoundError(str(origin))
         tmp = temp_path(path)
         try:
-            shutil.copyfile(origin, tmp)
+            private.copy_file(origin, tmp)
             wal = Path(f"{origin}.wal")
             if wal.exists():  # a writer died before checkpointing: its log belongs to the file
-                shutil.copyfile(wal, f"{tmp}.wal")
+                private.copy_file(wal, f"{tmp}.wal")
             con = duckdb.connect(str(tmp))
         except BaseException:
             tmp.unlink(missing_ok=True)

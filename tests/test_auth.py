@@ -172,19 +172,62 @@ def test_the_last_active_administrator_stays(accounts_store):
         auth.remove_account("admin2", actor="t")
 
 
-def test_the_first_start_creates_an_administrator_and_prints_the_password_once(tmp_path, monkeypatch, capsys):
+def test_the_first_start_creates_an_administrator_and_prints_no_password(tmp_path, monkeypatch, capsys):
+    # A server's output goes to logs: the first start makes `admin` with no password yet and says
+    # how to set one (the one-time password on a terminal: tests/test_private_files.py).
     monkeypatch.setenv("CELLBOARD_BCRYPT_ROUNDS", "4")
     monkeypatch.setenv("CELLBOARD_USERS", str(tmp_path / "store.sqlite"))
-    password = auth.ensure_admin()
-    printed = capsys.readouterr().out
-    assert password and password in printed and "admin" in printed
+    assert auth.ensure_admin() is True
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert auth.SET_FIRST_PASSWORD in printed.err and "«admin»" in printed.err
     assert auth.first_admin_pending()
-    assert auth.ensure_admin() is None
-    assert capsys.readouterr().out == ""
-    assert auth.authenticate("admin", password).account.role == "admin"
+    assert auth.ensure_admin() is False
+    assert capsys.readouterr() == ("", "")  # said once
+    with sqlite3.connect(tmp_path / "store.sqlite") as con:
+        assert con.execute("select name, role, password_hash from account").fetchall() == [
+            ("admin", "admin", "!")
+        ]
+    assert [auth.authenticate("admin", guess).reason for guess in ("!", "")] == [
+        "wrong",
+        "wrong",
+    ]  # none opens it
+    code, out, _ = cli(
+        capsys,
+        "users",
+        "passwd",
+        "admin",
+        "--password-stdin",
+        stdin="mat-khau-dau-tien\n",
+        monkeypatch=monkeypatch,
+    )
+    assert (code, out) == (0, "Đã đổi mật khẩu / password changed: admin\n")
+    assert auth.first_admin_pending()  # until someone logs in with it
+    assert auth.authenticate("admin", "mat-khau-dau-tien").account.role == "admin"
     assert not auth.first_admin_pending()
-    assert password.encode() not in (tmp_path / "store.sqlite").read_bytes()
-    assert (tmp_path / "store.sqlite").stat().st_mode & 0o077 == 0  # readable by its owner only
+    assert b"mat-khau-dau-tien" not in (tmp_path / "store.sqlite").read_bytes()
+    assert (tmp_path / "store.sqlite").stat().st_mode & 0o777 == 0o600  # readable by its owner only
+
+
+def test_users_passwd_admin_on_a_new_store_makes_the_first_administrator(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CELLBOARD_USERS", str(tmp_path / "new" / "store.sqlite"))
+    code, out, err = cli(
+        capsys,
+        "users",
+        "passwd",
+        "admin",
+        "--password-stdin",
+        stdin="mat-khau-dau-tien\n",
+        monkeypatch=monkeypatch,
+    )
+    assert (code, out, err) == (0, "Đã tạo tài khoản quản trị / added: admin (admin, *)\n", "")
+    assert auth.authenticate("admin", "mat-khau-dau-tien").account.role == "admin"
+    # any other name still needs its account
+    code, _, err = cli(
+        capsys, "users", "passwd", "x9", "--password-stdin", stdin="mat-khau-x9-1\n", monkeypatch=monkeypatch
+    )
+    assert code == 1 and "x9" in err
+    assert [a.name for a in auth.list_accounts()] == ["admin"]
 
 
 # ---- logins and the lockout ------------------------------------------------------------
@@ -484,11 +527,11 @@ def test_query_as_runs_as_a_process_and_exits_non_zero_when_refused(accounts_sto
 def test_a_scoped_account_cannot_run_a_query_that_ignores_the_scope(
     accounts_store, fixture_db, tmp_path, monkeypatch
 ):
-    # database_info and unit_in_scope hold no unit's rows; any other query without $unit fails closed
-    monkeypatch.setattr(db, "UNSCOPED_QUERIES", frozenset({"unit_in_scope"}))
+    # unit_in_scope holds no unit's rows; any other query without $unit (import_history) fails closed
     with pytest.raises(db.OutOfScope):
-        db.run("database_info", {}, path=fixture_db, scope=auth.scope_for_account("x1"))
-    assert len(db.run("database_info", {}, path=fixture_db, scope=auth.scope_for_account("admin")))
+        db.run("import_history", {}, path=fixture_db, scope=auth.scope_for_account("x1"))
+    assert len(db.run("database_info", {}, path=fixture_db, scope=auth.scope_for_account("x1")))
+    assert db.run("import_history", {}, path=fixture_db, scope=auth.scope_for_account("admin")).empty
 
 
 # ---- hardening -------------------------------------------------------------------------------
