@@ -209,7 +209,7 @@ def filter_bar() -> None:
 
 def login_gate() -> auth.Account:
     """Nothing but the login form until someone logs in; then the pages their role may open."""
-    auth.ensure_admin()  # first start: an administrator with a random password, printed once
+    auth.ensure_admin()  # first start: `admin` with no password yet; says how to set one, prints none
     account = ui.signed_in_account()
     if account is None:
         # The login form answers at every page's address, so a link to a page (with its filters)

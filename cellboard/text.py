@@ -1552,10 +1552,12 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "login_notice_signed_out": ("Đã đăng xuất.", "You are logged out."),
     "login_first_admin": (
-        "Lần chạy đầu tiên: tài khoản quản trị «{name}» đã được tạo; mật khẩu của nó được in một lần ra "
-        "cửa sổ dòng lệnh đang chạy máy chủ.",
-        "First start: the administrator account «{name}» was created; its password was printed once to the "
-        "console running the server.",
+        "Lần chạy đầu tiên: tài khoản quản trị «{name}». Mật khẩu dùng một lần của nó chỉ hiện một lần, trên "
+        "cửa sổ dòng lệnh chạy `make run`; nếu chưa có, hãy đặt mật khẩu trên máy chủ bằng lệnh "
+        "`python -m cellboard users passwd {name} --password-stdin`, rồi đăng nhập và đổi mật khẩu.",
+        "First start: the administrator account «{name}». Its one-time password is shown only once, on the "
+        "terminal running `make run`; if there is none, set a password on the server with "
+        "`python -m cellboard users passwd {name} --password-stdin`, then log in and change it.",
     ),
     "signed_in_as": ("Tài khoản: {name} ({role})", "Account: {name} ({role})"),
     "logout": ("Đăng xuất", "Log out"),
