@@ -12,6 +12,7 @@ if __name__ == "__main__":
 
 import argparse
 import datetime as dt
+import errno
 import importlib
 import time
 from pathlib import Path
@@ -93,7 +94,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         return fail(str(bad))
     except db.OldSchema as old:
         said = {"path": path, "found": old.found, "wanted": old.wanted, "command": demo_command(path)}
-        return fail("\n".join(label.format(**said) for label in text.LABELS["old_schema"]), 1)
+        return fail(text.both("old_schema", **said), 1)
     except db.NoDatabase:
         return fail(
             f"Không có cơ sở dữ liệu tại {path}. Tạo bằng: {demo_command(path)}\n"
@@ -107,7 +108,10 @@ def cmd_query(args: argparse.Namespace) -> int:
             "query",
             {"query": args.name, "params": params, "rows": len(frame), "by": auth.cli_actor()},
         )
-    sys.stdout.write(export.to_json(frame) if args.format == "json" else export.to_csv(frame))
+    if args.format == "json":
+        sys.stdout.write(export.to_json(frame))
+    else:  # a CSV is opened in a spreadsheet: formula-like text is made inert unless --raw
+        sys.stdout.write(export.to_csv(frame if args.raw else export.neutralised(frame)))
     return 0
 
 
@@ -149,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.add_argument("--as", dest="account", metavar="ACCOUNT", help="apply that account's scope")
+    p.add_argument(
+        "--raw", action="store_true", help="csv: text exactly as stored (formula-like cells not neutralised)"
+    )
     p.set_defaults(func=cmd_query)
 
     # Commands whose work lives in their own modules (imported when called).
@@ -203,7 +210,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except db.BadDatabase as bad:  # whichever command met it: the way out, not a traceback
+        return fail(bad_database_message(bad), 1)
+    except OSError as error:
+        if error.errno != errno.ENOSPC:
+            raise
+        return fail(text.both("disk_full", detail=db.first_line(error)), 1)
+
+
+def bad_database_message(bad: db.BadDatabase) -> str:
+    return text.both("bad_database", path=bad.path, detail=bad.detail, command=demo_command(Path(bad.path)))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ later, so a query another session is running is never cut off.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -44,6 +45,15 @@ class OldSchema(NoDatabase):
     def __init__(self, path: str, found: str | None, wanted: str) -> None:
         super().__init__(f"{path}: schema version {found}, not {wanted}")
         self.path, self.found, self.wanted = path, found, wanted
+
+
+class BadDatabase(OSError):
+    """The file at the path is no database this program can read: corrupt, truncated, another
+    program's, or unreadable. Every page and command says so with the way out, not a traceback."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(f"{path}: {detail}")
+        self.path, self.detail = path, detail
 
 
 class OutOfScope(PermissionError):
@@ -85,7 +95,7 @@ def db_path(cli_value: str | os.PathLike | None = None) -> Path:
 
 _lock = threading.Lock()
 _open: dict[Path, tuple[tuple[int, int, int], duckdb.DuckDBPyConnection]] = {}
-_retired: dict[Path, duckdb.DuckDBPyConnection] = {}
+_retired: dict[Path, list[duckdb.DuckDBPyConnection]] = {}
 
 
 def file_identity(path: Path) -> tuple[int, int, int]:
@@ -96,10 +106,23 @@ def file_identity(path: Path) -> tuple[int, int, int]:
     return (info.st_ino, info.st_mtime_ns, info.st_size)
 
 
+# No extension is ever fetched or loaded on the fly: a SQLite or other foreign file given as the
+# database must be refused, not make DuckDB download a scanner for it.
+NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+
+
 def _open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:")
-    con.execute("attach $path as cellboard (read_only)", {"path": str(path)})
-    _check_schema_version(con, path)
+    con = duckdb.connect(":memory:", config=NO_EXTENSIONS)
+    try:
+        con.execute("attach $path as cellboard (type duckdb, read_only)", {"path": str(path)})
+        _check_schema_version(con, path)
+    except duckdb.Error as error:  # not a DuckDB file, truncated, unreadable, or not this program's
+        con.close()
+        raise BadDatabase(str(path), first_line(error)) from error
     # Imported text cannot reach the file system, nor loosen these settings.
     con.execute("set enable_external_access = false")
     con.execute("set lock_configuration = true")
@@ -108,9 +131,12 @@ def _open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
 
 def _check_schema_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Refuse a file of another schema version, once per file version (reader caches the rest)."""
-    rows = con.execute(
-        "select value from cellboard.meta where key = 'schema_version'"
-    ).fetchall()  # fetchall: a half-read result would block the connection
+    try:
+        rows = con.execute(
+            "select value from cellboard.meta where key = 'schema_version'"
+        ).fetchall()  # fetchall: a half-read result would block the connection
+    except duckdb.CatalogException as error:  # a DuckDB file, but another program's
+        raise BadDatabase(str(path), "no meta table: not a database of this program") from error
     found = rows[0][0] if rows else None
     if found != SCHEMA_VERSION:
         con.close()
@@ -125,10 +151,7 @@ def reader(path: Path | None = None) -> duckdb.DuckDBPyConnection:
         known = _open.get(path)
         if known is None or known[0] != identity:
             if known is not None:
-                old = _retired.pop(path, None)
-                if old is not None:
-                    old.close()
-                _retired[path] = known[1]
+                _retire(path, known[1])
             known = (identity, _open_read_only(path))
             _open[path] = known
         cursor = known[1].cursor()
@@ -136,13 +159,27 @@ def reader(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     return cursor
 
 
+def _retire(path: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """Keep the replaced version open for the queries still running on it; close older ones, except
+    those a query is still using (DuckDB refuses to close a connection busy in another thread): they
+    are tried again at the next swap. Call with _lock held."""
+    still_busy = []
+    for old in _retired.pop(path, []):
+        try:
+            old.close()
+        except duckdb.ResourceInUseException:
+            still_busy.append(old)
+    _retired[path] = [*still_busy, con]
+
+
 def close_all() -> None:
     """Close every cached connection (tests switch files; imports on the same process)."""
     with _lock:
         for _, con in _open.values():
             con.close()
-        for con in _retired.values():
-            con.close()
+        for cons in _retired.values():
+            for con in cons:
+                con.close()
         _open.clear()
         _retired.clear()
 
@@ -188,10 +225,11 @@ def query_params(name: str) -> tuple[str, ...]:
 
 
 REQUIRED_PARAMS = ("start", "end")
+SWAP_RETRIES = 3
 # Queries without $unit that hold no unit's rows, so every scope may run them. Any other query without
 # $unit covers the whole tree, so a scoped account is refused it (a query that forgot the scope CTE,
 # or one meant for administrators such as import_history, fails closed).
-UNSCOPED_QUERIES = frozenset({"database_info", "unit_in_scope"})
+UNSCOPED_QUERIES = frozenset({"unit_in_scope"})
 
 
 def _coerce(name: str, key: str, value: object) -> object:
@@ -252,10 +290,21 @@ def run(
     path: Path | None = None,
     scope: Scope = EVERYTHING,
 ) -> pd.DataFrame:
-    """Run queries/NAME.sql with bound parameters, within the scope, as a DataFrame."""
-    con = reader(path)
-    try:
-        bound = bind_params(name, params or {}, scope, con)
-        return con.execute(parsed_query(name), bound).df()
-    finally:
-        con.close()
+    """Run queries/NAME.sql with bound parameters, within the scope, as a DataFrame.
+
+    A query whose file version was closed under it (two imports swapped files in quick succession)
+    runs again on the new file; a file that turns out damaged while read is a BadDatabase."""
+    for attempt in range(SWAP_RETRIES + 1):
+        con = reader(path)
+        try:
+            bound = bind_params(name, params or {}, scope, con)
+            return con.execute(parsed_query(name), bound).df()
+        except duckdb.ConnectionException:
+            if attempt == SWAP_RETRIES:
+                raise
+        except duckdb.IOException as error:
+            raise BadDatabase(str(path or db_path()), first_line(error)) from error
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                con.close()
+    raise AssertionError("unreachable")

@@ -1,7 +1,8 @@
 """Tables leaving the app: CSV and JSON for the command line, CSV and XLSX downloads.
 
-Downloads neutralise text cells that a spreadsheet would run as a formula
-(starting with =, + , - or @): they get a leading apostrophe. Numbers are never touched.
+Downloads and `query --format csv` neutralise text cells that a spreadsheet would run as a formula
+(starting with =, +, -, @, a tab or a carriage return: Excel skips a leading tab or CR and reads
+the formula behind it): they get a leading apostrophe. Numbers are never touched.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 
 import pandas as pd
 
-FORMULA_STARTS = ("=", "+", "-", "@")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def iso_dates(frame: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import threading
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
@@ -46,6 +47,11 @@ def t(key: str, **values: object) -> str:
         return key
     text = entry[0] if language() == "vi" else entry[1]
     return text.format(**values) if values else text
+
+
+def both(key: str, **values: object) -> str:
+    """The label in Vietnamese, then English, a line each: what the command line prints."""
+    return "\n".join(entry.format(**values) for entry in LABELS[key])
 
 
 # ---- numbers and dates -------------------------------------------------------
@@ -127,6 +133,29 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
+# ---- values shown inside markdown ----------------------------------------------
+
+_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# where GitHub-flavoured Markdown makes a link of bare text: "http://", "www.", "name@host"
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=[wW]{3})(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
+
+
+def escape_markdown(value: object) -> str:
+    """`value` (a name, a URL parameter, anything from the data or a form) as literal text inside
+    Streamlit's markdown (st.markdown, st.caption, st.error, titles, help, widget labels).
+
+    Every ASCII punctuation mark is backslash-escaped, so no emphasis, link, image, code, LaTeX ($),
+    colour or icon directive (:red[...], :material/...:), emoji shortcode or HTML tag (<b>, &lt;)
+    is made from it; an invisible word joiner breaks the bare-URL and e-mail links GitHub-flavoured
+    Markdown would make of "http://...", "www." and "a@b.c"; line breaks become spaces, so no heading,
+    list or quote starts inside it. Escape the value, never the label around it (labels may hold
+    intended **bold**). Plotly text is HTML, not markdown: charts escape with html.escape."""
+    plain = " ".join(str(value).splitlines())
+    plain = _AUTOLINK.sub(WORD_JOINER, plain)
+    return _ASCII_PUNCTUATION.sub(r"\\\1", plain)
+
+
 # ---- the label catalogue: key -> (Vietnamese, English) ------------------------
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -179,6 +208,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "hoặc cơ sở dữ liệu trống: `python -m cellboard init`.",
         "There is no database at {path}. Build a demo with: `{command}` "
         "or an empty one with: `python -m cellboard init`.",
+    ),
+    "disk_full": (
+        "Hết chỗ trên đĩa ({detail}): không có gì được ghi dở, dữ liệu cũ vẫn nguyên. "
+        "Giải phóng chỗ trống (xóa bớt bản sao lưu cũ, tệp tạm) rồi làm lại.",
+        "The disk is full ({detail}): nothing was half-written and the data is as it was. "
+        "Free some space (old backups, temporary files) and try again.",
+    ),
+    "bad_database": (
+        "Không đọc được cơ sở dữ liệu tại {path}: tệp bị hỏng, không trọn vẹn, không phải của chương "
+        "trình này hoặc không có quyền đọc ({detail}). Khôi phục bản sao lưu gần nhất: "
+        "`python -m cellboard backups list --db {path}` rồi `python -m cellboard backups restore TÊN --db {path}`; "
+        "hoặc tạo mới: `python -m cellboard init --force --db {path}` (trống) hay `{command}` (dữ liệu mẫu).",
+        "The database at {path} cannot be read: the file is damaged, incomplete, another program's or "
+        "not readable ({detail}). Restore the latest backup: `python -m cellboard backups list --db {path}`, "
+        "then `python -m cellboard backups restore NAME --db {path}`; or start again: "
+        "`python -m cellboard init --force --db {path}` (empty) or `{command}` (a demo).",
     ),
     "old_schema": (
         "Cơ sở dữ liệu tại {path} có phiên bản cấu trúc {found}, chương trình cần {wanted}. "
@@ -1234,6 +1279,87 @@ LABELS: dict[str, tuple[str, str]] = {
         "Could not read the database {path} ({detail}); nothing was written",
     ),
     "imp_database_error_group": ("Không đọc được cơ sở dữ liệu", "Database unreadable"),
+    # limits on what an import reads (cellboard/limits.py, issue 17): the whole file is refused
+    "imp_unpacked_too_big": (
+        "Tệp giải nén ra {size} byte, vượt giới hạn {limit} byte; không đọc tệp này. Hãy chia thành "
+        "nhiều tệp nhỏ hơn",
+        "The file unpacks to {size} bytes, over the limit of {limit} bytes; it is not read. Split it "
+        "into smaller files",
+    ),
+    "imp_unpacked_too_big_group": ("Tệp quá lớn khi giải nén", "Unpacks too large"),
+    "imp_part_too_big": (
+        "Phần «{part}» của tệp giải nén ra {size} byte, vượt giới hạn {limit} byte; không đọc tệp này",
+        "The part «{part}» of the file unpacks to {size} bytes, over the limit of {limit} bytes; "
+        "the file is not read",
+    ),
+    "imp_part_too_big_group": ("Một phần của tệp quá lớn", "A part of the file too large"),
+    "imp_too_many_parts": (
+        "Tệp gồm {count} phần, vượt giới hạn {limit}; không phải sổ tính thông thường",
+        "The file holds {count} parts, over the limit of {limit}; not an ordinary workbook",
+    ),
+    "imp_too_many_parts_group": ("Tệp có quá nhiều phần", "Too many parts"),
+    "imp_too_many_strings": (
+        "Tệp khai báo {count} chuỗi dùng chung, vượt giới hạn {limit}; không đọc tệp này. Hãy mở bằng "
+        "Excel, xóa các trang không dùng, lưu lại rồi nhập",
+        "The file declares {count} shared strings, over the limit of {limit}; it is not read. Open "
+        "it in Excel, delete unused sheets, save it, then import",
+    ),
+    "imp_too_many_strings_group": ("Quá nhiều chuỗi dùng chung", "Too many shared strings"),
+    "imp_too_much_text": (
+        "Các chuỗi dùng chung của tệp dài hơn {limit} ký tự cộng lại; không đọc tệp này. Hãy chia "
+        "thành nhiều tệp nhỏ hơn",
+        "The file's shared strings together exceed {limit} characters; it is not read. Split it "
+        "into smaller files",
+    ),
+    "imp_too_much_text_group": ("Quá nhiều chữ", "Too much text"),
+    "imp_too_many_rows": (
+        "Trang tính có hơn {limit} dòng (giới hạn của Excel); không đọc tệp này",
+        "The sheet has more than {limit} rows (Excel's limit); the file is not read",
+    ),
+    "imp_too_many_rows_group": ("Quá nhiều dòng", "Too many rows"),
+    "imp_too_many_cells": (
+        "Lần nhập có hơn {limit} ô có số liệu; không đọc tiếp. Hãy chia thành nhiều lần nhập",
+        "The import holds more than {limit} filled cells; reading stopped. Split it into several "
+        "imports",
+    ),
+    "imp_too_many_cells_group": ("Quá nhiều ô", "Too many cells"),
+    "imp_too_many_merged": (
+        "Trang tính có hơn {limit} vùng ô gộp; không đọc tệp này",
+        "The sheet has more than {limit} merged ranges; the file is not read",
+    ),
+    "imp_too_many_merged_group": ("Quá nhiều ô gộp", "Too many merged ranges"),
+    "imp_csv_too_big": (
+        "Tệp CSV dài {size} byte, vượt giới hạn {limit} byte; hãy chia thành nhiều tệp",
+        "The CSV file is {size} bytes, over the limit of {limit} bytes; split it into several files",
+    ),
+    "imp_csv_too_big_group": ("Tệp CSV quá lớn", "CSV file too large"),
+    "imp_formula_no_value": (
+        "Ô chứa công thức chưa có giá trị ({formula}) — mở bằng Excel, lưu lại rồi nhập",
+        "The cell holds a formula with no saved value ({formula}) — open the file in Excel, save "
+        "it, then import",
+    ),
+    "imp_formula_no_value_group": (
+        "Ô chứa công thức chưa có giá trị — mở bằng Excel, lưu lại rồi nhập",
+        "Formula with no saved value — open in Excel, save, then import",
+    ),
+    "imp_lock_timeout": (
+        "Một lần nhập khác đang ghi vào cơ sở dữ liệu; đã chờ {seconds} giây rồi dừng, không ghi gì. "
+        "Hãy nhập lại sau",
+        "Another import is writing to the database; waited {seconds} s and stopped, nothing written. "
+        "Import again later",
+    ),
+    "imp_lock_timeout_group": ("Chờ lần nhập khác quá lâu", "Waited too long for another import"),
+    "imp_lock_waiting": (
+        "Đang chờ một lần nhập khác ghi xong (tối đa {seconds} giây)…",
+        "Waiting for another import to finish writing (up to {seconds} s)…",
+    ),
+    "data_checking": ("Đang kiểm tra tệp…", "Checking the files…"),
+    "data_importing": ("Đang nhập…", "Importing…"),
+    "data_progress": ("{elapsed} giây — {step}", "{elapsed} s — {step}"),
+    "data_worker_failed": (
+        "Tiến trình kiểm tra/nhập dừng bất thường (mã {code}); không có gì được ghi. {detail}",
+        "The checking/import process stopped unexpectedly (code {code}); nothing was written. {detail}",
+    ),
     "imp_no_header": (
         "Không tìm thấy dòng tiêu đề cột (đã xem {rows} dòng đầu); các cột của trang này: {columns}",
         "No header row found (looked at the first {rows} rows); this sheet's columns: {columns}",
