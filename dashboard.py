@@ -14,7 +14,10 @@ from cellboard import allocator, auth, db, filters, text, ui
 from cellboard.text import t
 
 allocator.forget_preload()  # `make run` preloads jemalloc for this server, not for its children
-st.set_page_config(page_title="Sinh hoạt chi bộ", page_icon=":material/groups:", layout="wide")
+# The favicon is a file of the app (Streamlit sends an .svg file inline, as a data: URL); a
+# ":material/...:" icon would make every browser fetch it from a public font server.
+FAVICON = Path(__file__).resolve().parent / "cellboard" / "favicon.svg"
+st.set_page_config(page_title="Sinh hoạt chi bộ", page_icon=str(FAVICON), layout="wide")
 
 PAGES = [
     # (file, label key, icon)
@@ -147,7 +150,7 @@ def unit_widgets() -> str | None:
         else:
             st.session_state["_unit_unknown"] = url_unit
     if st.session_state.get("_unit_unknown"):
-        st.warning(t("unit_unknown", unit=st.session_state["_unit_unknown"]))
+        st.warning(t("unit_unknown", unit=text.escape_markdown(st.session_state["_unit_unknown"])))
     groups = tree[tree["kind"] != "cell"]
     names = dict(zip(groups["unit_id"], groups["name"], strict=True))
     depths = dict(zip(groups["unit_id"], groups["depth"], strict=True))
@@ -189,7 +192,7 @@ def filter_bar() -> None:
     init_filter_widgets(today)
     for problem in st.session_state.get("_url_problems", ()):
         key, _, value = problem.partition(":")
-        st.warning(t(key, value=value))
+        st.warning(t(key, value=text.escape_markdown(value)))  # the link's text, shown as text
     period = period_widgets(today)
     unit = unit_widgets()
     state = filters.FilterState(period, unit)

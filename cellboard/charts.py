@@ -4,6 +4,8 @@ one palette for categories and one sequential scale for rates across the app.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -24,6 +26,17 @@ CATEGORY_COLOURS = {
 SERIES_COLOURS = ["#b22222", "#3a5ba0", "#8d99ae", "#e07b24", "#2a9d8f"]
 RATE_SCALE = "RdYlGn"  # low rates red, high green: the sequential scale for every rate
 TARGET_COLOUR = "#555555"
+
+
+def plain(value: object) -> str:
+    """A name or text from the data as plotly text: plotly draws titles, tick labels, legend names, hover
+    labels and bar text as a little HTML (<b>, <a href>, <br>), so <, > and & are escaped (plotly shows
+    &lt; &gt; &amp; as the characters). Every value from the data that a figure shows goes through it."""
+    return html.escape(str(value), quote=False)
+
+
+def plains(values) -> list[str]:
+    return [plain(value) for value in values]
 
 
 def house_layout(figure: go.Figure, title: str | None = None, height: int = 360) -> go.Figure:
@@ -137,7 +150,7 @@ def _id_axis(figure: go.Figure, ids: list, labels: list, axis: str = "yaxis") ->
             axis: {
                 "tickmode": "array",
                 "tickvals": ids,
-                "ticktext": [_short(str(label)) for label in labels],
+                "ticktext": [plain(_short(str(label))) for label in labels],
                 "categoryorder": "array",
                 "categoryarray": ids,
                 "autorange": "reversed",
@@ -174,7 +187,7 @@ def rate_bars(
             textposition="outside",
             cliponaxis=False,
             textfont={"size": 11},
-            hovertext=frame[name_column].astype(str).tolist(),
+            hovertext=plains(frame[name_column].astype(str)),
             hovertemplate="%{hovertext}: %{x:.1%}<extra></extra>",
             name=t("attendance_rate"),
         )
@@ -215,7 +228,7 @@ def meeting_bars(meetings: pd.DataFrame, target: float, title: str | None = None
             },
             customdata=list(
                 zip(
-                    meetings["cell"],
+                    plains(meetings["cell"]),
                     kinds,
                     meetings["present"],
                     meetings["expected"] - meetings["exempt"],
@@ -270,7 +283,7 @@ def attendance_heatmap(frame: pd.DataFrame, title: str | None = None) -> go.Figu
             xgap=1,
             ygap=1,
             customdata=meetings.to_numpy(dtype=float),
-            text=[[name] * len(months) for name in communes["commune"].astype(str)],
+            text=[[plain(name)] * len(months) for name in communes["commune"].astype(str)],
             texttemplate="%{z:.0%}" if show_text else None,
             hovertemplate="%{text} · %{x|%m/%Y}: %{z:.1%} (%{customdata} "
             + t("col_meetings").lower()
@@ -323,7 +336,7 @@ def regularity_dots(pooled: pd.DataFrame, title: str | None = None, selected: st
             name=t(column),
             customdata=ids,
             marker={"color": colour, "size": 11, "symbol": symbol, "line": {"width": 1, "color": "white"}},
-            hovertext=pooled["commune"].astype(str).tolist(),
+            hovertext=plains(pooled["commune"].astype(str)),
             hovertemplate="%{hovertext} · " + t(column) + ": %{x:.1%}<extra></extra>",
         )
     house_layout(figure, title, height=rows_height(len(ids), per_row=22, extra=80))
@@ -347,6 +360,7 @@ def absence_bars(reasons: pd.DataFrame, title: str | None = None) -> go.Figure:
 
     ids = reasons["commune_id"].astype(str).tolist()
     names = reasons["commune"].astype(str).tolist()
+    hover_names = plains(names)
     figure = make_subplots(
         rows=1,
         cols=2,
@@ -363,7 +377,7 @@ def absence_bars(reasons: pd.DataFrame, title: str | None = None) -> go.Figure:
             name=t(label),
             marker_color=colour,
             customdata=ids,
-            hovertext=names,
+            hovertext=hover_names,
             hovertemplate="%{hovertext} · " + t(label) + ": %{x:,d}<extra></extra>",
             row=1,
             col=1,
@@ -382,7 +396,7 @@ def absence_bars(reasons: pd.DataFrame, title: str | None = None) -> go.Figure:
         textposition="outside",
         cliponaxis=False,
         textfont={"size": 11},
-        hovertext=names,
+        hovertext=hover_names,
         hovertemplate="%{hovertext}: %{text}<extra></extra>",
         showlegend=False,
         row=1,
@@ -432,7 +446,7 @@ def ranking_bars(cells: pd.DataFrame, title: str | None = None, selected: str | 
             name=t(COMPONENT_LEGEND[component]),
             marker_color=COMPONENT_COLOURS[component],
             customdata=ids,
-            hovertext=parts["cell"].astype(str).tolist(),
+            hovertext=plains(parts["cell"].astype(str)),
             hovertemplate="%{hovertext} · " + t(component) + ": %{x:.3f}<extra></extra>",
         )
     figure.add_bar(
@@ -563,7 +577,7 @@ def top_bottom_chart(table: pd.DataFrame, title: str | None = None, selected: st
             name=label,
             customdata=ids,
             marker={"color": colour, "size": 11},
-            hovertext=table[name_column].fillna("").astype(str).tolist(),
+            hovertext=plains(table[name_column].fillna("").astype(str)),
             hovertemplate="%{hovertext}: %{x:.1%}<extra>" + label + "</extra>",
         )
     house_layout(figure, title, height=rows_height(len(ids)))
@@ -604,7 +618,7 @@ def rating_bars(ratings: pd.DataFrame, title: str | None = None) -> go.Figure:
                 legendgroup=grade,
                 showlegend=column == 1,
                 customdata=rows["cells"],
-                hovertext=rows["commune"].astype(str),
+                hovertext=plains(rows["commune"].astype(str)),
                 hovertemplate="%{hovertext} · "
                 + str(year)
                 + " · "
@@ -635,22 +649,24 @@ def history_lines(
             x=rows["month"],
             y=rows["attendance_rate"],
             mode="lines+markers",
-            name=f"{rows['cell'].iloc[0]} ({t('relation_' + relation)})",
+            name=f"{plain(rows['cell'].iloc[0])} ({t('relation_' + relation)})",
             line={
                 "color": SERIES_COLOURS[0] if relation == "cell" else SERIES_COLOURS[1 + index % 4],
                 "width": 3 if relation == "cell" else 2,
                 "dash": None if relation == "cell" else "dot",
             },
-            hovertemplate="%{x|%m/%Y}: %{y:.1%}<extra>" + str(rows["cell"].iloc[0]) + "</extra>",
+            meta=[plain(rows["cell"].iloc[0])],  # through meta, so a name is never read as a template
+            hovertemplate="%{x|%m/%Y}: %{y:.1%}<extra>%{meta[0]}</extra>",
         )
     if commune_trend is not None and len(commune_trend):
         figure.add_scatter(
             x=commune_trend["month"],
             y=commune_trend["attendance_rate"],
             mode="lines",
-            name=t("commune_line", name=commune_name),
+            name=t("commune_line", name=plain(commune_name)),
             line={"color": SERIES_COLOURS[2], "width": 2},
-            hovertemplate="%{x|%m/%Y}: %{y:.1%}<extra>" + commune_name + "</extra>",
+            meta=[plain(commune_name)],
+            hovertemplate="%{x|%m/%Y}: %{y:.1%}<extra>%{meta[0]}</extra>",
         )
     figure.add_hline(
         y=target,
@@ -680,7 +696,8 @@ LEVELS = ("province", "district", "commune")
 
 
 def _category_names(frame: pd.DataFrame) -> pd.Series:
-    return frame["name_vi"] if text.language() == "vi" else frame["name_en"]
+    """The categories' names in this language, as plotly text."""
+    return (frame["name_vi"] if text.language() == "vi" else frame["name_en"]).map(plain)
 
 
 def _category_colours(codes: pd.Series) -> list[str]:
@@ -743,7 +760,7 @@ def commune_category_treemap(frame: pd.DataFrame) -> go.Figure:
     figure = go.Figure(
         go.Treemap(
             ids=[*communes["commune_id"], *(frame["commune_id"] + TREEMAP_SEPARATOR + frame["category"])],
-            labels=[*communes["commune"], *names],
+            labels=[*plains(communes["commune"]), *names],
             parents=[*([""] * len(communes)), *frame["commune_id"]],
             values=[*communes["opinions"], *frame["opinions"]],
             branchvalues="total",
@@ -774,7 +791,7 @@ def opinion_trend_lines(trend: pd.DataFrame) -> go.Figure:
             mode="lines+markers",
             name=_category_names(rows).iloc[0],
             line={"color": _category_colours([code])[0], "width": 2},
-            hovertemplate="%{x|%m/%Y}: %{y}<extra>" + str(_category_names(rows).iloc[0]) + "</extra>",
+            hovertemplate="%{x|%m/%Y}: %{y}<extra>%{fullData.name}</extra>",
         )
     house_layout(figure)
     figure.update_xaxes(tickformat="%m/%Y", dtick="M1")
@@ -786,6 +803,7 @@ def response_bars(response: pd.DataFrame, labels: list[str]) -> go.Figure:
     """Stacked bars per row (category or department): answered on time, late, open, overdue; after
     each bar its share answered on time (of those answered or due) and its median days to answer."""
     figure = go.Figure()
+    labels = plains(labels)  # category or department names from the data
     judged = response["opinions"] - response["open"]  # as on Overview: opinions not yet due are left out
     notes = [
         t("op_bar_note", rate=text.fmt_pct(on_time / total if total else None), days=text.fmt_num(days, 0))
@@ -844,7 +862,9 @@ def visit_coverage_bars(coverage: pd.DataFrame) -> go.Figure:
         x=coverage["coverage"],
         orientation="h",
         marker={"color": coverage["coverage"], "colorscale": RATE_SCALE, "cmin": 0, "cmax": 1},
-        customdata=coverage[["commune", "cells_visited", "cells"]].to_numpy(),
+        customdata=coverage[["commune", "cells_visited", "cells"]]
+        .assign(commune=lambda f: f["commune"].map(plain))
+        .to_numpy(),
         text=[text.fmt_pct(value) for value in coverage["coverage"]],
         textposition="outside",
         hovertemplate="%{customdata[0]}: %{x:.1%} (%{customdata[1]}/%{customdata[2]})<extra></extra>",
@@ -861,7 +881,7 @@ def visit_coverage_bars(coverage: pd.DataFrame) -> go.Figure:
 def review_category_bars(frame: pd.DataFrame, current: str, previous: str) -> go.Figure:
     """Opinions by category in the period beside the previous period (frame: category, name, opinions,
     opinions_prev), in the categories' own order, the period's bars in each category's colour."""
-    names = frame["name"].astype(str).tolist()
+    names = plains(frame["name"].astype(str))
     figure = go.Figure()
     figure.add_bar(
         y=names,

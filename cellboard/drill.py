@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from cellboard import ui
-from cellboard.text import t
+from cellboard.text import escape_markdown, t
 
 _VALUES = "_page_options"  # option key -> value (text) or None
 _SEEN = "_page_options_seen"  # option key -> the URL text last read or written
@@ -66,7 +66,7 @@ def valid_option(key: str, options: Iterable[str]) -> str | None:
     value = option(key)
     if value is not None and value not in set(options):
         set_option(key, None)
-        st.warning(t("drill_not_here", value=value))
+        st.warning(t("drill_not_here", value=escape_markdown(value)))
         return None
     return value
 

@@ -104,7 +104,8 @@ def page_header(title_key: str) -> filters.FilterState:
     """Title, the selected unit's name and period; returns the filter state."""
     state = current_filters()
     st.title(t(title_key))
-    st.markdown(f"**{t('selected_unit', name=unit_name(state.unit))}** · {period_caption(state.period)}")
+    name = text.escape_markdown(unit_name(state.unit))  # a name from the data is text, never markdown
+    st.markdown(f"**{t('selected_unit', name=name)}** · {period_caption(state.period)}")
     return state
 
 
@@ -301,7 +302,9 @@ def _logout() -> None:
 
 def account_sidebar(account: auth.Account) -> None:
     """Who is signed in, and the logout button."""
-    st.sidebar.caption(t("signed_in_as", name=account.name, role=role_label(account.role)))
+    st.sidebar.caption(
+        t("signed_in_as", name=text.escape_markdown(account.name), role=role_label(account.role))
+    )
     st.sidebar.button(t("logout"), key="logout", on_click=_logout, icon=":material/logout:")
 
 
@@ -341,10 +344,11 @@ def clear_refusal() -> None:
 
 
 def refusal_text(unit: object) -> str:
-    """The message for a unit outside the account's scope."""
+    """The message (markdown) for a unit outside the account's scope; the unit, as the link sent it,
+    is shown as text."""
     if unit is None or unit is db.WHOLE_TREE:
         return t("scope_refused_whole")
-    return t("scope_refused", unit=unit)
+    return t("scope_refused", unit=text.escape_markdown(unit))
 
 
 def in_language(message: str) -> str:

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from cellboard import auth, ui
+from cellboard.text import escape_markdown as plain  # names and typed text: never markdown
 from cellboard.text import t
 
 FLASH_KEY = "_accounts_flash"
@@ -88,9 +89,9 @@ with add_tab, st.form("account_add", clear_on_submit=True):
             try:
                 added = auth.add_account(name, role, unit, password, actor=admin.name)
             except auth.AccountError as bad:
-                st.error(ui.in_language(str(bad)))
+                st.error(plain(ui.in_language(str(bad))))
             else:
-                done(t("accounts_added", name=added.name))
+                done(t("accounts_added", name=plain(added.name)))
 
 names = [a.name for a in accounts]
 
@@ -113,11 +114,11 @@ with reset_tab, st.form("account_reset", clear_on_submit=True):
             try:
                 auth.set_password(target, password, actor=admin.name)
             except auth.AccountError as bad:
-                st.error(ui.in_language(str(bad)))
+                st.error(plain(ui.in_language(str(bad))))
             else:
                 if target == admin.name:  # an administrator resetting their own: this session carries on
                     st.session_state.update(ui.session_values(auth.get_account(target)))
-                done(t("accounts_reset_done", name=target))
+                done(t("accounts_reset_done", name=plain(target)))
 
 with disable_tab:
     target = st.selectbox(t("accounts_pick"), names, key="disable_name")
@@ -130,9 +131,11 @@ with disable_tab:
             try:
                 auth.set_disabled(target, disabling, actor=admin.name)
             except auth.AccountError as bad:
-                st.error(ui.in_language(str(bad)))
+                st.error(plain(ui.in_language(str(bad))))
             else:
-                done(t("accounts_disabled_done" if disabling else "accounts_enabled_done", name=target))
+                done(
+                    t("accounts_disabled_done" if disabling else "accounts_enabled_done", name=plain(target))
+                )
 
 with audit_tab:
     st.caption(t("accounts_audit_help"))

@@ -8,6 +8,7 @@ regularity and thematic coverage; absence reasons and members working away; chro
 import streamlit as st
 
 from cellboard import charts, drill, filters, rules, text, ui
+from cellboard.text import escape_markdown as plain  # names from the data: text, never markdown
 from cellboard.text import t
 
 OPTIONS = ("commune", "cell")
@@ -105,7 +106,7 @@ drill.keep_in_url(OPTIONS)
 
 if unit_kind != "cell":
     if single_commune:
-        st.subheader(t("cells_of", name=commune_names[commune]), help=t("cells_of_help"))
+        st.subheader(t("cells_of", name=plain(commune_names[commune])), help=t("cells_of_help"))
     else:
         st.subheader(t("communes_compared"), help=t("communes_compared_help"))
     left, right = st.columns(2) if not single_commune else (None, st.container())
@@ -172,7 +173,7 @@ if unit_kind != "cell":
                     "thematic_coverage",
                 ]
             ]
-            label = t("drill_cell") if single_commune else t("cells_of", name=commune_names[commune])
+            label = t("drill_cell") if single_commune else t("cells_of", name=plain(commune_names[commune]))
             drill.choose(
                 "cell", list(shown["cell_id"]), cell_names, label, on_pick=pick_cell, help=t("cells_of_help")
             )
@@ -194,7 +195,7 @@ if unit_kind != "cell":
 
 if cell is not None:
     cell_name = cell_names.get(cell) or ui.unit_name(cell)
-    st.markdown(f"**{t('meetings_of', name=cell_name)}**", help=t("meetings_of_help"))
+    st.markdown(f"**{t('meetings_of', name=plain(cell_name))}**", help=t("meetings_of_help"))
     # rooted at the cell's commune, so the cells merged into it show even when the filter picked the cell
     lineage_root = cells.loc[cells["cell_id"] == cell, "commune_id"]
     meetings = ui.query(

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from cellboard import auth, ui
+from cellboard.text import escape_markdown as plain  # names and typed text: never markdown
 from cellboard.text import t
 
 account = ui.require_role(*auth.ROLES)
 st.title(t("page_password"))
-st.caption(t("signed_in_as", name=account.name, role=ui.role_label(account.role)))
+st.caption(t("signed_in_as", name=plain(account.name), role=ui.role_label(account.role)))
 with st.form("password_form", clear_on_submit=True):
     current = st.text_input(
         t("password_current"), type="password", key="pw_current", autocomplete="current-password"
@@ -29,7 +30,7 @@ if submitted:
         try:
             changed = auth.change_own_password(account.name, current, new)
         except auth.AccountError as bad:
-            st.error(ui.in_language(str(bad)))
+            st.error(plain(ui.in_language(str(bad))))
         else:
             # the change ends the account's other sessions; this one carries on
             st.session_state.update(ui.session_values(changed))

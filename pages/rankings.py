@@ -11,6 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from cellboard import charts, drill, filters, rules, text, ui
+from cellboard.text import escape_markdown as plain  # names and links' text: never markdown
 from cellboard.text import t
 
 WEIGHTS = {  # URL key and cell_ranking parameter -> the component it weighs
@@ -50,7 +51,7 @@ def url_weights() -> dict[str, float | None]:
             except ValueError:
                 value = -1.0
             if not 0 <= value <= 1:
-                st.warning(t("bad_weight", value=raw))
+                st.warning(t("bad_weight", value=plain(raw)))
                 drill.set_option(key, None)
                 value = None
         weights[key] = value
@@ -160,7 +161,7 @@ with right:
         help=t("drill_help"),
     )
     st.markdown(
-        f"**{t('ranking_title', name=commune_names[commune])}**",
+        f"**{t('ranking_title', name=plain(commune_names[commune]))}**",
         help=t("score_help", parts=formula(used), minimum=rules.MIN_MEETINGS_TO_RANK),
     )
     ranked = ranking[ranking["commune_id"] == commune][
@@ -191,7 +192,7 @@ with right:
 # ---- a cell's history across merges ------------------------------------------------------------
 if cell is not None:
     cell_row = ranking[ranking["cell_id"] == cell].iloc[0]
-    st.subheader(t("history_title", name=cell_row["cell"]), help=t("history_help"))
+    st.subheader(t("history_title", name=plain(cell_row["cell"])), help=t("history_help"))
     shown_from = state.period.start
     if not text.is_missing(cell_row["valid_from"]):
         formed = filters.month_start(cell_row["valid_from"].date())
@@ -205,11 +206,24 @@ if cell is not None:
     earlier = lineage[lineage["relation"] == "predecessor"]
     later = lineage[lineage["relation"] == "successor"]
     if len(earlier):
-        st.caption(t("lineage_caption", cell=cell_row["cell"], predecessors=", ".join(earlier["cell"])))
+        st.caption(
+            t(
+                "lineage_caption",
+                cell=plain(cell_row["cell"]),
+                predecessors=", ".join(map(plain, earlier["cell"])),
+            )
+        )
     for _, successor in later.iterrows():
         merged_on = cell_row["valid_to"]
         merged_from = "–" if text.is_missing(merged_on) else text.fmt_date(merged_on + dt.timedelta(days=1))
-        st.caption(t("merged_caption", cell=cell_row["cell"], successor=successor["cell"], date=merged_from))
+        st.caption(
+            t(
+                "merged_caption",
+                cell=plain(cell_row["cell"]),
+                successor=plain(successor["cell"]),
+                date=merged_from,
+            )
+        )
     ui.chart_block(
         charts.history_lines(history, commune_trend, str(cell_row["commune"]), target),
         history,

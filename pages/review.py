@@ -71,7 +71,7 @@ def write_url(preset: str, period: filters.Period) -> None:
 
 init_from_url()
 st.title(t("page_review"))
-st.markdown(f"**{t('selected_unit', name=ui.unit_name(state.unit))}**")
+st.markdown(f"**{t('selected_unit', name=text.escape_markdown(ui.unit_name(state.unit)))}**")
 st.caption(t("rv_page_caption"))
 period = chosen_period()
 write_url(st.session_state["rv_preset"], period)
