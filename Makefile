@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+HOST ?= 127.0.0.1
 DB ?= data/cellboard.duckdb
 DEMO_SCALE ?= M
 
@@ -44,11 +45,15 @@ $(DB): | $(VENV)/.runtime
 demo: $(VENV)/.runtime
 	$(PY) -m cellboard demo --scale $(DEMO_SCALE) --db $(DB)
 
+# Listens on this machine only (HOST=127.0.0.1) unless told otherwise: make run HOST=0.0.0.0.
+# On a terminal with no accounts yet, the first administrator's one-time password is shown here,
+# once (never in the server's output, which goes to logs); see README, Accounts.
 run: $(VENV)/.runtime jemalloc $(DB)
+	$(PY) -c 'from cellboard import auth; auth.first_admin_on_terminal()'
 	jemalloc=$$(ls /usr/lib/*/libjemalloc.so.2 2>/dev/null | head -n 1); \
 	CELLBOARD_DB=$(DB) LD_PRELOAD=$$jemalloc CELLBOARD_PRELOADED=$$jemalloc \
-		$(PY) -m streamlit run dashboard.py --server.port=$(PORT) --server.headless=true \
-		--browser.gatherUsageStats=false
+		$(PY) -m streamlit run dashboard.py --server.address=$(HOST) --server.port=$(PORT) \
+		--server.headless=true --browser.gatherUsageStats=false
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
