@@ -1259,6 +1259,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "`python -m cellboard init --db PATH` and import into that",
     ),
     "imp_demo_database_group": ("Cơ sở dữ liệu mẫu", "Demo database"),
+    "imp_disk_full": (
+        "Hết chỗ trên đĩa khi ghi ({detail}); không có gì được ghi, dữ liệu cũ vẫn nguyên. "
+        "Giải phóng chỗ trống (xóa bớt bản sao lưu cũ, tệp tạm) rồi nhập lại",
+        "The disk is full while writing ({detail}); nothing was written and the data is as it "
+        "was. Free some space (old backups, temporary files) and import again",
+    ),
+    "imp_disk_full_group": ("Hết chỗ trên đĩa", "The disk is full"),
     "imp_no_database": (
         "Chưa có cơ sở dữ liệu tại {path}; tạo bằng `python -m cellboard init --db {path}`",
         "There is no database at {path}; make one with `python -m cellboard init --db {path}`",

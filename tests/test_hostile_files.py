@@ -5,6 +5,7 @@ formula; a commune's database_info counts its own commune."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -212,3 +213,78 @@ def test_query_csv_neutralises_formulas_unless_raw(formula_db):
     assert raw.returncode == 0
     assert "\t=HYPERLINK" in raw.stdout and "'\t=HYPERLINK" not in raw.stdout
     assert "'=1+1" not in raw.stdout
+
+
+# ---- a full disk -------------------------------------------------------------------------------
+
+# A small tmpfs of our own, mounted in a user and mount namespace (`unshare -rm`): no root needed and
+# nothing to unmount; it goes when the command ends.
+ON_A_SMALL_DISK = """
+mount -t tmpfs -o size="$SIZE" tmpfs "$DISK"
+cp "$START" "$DISK/db.duckdb"
+sha256sum "$DISK/db.duckdb"
+"$PYTHON" -m cellboard "$@"
+echo "rc=$?"
+sha256sum "$DISK/db.duckdb"
+echo "left: $(ls -A "$DISK" | tr '\\n' ' ')"
+"""
+
+
+def on_a_small_disk(tmp_path: Path, start: Path, size: int, *args: str) -> subprocess.CompletedProcess:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    env = {**os.environ, "SIZE": str(size), "DISK": str(disk), "START": str(start), "PYTHON": sys.executable}
+    return subprocess.run(
+        ["unshare", "-rm", "bash", "-c", ON_A_SMALL_DISK, "disk", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_a_full_disk_during_an_import_is_said_audited_and_leaves_the_database_whole(tmp_path):
+    empty = tmp_path / "empty.duckdb"
+    assert cli("init", "--db", str(empty)).returncode == 0
+    # room for the database but not for the import's copy of it
+    done = on_a_small_disk(
+        tmp_path,
+        empty,
+        empty.stat().st_size * 3 // 2,
+        "import",
+        str(ROOT / "tests" / "data" / "example.xlsx"),
+        "--db",
+        str(tmp_path / "disk" / "db.duckdb"),
+    )
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "rc=1" in done.stdout, done.stdout + done.stderr
+    assert "Hết chỗ trên đĩa" in done.stdout + done.stderr and "The disk is full" in done.stdout + done.stderr
+    before, after = re.findall(r"^([0-9a-f]{64})  ", done.stdout, re.MULTILINE)
+    assert before == after  # the database as it was
+    assert "tmp" not in done.stdout.splitlines()[-1]  # no copy left behind
+    from cellboard import auth
+
+    last = auth.audit_log(limit=1)[0]
+    assert last["action"] == "import" and last["details"]["ok"] is False
+    assert last["details"]["problems"] == ["imp_disk_full"]
+
+
+def test_a_full_disk_while_writing_a_report_is_said_and_leaves_no_file(fixture_db, tmp_path):
+    done = on_a_small_disk(
+        tmp_path,
+        fixture_db,
+        fixture_db.stat().st_size + 4096,  # the database fits; the report does not
+        "report",
+        "--start",
+        "2025-01-01",
+        "--end",
+        "2025-02-28",
+        "--db",
+        str(tmp_path / "disk" / "db.duckdb"),
+        "--out",
+        str(tmp_path / "disk" / "review.docx"),
+    )
+    assert "Traceback" not in done.stderr
+    assert "rc=1" in done.stdout and "Hết chỗ trên đĩa" in done.stderr, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "left: db.duckdb "
