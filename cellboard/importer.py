@@ -18,11 +18,14 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import errno
 import getpass
 import hashlib
 import io
+import itertools
 import json
 import re
+import sys
 import threading
 import time
 import unicodedata
@@ -38,10 +41,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from cellboard import SCHEMA_VERSION, db, store, text
+from cellboard import SCHEMA_VERSION, db, limits, store, text
 from cellboard.text import LABELS
 
-MAX_TEXT = 32_767  # Excel's cell limit
+MAX_TEXT = limits.MAX_TEXT  # Excel's cell limit
 HEADER_SEARCH_ROWS = 30
 GROUP_ABOVE = 30  # longer reports are grouped by reason
 MIN_DATE = dt.date(1930, 1, 1)  # the party was founded in 1930: earlier dates are typing slips
@@ -816,6 +819,7 @@ class Report:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
+        self.cells = 0  # filled cells read so far (limits.MAX_CELLS)
 
     def add(
         self,
@@ -935,7 +939,7 @@ class Source:
 class RawSheet:
     where: Where
     spec: Sheet
-    rows: list[list[object]]  # as read; index 0 is row 1
+    rows: Iterable[list[object]]  # read as asked for; the first is row 1
 
 
 def sources_from_paths(paths: Sequence[str | Path], report: Report) -> list[Source]:
@@ -973,7 +977,44 @@ def sources_from_uploads(files: Sequence[tuple[str, bytes]], report: Report) -> 
     return sources
 
 
+class Refused(Exception):
+    """A file over one of the limits (cellboard.limits): refused whole, nothing else said about it."""
+
+    def __init__(self, code: str, sheet: str | None = None, row: int | None = None, **values: object) -> None:
+        super().__init__(code)
+        self.code, self.sheet, self.row, self.values = code, sheet, row, values
+
+
+def _n(number: int) -> str:
+    """A count as the report writes it: 1.048.576."""
+    return f"{number:,}".replace(",", ".")
+
+
+class Uncached:
+    """A formula cell whose workbook holds no computed value (openpyxl and some tools save none)."""
+
+    __slots__ = ("formula",)
+
+    def __init__(self, formula: str) -> None:
+        self.formula = formula
+
+    def __str__(self) -> str:
+        return "=" + self.formula
+
+    __repr__ = __str__
+
+
+def _progress(message: str) -> None:
+    """Where a long read says how far it got (the Data page's worker sets it)."""
+
+
+def set_progress(callback) -> None:
+    global _progress
+    _progress = callback
+
+
 def read_source(source: Source, order: int, report: Report) -> list[RawSheet]:
+    """The sheets of a source; their rows are read lazily, as parse_sheet asks for them."""
     if source.kind == "xlsx":
         return read_workbook(source, order, report)
     sheets, problems_before = [], len(report.problems)
@@ -997,9 +1038,159 @@ def expected_names() -> str:
     return ", ".join(f"{sheet.name} ({sheet.vi})" for sheet in SHEETS)
 
 
-def read_workbook(source: Source, order: int, report: Report) -> list[RawSheet]:
-    import openpyxl
+# ---- reading a workbook: its XML streamed, under the limits --------------------------------------
 
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+class BadWorkbook(Exception):
+    """Not a workbook this reader understands (said as imp_not_xlsx)."""
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _iterparse(stream, tag=None, events=("end",)):
+    from lxml import etree
+
+    # no DTDs, no entities, no network; lxml's default caps on a text node's size and the depth stay on
+    return etree.iterparse(
+        stream,
+        events=events,
+        tag=tag,
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        huge_tree=False,
+    )
+
+
+def _small_part(archive: zipfile.ZipFile, name: str):
+    from lxml import etree
+
+    info = archive.getinfo(name)
+    if info.file_size > limits.MAX_SMALL_PART_BYTES:
+        raise Refused(
+            "imp_part_too_big", part=name, size=_n(info.file_size), limit=_n(limits.MAX_SMALL_PART_BYTES)
+        )
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+    return etree.fromstring(archive.read(name), parser)
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """A part's relationships: id -> (type's last word, target part's name in the zip)."""
+    folder, _, base = part.rpartition("/")
+    rels = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+    if rels not in archive.NameToInfo:
+        return {}
+    found = {}
+    for rel in _small_part(archive, rels).iter(_PKG_REL):
+        target = rel.get("Target", "")
+        if target.startswith("/"):
+            name = target.lstrip("/")
+        else:
+            parts = folder.split("/") if folder else []
+            for piece in target.split("/"):
+                if piece == "..":
+                    parts = parts[:-1]
+                elif piece not in ("", "."):
+                    parts.append(piece)
+            name = "/".join(parts)
+        found[rel.get("Id")] = (rel.get("Type", "").rsplit("/", 1)[-1], name)
+    return found
+
+
+def _check_zip(archive: zipfile.ZipFile) -> None:
+    """Refuse a zip that unpacks to too much, before reading any of it (sizes the zip declares:
+    zipfile never unpacks more than a part declares, and checks the CRC at its end)."""
+    members = archive.infolist()
+    if len(members) > limits.MAX_PARTS:
+        raise Refused("imp_too_many_parts", count=_n(len(members)), limit=_n(limits.MAX_PARTS))
+    total = 0
+    for info in members:
+        if info.file_size > limits.MAX_PART_BYTES:
+            raise Refused(
+                "imp_part_too_big",
+                part=info.filename,
+                size=_n(info.file_size),
+                limit=_n(limits.MAX_PART_BYTES),
+            )
+        total += info.file_size
+    if total > limits.MAX_UNPACKED_BYTES:
+        raise Refused("imp_unpacked_too_big", size=_n(total), limit=_n(limits.MAX_UNPACKED_BYTES))
+
+
+def _shared_strings(archive: zipfile.ZipFile, name: str | None) -> list[str]:
+    """The shared strings, counted and measured while they are read."""
+    if name is None or name not in archive.NameToInfo:
+        return []
+    strings: list[str] = []
+    chars = 0
+    si, t, r, sst = f"{_MAIN}si", f"{_MAIN}t", f"{_MAIN}r", f"{_MAIN}sst"
+    with archive.open(name) as stream:
+        for event, element in _iterparse(stream, events=("start", "end")):
+            if event == "start":
+                if element.tag == sst:
+                    declared = max(_int_attr(element, "uniqueCount"), _int_attr(element, "count"))
+                    if declared > limits.MAX_SHARED_STRINGS:
+                        raise Refused(
+                            "imp_too_many_strings", count=_n(declared), limit=_n(limits.MAX_SHARED_STRINGS)
+                        )
+                continue
+            if element.tag != si:
+                continue
+            pieces = []
+            for child in element:
+                if child.tag == t:
+                    pieces.append(child.text or "")
+                elif child.tag == r:
+                    run = child.find(t)
+                    if run is not None:
+                        pieces.append(run.text or "")
+            value = "".join(pieces).replace("x005F_", "")
+            chars += len(value)
+            if chars > limits.MAX_SHARED_CHARS:
+                raise Refused("imp_too_much_text", limit=_n(limits.MAX_SHARED_CHARS))
+            strings.append(value)
+            if len(strings) > limits.MAX_SHARED_STRINGS:
+                raise Refused(
+                    "imp_too_many_strings", count=_n(len(strings)), limit=_n(limits.MAX_SHARED_STRINGS)
+                )
+            element.clear()
+            parent = element.getparent()
+            while element.getprevious() is not None:
+                del parent[0]
+    return strings
+
+
+def _int_attr(element, name: str) -> int:
+    try:
+        return int(element.get(name) or 0)
+    except ValueError:
+        return 0
+
+
+def _date_styles(archive: zipfile.ZipFile, name: str | None) -> tuple[set[int], set[int]]:
+    """Indices of the cell styles that show dates, and of those that show durations (as openpyxl)."""
+    if name is None or name not in archive.NameToInfo:
+        return set(), set()
+    from lxml import etree
+    from openpyxl.styles.stylesheet import Stylesheet
+
+    root = _small_part(archive, name)
+    stylesheet = Stylesheet.from_tree(etree.fromstring(etree.tostring(root)))
+    return set(stylesheet.date_formats), set(stylesheet.timedelta_formats)
+
+
+def read_workbook(source: Source, order: int, report: Report) -> list[RawSheet]:
     content = source.files[0][1]
     if not content:
         report.add(None, "imp_empty_file", source=source.name)
@@ -1008,36 +1199,216 @@ def read_workbook(source: Source, order: int, report: Report) -> list[RawSheet]:
         report.add(None, "imp_old_xls", source=source.name)
         return []
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        detail = "zip" if isinstance(error, zipfile.BadZipFile) else type(error).__name__
-        report.add(None, "imp_not_xlsx", source=source.name, detail=detail)
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        report.add(None, "imp_not_xlsx", source=source.name, detail="zip")
+        return []
+    _check_zip(archive)
+    try:
+        book = _workbook_parts(archive)
+    except Refused:
+        raise
+    except Exception as error:  # a zip, but not a workbook: missing parts, XML that does not parse
+        report.add(None, "imp_not_xlsx", source=source.name, detail=_detail(error))
         return []
     sheets = []
-    try:
-        for index, worksheet in enumerate(book.worksheets):
-            spec = sheet_lookup().get(norm(worksheet.title))
-            if spec is None:
-                if norm(worksheet.title) not in AUX_SHEETS:
-                    report.add(
-                        None, "imp_unknown_sheet", source=source.name, warning=True, sheet=worksheet.title
-                    )
-                continue
-            rows = [list(values) for values in worksheet.iter_rows(min_row=1, values_only=True)]
-            # A value merged down a column (a meeting over its attendance rows) belongs to each row.
-            for merged in worksheet.merged_cells.ranges:
-                if merged.min_col == merged.max_col and merged.max_row > merged.min_row:
-                    column = merged.min_col - 1
-                    value = rows[merged.min_row - 1][column] if merged.min_row <= len(rows) else None
-                    for row in range(merged.min_row, min(merged.max_row, len(rows))):
-                        rows[row][column] = value
-            sheets.append(RawSheet(Where(source.name, worksheet.title, spec.table, order, index), spec, rows))
-        if not sheets:
-            found = ", ".join(worksheet.title for worksheet in book.worksheets)
-            report.add(None, "imp_no_sheets", source=source.name, found=found, expected=expected_names())
-    finally:
-        book.close()
+    for index, (title, part) in enumerate(book["sheets"]):
+        spec = sheet_lookup().get(norm(title))
+        if spec is None:
+            if norm(title) not in AUX_SHEETS:
+                report.add(None, "imp_unknown_sheet", source=source.name, warning=True, sheet=title)
+            continue
+        where = Where(source.name, title, spec.table, order, index)
+        rows = _sheet_rows(archive, part, title, book, report, source.name)
+        sheets.append(RawSheet(where, spec, rows))
+    if not sheets:
+        found = ", ".join(title for title, _ in book["sheets"])
+        report.add(None, "imp_no_sheets", source=source.name, found=found, expected=expected_names())
     return sheets
+
+
+def _detail(error: BaseException) -> str:
+    return "zip" if isinstance(error, zipfile.BadZipFile) else type(error).__name__
+
+
+def _workbook_parts(archive: zipfile.ZipFile) -> dict:
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+    top = _relationships(archive, "")
+    workbook = next((name for kind, name in top.values() if kind == "officeDocument"), "xl/workbook.xml")
+    root = _small_part(archive, workbook)
+    rels = _relationships(archive, workbook)
+    properties = root.find(f"{_MAIN}workbookPr")
+    date1904 = properties is not None and properties.get("date1904") in ("1", "true")
+    sheets = []
+    for sheet in root.iter(f"{_MAIN}sheet"):
+        kind, part = rels.get(sheet.get(f"{_REL_NS}id"), ("", ""))
+        if kind == "worksheet" and part in archive.NameToInfo:
+            sheets.append((sheet.get("name", ""), part))
+    shared = next((name for kind, name in rels.values() if kind == "sharedStrings"), None)
+    styles = next((name for kind, name in rels.values() if kind == "styles"), None)
+    dates, durations = _date_styles(archive, styles)
+    return {
+        "sheets": sheets,
+        "shared": _shared_strings(archive, shared),
+        "dates": dates,
+        "durations": durations,
+        "epoch": CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900,
+    }
+
+
+def _merged_down(archive: zipfile.ZipFile, part: str, sheet: str) -> dict[int, list[tuple[int, int]]]:
+    """Ranges merged down one column (a meeting over its attendance rows): first row -> [(column,
+    last row)]. They follow the rows in the sheet's XML, so this reads the part once before."""
+    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    tail, after = b"", None
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            if after is None:
+                joined = tail + chunk
+                at = joined.find(b"</sheetData>")
+                if at < 0:
+                    tail = joined[-16:]
+                    continue
+                after = bytearray(joined[at:])
+            else:
+                after += chunk
+            if len(after) > limits.MAX_SMALL_PART_BYTES:
+                raise Refused(
+                    "imp_part_too_big",
+                    sheet=sheet,
+                    part=part,
+                    size="…",
+                    limit=_n(limits.MAX_SMALL_PART_BYTES),
+                )
+    for count, match in enumerate(_MERGE.finditer(after or b""), start=1):
+        if count > limits.MAX_MERGED:
+            raise Refused("imp_too_many_merged", sheet=sheet, limit=_n(limits.MAX_MERGED))
+        first_col, first_row, last_col, last_row = match.groups()
+        if first_col == last_col and int(last_row) > int(first_row):
+            found[int(first_row)].append((_column_index(first_col.decode()), int(last_row)))
+    return found
+
+
+def _sheet_rows(archive, part, title, book, report, source_name):
+    """A sheet's rows as lists of values (index 0 is row 1), read as they are asked for."""
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+    merged = _merged_down(archive, part, title)
+    last_merged = max((end for ranges in merged.values() for _, end in ranges), default=0)
+    shared, dates, durations, epoch = book["shared"], book["dates"], book["durations"], book["epoch"]
+    c_tag, v_tag, f_tag, is_tag, t_tag, r_tag, row_tag = (
+        f"{_MAIN}{name}" for name in ("c", "v", "f", "is", "t", "r", "row")
+    )
+    carried: dict[int, tuple[int, object]] = {}  # column -> (last row, value) of a merge under way
+
+    def fill(number: int, values: list[object]) -> list[object]:
+        for column, (end, value) in list(carried.items()):
+            if number > end:
+                del carried[column]
+            elif column >= len(values):
+                values.extend([None] * (column - len(values) + 1))
+                values[column] = value
+            else:
+                values[column] = value
+        for column, end in merged.get(number, ()):
+            carried[column] = (end, values[column] if column < len(values) else None)
+        return values
+
+    def cell_value(cell):
+        kind = cell.get("t", "n")
+        value_node = cell.find(v_tag)
+        formula = cell.find(f_tag)
+        raw = value_node.text if value_node is not None else None
+        if formula is not None and (value_node is None or (not raw and kind != "str")):
+            return Uncached(formula.text or "")
+        if kind == "inlineStr":
+            node = cell.find(is_tag)
+            if node is None:
+                return None
+            pieces = [child.text or "" for child in node if child.tag == t_tag]
+            pieces += [(run.findtext(t_tag) or "") for run in node if run.tag == r_tag]
+            return "".join(pieces)
+        if not raw:
+            return None
+        if kind == "s":
+            return shared[int(raw)]
+        if kind == "n":
+            number = float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
+            style = int(cell.get("s") or 0)
+            if style in dates:
+                try:
+                    return from_excel(number, epoch, timedelta=style in durations)
+                except (OverflowError, ValueError):
+                    return "#VALUE!"
+            return number
+        if kind == "b":
+            return bool(int(raw))
+        if kind == "d":
+            return from_ISO8601(raw)
+        return raw  # str (a formula's text), e (an error such as #N/A)
+
+    def rows():
+        number = 0  # the last row given
+        values: list[object] = []
+        width = 0  # cells in this row, filled or not
+        try:
+            with archive.open(part) as stream:
+                for _, element in _iterparse(stream, tag=(c_tag, row_tag)):
+                    if element.tag == c_tag:
+                        ref = element.get("r")
+                        index = width
+                        if ref:
+                            match = _CELL_REF.match(ref)
+                            if match:
+                                index = _column_index(match.group(1))
+                        width = index + 1
+                        if width > 16_384:  # past Excel's last column, XFD
+                            raise BadWorkbook(ref or "column")
+                        value = cell_value(element)
+                        if value is not None:
+                            if index >= len(values):
+                                values.extend([None] * (index - len(values) + 1))
+                            values[index] = value
+                            report.cells += 1
+                        element.clear()
+                        parent = element.getparent()
+                        while element.getprevious() is not None:
+                            del parent[0]
+                        continue
+                    given = element.get("r")
+                    current = int(given) if given else number + 1
+                    if current <= number:
+                        raise BadWorkbook("row order")
+                    if current > limits.MAX_ROWS_PER_SHEET:
+                        raise Refused(
+                            "imp_too_many_rows", sheet=title, row=current, limit=_n(limits.MAX_ROWS_PER_SHEET)
+                        )
+                    if report.cells > limits.MAX_CELLS:
+                        raise Refused(
+                            "imp_too_many_cells", sheet=title, row=current, limit=_n(limits.MAX_CELLS)
+                        )
+                    element.clear()
+                    parent = element.getparent()
+                    while element.getprevious() is not None:
+                        del parent[0]
+                    while number + 1 < current:  # rows the file leaves out are empty
+                        number += 1
+                        yield fill(number, [])
+                    number = current
+                    if number % 50_000 == 0:
+                        _progress(f"{source_name} — {title}: {_n(number)}")
+                    row, values, width = values, [], 0
+                    yield fill(number, row)
+            while number < last_merged:
+                number += 1
+                yield fill(number, [])
+        except (Refused, BadWorkbook):
+            raise
+        except Exception as error:  # XML that does not parse, a shared string that is not there
+            raise BadWorkbook(_detail(error)) from error
+
+    return rows()
 
 
 VIETNAMESE_LETTERS = set(
@@ -1066,26 +1437,58 @@ def decode_csv(content: bytes, where: Where, report: Report) -> str | None:
     return None
 
 
-def read_csv(content: bytes, spec: Sheet, where: Where, report: Report) -> list[list[object]] | None:
+def read_csv(content: bytes, spec: Sheet, where: Where, report: Report):
+    """A CSV file's rows, read as parse_sheet asks for them; the delimiter is the one that finds the
+    best header in the first lines."""
     if not content:
         report.add(where, "imp_empty_file")
         return None
+    if len(content) > limits.MAX_CSV_BYTES:
+        raise Refused(
+            "imp_csv_too_big", sheet=where.sheet, size=_n(len(content)), limit=_n(limits.MAX_CSV_BYTES)
+        )
     decoded = decode_csv(content, where, report)
     if decoded is None:
         return None
-    best: tuple[int, list[list[object]]] | None = None
+    scored = []
     for delimiter in (",", ";", "\t"):
         try:
-            rows = [
-                [value if value != "" else None for value in record]
-                for record in csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)
-            ]
+            head = list(itertools.islice(_csv_records(decoded, delimiter), HEADER_SEARCH_ROWS))
         except csv.Error:
             continue
-        score = max((_header_score(spec, row) for row in rows[:HEADER_SEARCH_ROWS]), default=0)
-        if best is None or score > best[0]:
-            best = (score, rows)
-    return best[1] if best else []
+        scored.append((max((_header_score(spec, row) for row in head), default=0), -len(scored), delimiter))
+    if not scored:
+        return []
+    # the first of the best (as before: the first delimiter reaching the best score wins)
+    delimiters = [delimiter for _, _, delimiter in sorted(scored, reverse=True)]
+    return _csv_rows(decoded, delimiters, where, report)
+
+
+def _csv_records(decoded: str, delimiter: str):
+    for record in csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter):
+        yield [value if value != "" else None for value in record]
+
+
+def _csv_rows(decoded: str, delimiters: list[str], where: Where, report: Report):
+    for delimiter in delimiters:
+        try:
+            # a delimiter that breaks further down (csv.Error) gives way to the next best, as before
+            for _ in _csv_records(decoded, delimiter):
+                pass
+        except csv.Error:
+            continue
+        break
+    else:
+        return
+    for number, row in enumerate(_csv_records(decoded, delimiter), start=1):
+        if number > limits.MAX_ROWS_PER_SHEET:
+            raise Refused(
+                "imp_too_many_rows", sheet=where.sheet, row=number, limit=_n(limits.MAX_ROWS_PER_SHEET)
+            )
+        report.cells += sum(value is not None for value in row)
+        if report.cells > limits.MAX_CELLS:
+            raise Refused("imp_too_many_cells", sheet=where.sheet, row=number, limit=_n(limits.MAX_CELLS))
+        yield row
 
 
 # ---- from rows to records ---------------------------------------------------------------------
@@ -1099,15 +1502,20 @@ def _header_score(spec: Sheet, row: Sequence[object]) -> int:
     return len({match_column(spec, value) for value in row if not _empty(value)} - {None})
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     row: int
     values: dict[str, object]
-    bad: set[str] = field(default_factory=set)  # columns whose value is unusable
+    bad: frozenset[str] | set[str] = frozenset()  # columns whose value is unusable (a set once one is)
     where: Where | None = None
 
     def ok(self, *columns: str) -> bool:
         return all(c not in self.bad and self.values.get(c) is not None for c in columns)
+
+    def mark_bad(self, column: str) -> None:
+        if not self.bad:  # most rows have none: no empty set for each (a million rows, 200 MB)
+            self.bad = set()
+        self.bad.add(column)
 
 
 @dataclass
@@ -1119,11 +1527,14 @@ class ParsedSheet:
 
 
 def parse_sheet(raw: RawSheet, report: Report) -> ParsedSheet | None:
+    """A sheet's rows into records, streaming: only the first lines (for the header) and the rows
+    after the last complete one (a possible footer) are held as read."""
     spec, where = raw.spec, raw.where
-    rows = raw.rows
-    scores = [_header_score(spec, row) for row in rows[:HEADER_SEARCH_ROWS]]
+    rows = iter(raw.rows)
+    head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+    scores = [_header_score(spec, row) for row in head]
     if not scores or max(scores) == 0:
-        if any(not _empty(v) for row in rows for v in row):
+        if any(not _empty(v) for row in itertools.chain(head, rows) for v in row):
             report.add(
                 where,
                 "imp_no_header",
@@ -1135,10 +1546,11 @@ def parse_sheet(raw: RawSheet, report: Report) -> ParsedSheet | None:
         return None
     header_index = scores.index(max(scores))
     header_row = header_index + 1
+    header_values = head[header_index]
     positions: dict[str, int] = {}
     headers: dict[str, str] = {}
     unknown: list[int] = []
-    for index, value in enumerate(rows[header_index]):
+    for index, value in enumerate(header_values):
         if _empty(value):
             continue
         column = match_column(spec, value)
@@ -1166,41 +1578,56 @@ def parse_sheet(raw: RawSheet, report: Report) -> ParsedSheet | None:
     for column in spec.columns:
         if column.needed and column.name not in positions:
             report.add(where, "imp_missing_column", header_row, column.name, vi=column.vi, en=column.name)
-    width = len(rows[header_index])
-
-    data: list[tuple[int, list[object]]] = []
-    headless: set[int] = set()
-    for index in range(header_index + 1, len(rows)):
-        values = rows[index]
-        if not any(not _empty(values[i]) for i in [*positions.values(), *unknown] if i < len(values)):
-            continue  # an empty row, or one holding only an STT number
-        data.append((index + 1, values))
-        headless.update(i for i in range(width, len(values)) if not _empty(values[i]))
-        headless.update(
-            i
-            for i in range(min(width, len(values)))
-            if _empty(rows[header_index][i]) and not _empty(values[i])
-        )
-    for index in sorted(headless):
-        report.add(where, "imp_headless_values", header_row, warning=True, position=_letter(index))
+    width = len(header_values)
+    watched = [*positions.values(), *unknown]
+    needed = [positions[c.name] for c in spec.columns if c.needed and c.name in positions]
+    warnings_at = len(report.warnings)  # the sheet's warnings about its layout go first, as read
 
     def cell(values: list[object], column: str) -> object:
         index = positions.get(column)
         return values[index] if index is not None and index < len(values) else None
 
     def complete(values: list[object]) -> bool:
-        return all(not _empty(cell(values, c.name)) for c in spec.columns if c.needed and c.name in positions)
+        return all(index < len(values) and not _empty(values[index]) for index in needed)
 
-    data = _without_footer(data, header_row, spec, positions, cell, complete, where, report)
-    records = []
-    for row_number, values in data:
+    def record_of(row_number: int, values: list[object]) -> Record:
         record = Record(row_number, {}, where=where)
         for column in spec.columns:
             if column.name not in positions:
                 record.values[column.name] = column.default
                 continue
             parse_cell(column, cell(values, column.name), record, headers[column.name], report)
-        records.append(record)
+        return record
+
+    records: list[Record] = []
+    pending: list[tuple[int, list[object]]] = []  # rows after the last complete one
+    last_complete: int | None = None
+    headless: set[int] = set()
+    rest = itertools.chain(head[header_index + 1 :], rows)
+    for number, values in enumerate(rest, start=header_row + 1):
+        if not any(not _empty(values[i]) for i in watched if i < len(values)):
+            continue  # an empty row, or one holding only an STT number
+        if len(values) > width:
+            headless.update(i for i in range(width, len(values)) if not _empty(values[i]))
+        headless.update(
+            i for i in range(min(width, len(values))) if _empty(header_values[i]) and not _empty(values[i])
+        )
+        if complete(values):
+            records += [record_of(*row) for row in pending]
+            pending.clear()
+            records.append(record_of(number, values))
+            last_complete = number
+        else:
+            pending.append((number, values))
+    layout = Report()
+    for index in sorted(headless):
+        layout.add(where, "imp_headless_values", header_row, warning=True, position=_letter(index))
+    if pending and _is_footer(pending, last_complete or header_row, spec, positions, cell):
+        for row_number, values in pending:
+            layout.add(where, "imp_footer_ignored", row_number, warning=True, text=_first_text(values) or "…")
+    else:
+        records += [record_of(*row) for row in pending]
+    report.warnings[warnings_at:warnings_at] = layout.warnings
     return ParsedSheet(where, spec, headers, records)
 
 
@@ -1213,30 +1640,19 @@ def _letter(index: int) -> str:
     return letters
 
 
-def _without_footer(data, header_row, spec, positions, cell, complete, where, report):
-    """Drop lines after the data that are not data: signatures, 'Người lập biểu', totals.
+def _first_text(values) -> str:
+    return next((str(v).strip() for v in values if not _empty(v) and not isinstance(v, int | float)), "")
 
-    They follow the last complete row, miss a required value, and either sit below an empty row,
-    carry no key, or start like a signature or total line.
-    """
-    last = max((i for i, (_, values) in enumerate(data) if complete(values)), default=-1)
-    trailing = data[last + 1 :]
-    if not trailing:
-        return data
-    previous_row = data[last][0] if last >= 0 else header_row
+
+def _is_footer(trailing, previous_row, spec, positions, cell) -> bool:
+    """Whether the lines after the last complete row are not data: signatures, 'Người lập biểu',
+    totals. They miss a required value, and either sit below an empty row, carry no key, or start
+    like a signature or total line."""
     below_gap = trailing[0][0] > previous_row + 1
     keys = [k for k in spec.keys if k in positions]
-
-    def first_text(values) -> str:
-        return next((str(v).strip() for v in values if not _empty(v) and not isinstance(v, int | float)), "")
-
     keyless = all(all(_empty(cell(values, k)) for k in keys) for _, values in trailing)
-    signature = all(FOOTER.match(norm(first_text(values))) for _, values in trailing)
-    if not (below_gap or keyless or signature):
-        return data
-    for row_number, values in trailing:
-        report.add(where, "imp_footer_ignored", row_number, warning=True, text=first_text(values) or "…")
-    return data[: last + 1]
+    signature = all(FOOTER.match(norm(_first_text(values))) for _, values in trailing)
+    return below_gap or keyless or signature
 
 
 def parse_cell(column: Column, raw: object, record: Record, header: str, report: Report) -> None:
@@ -1244,10 +1660,12 @@ def parse_cell(column: Column, raw: object, record: Record, header: str, report:
     where, row = record.where, record.row
 
     def bad(code: str, **values: object) -> None:
-        record.bad.add(column.name)
+        record.mark_bad(column.name)
         record.values[column.name] = None
         report.add(where, code, row, header, **values)
 
+    if isinstance(raw, Uncached):  # never read as empty: the value is in no file (issue 17)
+        return bad("imp_formula_no_value", formula=str(raw))
     if _empty(raw):
         record.values[column.name] = column.default
         if column.needed and column.default is None:
@@ -1441,9 +1859,19 @@ def check_sources(
         report.add(None, "imp_demo_database", source=db_label, path=db_label)
     parsed: list[ParsedSheet] = []
     for order, source in enumerate(sources):
-        problems_before = len(report.problems)
-        raws = read_source(source, order, report)
-        sheets = [p for p in (parse_sheet(raw, report) for raw in raws) if p is not None]
+        problems_before, warnings_before = len(report.problems), len(report.warnings)
+        try:
+            raws = read_source(source, order, report)
+            sheets = [p for p in (parse_sheet(raw, report) for raw in raws) if p is not None]
+        except (Refused, BadWorkbook) as error:  # the file is refused whole: only this is said of it
+            del report.problems[problems_before:]
+            del report.warnings[warnings_before:]
+            if isinstance(error, BadWorkbook):
+                report.add(None, "imp_not_xlsx", source=source.name, detail=str(error))
+            else:
+                where = Where(source.name, error.sheet, "", order) if error.sheet else None
+                report.add(where, error.code, error.row, source=source.name, **error.values)
+            continue
         parsed += sheets
         if len(report.problems) == problems_before and not any(s.records for s in sheets):
             report.add(None, "imp_no_rows", source=source.name)
@@ -1477,7 +1905,7 @@ class Checker:
         self.report = report
 
     def problem(self, record: Record, column: str, code: str, **values: object) -> None:
-        record.bad.add(column)
+        record.mark_bad(column)
         header = self.header(record, column)
         self.report.add(record.where, code, record.row, header, **values)
 
@@ -1905,24 +2333,39 @@ def run_import(
     backup, batch_ids = None, []
     checked = None
     try:
-        if dry_run and path.exists():
-            con = db.reader(path)
+        if path.exists():
+            # read and check everything first, against the file as it is, without the write lock
+            identity = _identity(path)
+            before = (len(report.problems), len(report.warnings))
+            con = db.reader(path) if dry_run else _read_only(path)
             try:
                 checked = check_sources(sources, con, report, allow_demo=allow_demo, db_label=label)
             finally:
                 con.close()
-        elif path.exists():
-            with store.draft(path, "import") as draft:
-                checked = check_sources(sources, draft.con, report, allow_demo=allow_demo, db_label=label)
-                if checked.ok:
-                    try:
-                        batch_ids = apply(draft.con, checked, account, path)
-                        backup = draft.publish()
-                    except (duckdb.Error, store.WriteError) as error:
-                        batch_ids = []
-                        report.add(None, "imp_write_failed", source=label, detail=_first_line(error))
+            if not dry_run and checked.ok:
+                wait = limits.lock_wait_seconds()
+                with store.draft(path, "import", wait=wait, waiting=say_waiting) as draft:
+                    if _identity(path) != identity:  # another import wrote meanwhile: check again
+                        del report.problems[before[0] :]
+                        del report.warnings[before[1] :]
+                        report.cells = 0
+                        checked = check_sources(
+                            sources, draft.con, report, allow_demo=allow_demo, db_label=label
+                        )
+                    if checked.ok:
+                        try:
+                            batch_ids = apply(draft.con, checked, account, path)
+                            backup = draft.publish()
+                        except (duckdb.Error, store.WriteError) as error:
+                            batch_ids = []
+                            report.add(None, "imp_write_failed", source=label, detail=_first_line(error))
+    except store.LockTimeout as timeout:
+        report.add(None, "imp_lock_timeout", source=label, seconds=f"{timeout.seconds:g}")
     except duckdb.Error as error:  # not a database file, or one this program cannot open
         report.add(None, "imp_database_error", source=label, path=label, detail=_first_line(error))
+    except OSError as error:  # a full disk (or another system failure) while copying or swapping
+        code = "imp_disk_full" if error.errno == errno.ENOSPC else "imp_write_failed"
+        report.add(None, code, source=label, detail=_first_line(error))
     if checked is None:
         if dry_run and not path.exists():
             report.add(None, "imp_checked_without_database", source=label, warning=True, path=label)
@@ -1934,7 +2377,10 @@ def run_import(
         from cellboard import auth
 
         files = [source.name for source in sources]
-        auth.audit(account, "import", {"files": files, "ok": not problems, "batches": batch_ids, "db": label})
+        details = {"files": files, "ok": not problems, "batches": batch_ids, "db": label}
+        if problems:
+            details["problems"] = sorted({problem.code for problem in problems})
+        auth.audit(account, "import", details)
     return ImportResult(
         ok=not problems,
         dry_run=dry_run,
@@ -1948,6 +2394,31 @@ def run_import(
         backup=backup,
         seconds=time.perf_counter() - started,
     )
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    info = path.stat()
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+def _read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """The database opened read-only for checking an import before it takes the write lock."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("attach $path as cellboard (read_only)", {"path": str(path)})
+        con.execute("use cellboard")
+        con.execute("set enable_external_access = false")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def say_waiting(seconds: float | None) -> None:
+    """Said once when another import holds the write lock (stderr: the CLI's, or the Data page's worker)."""
+    vi, en = LABELS["imp_lock_waiting"]
+    shown = f"{seconds:g}" if seconds is not None else "∞"
+    print(f"{vi.format(seconds=shown)} / {en.format(seconds=shown)}", file=sys.stderr, flush=True)
 
 
 def _first_line(error: BaseException) -> str:

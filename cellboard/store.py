@@ -16,7 +16,8 @@ import fcntl
 import itertools
 import os
 import re
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -80,6 +81,14 @@ _counter = itertools.count()
 
 class WriteError(RuntimeError):
     """A write could not be completed; the database file is unchanged."""
+
+
+class LockTimeout(TimeoutError):
+    """Another writer held the database's lock longer than this one would wait; nothing was written."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the database's write lock stayed taken for {seconds:g} s")
+        self.seconds = seconds
 
 
 @cache
@@ -209,19 +218,49 @@ def backup_dir(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold the database's write lock (an exclusive flock on NAME.lock; released by the OS on death)."""
+def locked(
+    path: Path, wait: float | None = None, waiting: Callable[[float | None], None] | None = None
+) -> Iterator[None]:
+    """Hold the database's write lock (an exclusive flock on NAME.lock; released by the OS on death).
+
+    With `wait` (seconds), give up after that long with LockTimeout; `waiting(wait)` is called once
+    when another writer holds the lock, so the one waiting can say so.
+    """
     path = Path(path)
     private.make_dir(path.parent)  # the data folder: 0700 when cellboard makes it
     fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, private.FILE_MODE)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        if wait is None and waiting is None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        else:
+            _flock_within(fd, wait, waiting)
         try:
             yield
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _flock_within(fd: int, wait: float | None, waiting: Callable[[float | None], None] | None) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    if waiting is not None:
+        waiting(wait)
+    deadline = None if wait is None else time.monotonic() + wait
+    pause = 0.05
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise LockTimeout(wait) from None
+        time.sleep(pause if deadline is None else max(0.0, min(pause, deadline - time.monotonic())))
+        pause = min(pause * 2, 0.5)
 
 
 def temp_path(path: Path) -> Path:
@@ -388,15 +427,22 @@ class Draft:
 
 
 @contextlib.contextmanager
-def draft(path: Path, reason: str = "import", source_file: Path | None = None) -> Iterator[Draft]:
+def draft(
+    path: Path,
+    reason: str = "import",
+    source_file: Path | None = None,
+    *,
+    wait: float | None = None,
+    waiting: Callable[[float | None], None] | None = None,
+) -> Iterator[Draft]:
     """Under the write lock: copy the database (or `source_file`) beside it and open the copy.
 
     Leaving the block without `publish()` discards the copy; the database is untouched either way
-    until `publish()` renames the checked copy over it.
+    until `publish()` renames the checked copy over it. `wait`, `waiting`: as for `locked`.
     """
     path = Path(path)
     # owner_only for as long as the copy is open: DuckDB makes its .wal whenever the import writes
-    with private.owner_only(), locked(path):
+    with private.owner_only(), locked(path, wait, waiting):
         remove_stale(path)
         origin = Path(source_file or path)
         if not origin.exists():
