@@ -24,6 +24,7 @@ import hashlib
 import io
 import itertools
 import json
+import os
 import re
 import sys
 import threading
@@ -2252,6 +2253,7 @@ class ImportResult:
     batch_ids: list[str] = field(default_factory=list)
     backup: Path | None = None
     seconds: float = 0.0
+    process: int = 0  # the process that read and checked (the Data page's worker: not the server's)
 
     @property
     def imported(self) -> bool:
@@ -2700,3 +2702,57 @@ def cli_templates(args: argparse.Namespace) -> int:
         f"Đã ghi mẫu nhập liệu / templates written: {written[0]} (+ {len(written) - 1} CSV: {written[1].parent})"
     )
     return 0
+
+
+# ---- the Data page's worker: an import in its own process --------------------------------------------
+# The page writes the uploads to a private folder and runs `python -m cellboard.importer FOLDER`;
+# reading and checking (CPU, memory) then never stall the server that answers the other users,
+# and the process ends with its memory. Progress lines go to stderr; the result is pickled.
+
+WORKER_FILES = "files"
+WORKER_NAMES = "names.json"
+WORKER_RESULT = "result.pickle"
+
+
+def write_worker_folder(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
+    """The uploads as the worker reads them (numbered files: a name from a browser is never a path)."""
+    (folder / WORKER_FILES).mkdir(mode=0o700)
+    for index, (_, content) in enumerate(files):
+        (folder / WORKER_FILES / str(index)).write_bytes(content)
+    (folder / WORKER_NAMES).write_text(json.dumps([name for name, _ in files]), encoding="utf-8")
+
+
+def worker_command(folder: Path, db_path: Path, dry_run: bool, account: str | None) -> list[str]:
+    command = [sys.executable, "-m", "cellboard.importer", str(folder), "--db", str(db_path)]
+    if dry_run:
+        command.append("--dry-run")
+    if account:
+        command += ["--account", account]
+    return command
+
+
+def worker_main(argv: Sequence[str] | None = None) -> int:
+    import pickle
+
+    parser = argparse.ArgumentParser(prog="python -m cellboard.importer")
+    parser.add_argument("folder")
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--account")
+    args = parser.parse_args(argv)
+    folder = Path(args.folder)
+    names = json.loads((folder / WORKER_NAMES).read_text(encoding="utf-8"))
+    files = [(name, (folder / WORKER_FILES / str(i)).read_bytes()) for i, name in enumerate(names)]
+    set_progress(lambda message: print(message, file=sys.stderr, flush=True))
+    result = import_uploads(files, args.db, dry_run=args.dry_run, account=args.account)
+    result.process = os.getpid()
+    partial = folder / (WORKER_RESULT + ".part")
+    partial.write_bytes(pickle.dumps(result))
+    partial.replace(folder / WORKER_RESULT)
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    from cellboard import importer as _importer  # the classes pickled as cellboard.importer's, not __main__'s
+
+    sys.exit(_importer.worker_main())

@@ -6,6 +6,11 @@ importing and the import history are for administrators only.)"""
 import datetime as dt
 import hashlib
 import json
+import pickle
+import subprocess
+import tempfile
+import time
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -83,6 +88,44 @@ def show_result(result: importer.ImportResult) -> None:
 # ---- import -----------------------------------------------------------------------------------------
 
 
+def in_worker(uploads, path, *, dry_run: bool, account: str | None = None) -> importer.ImportResult | None:
+    """Check or import in a process of its own (importer.worker_main), showing its progress: the
+    server's process keeps answering the other users and the health check meanwhile (issue 17)."""
+    label = t("data_checking") if dry_run else t("data_importing")
+    with tempfile.TemporaryDirectory(prefix="cellboard-import-") as name:  # 0700
+        folder = Path(name)
+        importer.write_worker_folder(folder, uploads)
+        log = folder / "progress.log"
+        with st.status(label) as status, log.open("wb") as stderr:
+            worker = subprocess.Popen(
+                importer.worker_command(folder, path, dry_run, account),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+            started = time.monotonic()
+            try:
+                while worker.poll() is None:
+                    time.sleep(0.25)
+                    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+                    if lines:
+                        elapsed = text.fmt_int(time.monotonic() - started)
+                        step = text.escape_markdown(lines[-1])  # sheet names come from the file
+                        status.update(label=t("data_progress", elapsed=elapsed, step=step))
+            finally:
+                if worker.poll() is None:  # the page was left or rerun: nothing is half-written (store.draft)
+                    worker.kill()
+                    worker.wait()
+            result_file = folder / importer.WORKER_RESULT
+            if not result_file.exists():
+                status.update(label=label, state="error")
+                detail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:]
+                st.error(t("data_worker_failed", code=worker.returncode, detail=" ".join(detail)))
+                return None
+            status.update(label=label, state="complete")
+            return pickle.loads(result_file.read_bytes())  # written by our own worker, in our own folder
+
+
 def import_section() -> None:
     """Upload, check and import workbooks (administrators)."""
     st.subheader(t("data_import"), help=t("data_upload_help"))
@@ -104,7 +147,10 @@ def import_section() -> None:
         check_key = (digest, db.file_identity(path.resolve()))
         checked = st.session_state.get("_data_check")
         if checked is None or checked[0] != check_key:
-            checked = (check_key, importer.import_uploads(uploads, path, dry_run=True))
+            found = in_worker(uploads, path, dry_run=True)
+            if found is None:
+                return
+            checked = (check_key, found)
             st.session_state["_data_check"] = checked
         result = checked[1]
         if st.session_state.get("_data_imported") == digest:
@@ -115,7 +161,9 @@ def import_section() -> None:
                 st.success(t("data_check_ok", rows=text.fmt_int(result.total_rows)))
                 st.dataframe(rows_table(result.rows), hide_index=True, key="data_rows_table")
                 if st.button(t("data_import_button"), type="primary", key="data_import_button"):
-                    done = importer.import_uploads(uploads, path, account=ui.current_account_name())
+                    done = in_worker(uploads, path, dry_run=False, account=ui.current_account_name())
+                    if done is None:
+                        return
                     if done.imported:
                         st.session_state["_data_imported"] = digest
                         st.session_state["_data_imported_message"] = t(
