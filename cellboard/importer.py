@@ -1045,7 +1045,6 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
 class BadWorkbook(Exception):
@@ -1318,13 +1317,19 @@ def _sheet_rows(archive, part, title, book, report, source_name):
 
     def cell_value(cell):
         kind = cell.get("t", "n")
-        value_node = cell.find(v_tag)
-        formula = cell.find(f_tag)
+        value_node = formula = node = None
+        for child in cell:
+            tag = child.tag
+            if tag == v_tag:
+                value_node = child
+            elif tag == f_tag:
+                formula = child
+            elif tag == is_tag:
+                node = child
         raw = value_node.text if value_node is not None else None
         if formula is not None and (value_node is None or (not raw and kind != "str")):
             return Uncached(formula.text or "")
         if kind == "inlineStr":
-            node = cell.find(is_tag)
             if node is None:
                 return None
             pieces = [child.text or "" for child in node if child.tag == t_tag]
@@ -1352,7 +1357,8 @@ def _sheet_rows(archive, part, title, book, report, source_name):
     def rows():
         number = 0  # the last row given
         values: list[object] = []
-        width = 0  # cells in this row, filled or not
+        width = cells_in_row = 0  # the next cell's place in this row; cells in it, filled or not
+        columns: dict[str, int] = {}  # column letters -> index
         try:
             with archive.open(part) as stream:
                 for _, element in _iterparse(stream, tag=(c_tag, row_tag)):
@@ -1360,10 +1366,14 @@ def _sheet_rows(archive, part, title, book, report, source_name):
                         ref = element.get("r")
                         index = width
                         if ref:
-                            match = _CELL_REF.match(ref)
-                            if match:
-                                index = _column_index(match.group(1))
+                            letters = ref.rstrip("0123456789")
+                            index = columns.get(letters, -1)
+                            if index < 0 and letters.isascii() and letters.isalpha() and letters.isupper():
+                                index = columns[letters] = _column_index(letters)
+                            elif index < 0:
+                                index = width  # no usable column letters: the next place
                         width = index + 1
+                        cells_in_row += 1
                         if width > 16_384:  # past Excel's last column, XFD
                             raise BadWorkbook(ref or "column")
                         value = cell_value(element)
@@ -1373,9 +1383,10 @@ def _sheet_rows(archive, part, title, book, report, source_name):
                             values[index] = value
                             report.cells += 1
                         element.clear()
-                        parent = element.getparent()
-                        while element.getprevious() is not None:
-                            del parent[0]
+                        if cells_in_row % 1024 == 0:  # a row of millions of cells is not kept whole
+                            parent = element.getparent()
+                            while element.getprevious() is not None:
+                                del parent[0]
                         continue
                     given = element.get("r")
                     current = int(given) if given else number + 1
@@ -1399,7 +1410,7 @@ def _sheet_rows(archive, part, title, book, report, source_name):
                     number = current
                     if number % 50_000 == 0:
                         _progress(f"{source_name} — {title}: {_n(number)}")
-                    row, values, width = values, [], 0
+                    row, values, width, cells_in_row = values, [], 0, 0
                     yield fill(number, row)
             while number < last_merged:
                 number += 1
@@ -1666,7 +1677,7 @@ def parse_cell(column: Column, raw: object, record: Record, header: str, report:
         report.add(where, code, row, header, **values)
 
     if isinstance(raw, Uncached):  # never read as empty: the value is in no file (issue 17)
-        return bad("imp_formula_no_value", formula=str(raw))
+        return bad("imp_formula_no_value", value=str(raw))
     if _empty(raw):
         record.values[column.name] = column.default
         if column.needed and column.default is None:

@@ -1341,8 +1341,8 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "imp_csv_too_big_group": ("Tệp CSV quá lớn", "CSV file too large"),
     "imp_formula_no_value": (
-        "Ô chứa công thức chưa có giá trị ({formula}) — mở bằng Excel, lưu lại rồi nhập",
-        "The cell holds a formula with no saved value ({formula}) — open the file in Excel, save "
+        "Ô chứa công thức chưa có giá trị ({value}) — mở bằng Excel, lưu lại rồi nhập",
+        "The cell holds a formula with no saved value ({value}) — open the file in Excel, save "
         "it, then import",
     ),
     "imp_formula_no_value_group": (
