@@ -62,6 +62,10 @@ def require_database() -> None:
         st.title(t("app_title"))
         st.error(t("old_schema", path=path, found=old.found, wanted=old.wanted, command=command))
         st.stop()
+    except db.BadDatabase as bad:
+        st.title(t("app_title"))
+        st.error(t("bad_database", path=path, detail=text.escape_markdown(bad.detail), command=command))
+        st.stop()
 
 
 def demo_banner() -> None:
@@ -231,11 +235,11 @@ def login_gate() -> auth.Account:
 def main() -> None:
     choose_language()
     account = login_gate()
-    require_database()
     pages = [
         st.Page(path, title=t(label), icon=icon) for path, label, icon in auth.pages_for(account.role, PAGES)
     ]
     navigation = st.navigation(pages)
+    require_database()  # after the navigation, so every page's address shows why it cannot open
     filter_bar()
     if st.session_state.get(ui.REFUSED_KEY):
         st.error(ui.refusal_text(st.session_state[ui.REFUSED_KEY]))
