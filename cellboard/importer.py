@@ -821,6 +821,9 @@ class Report:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.cells = 0  # filled cells read so far (limits.MAX_CELLS)
+        self.rows = 0  # and data rows (limits.MAX_ROWS)
+        self.chars = 0  # and the characters of their text (limits.MAX_CELL_CHARS)
+        self.unlisted = self.unlisted_warnings = 0  # problems and warnings past limits.MAX_LISTED
 
     def add(
         self,
@@ -840,8 +843,14 @@ class Report:
             order = (where.source_order, where.sheet_order, row or 0, column_order)
         else:
             sheet, order = None, (len(self.problems),)
-        problem = Problem(source or "", sheet, row, column, code, _values(**values), order)
-        (self.warnings if warning else self.problems).append(problem)
+        listed = self.warnings if warning else self.problems
+        if len(listed) >= limits.MAX_LISTED:  # a file bad on every row: counted, not kept
+            if warning:
+                self.unlisted_warnings += 1
+            else:
+                self.unlisted += 1
+            return
+        listed.append(Problem(source or "", sheet, row, column, code, _values(**values), order))
 
 
 @dataclass
@@ -1382,6 +1391,8 @@ def _sheet_rows(archive, part, title, book, report, source_name):
                                 values.extend([None] * (index - len(values) + 1))
                             values[index] = value
                             report.cells += 1
+                            if type(value) is str:
+                                report.chars += len(value)
                         element.clear()
                         if cells_in_row % 1024 == 0:  # a row of millions of cells is not kept whole
                             parent = element.getparent()
@@ -1396,10 +1407,7 @@ def _sheet_rows(archive, part, title, book, report, source_name):
                         raise Refused(
                             "imp_too_many_rows", sheet=title, row=current, limit=_n(limits.MAX_ROWS_PER_SHEET)
                         )
-                    if report.cells > limits.MAX_CELLS:
-                        raise Refused(
-                            "imp_too_many_cells", sheet=title, row=current, limit=_n(limits.MAX_CELLS)
-                        )
+                    _check_cells(report, title, current)
                     element.clear()
                     parent = element.getparent()
                     while element.getprevious() is not None:
@@ -1498,9 +1506,17 @@ def _csv_rows(decoded: str, delimiters: list[str], where: Where, report: Report)
                 "imp_too_many_rows", sheet=where.sheet, row=number, limit=_n(limits.MAX_ROWS_PER_SHEET)
             )
         report.cells += sum(value is not None for value in row)
-        if report.cells > limits.MAX_CELLS:
-            raise Refused("imp_too_many_cells", sheet=where.sheet, row=number, limit=_n(limits.MAX_CELLS))
+        report.chars += sum(len(value) for value in row if value is not None)
+        _check_cells(report, where.sheet, number)
         yield row
+
+
+def _check_cells(report: Report, sheet: str, row: int) -> None:
+    """The cells and their text read so far in this import, against the limits."""
+    if report.cells > limits.MAX_CELLS:
+        raise Refused("imp_too_many_cells", sheet=sheet, row=row, limit=_n(limits.MAX_CELLS))
+    if report.chars > limits.MAX_CELL_CHARS:
+        raise Refused("imp_too_much_cell_text", sheet=sheet, row=row, limit=_n(limits.MAX_CELL_CHARS))
 
 
 # ---- from rows to records ---------------------------------------------------------------------
@@ -1619,6 +1635,11 @@ def parse_sheet(raw: RawSheet, report: Report) -> ParsedSheet | None:
     for number, values in enumerate(rest, start=header_row + 1):
         if not any(not _empty(values[i]) for i in watched if i < len(values)):
             continue  # an empty row, or one holding only an STT number
+        report.rows += 1
+        if report.rows > limits.MAX_ROWS:
+            raise Refused(
+                "imp_too_many_rows_import", sheet=where.sheet, row=number, limit=_n(limits.MAX_ROWS)
+            )
         if len(values) > width:
             headless.update(i for i in range(width, len(values)) if not _empty(values[i]))
         headless.update(
@@ -1872,12 +1893,14 @@ def check_sources(
     parsed: list[ParsedSheet] = []
     for order, source in enumerate(sources):
         problems_before, warnings_before = len(report.problems), len(report.warnings)
+        unlisted_before = (report.unlisted, report.unlisted_warnings)
         try:
             raws = read_source(source, order, report)
             sheets = [p for p in (parse_sheet(raw, report) for raw in raws) if p is not None]
         except (Refused, BadWorkbook) as error:  # the file is refused whole: only this is said of it
             del report.problems[problems_before:]
             del report.warnings[warnings_before:]
+            report.unlisted, report.unlisted_warnings = unlisted_before
             if isinstance(error, BadWorkbook):
                 report.add(None, "imp_not_xlsx", source=source.name, detail=str(error))
             else:
@@ -2265,6 +2288,8 @@ class ImportResult:
     backup: Path | None = None
     seconds: float = 0.0
     process: int = 0  # the process that read and checked (the Data page's worker: not the server's)
+    unlisted: int = 0  # problems past limits.MAX_LISTED: counted, not listed
+    unlisted_warnings: int = 0
 
     @property
     def imported(self) -> bool:
@@ -2281,7 +2306,8 @@ class ImportResult:
     def summary(self, language: str) -> str:
         index = 0 if language == "vi" else 1
         if self.problems:
-            return LABELS["imp_rejected"][index].format(problems=len(self.problems), rows=self.bad_rows)
+            problems = len(self.problems) + self.unlisted
+            return LABELS["imp_rejected"][index].format(problems=problems, rows=self.bad_rows)
         if self.dry_run:
             return LABELS["imp_dry_run_ok"][index].format(rows=self.total_rows)
         return LABELS["imp_done"][index].format(rows=self.total_rows, path=self.db_path)
@@ -2291,6 +2317,14 @@ class ImportResult:
         if self.ok and self.rows:
             lines.append("  " + ", ".join(f"{table} {count:,}" for table, count in self.rows.items()))
         lines += report_lines(self.problems, self.warnings)
+        for count, key in (
+            (self.unlisted, "imp_unlisted"),
+            (self.unlisted_warnings, "imp_unlisted_warnings"),
+        ):
+            if count:
+                vi, en = LABELS[key]
+                values = {"count": _n(count), "limit": _n(limits.MAX_LISTED)}
+                lines.append(f"{vi.format(**values)} / {en.format(**values)}")
         if self.backup is not None:
             vi, en = LABELS["imp_backup_kept"]
             lines.append(f"{vi.format(name=self.backup.name)} / {en.format(name=self.backup.name)}")
@@ -2361,7 +2395,8 @@ def run_import(
                     if _identity(path) != identity:  # another import wrote meanwhile: check again
                         del report.problems[before[0] :]
                         del report.warnings[before[1] :]
-                        report.cells = 0
+                        report.cells = report.chars = report.rows = 0
+                        report.unlisted = report.unlisted_warnings = 0
                         checked = check_sources(
                             sources, draft.con, report, allow_demo=allow_demo, db_label=label
                         )
@@ -2406,6 +2441,8 @@ def run_import(
         batch_ids=batch_ids,
         backup=backup,
         seconds=time.perf_counter() - started,
+        unlisted=report.unlisted,
+        unlisted_warnings=report.unlisted_warnings,
     )
 
 
@@ -2740,6 +2777,59 @@ def worker_command(folder: Path, db_path: Path, dry_run: bool, account: str | No
     if account:
         command += ["--account", account]
     return command
+
+
+@dataclass
+class WorkerFailure:
+    """The worker ended without a result (killed, out of memory): its exit code and last words."""
+
+    code: int
+    detail: str
+
+
+def run_in_worker(
+    files: Sequence[tuple[str, bytes]],
+    db_path: Path,
+    *,
+    dry_run: bool,
+    account: str | None = None,
+    progress=None,
+    poll: float = 0.25,
+) -> ImportResult | WorkerFailure:
+    """import_uploads in a process of its own; `progress(seconds, last line)` is called while it runs.
+    Leaving early (an exception from `progress`: the page rerun or left) kills it: nothing is
+    half-written (store.draft)."""
+    import pickle
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cellboard-import-") as name:  # 0700
+        folder = Path(name)
+        write_worker_folder(folder, files)
+        log = folder / "progress.log"
+        with log.open("wb") as stderr:
+            worker = subprocess.Popen(
+                worker_command(folder, Path(db_path), dry_run, account),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+            started = time.monotonic()
+            try:
+                while worker.poll() is None:
+                    time.sleep(poll)
+                    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+                    if progress is not None and lines:
+                        progress(time.monotonic() - started, lines[-1])
+            finally:
+                if worker.poll() is None:
+                    worker.kill()
+                    worker.wait()
+        result = folder / WORKER_RESULT
+        if not result.exists():
+            last = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:]
+            return WorkerFailure(worker.returncode, " ".join(last))
+        return pickle.loads(result.read_bytes())  # written by our own worker, in our own folder
 
 
 def worker_main(argv: Sequence[str] | None = None) -> int:

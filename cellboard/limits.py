@@ -25,9 +25,19 @@ MAX_SHARED_CHARS = 100_000_000  # all of them together, in characters
 
 # ---- rows and cells --------------------------------------------------------------------------
 MAX_ROWS_PER_SHEET = 1_048_576  # Excel's own limit; CSV files too
-MAX_CELLS = 4_000_000  # filled cells read in one import, every file and sheet together
+# Data rows and filled cells read in one import, every file and sheet together. What a check holds
+# in memory grows with both (about 450 bytes a row and 100 a cell): a million rows of three cells
+# stay under 1 GiB.
+MAX_ROWS = 1_048_576
+MAX_CELLS = 3_000_000
+# The characters of their text together: one shared string may fill any number of cells, and each
+# cell's text is copied when the rows are typed (a 32.767-character string in a million cells: 30 GB).
+MAX_CELL_CHARS = 150_000_000
 MAX_TEXT = 32_767  # Excel's limit on one cell's text
 MAX_CSV_BYTES = 200_000_000  # one CSV file
+# Problems (and warnings) listed in a report: past these they are counted, not kept (a file wrong on
+# every one of a million rows would otherwise fill memory with its report).
+MAX_LISTED = 50_000
 MAX_MERGED = 100_000  # merged ranges in one sheet
 
 # ---- waiting for another import ------------------------------------------------------------

@@ -1324,12 +1324,32 @@ LABELS: dict[str, tuple[str, str]] = {
         "The sheet has more than {limit} rows (Excel's limit); the file is not read",
     ),
     "imp_too_many_rows_group": ("Quá nhiều dòng", "Too many rows"),
+    "imp_too_many_rows_import": (
+        "Lần nhập có hơn {limit} dòng số liệu; không đọc tiếp. Hãy chia thành nhiều lần nhập",
+        "The import holds more than {limit} data rows; reading stopped. Split it into several imports",
+    ),
+    "imp_too_many_rows_import_group": ("Quá nhiều dòng", "Too many rows"),
     "imp_too_many_cells": (
         "Lần nhập có hơn {limit} ô có số liệu; không đọc tiếp. Hãy chia thành nhiều lần nhập",
         "The import holds more than {limit} filled cells; reading stopped. Split it into several "
         "imports",
     ),
     "imp_too_many_cells_group": ("Quá nhiều ô", "Too many cells"),
+    "imp_too_much_cell_text": (
+        "Chữ trong các ô của lần nhập dài hơn {limit} ký tự cộng lại; không đọc tiếp. Hãy chia thành "
+        "nhiều lần nhập",
+        "The cells of this import hold more than {limit} characters of text together; reading "
+        "stopped. Split it into several imports",
+    ),
+    "imp_too_much_cell_text_group": ("Quá nhiều chữ trong các ô", "Too much text in the cells"),
+    "imp_unlisted": (
+        "… và {count} lỗi nữa, không liệt kê (chỉ giữ {limit} lỗi đầu)",
+        "… and {count} more problem(s), not listed (only the first {limit} are kept)",
+    ),
+    "imp_unlisted_warnings": (
+        "… và {count} lưu ý nữa, không liệt kê (chỉ giữ {limit} lưu ý đầu)",
+        "… and {count} more warning(s), not listed (only the first {limit} are kept)",
+    ),
     "imp_too_many_merged": (
         "Trang tính có hơn {limit} vùng ô gộp; không đọc tệp này",
         "The sheet has more than {limit} merged ranges; the file is not read",

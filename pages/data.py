@@ -6,11 +6,6 @@ importing and the import history are for administrators only.)"""
 import datetime as dt
 import hashlib
 import json
-import pickle
-import subprocess
-import tempfile
-import time
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -63,7 +58,7 @@ def show_result(result: importer.ImportResult) -> None:
         st.error(
             t(
                 "data_check_bad",
-                problems=text.fmt_int(len(result.problems)),
+                problems=text.fmt_int(len(result.problems) + result.unlisted),
                 rows=text.fmt_int(result.bad_rows),
             )
         )
@@ -74,6 +69,8 @@ def show_result(result: importer.ImportResult) -> None:
         )
         if len(frame) > SHOWN_ROWS:
             st.caption(t("data_rows_shown", shown=text.fmt_int(SHOWN_ROWS), total=text.fmt_int(len(frame))))
+        if result.unlisted:
+            st.caption(t("imp_unlisted", count=text.fmt_int(result.unlisted), limit=text.fmt_int(len(frame))))
         ui.downloads(frame, "import_report")
     if result.warnings:
         with st.expander(f"{t('imp_warnings')} ({text.fmt_int(len(result.warnings))})"):
@@ -89,41 +86,22 @@ def show_result(result: importer.ImportResult) -> None:
 
 
 def in_worker(uploads, path, *, dry_run: bool, account: str | None = None) -> importer.ImportResult | None:
-    """Check or import in a process of its own (importer.worker_main), showing its progress: the
+    """Check or import in a process of its own (importer.run_in_worker), showing its progress: the
     server's process keeps answering the other users and the health check meanwhile (issue 17)."""
     label = t("data_checking") if dry_run else t("data_importing")
-    with tempfile.TemporaryDirectory(prefix="cellboard-import-") as name:  # 0700
-        folder = Path(name)
-        importer.write_worker_folder(folder, uploads)
-        log = folder / "progress.log"
-        with st.status(label) as status, log.open("wb") as stderr:
-            worker = subprocess.Popen(
-                importer.worker_command(folder, path, dry_run, account),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-            )
-            started = time.monotonic()
-            try:
-                while worker.poll() is None:
-                    time.sleep(0.25)
-                    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-                    if lines:
-                        elapsed = text.fmt_int(time.monotonic() - started)
-                        step = text.escape_markdown(lines[-1])  # sheet names come from the file
-                        status.update(label=t("data_progress", elapsed=elapsed, step=step))
-            finally:
-                if worker.poll() is None:  # the page was left or rerun: nothing is half-written (store.draft)
-                    worker.kill()
-                    worker.wait()
-            result_file = folder / importer.WORKER_RESULT
-            if not result_file.exists():
-                status.update(label=label, state="error")
-                detail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:]
-                st.error(t("data_worker_failed", code=worker.returncode, detail=" ".join(detail)))
-                return None
-            status.update(label=label, state="complete")
-            return pickle.loads(result_file.read_bytes())  # written by our own worker, in our own folder
+    with st.status(label) as status:
+
+        def progress(seconds: float, line: str) -> None:
+            step = text.escape_markdown(line)  # sheet names come from the file
+            status.update(label=t("data_progress", elapsed=text.fmt_int(seconds), step=step))
+
+        done = importer.run_in_worker(uploads, path, dry_run=dry_run, account=account, progress=progress)
+        if isinstance(done, importer.WorkerFailure):
+            status.update(label=label, state="error")
+            st.error(t("data_worker_failed", code=done.code, detail=text.escape_markdown(done.detail)))
+            return None
+        status.update(label=label, state="complete")
+        return done
 
 
 def import_section() -> None:

@@ -309,6 +309,41 @@ def test_cells_over_the_limit_stop_the_reading_and_the_file_is_refused_whole(tmp
     assert result.rows == {}
 
 
+def test_data_rows_over_the_limit_across_sheets_and_files_stop_the_reading(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_ROWS", 3)  # 1.048.576 at work
+
+    def member_rows(prefix: str) -> str:
+        return HEADER + "".join(
+            f'<row r="{r}">{inline(f"A{r}", f"{prefix}{r}")}{inline(f"B{r}", "Tên")}</row>' for r in (2, 3)
+        )
+
+    first = xml_book(tmp_path / "first.xlsx", sheet_xml(member_rows("A")))
+    second = xml_book(tmp_path / "second.xlsx", sheet_xml(member_rows("B")))
+    result = importer.import_files([first, second], empty_db(tmp_path / "db.duckdb"), dry_run=True)
+    assert [problem.line(True) for problem in result.problems] == [
+        "second.xlsx, members, 3: Lần nhập có hơn 3 dòng số liệu; không đọc tiếp. Hãy chia thành nhiều "
+        "lần nhập / The import holds more than 3 data rows; reading stopped. Split it into several imports"
+    ]
+
+
+def test_a_report_lists_so_many_problems_and_counts_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_LISTED", 2)  # 50.000 at work
+    rows = HEADER + "".join(f'<row r="{r}">{inline(f"A{r}", f"DV{r}")}</row>' for r in range(2, 7))
+    book = xml_book(tmp_path / "nameless.xlsx", sheet_xml(rows))
+    result = importer.import_files([book], empty_db(tmp_path / "db.duckdb"), dry_run=True)
+    assert [(problem.row, problem.code) for problem in result.problems] == [
+        (2, "imp_required"),
+        (3, "imp_required"),
+    ]
+    assert result.unlisted == 3
+    lines = result.report_lines()
+    assert lines[0].startswith("Không nhập: 5 lỗi, 2 dòng có lỗi")
+    assert lines[-1] == (
+        "… và 3 lỗi nữa, không liệt kê (chỉ giữ 2 lỗi đầu) / … and 3 more problem(s), not listed (only "
+        "the first 2 are kept)"
+    )
+
+
 def test_a_zip_that_is_no_workbook_and_broken_xml_are_refused_as_such(tmp_path):
     broken = xml_book(
         tmp_path / "broken.xlsx", [(f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">'.encode(), 1)]
