@@ -961,12 +961,22 @@ def sources_from_paths(paths: Sequence[str | Path], report: Report) -> list[Sour
             if not files:
                 report.add(None, "imp_no_csv", source=path.name, name=path.name)
                 continue
-            sources.append(Source(path.name, "csv", [(p.name, p.read_bytes()) for p in files]))
+            if all(_small_enough(p, p.stat().st_size, report) for p in files):
+                sources.append(Source(path.name, "csv", [(p.name, p.read_bytes()) for p in files]))
         elif path.is_file():
-            sources += sources_from_uploads([(path.name, path.read_bytes())], report)
+            if _small_enough(path, path.stat().st_size, report):
+                sources += sources_from_uploads([(path.name, path.read_bytes())], report)
         else:
             report.add(None, "imp_missing_file", source=str(path), path=str(path))
     return sources
+
+
+def _small_enough(path: Path, size: int, report: Report) -> bool:
+    """A file within limits.MAX_FILE_BYTES, told before it is read (the command line takes any file)."""
+    if size <= limits.MAX_FILE_BYTES:
+        return True
+    report.add(None, "imp_file_too_big", source=path.name, size=_n(size), limit=_n(limits.MAX_FILE_BYTES))
+    return False
 
 
 def sources_from_uploads(files: Sequence[tuple[str, bytes]], report: Report) -> list[Source]:
@@ -974,6 +984,8 @@ def sources_from_uploads(files: Sequence[tuple[str, bytes]], report: Report) -> 
     sources, csvs = [], []
     for name, content in files:
         suffix = Path(name).suffix.lower()
+        if not _small_enough(Path(name), len(content), report):
+            continue
         if suffix in (".xlsx", ".xlsm"):
             sources.append(Source(name, "xlsx", [(name, content)]))
         elif suffix == ".csv":

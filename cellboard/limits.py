@@ -34,7 +34,8 @@ MAX_CELLS = 3_000_000
 # cell's text is copied when the rows are typed (a 32.767-character string in a million cells: 30 GB).
 MAX_CELL_CHARS = 150_000_000
 MAX_TEXT = 32_767  # Excel's limit on one cell's text
-MAX_CSV_BYTES = 200_000_000  # one CSV file
+MAX_FILE_BYTES = 100_000_000  # any one file given, before it is read (the Data page's uploads: 20 MB)
+MAX_CSV_BYTES = MAX_FILE_BYTES  # one CSV file
 # Problems (and warnings) listed in a report: past these they are counted, not kept (a file wrong on
 # every one of a million rows would otherwise fill memory with its report).
 MAX_LISTED = 50_000

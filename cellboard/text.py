@@ -1360,6 +1360,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "The CSV file is {size} bytes, over the limit of {limit} bytes; split it into several files",
     ),
     "imp_csv_too_big_group": ("Tệp CSV quá lớn", "CSV file too large"),
+    "imp_file_too_big": (
+        "Tệp dài {size} byte, vượt giới hạn {limit} byte; không đọc tệp này. Hãy chia thành nhiều tệp",
+        "The file is {size} bytes, over the limit of {limit} bytes; it is not read. Split it into "
+        "several files",
+    ),
+    "imp_file_too_big_group": ("Tệp quá lớn", "File too large"),
     "imp_formula_no_value": (
         "Ô chứa công thức chưa có giá trị ({value}) — mở bằng Excel, lưu lại rồi nhập",
         "The cell holds a formula with no saved value ({value}) — open the file in Excel, save "

@@ -344,6 +344,21 @@ def test_a_report_lists_so_many_problems_and_counts_the_rest(tmp_path, monkeypat
     )
 
 
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)  # 100 MB at work
+    members = tmp_path / "members.csv"
+    members.write_text(
+        "Mã đảng viên;Họ và tên\n" + "".join(f"DV{i};Tên {i}\n" for i in range(10)), encoding="utf-8"
+    )
+    size = members.stat().st_size
+    result = importer.import_files([members], empty_db(tmp_path / "db.duckdb"), dry_run=True)
+    assert [problem.line() for problem in result.problems] == [
+        f"members.csv: Tệp dài {size} byte, vượt giới hạn 100 byte; không đọc tệp này. Hãy chia thành "
+        f"nhiều tệp / The file is {size} bytes, over the limit of 100 bytes; it is not read. Split it "
+        "into several files"
+    ]
+
+
 def test_a_zip_that_is_no_workbook_and_broken_xml_are_refused_as_such(tmp_path):
     broken = xml_book(
         tmp_path / "broken.xlsx", [(f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">'.encode(), 1)]
