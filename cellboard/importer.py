@@ -2820,8 +2820,13 @@ def run_in_worker(
         write_worker_folder(folder, files)
         log = folder / "progress.log"
         with log.open("wb") as stderr:
+            # the package found wherever the server was started from; relative paths as the server has them
+            package_root = str(Path(__file__).resolve().parent.parent)
+            path_now = os.environ.get("PYTHONPATH")
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, path_now]))}
             worker = subprocess.Popen(
                 worker_command(folder, Path(db_path), dry_run, account),
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
