@@ -1,4 +1,4 @@
-"""The command line: `python -m cellboard COMMAND ...` (DESIGN.md lists the commands)."""
+"""The command line: `python -m cellboard COMMAND ...` (docs/ARCHITECTURE.md lists the commands)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ _original_init = PagesManager.__init__
 
 
 def _through_the_entry(self, *args, **kwargs):
-    # AppTest would otherwise run page files alone on reruns (STACK.md): the app uses st.navigation.
+    # AppTest would otherwise run page files alone on reruns (docs/ARCHITECTURE.md): the app uses st.navigation.
     _original_init(self, *args, **kwargs)
     PagesManager.uses_pages_directory = False
 

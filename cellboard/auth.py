@@ -5,7 +5,7 @@ data/accounts.sqlite, git-ignored). SQLite because the app server and the comman
 to it (logins, lockouts, audit rows) and SQLite lets several processes take turns on one file;
 its triggers keep the audit table append-only. Passwords are kept only as bcrypt hashes.
 
-Roles (DESIGN.md): `admin` sees everything and manages accounts; `standing_committee` and
+Roles (docs/DOMAIN.md): `admin` sees everything and manages accounts; `standing_committee` and
 `organisation_board` see their unit's subtree, names included; `commune` sees its commune's
 subtree, so only the names of its own members. Scope is enforced in db.py on every query:
 `scope_of(account)` is what the app, downloads, reports and `query --as` pass there.

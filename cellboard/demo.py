@@ -1,4 +1,4 @@
-"""Demo data on real commune names, shaped like the figures users have published (DOMAIN.md).
+"""Demo data on real commune names, shaped like the figures users have published (docs/DOMAIN.md).
 
 One seeded generator makes every demo and benchmark database. It is vectorised with
 numpy/pandas: loops run only over provinces, communes, quarters, years and templates,

@@ -1,6 +1,6 @@
 """Headline figures pooled from the named queries: one definition for pages and reports.
 
-Every figure is computed from counts (DOMAIN.md): sums of numerators over sums of
+Every figure is computed from counts (docs/DOMAIN.md): sums of numerators over sums of
 denominators, never an average of rates.
 """
 

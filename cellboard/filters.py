@@ -68,7 +68,7 @@ def preset_period(preset: str, today: dt.date, year: int | None = None) -> Perio
 
 
 def previous_period(period: Period) -> Period:
-    """The period just before: the same number of whole months, else of days (DESIGN.md)."""
+    """The period just before: the same number of whole months, else of days (docs/DOMAIN.md)."""
     if period.is_whole_months():
         start = add_months(period.start, -period.months())
         return Period(start, period.start - dt.timedelta(days=1))

@@ -1,6 +1,6 @@
 """Import committees' workbooks: read .xlsx or CSV, check every row, write all or nothing.
 
-The import format is DESIGN.md's public contract. Reading accepts what real sheets look like:
+The import format is a public contract (docs/ARCHITECTURE.md). Reading accepts what real sheets look like:
 title lines above the header (the header row is found), English or Vietnamese sheet and column
 names matched without case or accents, an STT numbering column, Excel dates, yyyy-mm-dd and
 dd/mm/yyyy, categories and other fixed values by code or Vietnamese name, signature lines after

@@ -133,7 +133,7 @@ create table import_batch (
 );
 
 -- The interval, in months, within which a committee member of each level must
--- attend at least one cell meeting (DOMAIN.md's visits rule).
+-- attend at least one cell meeting (docs/DOMAIN.md's visits rule).
 create table visit_rule (
     level varchar primary key,
     interval_months integer not null check (interval_months >= 1)

@@ -61,7 +61,7 @@ DERIVED_TABLES = (
     "place_term",
     "meeting_roll",
 )
-# The key of each table an import writes (DESIGN.md's data model).
+# The key of each table an import writes (docs/ARCHITECTURE.md, "The data model").
 TABLE_KEYS = {
     "category": ("code",),
     "unit": ("unit_id",),

@@ -60,7 +60,7 @@ _LOCALE = {"vi": "vi_VN", "en": "en_US"}
 
 
 def _half_up(value: float, places: int) -> Decimal:
-    # Babel rounds half-even; DOMAIN.md wants half up, once, at display.
+    # Babel rounds half-even; docs/DOMAIN.md wants half up, once, at display.
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 

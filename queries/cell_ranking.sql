@@ -5,7 +5,7 @@
 -- Regularity, thematic and visit coverage count the months (quarters) of the window that are over on
 --   $as_of: a review written before the period ends does not count the rest of it as missed, and a
 --   month under way is judged when it ends. Attendance counts every meeting of the window.
--- Components, each a fraction 0-1 (DOMAIN.md definitions):
+-- Components, each a fraction 0-1 (docs/DOMAIN.md definitions):
 --   attendance_rate    present / (expected - exempt) over the cell's meetings in the window
 --   regularity         months with a regular or thematic meeting / months the cell existed (on the 15th)
 --   thematic_coverage  quarters with a thematic meeting / quarters overlapping the window and the cell's life

@@ -6,7 +6,7 @@
 --   before due_on), answered_late, open (unanswered, not yet due), overdue (unanswered and due
 --   before $as_of), median_days_to_answer (answered ones). opinions = answered + open + overdue.
 --   due_on (opinion_facts): the first briefing after raising held by the opinion's unit or its
---   nearest ancestor holding briefings, else raised_on + 30 days (DESIGN.md).
+--   nearest ancestor holding briefings, else raised_on + 30 days (docs/DOMAIN.md).
 with scope as (
     select descendant_id as unit_id from unit_closure where ancestor_id = $unit
     union all

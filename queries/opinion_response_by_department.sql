@@ -8,7 +8,7 @@
 --   due cannot be late yet, as in the headline figure), median_days_to_answer
 --   (answered ones). As opinion_response, by department instead of category: due_on (opinion_facts)
 --   is the first briefing after raising held by the opinion's unit or its nearest ancestor holding
---   briefings, else raised_on + 30 days (DESIGN.md). Most opinions first, then by name.
+--   briefings, else raised_on + 30 days (docs/DOMAIN.md). Most opinions first, then by name.
 with scope as (
     select descendant_id as unit_id from unit_closure where ancestor_id = $unit
     union all

@@ -3,7 +3,7 @@
 -- Parameters: $start, $end (inclusive dates of raising), $unit (root of the subtree; null =
 --   everything), $as_of (the day overdue is judged), optional $department (assigned_to, exactly),
 --   optional $category (a code), optional $limit (rows; null = all).
--- Overdue (DESIGN.md): unanswered and due (opinion_facts.due_on) before $as_of.
+-- Overdue (docs/DOMAIN.md): unanswered and due (opinion_facts.due_on) before $as_of.
 -- Columns: opinion_id, raised_on, due_on, days_overdue ($as_of - due_on), commune, cell, category, kind,
 --   assigned_to, text. Ordered by due date, oldest first.
 with scope as (

@@ -2,7 +2,7 @@
 -- Parameters: $start, $end (inclusive dates), $unit (root of the subtree; null = everything).
 -- Columns: month (first day), meetings, expected (members on the roll, exempt included), exempt,
 --   present, excused, absent, attendance_rate = present / (expected - exempt), pooled over the
---   month's meetings (DOMAIN.md); null when nobody was expected. One row per calendar month of
+--   month's meetings (docs/DOMAIN.md); null when nobody was expected. One row per calendar month of
 --   the window, months without meetings included.
 with scope as (
     select descendant_id as unit_id from unit_closure where ancestor_id = $unit

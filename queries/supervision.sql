@@ -2,7 +2,7 @@
 -- Parameters: $start, $end (inclusive dates), $unit (root of the subtree; null = everything).
 -- The rule (table visit_rule): the window's months are cut into consecutive intervals from its first
 --   month, of 6 months for province members, 3 for district, 1 for commune; required_visits = the
---   number of intervals; compliant = every interval holds at least one visit (DESIGN.md).
+--   number of intervals; compliant = every interval holds at least one visit (docs/DOMAIN.md).
 -- Members listed: those assigned to a unit in the subtree and in office during the window.
 -- Columns: person_id, full_name, level, unit_id (area assigned), unit (its name), interval_months,
 --   required_visits, visits (meetings attended in the window), intervals_visited, compliant,

@@ -1,7 +1,7 @@
 -- unreported_units: which communes and cells have no meeting recorded this month or last month?
 -- Parameters: $unit (root of the subtree; null = everything), $as_of (the day: "this month" is its
 --   month, "last month" the one before).
--- A cell counts in a month when it existed on the 15th (DOMAIN.md's rule); a commune is the cells'
+-- A cell counts in a month when it existed on the 15th (docs/DOMAIN.md's rule); a commune is the cells'
 -- commune (cell_commune) and counts as meeting when any of its cells met.
 -- Columns: kind ('commune' or 'cell'), unit_id, name, commune_id, commune, cells (cells existing in
 --   either month; 1 for a cell), met_this_month, met_last_month (null when the unit did not exist

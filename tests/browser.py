@@ -1,4 +1,4 @@
-"""Browser tests' helpers: the app served by Streamlit on a free port, and Debian's Chromium (STACK.md).
+"""Browser tests' helpers: the app served by Streamlit on a free port, and Debian's Chromium (docs/ARCHITECTURE.md).
 
 Use from a test module:
 

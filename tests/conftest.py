@@ -1,4 +1,4 @@
-"""Shared test set-up: the AppTest pages fix (STACK.md), the fixture database, cache clearing."""
+"""Shared test set-up: the AppTest pages fix (docs/ARCHITECTURE.md), the fixture database, cache clearing."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""A district workbook built from DOMAIN.md's Kinh Môn figures, with answers worked out by hand.
+"""A district workbook built from docs/DOMAIN.md's Kinh Môn figures, with answers worked out by hand.
 
 Kinh Môn district (under Hải Dương province) holds a briefing of its cell secretaries on the 20th
 of every month from January 2014 to January 2016. Opinions raised at them:
 - 2015: 156 = agriculture 58, transport_construction 46, environment 11, services 17,
-  social_policy 10, security_order 7, party_work 7 (DOMAIN.md's published figures);
+  social_policy 10, security_order 7, party_work 7 (docs/DOMAIN.md's published figures);
 - 2014: 187 = 70, 55, 14, 20, 12, 8, 8.
 Within each year and category the k-th opinion (k = 0, 1, ...):
 - is raised at the briefing of month (k mod 12) + 1, on the 20th, by cell CELLS[k mod 6];

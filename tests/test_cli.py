@@ -65,7 +65,7 @@ def test_participation_trend_prints_twelve_months(small_demo):
     assert all(0.8 < float(row["attendance_rate"]) < 1 for row in rows)
 
 
-# DESIGN.md's columns, at least, for each of its named queries
+# docs/ARCHITECTURE.md's columns, at least, for each of its named queries
 DESIGN_COLUMNS = {
     "participation_trend": "month meetings expected exempt present excused absent attendance_rate",
     "category_shares": "category opinions share opinions_prev delta",

@@ -1,4 +1,4 @@
-"""The seeded demo generator: deterministic, valid against the schema, shaped like DOMAIN.md's figures."""
+"""The seeded demo generator: deterministic, valid against the schema, shaped like docs/DOMAIN.md's figures."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Importing workbooks and CSV (issue 3): DOMAIN.md's Kinh Môn figures through the public CLI, the
+"""Importing workbooks and CSV (issue 3): docs/DOMAIN.md's Kinh Môn figures through the public CLI, the
 row-level report, all-or-nothing, real-form habits, templates, backups, the Data page.
 
 Workbooks are built here with openpyxl; a data row k (1-based) of a sheet written by

@@ -300,7 +300,7 @@ def test_category_comparison_2015_against_2014(kinhmon_db):
          "opinions_year": before[code], "direction_year": "down"}
         for code in now
     ]  # fmt: skip
-    assert text.fmt_pct(result[0]["share"]) == "37,2%"  # 58 of 156 (DOMAIN.md)
+    assert text.fmt_pct(result[0]["share"]) == "37,2%"  # 58 of 156 (docs/DOMAIN.md)
 
 
 def test_category_comparison_of_a_half_year(kinhmon_db):
@@ -471,7 +471,7 @@ def opinion_list(at):
 def test_the_page_shows_the_2015_figures(app_on, kinhmon_db):
     at = open_page(app_on, kinhmon_db, **PAGE_2015)
     shown = {m.label: (m.value, m.delta) for m in at.metric}
-    # 156 opinions, 31 fewer than 2014 (DOMAIN.md); 83 on time; 35 overdue; 38 late
+    # 156 opinions, 31 fewer than 2014 (docs/DOMAIN.md); 83 on time; 35 overdue; 38 late
     assert shown["Ý kiến, kiến nghị"] == ("156", "-31")
     assert shown["Trả lời đúng hạn"][0] == "53,2%"
     assert shown["Quá hạn chưa trả lời"][0] == "35"
