@@ -306,7 +306,7 @@ def heatmap_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def pool_by_commune(cells: pd.DataFrame) -> pd.DataFrame:
-    """Regularity and thematic coverage of each commune, pooled over its cells (DOMAIN.md): sums of
+    """Regularity and thematic coverage of each commune, pooled over its cells (docs/DOMAIN.md): sums of
     months met / months existed and quarters with a thematic meeting / quarters existed."""
     counts = ["months_met", "months_existed", "quarters_thematic", "quarters_existed"]
     pooled = (

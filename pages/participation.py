@@ -29,7 +29,7 @@ MONTHLY = {
 
 
 def pooled_rate(frame) -> float | None:
-    """present / (expected - exempt) over the frame's rows (DOMAIN.md: pool the counts)."""
+    """present / (expected - exempt) over the frame's rows (docs/DOMAIN.md: pool the counts)."""
     denominator = frame["expected"].sum() - frame["exempt"].sum()
     return float(frame["present"].sum()) / float(denominator) if denominator else None
 
