@@ -5,6 +5,12 @@ DuckDB caches one instance per path, so a plain `connect(path)` after an
 import swapped the file would keep serving the old one. Each file version
 (inode, mtime, size) gets its own instance; the old one is closed a version
 later, so a query another session is running is never cut off.
+
+The terms the queries share (the scope of $unit, an opinion's status, month numbers, accent
+folding, ...) are DuckDB macros defined once in cellboard/data/macros.sql, created in each read
+connection's in-memory catalogue; every cursor searches the data file first, then those macros.
+What each query takes and returns is its header, read by cellboard/data/catalogue.py; the rules
+(cellboard/rules.py) it names are bound here, never taken from callers.
 """
 
 from __future__ import annotations
@@ -12,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,12 +27,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cellboard import QUERIES_DIR, ROOT, SCHEMA_VERSION
+from cellboard import QUERIES_DIR, ROOT, SCHEMA_VERSION, rules
+from cellboard.data import catalogue
 from cellboard.filters import parse_date
 
 DEFAULT_DB = ROOT / "data" / "cellboard.duckdb"
 DATE_PARAMS = ("start", "end", "as_of")
-_PARAM_PATTERN = re.compile(r"\$([a-z_][a-z0-9_]*)")
+MACROS = Path(__file__).resolve().parent / "data" / "macros.sql"
+# Tables in the data file first, so nothing in memory can stand in for one; then the macros.
+SEARCH_PATH = "cellboard.main,memory.main"
 
 
 class QueryError(ValueError):
@@ -120,6 +128,7 @@ def _open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         con.execute("attach $path as cellboard (type duckdb, read_only)", {"path": str(path)})
         _check_schema_version(con, path)
+        _create_macros(con)
     except duckdb.Error as error:  # not a DuckDB file, truncated, unreadable, or not this program's
         con.close()
         raise BadDatabase(str(path), first_line(error)) from error
@@ -127,6 +136,15 @@ def _open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     con.execute("set enable_external_access = false")
     con.execute("set lock_configuration = true")
     return con
+
+
+def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """cellboard/data/macros.sql into the in-memory catalogue (memory.main): unqualified CREATEs go to
+    the first schema searched, and the table macros' tables must resolve in the data file while they
+    are created. Nothing is written to the file (it is attached read-only anyway)."""
+    con.execute("set search_path = 'memory.main,cellboard.main'")
+    con.execute(MACROS.read_text(encoding="utf-8"))
+    con.execute(f"set search_path = '{SEARCH_PATH}'")
 
 
 def _check_schema_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -155,7 +173,8 @@ def reader(path: Path | None = None) -> duckdb.DuckDBPyConnection:
             known = (identity, _open_read_only(path))
             _open[path] = known
         cursor = known[1].cursor()
-    cursor.execute("use cellboard")
+    # A cursor starts with the connection's defaults, not its settings: say where names resolve.
+    cursor.execute(f"use cellboard; set search_path = '{SEARCH_PATH}'")
     return cursor
 
 
@@ -188,7 +207,7 @@ def close_all() -> None:
 
 
 def query_names() -> list[str]:
-    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
+    return catalogue.query_names(QUERIES_DIR)
 
 
 @cache
@@ -217,19 +236,25 @@ def parsed_query(name: str) -> duckdb.Statement:
     return held[name]
 
 
+def query_info(name: str) -> catalogue.QueryInfo:
+    """What queries/NAME.sql's header says it answers, takes and returns."""
+    query_text(name)  # an unknown name is a QueryError listing the valid ones
+    return catalogue.info(name)
+
+
 @cache
 def query_params(name: str) -> tuple[str, ...]:
-    """The parameters a query uses, in order of first use."""
-    text = re.sub(r"--[^\n]*", "", query_text(name))
-    return tuple(dict.fromkeys(_PARAM_PATTERN.findall(text)))
+    """The parameters a caller may give the query (its header's Parameters), in the header's order.
+    The rules it names are not among them: they are bound from cellboard/rules.py."""
+    return query_info(name).parameter_names
 
 
 REQUIRED_PARAMS = ("start", "end")
 SWAP_RETRIES = 3
-# Queries without $unit that hold no unit's rows, so every scope may run them. Any other query without
-# $unit covers the whole tree, so a scoped account is refused it (a query that forgot the scope CTE,
-# or one meant for administrators such as import_history, fails closed).
-UNSCOPED_QUERIES = frozenset({"unit_in_scope"})
+# Queries without $unit that hold no unit's rows ("Scope: none" in their header), so every scope may
+# run them. Any other query without $unit covers the whole tree, so a scoped account is refused it (a
+# query that forgot the scope, or one meant for administrators such as import_history, fails closed).
+UNSCOPED_QUERIES = frozenset(name for name in query_names() if catalogue.info(name).scope == "none")
 
 
 def _coerce(name: str, key: str, value: object) -> object:
@@ -263,7 +288,20 @@ def bind_params(name: str, params: Mapping[str, object], scope: Scope, con) -> d
         raise OutOfScope(WHOLE_TREE)
     if "names_allowed" in bound:
         bound["names_allowed"] = scope.names
+    bound.update(rule_params(name))
     return bound
+
+
+def rule_params(name: str) -> dict[str, object]:
+    """The rules (cellboard/rules.py) the query names, as its parameters: bound by the code, since
+    DuckDB refuses a named parameter a query does not use, only those it names."""
+    named = query_info(name).rules
+    unknown = sorted(set(named) - set(rules.QUERY_PARAMETERS))
+    if unknown:
+        raise QueryError(
+            f"queries/{name}.sql names rules cellboard/rules.py does not hold: {', '.join(unknown)}"
+        )
+    return {key: rules.QUERY_PARAMETERS[key] for key in named}
 
 
 def check_unit(unit: object, scope: Scope, con) -> str | None:

@@ -1,23 +1,42 @@
 -- category_comparison: what do cell secretaries raise, by category, against the previous period and
 -- the same period a year earlier?
--- Parameters: $start, $end (inclusive dates of raising), $unit (root of the subtree; null =
---   everything), $prev_start, $prev_end (the previous period: filters.previous_period),
---   $year_start, $year_end (the same period a year earlier: filters.year_earlier). A comparison
---   window left null counts nothing.
--- Columns: category (code), name_vi, name_en, sort, opinions, share (of all opinions in the window, a
---   fraction, unrounded), opinions_prev, share_prev, change_prev (opinions - opinions_prev),
---   share_change_prev (share - share_prev), direction_prev (up, down, same: of the count),
---   opinions_year, share_year, change_year, share_change_year, direction_year. A category appears when
---   it has opinions in any of the three windows; ordered by the category's sort order.
-with scope as (
-    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
-    union all
-    select unit_id from unit where $unit is null
-),
-in_scope as (
+--
+-- Scope: unit (opinions raised by the subtree's units)
+-- Macros: in_scope, rate
+-- Parameters:
+--   $start              date      first day of the window of raising (inclusive)
+--   $end                date      last day of the window (inclusive)
+--   $unit               text      root of the subtree; null = everything
+--   $prev_start         date      the previous period's first day (filters.previous_period); null =
+--                                 no comparison (counts nothing)
+--   $prev_end           date      the previous period's last day
+--   $year_start         date      the same period a year earlier: first day (filters.year_earlier);
+--                                 null = no comparison
+--   $year_end           date      its last day
+-- Columns:
+--   category            text      the category's code
+--   name_vi             text
+--   name_en             text
+--   sort                integer   the category's sort order
+--   opinions            integer   raised in the window
+--   share               fraction  of all opinions in the window, unrounded
+--   opinions_prev       integer   raised in the previous period
+--   share_prev          fraction
+--   change_prev         integer   opinions - opinions_prev
+--   share_change_prev   number    share - share_prev
+--   direction_prev      text      up, down, same: of the count
+--   opinions_year       integer   raised in the same period a year earlier
+--   share_year          fraction
+--   change_year         integer   opinions - opinions_year
+--   share_change_year   number    share - share_year
+--   direction_year      text      up, down, same
+-- Notes:
+--   A category appears when it has opinions in any of the three windows; ordered by the category's
+--   sort order.
+with in_scope as (
     select o.category, o.raised_on
     from opinion o
-    where o.unit_id in (select unit_id from scope)
+    where in_scope(o.unit_id, $unit)
       and (o.raised_on between $start and $end
            or o.raised_on between $prev_start::date and $prev_end::date
            or o.raised_on between $year_start::date and $year_end::date)
@@ -32,9 +51,9 @@ counts as (
 ),
 shares as (
     select category, opinions, opinions_prev, opinions_year,
-           opinions / nullif(sum(opinions) over (), 0) as share,
-           opinions_prev / nullif(sum(opinions_prev) over (), 0) as share_prev,
-           opinions_year / nullif(sum(opinions_year) over (), 0) as share_year
+           rate(opinions, sum(opinions) over ()) as share,
+           rate(opinions_prev, sum(opinions_prev) over ()) as share_prev,
+           rate(opinions_year, sum(opinions_year) over ()) as share_year
     from counts
 )
 select c.code as category, c.name_vi, c.name_en, c.sort,

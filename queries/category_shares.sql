@@ -1,18 +1,26 @@
 -- category_shares: what do cell secretaries raise, by category, and how does it compare with a year earlier?
--- Parameters: $start, $end (inclusive dates), $unit (root of the subtree; null = everything).
--- Columns: category (code), name_vi, name_en, opinions (raised in the window), share (opinions / all
---   opinions in the window, a fraction, unrounded), opinions_prev (the same window a year earlier),
---   share_prev, delta (opinions - opinions_prev). A category appears when it has opinions in either
---   window; ordered by the category's sort order.
-with scope as (
-    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
-    union all
-    select unit_id from unit where $unit is null
-),
-in_scope as (
+--
+-- Scope: unit (opinions raised by the subtree's units)
+-- Macros: in_scope, rate
+-- Parameters:
+--   $start          date      first day of the window (inclusive)
+--   $end            date      last day of the window (inclusive)
+--   $unit           text      root of the subtree; null = everything
+-- Columns:
+--   category        text      the category's code
+--   name_vi         text
+--   name_en         text
+--   opinions        integer   raised in the window
+--   share           fraction  opinions / all opinions in the window, unrounded
+--   opinions_prev   integer   raised in the same window a year earlier
+--   share_prev      fraction
+--   delta           integer   opinions - opinions_prev
+-- Notes:
+--   A category appears when it has opinions in either window; ordered by the category's sort order.
+with in_scope as (
     select o.category, o.raised_on
     from opinion o
-    where o.unit_id in (select unit_id from scope)
+    where in_scope(o.unit_id, $unit)
       and o.raised_on between ($start::date - interval 1 year)::date and $end
 ),
 counts as (
@@ -27,9 +35,9 @@ select c.code as category,
        c.name_vi,
        c.name_en,
        x.opinions,
-       x.opinions / nullif(sum(x.opinions) over (), 0) as share,
+       rate(x.opinions, sum(x.opinions) over ()) as share,
        x.opinions_prev,
-       x.opinions_prev / nullif(sum(x.opinions_prev) over (), 0) as share_prev,
+       rate(x.opinions_prev, sum(x.opinions_prev) over ()) as share_prev,
        x.opinions - x.opinions_prev as delta
 from counts x
 join category c on c.code = x.category

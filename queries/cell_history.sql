@@ -1,21 +1,35 @@
 -- cell_history: how did a cell and the cells it came from (or merged into) meet and attend, month by
 -- month, across a merge?
--- Parameters: $start, $end (inclusive dates), $unit (root of the subtree; null = everything), $cell
---   (the cell; only cells inside the subtree are returned).
--- The lineage follows unit.merged_into both ways: the cells merged into $cell (and into those, at any
---   depth) are its predecessors; the cell it merged into (and so on) its successors.
--- Columns: cell_id, cell, generation (0 = $cell, 1, 2, ... = predecessors going back, -1, -2, ... =
---   successors), relation (predecessor, cell, successor), valid_from, valid_to, merged_into, month
---   (first day), existed (the cell existed on the 15th), meetings, thematic_meetings, expected, exempt,
---   present, attendance_rate = present / (expected - exempt) (null without meetings). One row per
+--
+-- Scope: unit (only lineage cells inside the subtree are returned)
+-- Macros: in_scope, window_months, existed_in_month, attendance_rate
+-- Parameters:
+--   $start              date      first day of the window (inclusive)
+--   $end                date      last day of the window (inclusive)
+--   $unit               text      root of the subtree; null = everything
+--   $cell               text      the cell
+-- Columns:
+--   cell_id             text
+--   cell                text      its name
+--   generation          integer   0 = $cell, 1, 2, ... = predecessors going back, -1, -2, ... = successors
+--   relation            text      predecessor, cell, successor
+--   valid_from          date
+--   valid_to            date
+--   merged_into         text
+--   month               date      first day
+--   existed             boolean   the cell existed on the 15th
+--   meetings            integer
+--   thematic_meetings   integer
+--   expected            integer
+--   exempt              integer
+--   present             integer
+--   attendance_rate     fraction  present / (expected - exempt); null without meetings
+-- Notes:
+--   The lineage follows unit.merged_into both ways: the cells merged into $cell (and into those, at
+--   any depth) are its predecessors; the cell it merged into (and so on) its successors. One row per
 --   lineage cell and month of the window in which it existed or met; ordered by month, then
 --   predecessors before successors.
-with recursive scope as (
-    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
-    union all
-    select unit_id from unit where $unit is null
-),
-earlier(cell_id, generation) as (
+with recursive earlier(cell_id, generation) as (
     select $cell::varchar, 0
     union all
     select u.unit_id, e.generation + 1
@@ -34,12 +48,11 @@ later(cell_id, generation) as (
 lineage as (
     select cell_id, arg_min(generation, abs(generation)) as generation
     from (select * from earlier union all select * from later)
-    where cell_id in (select unit_id from scope)
+    where in_scope(cell_id, $unit)
     group by cell_id
 ),
 months as (
-    select unnest(generate_series(date_trunc('month', $start::date), date_trunc('month', $end::date),
-                                  interval 1 month))::date as month
+    select month from window_months($start, $end)
 ),
 monthly as (
     select s.cell_id, s.month, count(*) as meetings,
@@ -53,8 +66,7 @@ monthly as (
 ),
 grid as (
     select l.cell_id, l.generation, u.name as cell, u.valid_from, u.valid_to, u.merged_into, m.month,
-           (u.valid_from is null or u.valid_from <= m.month + 14)
-           and (u.valid_to is null or u.valid_to >= m.month + 14) as existed
+           existed_in_month(u.valid_from, u.valid_to, m.month) as existed
     from lineage l
     join unit u on u.unit_id = l.cell_id
     cross join months m
@@ -68,7 +80,7 @@ select g.cell_id, g.cell, g.generation,
        coalesce(x.expected, 0) as expected,
        coalesce(x.exempt, 0) as exempt,
        coalesce(x.present, 0) as present,
-       x.present / nullif(x.expected - x.exempt, 0) as attendance_rate
+       attendance_rate(x.present, x.expected, x.exempt) as attendance_rate
 from grid g
 left join monthly x on x.cell_id = g.cell_id and x.month = g.month
 where g.existed or x.meetings is not null

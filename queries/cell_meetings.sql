@@ -1,20 +1,37 @@
--- cell_meetings: which meetings did a cell hold in the window, and how were they attended? Meetings of
--- the cells merged into it (its predecessors, through unit.merged_into, at any depth) are included so
--- its history reads across the merge.
--- Parameters: $start, $end (inclusive dates), $unit (root of the subtree; null = everything), $cell
---   (the cell; only meetings of cells inside the subtree are returned).
--- Columns: meeting_id, cell_id, cell, generation (0 = the cell itself, 1 = a cell merged into it, 2 = a
---   cell merged into that one, ...), held_on, kind (regular, thematic, extraordinary), topic, expected
---   (members on the roll, exempt included), exempt, present, excused, absent, attendance_rate =
---   present / (expected - exempt), away, illness, work, other_reason (reasons of the absences),
---   from_counts (the cell reported counts, not names), visits (committee members who attended).
---   Ordered by date.
-with recursive scope as (
-    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
-    union all
-    select unit_id from unit where $unit is null
-),
-lineage(cell_id, generation) as (
+-- cell_meetings: which meetings did a cell hold in the window, and how were they attended?
+--
+-- Scope: unit (only meetings of cells inside the subtree are returned)
+-- Macros: in_scope, attendance_rate
+-- Parameters:
+--   $start            date      first day of the window (inclusive)
+--   $end              date      last day of the window (inclusive)
+--   $unit             text      root of the subtree; null = everything
+--   $cell             text      the cell
+-- Columns:
+--   meeting_id        text
+--   cell_id           text
+--   cell              text      its name
+--   generation        integer   0 = the cell itself, 1 = a cell merged into it, 2 = a cell merged
+--                               into that one, ...
+--   held_on           date
+--   kind              text      regular, thematic, extraordinary
+--   topic             text
+--   expected          integer   members on the roll, exempt included
+--   exempt            integer
+--   present           integer
+--   excused           integer
+--   absent            integer
+--   attendance_rate   fraction  present / (expected - exempt)
+--   away              integer   reasons of the absences
+--   illness           integer
+--   work              integer
+--   other_reason      integer
+--   from_counts       boolean   the cell reported counts, not names
+--   visits            integer   committee members who attended
+-- Notes:
+--   Meetings of the cells merged into it (its predecessors, through unit.merged_into, at any depth)
+--   are included so its history reads across the merge. Ordered by date.
+with recursive lineage(cell_id, generation) as (
     select $cell::varchar, 0
     union all
     select u.unit_id, l.generation + 1
@@ -25,7 +42,7 @@ lineage(cell_id, generation) as (
 cells as (
     select cell_id, min(generation) as generation
     from lineage
-    where cell_id in (select unit_id from scope)
+    where in_scope(cell_id, $unit)
     group by cell_id
 ),
 held as (
@@ -37,7 +54,7 @@ held as (
 )
 select s.meeting_id, s.cell_id, u.name as cell, s.generation, s.held_on, s.kind, s.topic,
        s.expected, s.exempt, s.present, s.excused, s.absent,
-       s.present / nullif(s.expected - s.exempt, 0) as attendance_rate,
+       attendance_rate(s.present, s.expected, s.exempt) as attendance_rate,
        s.away, s.illness, s.work, s.other_reason, s.from_counts, s.visits
 from held s
 left join unit u on u.unit_id = s.cell_id

@@ -1,61 +1,86 @@
 -- cell_ranking: how does each cell compare with the other cells of its commune in the window?
--- Parameters: $start, $end (inclusive dates), $unit (root of the subtree; null = everything);
---   optional weights $w_attendance, $w_regularity, $w_thematic, $w_visits (null = the default);
---   optional $as_of (the day the figures are judged; null = today).
--- Regularity, thematic and visit coverage count the months (quarters) of the window that are over on
---   $as_of: a review written before the period ends does not count the rest of it as missed, and a
---   month under way is judged when it ends. Attendance counts every meeting of the window.
--- Components, each a fraction 0-1 (docs/DOMAIN.md definitions):
---   attendance_rate    present / (expected - exempt) over the cell's meetings in the window
---   regularity         months with a regular or thematic meeting / months the cell existed (on the 15th)
---   thematic_coverage  quarters with a thematic meeting / quarters overlapping the window and the cell's life
---                      (a thematic meeting anywhere in such a quarter counts, also outside the window)
---   visit_coverage     months with a committee member's visit / months the cell existed
--- Default weights: attendance 0.4, regularity 0.3, thematic 0.2, visits 0.1. score = the weighted
---   mean of the components (a missing component counts 0), weights divided by their sum.
--- A cell with fewer than 3 meetings in the window is not ranked (is_ranked false, no rank).
--- is_bottom_decile: a ranked cell whose score is in the lowest tenth of the ranked cells of the subtree
---   (cume_dist over their scores <= 0.1; so never with fewer than 10 ranked cells).
--- Columns: commune_id, commune, cell_id, cell, meetings, attendance_rate, regularity,
---   thematic_coverage, score, is_ranked, rank_in_commune, visit_coverage, expected, exempt, present,
---   months_met, months_existed, quarters_thematic, quarters_existed, visit_months, valid_from,
---   valid_to, merged_into, w_attendance, w_regularity, w_thematic, w_visits (the weights used),
---   is_bottom_decile.
+--
+-- Scope: unit (the subtree's cells; deciles among them)
+-- Macros: in_scope, existed_between, month_no, quarter_no, first_month_existed, last_month_existed,
+--   attendance_rate, rate
+-- Rules: $min_meetings_to_rank, $default_w_attendance, $default_w_regularity, $default_w_thematic,
+--   $default_w_visits (cellboard/rules.py: MIN_MEETINGS_TO_RANK, DEFAULT_WEIGHTS)
+-- Parameters:
+--   $start               date      first day of the window (inclusive)
+--   $end                 date      last day of the window (inclusive)
+--   $unit                text      root of the subtree; null = everything
+--   $w_attendance        number    optional weight of attendance_rate; null = the default (0.4)
+--   $w_regularity        number    optional weight of regularity; null = the default (0.3)
+--   $w_thematic          number    optional weight of thematic_coverage; null = the default (0.2)
+--   $w_visits            number    optional weight of visit_coverage; null = the default (0.1)
+--   $as_of               date      optional: the day the figures are judged; null = today
+-- Columns:
+--   commune_id           text      the commune (cell_commune)
+--   commune              text
+--   cell_id              text
+--   cell                 text
+--   meetings             integer   held in the window
+--   attendance_rate      fraction  present / (expected - exempt) over the cell's meetings in the window
+--   regularity           fraction  months with a regular or thematic meeting / months the cell existed
+--                                  (on the 15th)
+--   thematic_coverage    fraction  quarters with a thematic meeting / quarters overlapping the window
+--                                  and the cell's life (a thematic meeting anywhere in such a quarter
+--                                  counts, also outside the window)
+--   score                fraction  the weighted mean of the components (a missing one counts 0),
+--                                  weights divided by their sum
+--   is_ranked            boolean   at least $min_meetings_to_rank (3) meetings in the window
+--   rank_in_commune      integer   1 = the best score of its commune; null when not ranked
+--   visit_coverage       fraction  months with a committee member's visit / months the cell existed
+--   expected             integer   the sums attendance_rate is pooled from
+--   exempt               integer
+--   present              integer
+--   months_met           integer   regularity = months_met / months_existed
+--   months_existed       integer
+--   quarters_thematic    integer   thematic_coverage = quarters_thematic / quarters_existed
+--   quarters_existed     integer
+--   visit_months         integer   visit_coverage = visit_months / months_existed
+--   valid_from           date
+--   valid_to             date
+--   merged_into          text
+--   w_attendance         number    the weights used
+--   w_regularity         number
+--   w_thematic           number
+--   w_visits             number
+--   is_bottom_decile     boolean   a ranked cell whose score is in the lowest tenth of the ranked
+--                                  cells of the subtree (cume_dist over their scores <= 0.1; so never
+--                                  with fewer than 10 ranked cells)
+-- Notes:
+--   Regularity, thematic and visit coverage count the months (quarters) of the window that are over
+--   on $as_of: a review written before the period ends does not count the rest of it as missed, and
+--   a month under way is judged when it ends. Attendance counts every meeting of the window. The
+--   components are docs/DOMAIN.md's definitions, each a fraction 0-1. A cell with fewer than
+--   $min_meetings_to_rank meetings in the window is not ranked (is_ranked false, no rank).
 with weights as (
-    select coalesce($w_attendance, 0.4)::double as w_attendance,
-           coalesce($w_regularity, 0.3)::double as w_regularity,
-           coalesce($w_thematic, 0.2)::double as w_thematic,
-           coalesce($w_visits, 0.1)::double as w_visits
+    select coalesce($w_attendance, $default_w_attendance)::double as w_attendance,
+           coalesce($w_regularity, $default_w_regularity)::double as w_regularity,
+           coalesce($w_thematic, $default_w_thematic)::double as w_thematic,
+           coalesce($w_visits, $default_w_visits)::double as w_visits
 ),
 bounds as (
-    -- months numbered year * 12 + month - 1, quarters year * 4 + quarter - 1; the last ones that
-    -- count are over on $as_of
-    select year($start::date) * 12 + month($start::date) - 1 as first_month,
-           least(year($end::date) * 12 + month($end::date) - 1,
-                 year($as_of::date) * 12 + month($as_of::date) - 2) as last_month,
-           year($start::date) * 4 + quarter($start::date) - 1 as first_quarter,
-           least(year($end::date) * 4 + quarter($end::date) - 1,
-                 year($as_of::date) * 4 + quarter($as_of::date) - 2) as last_quarter
+    -- months and quarters as numbers; the last ones that count are over on $as_of
+    select month_no($start::date) as first_month,
+           least(month_no($end::date), month_no($as_of::date) - 1) as last_month,
+           quarter_no($start::date) as first_quarter,
+           least(quarter_no($end::date), quarter_no($as_of::date) - 1) as last_quarter
 ),
 cells as (
     -- each cell with the months of the window it existed in (on the 15th) and the quarters of the
     -- window its life overlaps, as ranges of month and quarter numbers
     select u.cell_id, u.cell, u.valid_from, u.valid_to, u.merged_into, u.commune_id, u.commune,
            u.cell_order, u.commune_order,
-           greatest(b.first_month, coalesce(year(u.valid_from) * 12 + month(u.valid_from) - 1
-                                            + (day(u.valid_from) > 15)::integer, b.first_month))
-               as from_month,
-           least(b.last_month, coalesce(year(u.valid_to) * 12 + month(u.valid_to) - 1
-                                        - (day(u.valid_to) < 15)::integer, b.last_month)) as to_month,
-           greatest(b.first_quarter, coalesce(year(u.valid_from) * 4 + quarter(u.valid_from) - 1,
-                                              b.first_quarter)) as from_quarter,
-           least(b.last_quarter, coalesce(year(u.valid_to) * 4 + quarter(u.valid_to) - 1, b.last_quarter))
-               as to_quarter
+           greatest(b.first_month, coalesce(first_month_existed(u.valid_from), b.first_month)) as from_month,
+           least(b.last_month, coalesce(last_month_existed(u.valid_to), b.last_month)) as to_month,
+           greatest(b.first_quarter, coalesce(quarter_no(u.valid_from), b.first_quarter)) as from_quarter,
+           least(b.last_quarter, coalesce(quarter_no(u.valid_to), b.last_quarter)) as to_quarter
     from cell_facts u
     cross join bounds b
-    where ($unit is null or u.cell_id in (select descendant_id from unit_closure where ancestor_id = $unit))
-      and (u.valid_from is null or u.valid_from <= $end)
-      and (u.valid_to is null or u.valid_to >= $start)
+    where in_scope(u.cell_id, $unit)
+      and existed_between(u.valid_from, u.valid_to, $start, $end)
 ),
 marked as (
     -- the meetings of the window's quarters, each with its month and quarter numbers and whether it
@@ -68,8 +93,8 @@ marked as (
            s.in_window and s.visits > 0 and s.month_no between c.from_month and c.to_month as visited,
            s.kind = 'thematic' and s.quarter_no between c.from_quarter and c.to_quarter as thematic,
     from (select *, held_on between $start and $end as in_window,
-                 year(month) * 12 + month(month) - 1 as month_no,
-                 year(month) * 4 + quarter(month) - 1 as quarter_no
+                 month_no(month) as month_no,
+                 quarter_no(month) as quarter_no
           from meeting_stats
           where held_on between date_trunc('quarter', $start::date)
                             and (date_trunc('quarter', $end::date) + interval 3 month - interval 1 day)::date
@@ -85,25 +110,22 @@ activity as (
            sum(expected::double) filter (where in_window) as expected,
            sum(exempt::double) filter (where in_window) as exempt,
            sum(present::double) filter (where in_window) as present,
-           bit_count(bitstring_agg(month_no, year($start::date) * 12 + month($start::date) - 1,
-                                   year($end::date) * 12 + month($end::date) - 1) filter (where met))
+           bit_count(bitstring_agg(month_no, month_no($start::date), month_no($end::date)) filter (where met))
                as months_met,
-           bit_count(bitstring_agg(month_no, year($start::date) * 12 + month($start::date) - 1,
-                                   year($end::date) * 12 + month($end::date) - 1) filter (where visited))
+           bit_count(bitstring_agg(month_no, month_no($start::date), month_no($end::date)) filter (where visited))
                as visit_months,
-           bit_count(bitstring_agg(quarter_no, year($start::date) * 4 + quarter($start::date) - 1,
-                                   year($end::date) * 4 + quarter($end::date) - 1) filter (where thematic))
-               as quarters_thematic
+           bit_count(bitstring_agg(quarter_no, quarter_no($start::date), quarter_no($end::date))
+                     filter (where thematic)) as quarters_thematic
     from marked
     group by cell_id
 ),
 components as (
     select c.commune_id, c.commune, c.cell_id, c.cell, c.commune_order, c.cell_order,
            coalesce(a.meetings, 0) as meetings,
-           a.present / nullif(a.expected - a.exempt, 0) as attendance_rate,
-           coalesce(a.months_met, 0) / nullif(e.months_existed, 0) as regularity,
-           coalesce(a.quarters_thematic, 0) / nullif(e.quarters_existed, 0) as thematic_coverage,
-           coalesce(a.visit_months, 0) / nullif(e.months_existed, 0) as visit_coverage,
+           attendance_rate(a.present, a.expected, a.exempt) as attendance_rate,
+           rate(coalesce(a.months_met, 0), e.months_existed) as regularity,
+           rate(coalesce(a.quarters_thematic, 0), e.quarters_existed) as thematic_coverage,
+           rate(coalesce(a.visit_months, 0), e.months_existed) as visit_coverage,
            coalesce(a.expected, 0)::bigint as expected, coalesce(a.exempt, 0)::bigint as exempt,
            coalesce(a.present, 0)::bigint as present,
            coalesce(a.months_met, 0) as months_met, e.months_existed,
@@ -122,7 +144,7 @@ scored as (
            (w.w_attendance * coalesce(x.attendance_rate, 0) + w.w_regularity * coalesce(x.regularity, 0)
             + w.w_thematic * coalesce(x.thematic_coverage, 0) + w.w_visits * coalesce(x.visit_coverage, 0))
            / nullif(w.w_attendance + w.w_regularity + w.w_thematic + w.w_visits, 0) as score,
-           x.meetings >= 3 as is_ranked,
+           x.meetings >= $min_meetings_to_rank as is_ranked,
            w.*
     from components x, weights w
 ),

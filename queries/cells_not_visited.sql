@@ -1,22 +1,28 @@
 -- cells_not_visited: which cells did no committee member visit in the window?
--- Parameters: $start, $end (inclusive dates), $unit (root of the subtree; null = everything).
--- Cells listed: those in the subtree that existed during the window (valid_from on or before $end,
---   valid_to on or after $start) and have no visit (table visit) to any of their meetings held in the
---   window, by a committee member of any level.
--- Columns: cell_id, cell, commune_id, commune, meetings (held in the window), last_visit (the latest
---   visit before the window; null = never visited). Ordered by commune, then cell (Vietnamese order).
-with scope as (
-    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
-    union all
-    select unit_id from unit where $unit is null
-),
-cells as (
+--
+-- Scope: unit (the subtree's cells)
+-- Macros: in_scope, existed_between
+-- Parameters:
+--   $start        date      first day of the window (inclusive)
+--   $end          date      last day of the window (inclusive)
+--   $unit         text      root of the subtree; null = everything
+-- Columns:
+--   cell_id       text
+--   cell          text
+--   commune_id    text
+--   commune       text
+--   meetings      integer   held in the window
+--   last_visit    date      the latest visit before the window; null = never visited
+-- Notes:
+--   Cells listed: those in the subtree that existed during the window (valid_from on or before $end,
+--   valid_to on or after $start) and have no visit (table visit) to any of their meetings held in
+--   the window, by a committee member of any level. Ordered by commune, then cell (Vietnamese order).
+with cells as (
     -- cell_facts: each cell with its commune, both names and their places in name order
     select cell_id, cell, commune_id, commune, commune_order, cell_order
     from cell_facts
-    where cell_id in (select unit_id from scope)
-      and (valid_from is null or valid_from <= $end)
-      and (valid_to is null or valid_to >= $start)
+    where in_scope(cell_id, $unit)
+      and existed_between(valid_from, valid_to, $start, $end)
 ),
 activity as (
     -- meetings in the window, visits in the window, and the last visit before it (meeting_stats counts

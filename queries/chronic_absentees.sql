@@ -1,15 +1,37 @@
 -- chronic_absentees: which members missed (excused or absent) at least 3 of their last 6 meetings in
 -- the window?
--- Parameters: $start, $end (inclusive dates), $unit (root of the subtree; null = everything),
---   $names_allowed (bound by db.py from the account's scope: names and member ids only when true).
--- A member's meetings: meetings of cells in the subtree held in the window with an attendance row for
---   the member other than exempt (exempt members are not expected). Their last 6 are the 6 latest
---   (fewer when they had fewer); cells that report counts only have no rows and cannot show here.
--- Columns: member_id and full_name (null unless $names_allowed), cell_id, cell, commune_id, commune
---   (of the member's latest meeting), meetings_counted (at most 6), absences (excused + absent among
---   them), excused, absent, away, illness, work, other_reason (reasons of those absences),
---   last_meeting, last_absence, membership_status (active, exempt, away on the latest meeting's day).
---   Ordered by commune, cell, most absences first, latest absence first, then name.
+--
+-- Scope: unit (meetings of the subtree's cells)
+-- Macros: in_scope
+-- Parameters:
+--   $start               date      first day of the window (inclusive)
+--   $end                 date      last day of the window (inclusive)
+--   $unit                text      root of the subtree; null = everything
+--   $names_allowed       boolean   bound by db.py from the account's scope: names and member ids only
+--                                  when true
+-- Columns:
+--   member_id            text      null unless $names_allowed
+--   full_name            text      null unless $names_allowed
+--   cell_id              text      of the member's latest meeting
+--   cell                 text
+--   commune_id           text
+--   commune              text
+--   meetings_counted     integer   at most 6
+--   absences             integer   excused + absent among them
+--   excused              integer
+--   absent               integer
+--   away                 integer   reasons of those absences
+--   illness              integer
+--   work                 integer
+--   other_reason         integer
+--   last_meeting         date
+--   last_absence         date
+--   membership_status    text      active, exempt, away on the latest meeting's day
+-- Notes:
+--   A member's meetings: meetings of cells in the subtree held in the window with an attendance row
+--   for the member other than exempt (exempt members are not expected). Their last 6 are the 6
+--   latest (fewer when they had fewer); cells that report counts only have no rows and cannot show
+--   here. Ordered by commune, cell, most absences first, latest absence first, then name.
 with marked as not materialized (
     -- attendance rows other than exempt, with their meeting's day (member_mark: absences first, in
     -- date order, members and meetings keyed by hash); read twice rather than held: each read keeps
@@ -17,7 +39,7 @@ with marked as not materialized (
     select member_key, meeting_key, cell_id, held_on, status, reason
     from member_mark
     where held_on between $start and $end
-      and ($unit is null or cell_id in (select descendant_id from unit_closure where ancestor_id = $unit))
+      and in_scope(cell_id, $unit)
 ),
 candidates as (
     -- only a member absent at least 3 times in the window can miss 3 of their last 6: ranking the

@@ -1,28 +1,37 @@
 -- data_quality_warnings: what in the data already held looks wrong?
--- Parameters: $start, $end (meetings held and opinions raised in the window), $unit (root of the
---   subtree; null = everything), $as_of (the day "no answer after 60 days" is judged).
--- Checks (column check):
---   counts_vs_rows  a meeting with both counts and attendance rows that disagree (expected/present);
---   roll_vs_rows    a meeting whose attendance rows are not the members in its cell on that day;
---   nobody_expected a meeting with nobody expected (expected - exempt = 0);
---   unanswered      an opinion raised in the window, unanswered more than 60 days after it was raised;
---   no_cells        a unit above cells (commune, district, ...) existing in the window with no cell.
--- Columns: check, unit_id, unit (its name), item_id (meeting, opinion or unit), on_date (held or
---   raised), expected, found (the two numbers a check compares, where it does), detail (text: the
---   opinion's text for unanswered, else null). Ordered by check, unit, date.
-with scope as (
-    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
-    union all
-    select unit_id from unit where $unit is null
-),
-meetings as (
+--
+-- Scope: unit (meetings, opinions and units of the subtree)
+-- Macros: in_scope, existed_between
+-- Parameters:
+--   $start       date      first day of the window: meetings held and opinions raised in it
+--   $end         date      last day of the window (inclusive)
+--   $unit        text      root of the subtree; null = everything
+--   $as_of       date      the day "no answer after 60 days" is judged
+-- Columns:
+--   check        text      counts_vs_rows, roll_vs_rows, nobody_expected, unanswered, no_cells (below)
+--   unit_id      text
+--   unit         text      its name
+--   item_id      text      the meeting, opinion or unit
+--   on_date      date      held or raised
+--   expected     integer   the two numbers a check compares, where it does
+--   found        integer
+--   detail       text      the opinion's text for unanswered, else null
+-- Notes:
+--   Checks (column check):
+--     counts_vs_rows  a meeting with both counts and attendance rows that disagree (expected/present);
+--     roll_vs_rows    a meeting whose attendance rows are not the members in its cell on that day;
+--     nobody_expected a meeting with nobody expected (expected - exempt = 0);
+--     unanswered      an opinion raised in the window, unanswered more than 60 days after it was raised;
+--     no_cells        a unit above cells (commune, district, ...) existing in the window with no cell.
+--   Ordered by check, unit, date.
+with meetings as (
     select s.meeting_id, s.cell_id, s.held_on, s.expected, s.exempt, s.present, s.from_counts,
            m.expected as counted_expected, m.present as counted_present
     from meeting_stats s
     join meeting m on m.meeting_id = s.meeting_id
     where s.held_on between $start and $end
       and m.held_on between $start and $end
-      and s.cell_id in (select unit_id from scope)
+      and in_scope(s.cell_id, $unit)
 ),
 roll as (
     -- the members on the cell's roll that day (meeting_roll, worked out on write in schema.sql)
@@ -52,16 +61,15 @@ found as (
            o.text
     from opinion o
     where o.raised_on between $start and $end
-      and o.unit_id in (select unit_id from scope)
+      and in_scope(o.unit_id, $unit)
       and o.answered_on is null
       and o.raised_on + 60 < $as_of::date
     union all
     select 'no_cells', u.unit_id, u.unit_id, u.valid_from, null, 0, null
     from unit u
     where u.kind <> 'cell'
-      and u.unit_id in (select unit_id from scope)
-      and coalesce(u.valid_to, date '9999-12-31') >= $start
-      and coalesce(u.valid_from, date '1900-01-01') <= $end
+      and in_scope(u.unit_id, $unit)
+      and existed_between(u.valid_from, u.valid_to, $start, $end)
       and not exists (
           select 1 from unit_closure c join unit d on d.unit_id = c.descendant_id and d.kind = 'cell'
           where c.ancestor_id = u.unit_id

@@ -1,8 +1,16 @@
 -- import_history: what has been imported into this database, newest first?
--- Parameters: none (imports are not tied to a unit; the Data page is for administrators).
--- Columns: batch_id, imported_at, file_name, sha256 (of the file, or of a folder's files),
---   rows (all rows the file held), rows_per_table (JSON text: table -> rows), account (who
---   imported: an app account, or cli:USER from the command line).
+--
+-- Scope: whole tree (imports are not tied to a unit: for administrators, on the Data page)
+-- Macros: none
+-- Parameters: none
+-- Columns:
+--   batch_id         text
+--   imported_at      timestamp
+--   file_name        text
+--   sha256           text       of the file, or of a folder's files
+--   rows             integer    all rows the file held
+--   rows_per_table   text       JSON text: table -> rows
+--   account          text       who imported: an app account, or cli:USER from the command line
 select b.batch_id,
        b.imported_at,
        b.file_name,

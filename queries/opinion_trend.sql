@@ -1,23 +1,28 @@
 -- opinion_trend: how many opinions were raised each month, by category?
--- Parameters: $start, $end (inclusive dates of raising), $unit (root of the subtree; null =
---   everything).
--- Columns: month (first day), category (code), name_vi, name_en, opinions. Every month of the window
---   for every category raised in it (months without any are 0); ordered by month, then the
---   category's sort order.
-with scope as (
-    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
-    union all
-    select unit_id from unit where $unit is null
-),
-months as (
-    select unnest(generate_series(date_trunc('month', $start::date), date_trunc('month', $end::date),
-                                  interval 1 month))::date as month
+--
+-- Scope: unit (opinions raised by the subtree's units)
+-- Macros: in_scope, window_months
+-- Parameters:
+--   $start      date      first day of the window of raising (inclusive)
+--   $end        date      last day of the window (inclusive)
+--   $unit       text      root of the subtree; null = everything
+-- Columns:
+--   month       date      first day
+--   category    text      the category's code
+--   name_vi     text
+--   name_en     text
+--   opinions    integer
+-- Notes:
+--   Every month of the window for every category raised in it (months without any are 0); ordered
+--   by month, then the category's sort order.
+with months as (
+    select month from window_months($start, $end)
 ),
 counts as (
     select date_trunc('month', o.raised_on)::date as month, o.category, count(*) as opinions
     from opinion o
     where o.raised_on between $start and $end
-      and o.unit_id in (select unit_id from scope)
+      and in_scope(o.unit_id, $unit)
     group by all
 ),
 raised_categories as (

@@ -1,25 +1,51 @@
 -- opinions_list: which opinions were raised in the window, and where does each stand?
--- Parameters: $start, $end (inclusive dates of raising), $unit (root of the subtree; null =
---   everything), $as_of (the day overdue is judged), optional $category (a code, or a Vietnamese
---   name folded), optional $text (matched inside the text with accents, case and đ folded:
---   "duong lien thon" finds "Đường liên thôn"), optional $kind (reflection, recommendation),
---   $channel (meeting, written), $status (answered_on_time, answered_late, open, overdue),
---   $department (assigned_to, exactly), $commune (the commune_id of opinion_facts), $opinion (one
---   opinion_id), optional $limit (rows; null = all) and $offset (rows skipped; null = 0) for paging.
--- Columns: opinion_id, raised_on, unit_id, commune, cell, category, kind, text, assigned_to, due_on,
---   answered_on, status (answered_on_time, answered_late, open, overdue: as in opinion_response),
---   channel, answer, briefing_id, days_to_answer, commune_id, matches (rows matching the filters
---   before $limit and $offset). Newest first.
--- Fast over every opinion: the search reads opinion_facts.text_folded (folded once, when the database
--- is written); opinion_facts is joined to every opinion only when a filter needs it (search, commune,
--- status); counting and paging run on narrow columns, and the wide ones (text, answer, names) are
--- fetched for the page's rows only.
+--
+-- Scope: unit (opinions raised by the subtree's units)
+-- Macros: in_scope, fold, opinion_status
+-- Parameters:
+--   $start            date      first day of the window of raising (inclusive)
+--   $end              date      last day of the window (inclusive)
+--   $unit             text      root of the subtree; null = everything
+--   $as_of            date      the day overdue is judged
+--   $category         text      optional: a code, or a Vietnamese name folded
+--   $text             text      optional: matched inside the text with accents, case and đ folded
+--                               ("duong lien thon" finds "Đường liên thôn")
+--   $kind             text      optional: reflection, recommendation
+--   $channel          text      optional: meeting, written
+--   $status           text      optional: answered_on_time, answered_late, open, overdue
+--   $department       text      optional: assigned_to, exactly
+--   $commune          text      optional: the commune_id of opinion_facts
+--   $opinion          text      optional: one opinion_id
+--   $limit            integer   optional: rows; null = all (paging)
+--   $offset           integer   optional: rows skipped; null = 0
+-- Columns:
+--   opinion_id        text
+--   raised_on         date
+--   unit_id           text
+--   commune           text
+--   cell              text
+--   category          text      the category's code
+--   kind              text
+--   text              text
+--   assigned_to       text
+--   due_on            date
+--   answered_on       date
+--   status            text      answered_on_time, answered_late, open, overdue: as in opinion_response
+--   channel           text
+--   answer            text
+--   briefing_id       text
+--   days_to_answer    integer
+--   commune_id        text
+--   matches           integer   rows matching the filters before $limit and $offset
+-- Notes:
+--   Newest first. Fast over every opinion: the search reads opinion_facts.text_folded (folded once,
+--   when the database is written); opinion_facts is joined to every opinion only when a filter needs
+--   it (search, commune, status); counting and paging run on narrow columns, and the wide ones
+--   (text, answer, names) are fetched for the page's rows only.
 with wanted as (
-    select nullif(replace(strip_accents(lower(trim($text))), 'đ', 'd'), '') as text_folded,
+    select nullif(fold(trim($text)), '') as text_folded,
            (select min(code) from category
-            where code = $category
-               or replace(strip_accents(lower(name_vi)), 'đ', 'd')
-                  = replace(strip_accents(lower(trim($category))), 'đ', 'd')) as category
+            where code = $category or fold(name_vi) = fold(trim($category))) as category
 ),
 by_facts as (
     -- only when a filter needs opinion_facts (search, commune, status): the ids it lets through
@@ -32,10 +58,7 @@ by_facts as (
       and f.due_on >= $start  -- an answer is due after the opinion is raised: skips older blocks
       and (w.text_folded is null or contains(f.text_folded, w.text_folded))
       and ($commune is null or f.commune_id = $commune)
-      and ($status is null or $status = case when o.answered_on <= f.due_on then 'answered_on_time'
-                                             when o.answered_on is not null then 'answered_late'
-                                             when f.due_on < $as_of then 'overdue'
-                                             else 'open' end)
+      and ($status is null or $status = opinion_status(o.answered_on, f.due_on, $as_of))
 ),
 filtered as (
     select o.opinion_id, o.raised_on, o.unit_id, o.category, o.kind, o.text, o.assigned_to, o.answered_on,
@@ -43,7 +66,7 @@ filtered as (
     from opinion o
     cross join wanted w
     where o.raised_on between $start and $end
-      and ($unit is null or o.unit_id in (select descendant_id from unit_closure where ancestor_id = $unit))
+      and in_scope(o.unit_id, $unit)
       and ($category is null or o.category = w.category)
       and ($kind is null or o.kind = $kind)
       and ($channel is null or o.channel = $channel)
@@ -64,10 +87,7 @@ matched as (
 select p.opinion_id, p.raised_on, p.unit_id, cm.name as commune,
        case when u.kind = 'cell' then u.name end as cell,
        p.category, p.kind, p.text, p.assigned_to, f.due_on, p.answered_on,
-       case when p.answered_on <= f.due_on then 'answered_on_time'
-            when p.answered_on is not null then 'answered_late'
-            when f.due_on < $as_of then 'overdue'
-            else 'open' end as status,
+       opinion_status(p.answered_on, f.due_on, $as_of) as status,
        p.channel, p.answer, p.briefing_id,
        p.answered_on - p.raised_on as days_to_answer,
        f.commune_id, p.matches

@@ -1,17 +1,25 @@
 -- participation_trend: how many meetings were held and how well were they attended, month by month?
--- Parameters: $start, $end (inclusive dates), $unit (root of the subtree; null = everything).
--- Columns: month (first day), meetings, expected (members on the roll, exempt included), exempt,
---   present, excused, absent, attendance_rate = present / (expected - exempt), pooled over the
---   month's meetings (docs/DOMAIN.md); null when nobody was expected. One row per calendar month of
---   the window, months without meetings included.
-with scope as (
-    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
-    union all
-    select unit_id from unit where $unit is null
-),
-months as (
-    select unnest(generate_series(date_trunc('month', $start::date), date_trunc('month', $end::date),
-                                  interval 1 month))::date as month
+--
+-- Scope: unit (meetings of the subtree's cells)
+-- Macros: in_scope, window_months, attendance_rate
+-- Parameters:
+--   $start            date      first day of the window (inclusive)
+--   $end              date      last day of the window (inclusive)
+--   $unit             text      root of the subtree; null = everything
+-- Columns:
+--   month             date      first day
+--   meetings          integer
+--   expected          integer   members on the roll, exempt included
+--   exempt            integer
+--   present           integer
+--   excused           integer
+--   absent            integer
+--   attendance_rate   fraction  present / (expected - exempt), pooled over the month's meetings
+--                               (docs/DOMAIN.md); null when nobody was expected
+-- Notes:
+--   One row per calendar month of the window, months without meetings included.
+with months as (
+    select month from window_months($start, $end)
 ),
 monthly as (
     select s.month,
@@ -23,7 +31,7 @@ monthly as (
            sum(s.absent)::bigint as absent
     from meeting_stats s
     where s.held_on between $start and $end
-      and s.cell_id in (select unit_id from scope)
+      and in_scope(s.cell_id, $unit)
     group by s.month
 )
 select m.month,
@@ -33,7 +41,7 @@ select m.month,
        coalesce(x.present, 0) as present,
        coalesce(x.excused, 0) as excused,
        coalesce(x.absent, 0) as absent,
-       x.present / nullif(x.expected - x.exempt, 0) as attendance_rate
+       attendance_rate(x.present, x.expected, x.exempt) as attendance_rate
 from months m
 left join monthly x on x.month = m.month
 order by m.month;

@@ -1,9 +1,33 @@
 -- recurring_opinions: which matters do cell secretaries raise again and again, by several cells or in
 -- several months?
--- Parameters: $start, $end (inclusive dates: a matter must be raised in this window), $unit (root of
---   the subtree; null = everything), optional $since (how far back earlier raisings count; null =
---   $start), optional $limit (rows; null = all).
--- The method, simple enough to explain to a reader:
+--
+-- Scope: unit (opinions raised by the subtree's units; "more common across the scope" is within it)
+-- Macros: in_scope
+-- Parameters:
+--   $start                date      first day of the window (inclusive): a matter must be raised in it
+--   $end                  date      last day of the window (inclusive)
+--   $unit                 text      root of the subtree; null = everything
+--   $since                date      optional: how far back earlier raisings count; null = $start
+--   $limit                integer   optional: rows; null = all
+-- Columns:
+--   commune_id            text
+--   commune               text
+--   category              text      the category's code
+--   name_vi               text
+--   name_en               text
+--   term                  text      the term filed under, as the latest text writes it
+--   shared_words          text      phrases, joined by " · "
+--   opinions              integer   times raised since $since
+--   cells                 integer
+--   months                integer
+--   first_raised          date
+--   last_raised           date
+--   in_window             integer   raised in the window
+--   unanswered            integer   no answer yet
+--   example_opinion_id    text
+--   example_text          text      the latest raised
+-- Notes:
+--   Most raised first. The method, simple enough to explain to a reader:
 --   1. Each opinion's words (runs of letters, or of digits) are lower-cased; its terms are its pairs
 --      of neighbouring words (most Vietnamese words have two syllables: "nạo vét", "kênh mương").
 --      Pairs holding a common word ("đề", "nghị", "của", "ở", "thôn", "xã", ...) or a number are
@@ -14,14 +38,9 @@
 --   3. A matter is a term under which two or more opinions are filed, raised by at least two cells or
 --      in at least two months, at least once in the window. Its shared words are the terms every one
 --      of its opinions holds, joined into phrases where they follow each other in the latest text.
--- Cost: the words are split once, when an opinion is written (opinion_terms in schema.sql); here one
---   pass over the window's terms (18 to 22 ms for a whole M demo's six months, 41 to 49 ms for L:
---   docs/PERFORMANCE.md);
---   a longer $since costs in proportion.
--- Columns: commune_id, commune, category (code), name_vi, name_en, term (the term filed under, as the
---   latest text writes it), shared_words (phrases, joined by " · "), opinions (times raised since $since),
---   cells, months, first_raised, last_raised, in_window (raised in the window), unanswered (no answer
---   yet), example_opinion_id, example_text (the latest raised). Most raised first.
+--   Cost: the words are split once, when an opinion is written (opinion_terms in schema.sql); here
+--   one pass over the window's terms (18 to 22 ms for a whole M demo's six months, 41 to 49 ms for
+--   L: docs/PERFORMANCE.md); a longer $since costs in proportion.
 with terms as materialized (
     -- each opinion raised in the scope since $since, with its kept terms (opinion_terms: the words
     -- split when the opinion was written, in schema.sql), each term once; keyed by hashes written
@@ -30,7 +49,7 @@ with terms as materialized (
     from opinion_terms t
     where t.raised_on between coalesce($since::date, $start::date) and $end
       and t.is_first
-      and ($unit is null or t.unit_id in (select descendant_id from unit_closure where ancestor_id = $unit))
+      and in_scope(t.unit_id, $unit)
 ),
 groups as materialized (
     -- how many opinions hold each term, within each commune and category

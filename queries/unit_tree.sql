@@ -1,15 +1,25 @@
 -- unit_tree: which units does the subtree hold, in display order?
--- Parameters: $unit (root of the subtree; null = everything).
--- Columns: unit_id, name, kind, parent_id, depth (below the shown root), admin_code, cell_type,
---   valid_from, valid_to, merged_into, cells (cells below it, itself included). Ordered as a tree:
---   each unit after its parent, siblings by name in Vietnamese order.
-with recursive scope as (
-    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
-    union all
-    select unit_id from unit where $unit is null
-),
-shown as (
-    select u.* from unit u where u.unit_id in (select unit_id from scope)
+--
+-- Scope: unit (the subtree's units)
+-- Macros: in_scope
+-- Parameters:
+--   $unit          text      root of the subtree; null = everything
+-- Columns:
+--   unit_id        text
+--   name           text
+--   kind           text      province, district, commune, subcommittee, cell
+--   parent_id      text
+--   depth          integer   below the shown root
+--   admin_code     text
+--   cell_type      text
+--   valid_from     date
+--   valid_to       date
+--   merged_into    text
+--   cells          integer   cells below it, itself included
+-- Notes:
+--   Ordered as a tree: each unit after its parent, siblings by name in Vietnamese order.
+with recursive shown as (
+    select u.* from unit u where in_scope(u.unit_id, $unit)
 ),
 tree(unit_id, depth, sort_path) as (
     -- the path of name places (unit_order: names in Vietnamese order, numbered on write)

@@ -1,31 +1,36 @@
 -- unreported_units: which communes and cells have no meeting recorded this month or last month?
--- Parameters: $unit (root of the subtree; null = everything), $as_of (the day: "this month" is its
---   month, "last month" the one before).
--- A cell counts in a month when it existed on the 15th (docs/DOMAIN.md's rule); a commune is the cells'
--- commune (cell_commune) and counts as meeting when any of its cells met.
--- Columns: kind ('commune' or 'cell'), unit_id, name, commune_id, commune, cells (cells existing in
---   either month; 1 for a cell), met_this_month, met_last_month (null when the unit did not exist
---   that month), last_meeting (date of the latest meeting ever recorded). Listed: units that
+--
+-- Scope: unit (the subtree's cells and their communes)
+-- Macros: in_scope, existed_in_month
+-- Parameters:
+--   $unit              text      root of the subtree; null = everything
+--   $as_of             date      the day: "this month" is its month, "last month" the one before
+-- Columns:
+--   kind               text      commune or cell
+--   unit_id            text
+--   name               text
+--   commune_id         text
+--   commune            text
+--   cells              integer   cells existing in either month; 1 for a cell
+--   met_this_month     boolean   null when the unit did not exist that month
+--   met_last_month     boolean
+--   last_meeting       date      the latest meeting ever recorded
+-- Notes:
+--   A cell counts in a month when it existed on the 15th (docs/DOMAIN.md's rule); a commune is the cells'
+--   commune (cell_commune) and counts as meeting when any of its cells met. Listed: units that
 --   existed in a month and did not meet in it. Communes first, then cells, in Vietnamese order.
-with scope as (
-    select descendant_id as unit_id from unit_closure where ancestor_id = $unit
-    union all
-    select unit_id from unit where $unit is null
-),
-months as (
+with months as (
     select date_trunc('month', $as_of::date)::date as this_month,
            (date_trunc('month', $as_of::date) - interval 1 month)::date as last_month
 ),
 cells as (
     select u.unit_id, u.name, cc.commune_id,
-           coalesce(u.valid_from, date '1900-01-01') <= m.this_month + 14
-               and coalesce(u.valid_to, date '9999-12-31') >= m.this_month + 14 as exists_this,
-           coalesce(u.valid_from, date '1900-01-01') <= m.last_month + 14
-               and coalesce(u.valid_to, date '9999-12-31') >= m.last_month + 14 as exists_last
+           existed_in_month(u.valid_from, u.valid_to, m.this_month) as exists_this,
+           existed_in_month(u.valid_from, u.valid_to, m.last_month) as exists_last
     from unit u
     join cell_commune cc on cc.cell_id = u.unit_id
     cross join months m
-    where u.kind = 'cell' and u.unit_id in (select unit_id from scope)
+    where u.kind = 'cell' and in_scope(u.unit_id, $unit)
 ),
 met as (
     select s.cell_id,
