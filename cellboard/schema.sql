@@ -2,6 +2,8 @@
 -- every write brings up to date. Sections are split on "-- section: NAME" lines; the
 -- library runs `tables` once on `init` and the `derive_*` sections after every write.
 -- All ids are text so imported codes survive unchanged.
+-- The derive sections fold text with the queries' own macro fold() (cellboard/data/macros.sql), which
+-- store.use_macros creates as a temporary macro of the writing connection: one folding for both.
 
 -- section: tables
 create table meta (
@@ -313,7 +315,7 @@ select unit_id, row_number() over (order by name collate vi, unit_id) from unit;
 delete from place_term;
 insert into place_term
 select distinct unnest([w[i] || ' ' || w[i + 1] for i in range(1, len(w))])
-from (select regexp_extract_all(replace(strip_accents(lower(name)), 'đ', 'd'), '[\p{L}\p{M}]+|\p{N}+') as w
+from (select regexp_extract_all(fold(name), '[\p{L}\p{M}]+|\p{N}+') as w
       from unit)
 where len(w) > 1;
 
@@ -432,7 +434,7 @@ communes as (
 select o.opinion_id,
        coalesce(cm.commune_id, u.parent_id, o.unit_id),
        coalesce(nb.held_on, o.raised_on + 30),
-       replace(strip_accents(lower(o.text)), 'đ', 'd'),
+       fold(o.text),
        hash(o.opinion_id), o.raised_on, o.unit_id, o.answered_on is not null
 from changed o
 left join next_briefing nb on nb.opinion_id = o.opinion_id
@@ -459,7 +461,7 @@ pairs as (
                    for i in range(1, len(words))], recursive := true)
     from (select opinion_id, raised_on, unit_id, commune_id, category, words,
                  case when len(folded_words) = len(words) then folded_words
-                      else [replace(strip_accents(w), 'đ', 'd') for w in words] end as folded
+                      else [fold(w) for w in words] end as folded
           from split)
 ),
 common_words as (

@@ -29,6 +29,8 @@ import pyarrow as pa
 from cellboard import SCHEMA_VERSION, private
 
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
+# The queries' macros: the writer folds text with them too (use_macros).
+MACROS_FILE = Path(__file__).parent / "data" / "macros.sql"
 KEEP_BACKUPS = 10
 BACKUP_DIR = "backups"
 
@@ -139,9 +141,21 @@ def _other_derive_sections() -> list[str]:
     return [name for name in schema_sections() if name.startswith("derive_") and name not in _DERIVE_STEPS]
 
 
+def use_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The query layer's macros (cellboard/data/macros.sql) as temporary macros of this writing
+    connection, so the derived tables fold text as the queries do (fold): one definition for both.
+    Temporary: nothing of them is stored in the file."""
+    con.execute(
+        MACROS_FILE.read_text(encoding="utf-8").replace(
+            "create or replace macro", "create or replace temp macro"
+        )
+    )
+
+
 def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute every derived table (DERIVED_TABLES) whole."""
     sections = schema_sections()
+    use_macros(con)
     for name in (
         "derive_units",
         "derive_everything",
@@ -186,6 +200,7 @@ def apply_rows(con: duckdb.DuckDBPyConnection, tables: Mapping[str, object]) -> 
     }
     for name, ids in touched.items():
         con.register(name, pa.table({"id": pa.array(ids, pa.string())}))
+    use_macros(con)
     try:
         con.execute(sections["derive_snapshot"])
         for table in BASE_TABLES:

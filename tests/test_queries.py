@@ -491,3 +491,66 @@ def test_every_query_opens_with_a_header_naming_its_parameters_and_columns():
         header = db.query_text(name).split("\n", 1)[0]
         assert header.startswith(f"-- {name}:"), name
         assert "Columns:" in db.query_text(name), name
+
+
+# ---- the shared terms (cellboard/data/macros.sql), on a reader's cursor ---------------------------
+
+
+def macro_values(path, sql: str, **params) -> list[tuple]:
+    cursor = db.reader(path)
+    try:
+        return cursor.execute(sql, params).fetchall()
+    finally:
+        cursor.close()
+
+
+def test_the_scope_macros_give_the_subtree(fixture_db):
+    assert macro_values(fixture_db, "select unit_id from scope_units($u) order by unit_id", u="X1") == [
+        ("C1",),
+        ("C2",),
+        ("C3",),
+        ("X1",),
+    ]
+    assert macro_values(fixture_db, "select count(*) from scope_units($u)", u=None) == [(7,)]
+    assert macro_values(fixture_db, "select count(*) from scope_units('C4')") == [(1,)]
+    assert macro_values(
+        fixture_db,
+        "select list(unit_id order by unit_id) filter (where in_scope(unit_id, $u)) from unit",
+        u="X2",
+    ) == [(["C4", "X2"],)]
+    assert macro_values(fixture_db, "select bool_and(in_scope(unit_id, $u)) from unit", u=None) == [(True,)]
+
+
+def test_the_opinion_status_and_the_rates(fixture_db):
+    due, as_of = "date '2025-02-25'", "date '2025-03-31'"
+    assert macro_values(
+        fixture_db,
+        f"select opinion_status(date '2025-02-25', {due}, {as_of}), "  # on the due day: on time
+        f"opinion_status(date '2025-02-26', {due}, {as_of}), "
+        f"opinion_status(null, {due}, {as_of}), "
+        f"opinion_status(null, date '2025-03-31', {as_of}), "  # due on as_of: not overdue yet
+        "on_time_rate(3, 5, 1), on_time_rate(0, 2, 2), attendance_rate(7, 12, 3), attendance_rate(0, 2, 2), "
+        "rate(1, 4), rate(1, 0)",
+    ) == [("answered_on_time", "answered_late", "overdue", "open", 0.75, None, 7 / 9, None, 0.25, None)]
+
+
+def test_the_month_macros_follow_the_15th_rule(fixture_db):
+    jan = 2025 * 12
+    assert macro_values(
+        fixture_db,
+        "select month_no(date '2025-01-31'), quarter_no(date '2025-04-01'), "
+        "first_month_existed(date '2025-01-15'), first_month_existed(date '2025-01-16'), "
+        "last_month_existed(date '2025-01-15'), last_month_existed(date '2025-01-14'), "
+        "existed_in_month(date '2025-01-15', null, date '2025-01-01'), "
+        "existed_in_month(date '2025-01-16', null, date '2025-01-01'), "
+        "existed_in_month(null, date '2025-01-14', date '2025-01-01'), "
+        "existed_in_month(null, null, date '2025-01-01'), "
+        "existed_between(date '2025-03-01', null, date '2025-01-01', date '2025-02-28'), "
+        "existed_between(null, date '2025-01-01', date '2025-01-01', date '2025-02-28')",
+    ) == [(jan, 2025 * 4 + 1, jan, jan + 1, jan, jan - 1, True, False, False, True, False, True)]
+    assert macro_values(
+        fixture_db, "select month from window_months($a, $b)", a="2024-12-31", b="2025-02-01"
+    ) == [(D(2024, 12, 1),), (D(2025, 1, 1),), (D(2025, 2, 1),)]
+    assert macro_values(fixture_db, "select fold('Đề nghị ĐƯỜNG Liên thôn')") == [
+        ("de nghi duong lien thon",)
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import duckdb
 import pytest
 from test_auth import cli
 
@@ -21,7 +22,7 @@ UNSCOPED_TABLES = {"meta", "category", "import_batch", "visit_rule"}
 SCOPED_TABLES = set(re.findall(r"^create table ([a-z_]+)", SCHEMA, flags=re.MULTILINE)) - UNSCOPED_TABLES
 # Queries that do not filter by $unit, and why.
 SCOPE_EXCEPTIONS = {
-    "unit_in_scope": "decides the scope itself: is $unit in scope_units($root)? (Scope: none)",
+    "unit_in_scope": "decides the scope itself: in_scope($unit, $root) (Scope: none)",
     "import_history": "reads import_batch only, which holds no unit's rows (Scope: whole tree)",
 }
 # What only macros.sql may spell: the scope, an opinion's status, month arithmetic, the folding.
@@ -182,6 +183,22 @@ def test_no_query_spells_what_the_macros_define(what):
     assert spelled == [], what
 
 
+def test_the_writer_folds_text_with_the_same_macro_and_stores_no_macro(fixture_db):
+    assert "strip_accents" not in catalogue.strip_comments(SCHEMA)
+    assert len(re.findall(r"\bfold\(", catalogue.strip_comments(SCHEMA))) == 3
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    try:
+        assert con.execute(
+            "select count(*) from duckdb_functions() where function_name in ('fold', 'in_scope')"
+        ).fetchall() == [(0,)]
+        # O2's text as written, folded on write: what fold($text) of a search is compared with
+        assert con.execute("select text_folded from opinion_facts where opinion_id = 'O2'").fetchall() == [
+            ("duong lien thon tam dao xuong cap",)
+        ]
+    finally:
+        con.close()
+
+
 def test_every_cursor_sees_the_macros_and_the_data_file_first(fixture_db):
     first, second = db.reader(fixture_db), db.reader(fixture_db)
     try:
@@ -191,7 +208,9 @@ def test_every_cursor_sees_the_macros_and_the_data_file_first(fixture_db):
                 "opinion_status(null, date '2025-03-01', date '2025-03-31'), "
                 "current_setting('search_path')"
             ).fetchall() == [("duong lien thon", 2025 * 12 + 1, 2025 * 4 + 3, "overdue", db.SEARCH_PATH)]
-            assert cursor.execute("select count(*) from scope_units('X1')").fetchall() == [(4,)]  # X1, C1, C2, C3
+            assert cursor.execute("select count(*) from scope_units('X1')").fetchall() == [
+                (4,)
+            ]  # X1, C1, C2, C3
             assert cursor.execute("select count(*) from unit where in_scope(unit_id, 'X2')").fetchall() == [
                 (2,)
             ]
