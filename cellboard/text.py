@@ -1331,8 +1331,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "imp_too_many_rows_import_group": ("Quá nhiều dòng", "Too many rows"),
     "imp_too_many_cells": (
         "Lần nhập có hơn {limit} ô có số liệu; không đọc tiếp. Hãy chia thành nhiều lần nhập",
-        "The import holds more than {limit} filled cells; reading stopped. Split it into several "
-        "imports",
+        "The import holds more than {limit} filled cells; reading stopped. Split it into several imports",
     ),
     "imp_too_many_cells_group": ("Quá nhiều ô", "Too many cells"),
     "imp_too_much_cell_text": (
