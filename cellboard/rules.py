@@ -12,6 +12,8 @@ ON_TIME_TARGET = 0.80
 MIN_MEETINGS_TO_RANK = 3
 # A cell "needs help" after this many consecutive months below the attendance target.
 MONTHS_BELOW_TARGET_FOR_HELP = 3
+# An opinion still unanswered this many days after it was raised is a data-quality warning.
+UNANSWERED_DAYS = 60
 # The weights of a cell's score (cell_ranking's $w_* when the user gives none): URL key -> weight.
 DEFAULT_WEIGHTS = {"w_attendance": 0.4, "w_regularity": 0.3, "w_thematic": 0.2, "w_visits": 0.1}
 
@@ -22,6 +24,7 @@ QUERY_PARAMETERS = {
     "on_time_target": ON_TIME_TARGET,
     "min_meetings_to_rank": MIN_MEETINGS_TO_RANK,
     "months_below_target_for_help": MONTHS_BELOW_TARGET_FOR_HELP,
+    "unanswered_days": UNANSWERED_DAYS,
     **{"default_" + key: weight for key, weight in DEFAULT_WEIGHTS.items()},
 }
 

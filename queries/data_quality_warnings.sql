@@ -2,11 +2,12 @@
 --
 -- Scope: unit (meetings, opinions and units of the subtree)
 -- Macros: in_scope, existed_between
+-- Rules: $unanswered_days (cellboard/rules.py: UNANSWERED_DAYS, 60)
 -- Parameters:
 --   $start       date      first day of the window: meetings held and opinions raised in it
 --   $end         date      last day of the window (inclusive)
 --   $unit        text      root of the subtree; null = everything
---   $as_of       date      the day "no answer after 60 days" is judged
+--   $as_of       date      the day "no answer after $unanswered_days (60) days" is judged
 -- Columns:
 --   check        text      counts_vs_rows, roll_vs_rows, nobody_expected, unanswered, no_cells (below)
 --   unit_id      text
@@ -21,7 +22,8 @@
 --     counts_vs_rows  a meeting with both counts and attendance rows that disagree (expected/present);
 --     roll_vs_rows    a meeting whose attendance rows are not the members in its cell on that day;
 --     nobody_expected a meeting with nobody expected (expected - exempt = 0);
---     unanswered      an opinion raised in the window, unanswered more than 60 days after it was raised;
+--     unanswered      an opinion raised in the window, unanswered more than $unanswered_days (60) days
+--                     after it was raised;
 --     no_cells        a unit above cells (commune, district, ...) existing in the window with no cell.
 --   Ordered by check, unit, date.
 with meetings as (
@@ -63,7 +65,7 @@ found as (
     where o.raised_on between $start and $end
       and in_scope(o.unit_id, $unit)
       and o.answered_on is null
-      and o.raised_on + 60 < $as_of::date
+      and o.raised_on + $unanswered_days::integer < $as_of::date
     union all
     select 'no_cells', u.unit_id, u.unit_id, u.valid_from, null, 0, null
     from unit u

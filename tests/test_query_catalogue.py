@@ -97,6 +97,12 @@ def test_the_parameters_listed_are_those_the_sql_uses():
         "default_w_visits",
     )
     assert info("cells_needing_help").rules == ("months_below_target_for_help",)
+    assert info("data_quality_warnings").rules == ("unanswered_days",)
+    assert {name for name in NAMES if info(name).rules} == {
+        "cell_ranking",
+        "cells_needing_help",
+        "data_quality_warnings",
+    }
 
 
 def _run_described(path, name: str) -> list[tuple[str, str]]:
