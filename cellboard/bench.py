@@ -141,7 +141,7 @@ def bench_pandas(path: Path, period, results: dict) -> float:
     con.close()
     as_of = period.end + dt.timedelta(days=1)
     for name, function in baseline.QUESTIONS.items():
-        kwargs = {"as_of": as_of} if name in ("opinion_response", "opinions_list", "commune_summary") else {}
+        kwargs = {"as_of": as_of} if name in baseline.JUDGED_ON else {}
         if name == "opinions_list":
             kwargs["limit"] = 100
         measured = timed(

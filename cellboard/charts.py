@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cellboard import text
+from cellboard.data import metrics
 from cellboard.text import t
 
 # Categories keep their colour everywhere (agriculture is always green, ...).
@@ -110,13 +111,7 @@ REASONS = {
 }
 GRADES = ("excellent", "good", "complete", "incomplete")
 GRADE_COLOURS = {"excellent": "#1a9850", "good": "#91cf60", "complete": "#fdae61", "incomplete": "#d73027"}
-COMPONENTS = ("attendance_rate", "regularity", "thematic_coverage", "visit_coverage")
-COMPONENT_WEIGHTS = {
-    "attendance_rate": "w_attendance",
-    "regularity": "w_regularity",
-    "thematic_coverage": "w_thematic",
-    "visit_coverage": "w_visits",
-}
+COMPONENTS = tuple(metrics.SCORE_WEIGHTS)  # the score's components, in the legend's order
 COMPONENT_LEGEND = {  # short names for the ranking chart's legend
     "attendance_rate": "col_attendance_rate",
     "regularity": "col_regularity",
@@ -306,19 +301,13 @@ def heatmap_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def pool_by_commune(cells: pd.DataFrame) -> pd.DataFrame:
-    """Regularity and thematic coverage of each commune, pooled over its cells (docs/DOMAIN.md): sums of
-    months met / months existed and quarters with a thematic meeting / quarters existed."""
-    counts = ["months_met", "months_existed", "quarters_thematic", "quarters_existed"]
-    pooled = (
-        cells.groupby(["commune_id", "commune"], sort=False, dropna=False)
-        .agg(cells=("cell_id", "count"), **{column: (column, "sum") for column in counts})
-        .reset_index()
+    """Regularity and thematic coverage of each commune, pooled over its cells (metrics.pool)."""
+    return metrics.pool(
+        cells,
+        ["commune_id", "commune"],
+        [metrics.REGULARITY, metrics.THEMATIC_COVERAGE],
+        cells=("cell_id", "count"),
     )
-    pooled["regularity"] = pooled["months_met"] / pooled["months_existed"].where(pooled["months_existed"] > 0)
-    pooled["thematic_coverage"] = pooled["quarters_thematic"] / pooled["quarters_existed"].where(
-        pooled["quarters_existed"] > 0
-    )
-    return pooled
 
 
 def regularity_dots(pooled: pd.DataFrame, title: str | None = None, selected: str | None = None) -> go.Figure:
@@ -415,19 +404,10 @@ def absence_bars(reasons: pd.DataFrame, title: str | None = None) -> go.Figure:
     return figure
 
 
-def score_parts(ranking: pd.DataFrame) -> pd.DataFrame:
-    """Each component's share of the score: weight / sum of weights x component (a missing one 0)."""
-    parts = ranking.copy()
-    total = sum(parts[weight] for weight in COMPONENT_WEIGHTS.values())
-    for component, weight in COMPONENT_WEIGHTS.items():
-        parts[component + "_points"] = parts[weight] / total * parts[component].fillna(0)
-    return parts
-
-
 def ranking_bars(cells: pd.DataFrame, title: str | None = None, selected: str | None = None) -> go.Figure:
     """Cells of one commune ranked by score, each bar split into the components' shares of it;
     cells with too few meetings listed after the ranked ones, without a bar ("not enough data")."""
-    parts = score_parts(cells)
+    parts = metrics.score_parts(cells)
     ids = parts["cell_id"].astype(str).tolist()
     labels = [
         ("▶ " if cell_id == selected else "") + (f"{int(rank)}. " if ranked else "") + str(name)
@@ -804,11 +784,10 @@ def response_bars(response: pd.DataFrame, labels: list[str]) -> go.Figure:
     each bar its share answered on time (of those answered or due) and its median days to answer."""
     figure = go.Figure()
     labels = plains(labels)  # category or department names from the data
-    judged = response["opinions"] - response["open"]  # as on Overview: opinions not yet due are left out
     notes = [
-        t("op_bar_note", rate=text.fmt_pct(on_time / total if total else None), days=text.fmt_num(days, 0))
-        for on_time, total, days in zip(
-            response["answered_on_time"], judged, response["median_days_to_answer"], strict=True
+        t("op_bar_note", rate=text.fmt_pct(rate), days=text.fmt_num(days, 0))
+        for rate, days in zip(
+            metrics.ON_TIME.per_row(response), response["median_days_to_answer"], strict=True
         )
     ]
     for status in STATUSES:

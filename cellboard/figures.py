@@ -1,7 +1,7 @@
 """Headline figures pooled from the named queries: one definition for pages and reports.
 
-Every figure is computed from counts (docs/DOMAIN.md): sums of numerators over sums of
-denominators, never an average of rates.
+Every rate is pooled from counts by cellboard/data/metrics.py (docs/DOMAIN.md): sums of numerators over
+sums of denominators, never an average of rates.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cellboard.data import metrics
 from cellboard.filters import Period, previous_period, year_earlier
 
 Runner = Callable[..., pd.DataFrame]  # run(query_name, **params) -> DataFrame
@@ -27,10 +28,6 @@ FIGURES = (
     "answered_on_time",
     "excellent_share",
 )
-
-
-def ratio(numerator: float, denominator: float) -> float | None:
-    return float(numerator) / float(denominator) if denominator else None
 
 
 def headline(
@@ -51,18 +48,14 @@ def headline(
         ratings = ratings[ratings["year"] < rated_before]
     rating_year = int(ratings["year"].max()) if len(ratings) else None
     ratings = ratings[ratings["year"] == rating_year]
-    excellent = ratings.loc[ratings["grade"] == "excellent", "cells"].sum()
     return {
-        "attendance_rate": ratio(trend["present"].sum(), trend["expected"].sum() - trend["exempt"].sum()),
+        "attendance_rate": metrics.ATTENDANCE.pooled(trend),
         "meetings": float(trend["meetings"].sum()),
-        "regularity": ratio(cells["months_met"].sum(), cells["months_existed"].sum()),
-        "thematic_coverage": ratio(cells["quarters_thematic"].sum(), cells["quarters_existed"].sum()),
+        "regularity": metrics.REGULARITY.pooled(cells),
+        "thematic_coverage": metrics.THEMATIC_COVERAGE.pooled(cells),
         "opinions_raised": float(response["opinions"].sum()),
-        # opinions not yet due cannot be late yet: they stay out of the denominator
-        "answered_on_time": ratio(
-            response["answered_on_time"].sum(), response["opinions"].sum() - response["open"].sum()
-        ),
-        "excellent_share": ratio(excellent, ratings["cells"].sum()),
+        "answered_on_time": metrics.ON_TIME.pooled(response),
+        "excellent_share": metrics.excellent_share(ratings),
         "rating_year": rating_year,
     }
 

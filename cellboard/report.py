@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from cellboard import charts, db, figures, private, rules, text
+from cellboard.data import metrics
 from cellboard.export import FORMULA_STARTS
 from cellboard.filters import Period, parse_date
 from cellboard.text import t
@@ -130,10 +131,6 @@ def _value(value: object) -> float | None:
 
 def _sum(frame: pd.DataFrame, column: str) -> float:
     return float(frame[column].sum()) if len(frame) else 0.0
-
-
-def _ratio(numerator: float, denominator: float) -> float | None:
-    return numerator / denominator if denominator else None
 
 
 def _difference(now: float | None, then: float | None) -> float | None:
@@ -449,10 +446,8 @@ def attendance_section(comparison, review, trend, trend_year, communes, communes
             column: _sum(held, column)
             for column in ("cells", "meetings", "expected", "exempt", "present", "excused", "absent")
         }
-        total_rate = _ratio(total["present"], total["expected"] - total["exempt"])
-        total_prev = _ratio(
-            _sum(held_prev, "present"), _sum(held_prev, "expected") - _sum(held_prev, "exempt")
-        )
+        total_rate = metrics.ATTENDANCE.of(total)
+        total_prev = metrics.ATTENDANCE.pooled(held_prev)
         rows.append(
             {
                 "commune": t("rv_total"),
@@ -588,10 +583,10 @@ def _regularity_row(commune: object, group: pd.DataFrame) -> dict:
         "every_month": int((group["months_met"] >= group["months_existed"]).sum()),
         "months_met": _sum(group, "months_met"),
         "months_existed": _sum(group, "months_existed"),
-        "regularity": _ratio(_sum(group, "months_met"), _sum(group, "months_existed")),
+        "regularity": metrics.REGULARITY.pooled(group),
         "quarters_thematic": _sum(group, "quarters_thematic"),
         "quarters_existed": _sum(group, "quarters_existed"),
-        "thematic_coverage": _ratio(_sum(group, "quarters_thematic"), _sum(group, "quarters_existed")),
+        "thematic_coverage": metrics.THEMATIC_COVERAGE.pooled(group),
     }
 
 
@@ -612,7 +607,7 @@ def supervision_section(review, supervision: pd.DataFrame, cells: pd.DataFrame) 
                 "members": len(group),
                 "visits": _sum(group, "visits"),
                 "compliant": int(group["compliant"].sum()),
-                "compliant_share": _ratio(int(group["compliant"].sum()), len(group)),
+                "compliant_share": metrics.compliant_share(group),
             }
         )
     if rows:
@@ -623,7 +618,7 @@ def supervision_section(review, supervision: pd.DataFrame, cells: pd.DataFrame) 
                 "members": len(supervision),
                 "visits": _sum(supervision, "visits"),
                 "compliant": int(supervision["compliant"].sum()),
-                "compliant_share": _ratio(int(supervision["compliant"].sum()), len(supervision)),
+                "compliant_share": metrics.compliant_share(supervision),
             }
         )
     existing = cells[cells["months_existed"] > 0]
@@ -637,7 +632,7 @@ def supervision_section(review, supervision: pd.DataFrame, cells: pd.DataFrame) 
                 members=text.fmt_int(len(supervision)),
                 visits=text.fmt_int(_sum(supervision, "visits")),
                 compliant=text.fmt_int(len(supervision) - len(short)),
-                share=text.fmt_pct(_ratio(len(supervision) - len(short), len(supervision))),
+                share=text.fmt_pct(metrics.compliant_share(supervision)),
             )
         )
     else:
@@ -773,7 +768,7 @@ def opinions_section(comparison, review, shares, shares_prev, response, departme
                 "rv_response_text",
                 as_of=text.fmt_date(review["as_of"]),
                 answered=text.fmt_int(answered),
-                answered_share=text.fmt_pct(_ratio(answered, total)),
+                answered_share=text.fmt_pct(metrics.ratio(answered, total)),
                 on_time=text.fmt_int(on_time),
                 on_time_share=text.fmt_pct(comparison.current_values["answered_on_time"]),
                 late=text.fmt_int(_sum(response, "answered_late")),
@@ -813,7 +808,8 @@ def opinions_section(comparison, review, shares, shares_prev, response, departme
     )
 
     response_rows = [
-        {**row, "name": category_name(row), "on_time_rate": on_time_rate(row)} for row in _rows(response)
+        {**row, "name": category_name(row), "on_time_rate": metrics.ON_TIME.of(row)}
+        for row in _rows(response)
     ]
     if response_rows:
         response_rows.append(_response_total(response, t("rv_total"), "name"))
@@ -838,7 +834,7 @@ def opinions_section(comparison, review, shares, shares_prev, response, departme
         empty=t("no_data"),
     )
     department_rows = [
-        {**row, "department": _department(row["assigned_to"]), "on_time_rate": on_time_rate(row)}
+        {**row, "department": _department(row["assigned_to"]), "on_time_rate": metrics.ON_TIME.of(row)}
         for row in _rows(departments)
     ]
     if department_rows:
@@ -895,11 +891,6 @@ def opinions_section(comparison, review, shares, shares_prev, response, departme
     )
 
 
-def on_time_rate(row: dict) -> float | None:
-    """Answered on time ÷ opinions already due or answered (figures.headline's definition)."""
-    return _ratio(float(row["answered_on_time"]), float(row["opinions"]) - float(row["open"]))
-
-
 def _department(value: object) -> str:
     return t("rv_unassigned") if text.is_missing(value) or not str(value).strip() else str(value)
 
@@ -909,7 +900,7 @@ def _response_total(frame: pd.DataFrame, label: str, key: str) -> dict:
         column: _sum(frame, column)
         for column in ("opinions", "answered", "answered_on_time", "answered_late", "open", "overdue")
     }
-    return {key: label, **total, "on_time_rate": on_time_rate(total), "median_days_to_answer": None}
+    return {key: label, **total, "on_time_rate": metrics.ON_TIME.of(total), "median_days_to_answer": None}
 
 
 GRADES = charts.GRADES
@@ -925,7 +916,7 @@ def ratings_section(comparison, review, ratings: pd.DataFrame, cells: pd.DataFra
                 "year": int(year),
                 **counts,
                 "rated": rated,
-                **{grade + "_share": _ratio(counts[grade], rated) for grade in GRADES},
+                **{grade + "_share": metrics.grade_share(counts[grade], rated) for grade in GRADES},
             }
         )
     excellent = comparison.current_values["excellent_share"]

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from cellboard import charts, drill, filters, text, ui
+from cellboard.data import metrics
 from cellboard.text import t
 
 PAGE_SIZE = 50
@@ -57,11 +58,9 @@ WORSE_WHEN_UP = ("op_overdue", "op_answered_late")
 
 
 def tile_values(frame: pd.DataFrame) -> dict[str, float | None]:
-    raised = int(frame["opinions"].sum())
-    judged = raised - int(frame["open"].sum())  # as on Overview: opinions not yet due are left out
     return {
-        "opinions_raised": raised,
-        "answered_on_time": frame["answered_on_time"].sum() / judged if judged else None,
+        "opinions_raised": int(frame["opinions"].sum()),
+        "answered_on_time": metrics.ON_TIME.pooled(frame),
         "op_overdue": int(frame["overdue"].sum()),
         "op_answered_late": int(frame["answered_late"].sum()),
     }
@@ -412,8 +411,7 @@ st.subheader(t("op_response_title"), help=t("op_response_help"))
 by_category, by_department = st.tabs([t("op_by_category"), t("op_by_department")])
 with by_category:
     if len(response):
-        judged = (response["opinions"] - response["open"]).where(lambda n: n > 0)  # not yet due: left out
-        table = response.assign(on_time_rate=response["answered_on_time"] / judged)
+        table = response.assign(on_time_rate=metrics.ON_TIME.per_row(response))
         ui.chart_block(
             charts.response_bars(response, [category_name(r) for _, r in response.iterrows()]),
             table.drop(columns=["name_en"] if text.language() == "vi" else ["name_vi"]),

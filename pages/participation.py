@@ -8,6 +8,7 @@ regularity and thematic coverage; absence reasons and members working away; chro
 import streamlit as st
 
 from cellboard import charts, drill, filters, rules, text, ui
+from cellboard.data import metrics
 from cellboard.text import escape_markdown as plain  # names from the data: text, never markdown
 from cellboard.text import t
 
@@ -26,16 +27,6 @@ MONTHLY = {
     "excused": COUNT,
     "absent": COUNT,
 }
-
-
-def pooled_rate(frame) -> float | None:
-    """present / (expected - exempt) over the frame's rows (docs/DOMAIN.md: pool the counts)."""
-    denominator = frame["expected"].sum() - frame["exempt"].sum()
-    return float(frame["present"].sum()) / float(denominator) if denominator else None
-
-
-def share(numerator, denominator) -> float | None:
-    return float(numerator) / float(denominator) if denominator else None
 
 
 def pick_commune(commune_id: str | None) -> None:
@@ -58,7 +49,7 @@ cells = ui.query("cell_ranking", **params)  # every cell of the unit: the drill-
 pooled = ui.named_for_the_cell(charts.pool_by_commune(cells))
 
 # ---- headline ----------------------------------------------------------------------------------
-rate_now, rate_then = pooled_rate(trend), pooled_rate(year_before)
+rate_now, rate_then = metrics.ATTENDANCE.pooled(trend), metrics.ATTENDANCE.pooled(year_before)
 tiles = st.columns(4)
 tiles[0].metric(
     t("attendance_rate"),
@@ -70,12 +61,12 @@ tiles[0].caption(f"{t('vs_year_earlier')}: {RATE(rate_then)}")
 tiles[1].metric(t("meetings"), COUNT(trend["meetings"].sum()), help=t("meetings_help"))
 tiles[2].metric(
     t("regularity"),
-    RATE(share(cells["months_met"].sum(), cells["months_existed"].sum())),
+    RATE(metrics.REGULARITY.pooled(cells)),
     help=t("regularity_help"),
 )
 tiles[3].metric(
     t("thematic_coverage"),
-    RATE(share(cells["quarters_thematic"].sum(), cells["quarters_existed"].sum())),
+    RATE(metrics.THEMATIC_COVERAGE.pooled(cells)),
     help=t("thematic_coverage_help"),
 )
 

@@ -1,7 +1,7 @@
 """Cell rankings (Xếp hạng chi bộ): how do communes and cells compare this period?
 
 Cells ranked within their commune by a score whose components and weights are on the page (weights
-adjustable, with a reset; the defaults are documented in queries/cell_ranking.sql); the top and
+adjustable, with a reset; the defaults are cellboard/rules.py DEFAULT_WEIGHTS); the top and
 bottom cell of every commune; cells that need help; ratings by commune and year; a cell's history
 across merges. The commune, the cell and the weights live in the URL (`commune=`, `cell=`, `w_*=`).
 """
@@ -11,15 +11,12 @@ import datetime as dt
 import streamlit as st
 
 from cellboard import charts, drill, filters, rules, text, ui
+from cellboard.data import metrics
 from cellboard.text import escape_markdown as plain  # names and links' text: never markdown
 from cellboard.text import t
 
-WEIGHTS = {  # URL key and cell_ranking parameter -> the component it weighs
-    "w_attendance": "attendance_rate",
-    "w_regularity": "regularity",
-    "w_thematic": "thematic_coverage",
-    "w_visits": "visit_coverage",
-}
+# URL key and cell_ranking parameter -> the component it weighs
+WEIGHTS = {weight: component for component, weight in metrics.SCORE_WEIGHTS.items()}
 OPTIONS = ("commune", "cell", *WEIGHTS)
 WEIGHT_STEP = 0.05
 LIST_ROWS = 100  # the worst cells that need help are shown; the download holds them all
@@ -40,7 +37,7 @@ RANKING_FORMATS = {
 
 
 def url_weights() -> dict[str, float | None]:
-    """The weights the URL or session holds (None = the query's default); a bad one is dropped."""
+    """The weights the URL or session holds (None = the default); a bad one is dropped."""
     weights: dict[str, float | None] = {}
     for key in WEIGHTS:
         raw = drill.option(key)
@@ -82,18 +79,15 @@ def pick_cell(cell_id: str | None) -> None:
 
 
 def formula(used) -> str:
-    total = sum(float(used[key]) for key in WEIGHTS)
-    parts = [
-        f"{RATE(float(used[key]) / total if total else None)} × {t(component)}"
-        for key, component in WEIGHTS.items()
-    ]
-    return " + ".join(parts)
+    shares = metrics.weight_shares(used)
+    return " + ".join(f"{RATE(shares[key])} × {t(component)}" for key, component in WEIGHTS.items())
 
 
 state = ui.page_header("page_rankings")
 target = rules.ATTENDANCE_TARGET
 weights = url_weights()
-ranking = ui.query("cell_ranking", **ui.window(**weights))
+asked = {key: rules.DEFAULT_WEIGHTS[key] if value is None else value for key, value in weights.items()}
+ranking = ui.query("cell_ranking", **ui.window(**asked))
 
 if not len(ranking):
     drill.keep_in_url(OPTIONS)

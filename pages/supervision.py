@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from cellboard import charts, drill, text, ui
+from cellboard.data import metrics
 from cellboard.text import t
 
 OPTIONS = ("level", "short")
@@ -36,7 +37,7 @@ ui.figure_tile(tiles[0], "sv_members", text.fmt_int(len(members)), None, period_
 ui.figure_tile(
     tiles[1],
     "sv_compliant",
-    text.fmt_pct(compliant / len(members) if len(members) else None),
+    text.fmt_pct(metrics.compliant_share(members)),
     None,
     f"{text.fmt_int(compliant)}/{text.fmt_int(len(members))}",
 )
@@ -50,7 +51,7 @@ ui.figure_tile(
 ui.figure_tile(
     tiles[3],
     "sv_coverage",
-    text.fmt_pct(coverage["cells_visited"].sum() / cells if cells else None),
+    text.fmt_pct(metrics.CELLS_VISITED.pooled(coverage)),
     None,
     f"{text.fmt_int(coverage['cells_visited'].sum())}/{text.fmt_int(cells)}",
 )
