@@ -242,8 +242,8 @@ def cell_ranking(f: Frames, start, end, unit=None, as_of=None) -> pd.DataFrame:
         exempt=("exempt", "sum"),
         present=("present", "sum"),
     )
-    per_cell["months_met"] = stats[met].groupby("cell_id")["month_no"].nunique()
     per_cell = per_cell.reindex(life["cell_id"])
+    per_cell["months_met"] = stats[met].groupby("cell_id")["month_no"].nunique()
     per_cell["visit_months"] = stats[visited].groupby("cell_id")["month_no"].nunique()
     per_cell["quarters_thematic"] = stats[thematic].groupby("cell_id")["quarter_no"].nunique()
     out = life.set_index("cell_id").join(per_cell).fillna(
