@@ -173,8 +173,9 @@ def reader(path: Path | None = None) -> duckdb.DuckDBPyConnection:
             known = (identity, _open_read_only(path))
             _open[path] = known
         cursor = known[1].cursor()
-    # A cursor starts with the connection's defaults, not its settings: say where names resolve.
-    cursor.execute(f"use cellboard; set search_path = '{SEARCH_PATH}'")
+    # A cursor starts with the connection's defaults, not its settings: say where names resolve (the
+    # first entry is also the cursor's default database, as `use cellboard` made it).
+    cursor.execute(f"set search_path = '{SEARCH_PATH}'")
     return cursor
 
 

@@ -22,7 +22,7 @@ UNSCOPED_TABLES = {"meta", "category", "import_batch", "visit_rule"}
 SCOPED_TABLES = set(re.findall(r"^create table ([a-z_]+)", SCHEMA, flags=re.MULTILINE)) - UNSCOPED_TABLES
 # Queries that do not filter by $unit, and why.
 SCOPE_EXCEPTIONS = {
-    "unit_in_scope": "decides the scope itself: in_scope($unit, $root) (Scope: none)",
+    "unit_in_scope": "decides the scope itself: is $unit in scope_units($root)? (Scope: none)",
     "import_history": "reads import_batch only, which holds no unit's rows (Scope: whole tree)",
 }
 # What only macros.sql may spell: the scope, an opinion's status, month arithmetic, the folding.
@@ -212,11 +212,12 @@ def test_every_cursor_sees_the_macros_and_the_data_file_first(fixture_db):
             assert cursor.execute(
                 "select fold('Đường Liên Thôn'), month_no(date '2025-02-01'), quarter_no(date '2025-12-31'), "
                 "opinion_status(null, date '2025-03-01', date '2025-03-31'), "
-                "current_setting('search_path')"
-            ).fetchall() == [("duong lien thon", 2025 * 12 + 1, 2025 * 4 + 3, "overdue", db.SEARCH_PATH)]
-            assert cursor.execute("select count(*) from scope_units('X1')").fetchall() == [
-                (4,)
-            ]  # X1, C1, C2, C3
+                "current_setting('search_path'), current_database()"
+            ).fetchall() == [
+                ("duong lien thon", 2025 * 12 + 1, 2025 * 4 + 3, "overdue", db.SEARCH_PATH, "cellboard")
+            ]
+            # X1, C1, C2, C3
+            assert cursor.execute("select count(*) from scope_units('X1')").fetchall() == [(4,)]
             assert cursor.execute("select count(*) from unit where in_scope(unit_id, 'X2')").fetchall() == [
                 (2,)
             ]

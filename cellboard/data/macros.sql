@@ -11,14 +11,16 @@
 -- through one of these two with its $unit (tests/test_query_catalogue.py checks each query).
 
 -- The unit ids of the subtree rooted at `root` (itself included); every unit when root is null.
+-- unit_closure holds a row (ancestor, descendant) for every unit below or at each unit, depth 0 for
+-- the unit itself: so every unit's own row, when root is null. One scan, no union.
 create or replace macro scope_units(root) as table
-    select descendant_id as unit_id from unit_closure where ancestor_id = root
-    union all
-    select unit_id from unit where root is null;
+    select descendant_id as unit_id
+    from unit_closure
+    where ancestor_id = root or (root is null and depth = 0);
 
 -- Is `id` a unit of the subtree rooted at `root` (always, when root is null)? The same subtree as
--- scope_units, written as a test on one id: a filter on a large table stays a cheap semi-join,
--- and the whole tree costs no join at all.
+-- scope_units (tests/test_queries.py checks they agree), written as a test on one id: a filter on a
+-- large table stays a cheap semi-join on the subtree's few ids, and the whole tree costs no join.
 create or replace macro in_scope(id, root) as
     root is null or id in (select descendant_id from unit_closure where ancestor_id = root);
 
