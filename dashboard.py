@@ -89,7 +89,15 @@ def init_filter_widgets(today: dt.date) -> None:
     """On a session's first run, widgets start from the URL (so a shared link reopens the view)."""
     if "_filters_ready" in st.session_state:
         return
-    state = filters.from_query_params(dict(st.query_params), today)
+    params = dict(st.query_params)
+    reviewed = ui.old_review_link(params, today)
+    if reviewed is not None:  # an old Review page link: its period becomes the sidebar's
+        for key in ui.REVIEW_URL_KEYS:
+            params.pop(key, None)
+            if key in st.query_params:
+                del st.query_params[key]
+        params |= {"from": reviewed.start.isoformat(), "to": reviewed.end.isoformat()}
+    state = filters.from_query_params(params, today)
     preset, year = matching_preset(state.period, today)
     st.session_state.update(
         {

@@ -122,8 +122,9 @@ def clickable_chart_block(
     figure,
     data: pd.DataFrame,
     name: str,
-    formats: dict[str, Callable[[object], str]],
+    formats: dict[str, Callable[[object], str] | str],
     on_pick: Callable[[str], None],
+    headers: dict[str, str] | None = None,
 ) -> None:
     """ui.chart_block for a chart whose points carry ids (customdata): a click calls on_pick(id)."""
     key = f"chart_{name}"
@@ -135,5 +136,4 @@ def clickable_chart_block(
 
     st.plotly_chart(figure, width="stretch", key=key, on_select=picked, selection_mode="points")
     with st.expander(t("show_table")):
-        st.dataframe(ui.display_table(data, formats), hide_index=True, width="stretch")
-        ui.downloads(data, name)
+        ui.table(data, name, formats, headers)

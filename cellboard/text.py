@@ -320,6 +320,45 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_answered_on_time": ("Đúng hạn", "On time"),
     "col_opinions": ("Ý kiến", "Opinions"),
     "col_previous": ("Kỳ trước", "Previous"),
+    # headers of the tables and chart tables (cellboard/ui.py HEADERS) not named elsewhere
+    "col_held_on": ("Ngày họp", "Held on"),
+    "col_kind": ("Loại buổi", "Kind"),
+    "col_months_met": ("Tháng có sinh hoạt", "Months with a meeting"),
+    "col_months_existed": ("Tháng hoạt động", "Months existed"),
+    "col_quarters_thematic": ("Quý có chuyên đề", "Quarters with a thematic meeting"),
+    "col_quarters_existed": ("Quý hoạt động", "Quarters existed"),
+    "col_members_away": ("Đảng viên đi làm ăn xa", "Members working away"),
+    "col_away_share": ("Tỷ lệ đi làm ăn xa", "Share working away"),
+    "col_answered_on_time_count": ("Trả lời đúng hạn", "Answered on time"),
+    "col_answered_late": ("Trả lời trễ hạn", "Answered late"),
+    "col_open": ("Chưa đến hạn", "Not yet due"),
+    "col_overdue": ("Quá hạn chưa trả lời", "Overdue"),
+    "col_ranked_cells": ("Chi bộ được xếp hạng", "Cells ranked"),
+    "col_not_enough_data": ("Chi bộ chưa đủ số liệu", "Cells without enough data"),
+    "col_top_cell": ("Chi bộ cao nhất", "Top cell"),
+    "col_top_score": ("Điểm cao nhất", "Top score"),
+    "col_bottom_cell": ("Chi bộ thấp nhất", "Bottom cell"),
+    "col_bottom_score": ("Điểm thấp nhất", "Bottom score"),
+    "col_is_ranked": ("Được xếp hạng", "Ranked"),
+    "col_w_attendance": ("Trọng số tỷ lệ dự", "Weight: attendance"),
+    "col_w_regularity": ("Trọng số đều đặn", "Weight: regularity"),
+    "col_w_thematic": ("Trọng số chuyên đề", "Weight: thematic"),
+    "col_w_visits": ("Trọng số cấp ủy dự", "Weight: visits"),
+    "col_grade": ("Mức xếp loại", "Grade"),
+    "col_short": ("Chưa đúng quy định", "Short of the rule"),
+    "col_compliant": ("Đúng quy định", "Met the rule"),
+    "col_thematic_meetings": ("Buổi chuyên đề", "Thematic meetings"),
+    "col_valid_from": ("Thành lập từ", "Formed on"),
+    "col_valid_to": ("Hoạt động đến", "Existed until"),
+    "col_relation": ("Quan hệ", "Relation"),
+    "col_longest_run": ("Số tháng liên tiếp dưới mục tiêu", "Months in a row below target"),
+    "table_yes": ("Có", "Yes"),
+    "table_no": ("Không", "No"),
+    "table_page": ("Trang", "Page"),
+    "table_rows_shown": (
+        "Dòng {first}–{last} trong {total}; tải về để có đủ bảng.",
+        "Rows {first}–{last} of {total}; download for the whole table.",
+    ),
     # ---- participation and rankings pages (issue 4) ----
     "choose": ("— chọn —", "— choose —"),
     "drill_commune": ("Xã/phường xem chi tiết", "Commune in detail"),
@@ -682,6 +721,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "op_raised_times": ("Nêu {count} lần từ {since}", "Raised {count} times since {since}"),
     "op_no_recurring": ("Không thấy vấn đề nào được nêu lặp lại.", "No matter was raised again."),
     "op_col_recurring": ("Số lần nêu", "Times raised"),
+    "op_col_first_raised": ("Lần nêu đầu tiên", "First raised"),
     "op_col_shared_words": ("Từ khóa chung", "Shared words"),
     "op_col_cells": ("Số chi bộ nêu", "Cells"),
     "op_col_months": ("Số tháng", "Months"),
@@ -774,12 +814,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "sv_never": ("chưa lần nào", "never"),
     # ---- review report (issue 6) ----
     "rv_page_caption": (
-        "Chọn kỳ sơ kết, tổng kết rồi tải báo cáo: bản Word theo thể thức báo cáo của cấp ủy (số liệu, bảng, "
-        "biểu đồ so với kỳ trước và cùng kỳ năm trước; phần nhận định để cấp ủy chỉnh sửa) và bảng số liệu "
-        "Excel (mỗi phần một trang tính). Đơn vị theo bộ lọc bên trái.",
-        "Pick the review period and download the report: a Word document in the style of a committee's report "
-        "(figures, tables and charts against the previous period and a year earlier; a drafted assessment to "
-        "edit) and the Excel figures (one sheet per section). The unit follows the filter on the left.",
+        "Kỳ và đơn vị theo bộ lọc bên trái (6 tháng đầu năm, 6 tháng cuối năm hoặc cả năm cho sơ kết, tổng "
+        "kết). Tải báo cáo: bản Word theo thể thức báo cáo của cấp ủy (số liệu, bảng, biểu đồ so với kỳ trước "
+        "và cùng kỳ năm trước; phần nhận định để cấp ủy chỉnh sửa) và bảng số liệu Excel (mỗi phần một trang "
+        "tính).",
+        "The period and unit follow the filter on the left (the first or second half or the whole year for a "
+        "review). Download the report: a Word document in the style of a committee's report (figures, tables "
+        "and charts against the previous period and a year earlier; a drafted assessment to edit) and the "
+        "Excel figures (one sheet per section).",
     ),
     "rv_page_kind": ("Loại báo cáo", "Review"),
     "rv_page_preview": ("Số liệu chính của kỳ báo cáo", "Headline figures of the review period"),

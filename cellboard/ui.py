@@ -4,6 +4,7 @@ tiles, chart blocks with table view and downloads. Pages call these; they hold n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import time
@@ -96,6 +97,33 @@ def named_for_the_cell(frame: pd.DataFrame, column: str = "commune") -> pd.DataF
     return frame.assign(**{column: f"{row['name'].iloc[0]} ({commune})"})
 
 
+REVIEW_URL_KEYS = ("review", "review_year", "review_from", "review_to")
+REVIEW_PRESETS = ("first_half", "second_half", "year", "custom")
+
+
+def old_review_link(params: dict[str, str], today: dt.date) -> filters.Period | None:
+    """The period a link made when the Review page had its own period picker opened (its keys
+    `review`, `review_year`, `review_from`, `review_to`), as that page read them; None for other links.
+    The app moves it into the sidebar's `from` and `to` on the session's first run."""
+    if not any(key in params for key in REVIEW_URL_KEYS):
+        return None
+    preset, year = ("first_half", today.year) if today.month >= 7 else ("second_half", today.year - 1)
+    if params.get("review") in REVIEW_PRESETS:
+        preset = params["review"]
+    asked = str(params.get("review_year", ""))
+    if asked.isdigit() and today.year - 8 < int(asked) <= today.year:
+        year = int(asked)
+    if preset != "custom":
+        return filters.preset_period(preset, today, year)
+    sidebar = filters.from_query_params(params, today).period  # the page's default: the sidebar's
+    start, end = sidebar.start, sidebar.end
+    with contextlib.suppress(KeyError, ValueError):
+        start = filters.parse_date(params["review_from"])
+    with contextlib.suppress(KeyError, ValueError):
+        end = filters.parse_date(params["review_to"])
+    return filters.Period(min(start, end), max(start, end))
+
+
 def period_caption(period: filters.Period) -> str:
     return t("period_label", start=text.fmt_date(period.start), end=text.fmt_date(period.end))
 
@@ -158,47 +186,362 @@ def figure_tile(column, label_key: str, value: str, delta: str | None, caption: 
         st.caption(caption)
 
 
-def display_table(frame: pd.DataFrame, formats: dict[str, Callable[[object], str]]) -> pd.DataFrame:
-    """The frame with Vietnamese-formatted text columns for showing (not for downloads)."""
-    shown = frame.copy()
-    for column, formatter in formats.items():
-        if column in shown.columns:
-            shown[column] = shown[column].map(formatter)
+# ---- tables and downloads: as shown --------------------------------------------------
+#
+# A table keeps its numbers and dates as numbers and dates (a header click sorts them as such) and
+# shows them in the app's language through a pandas Styler, whose text Streamlit draws while the cell
+# keeps its value. A Styler costs about 0.06 ms a cell a rerun, so a table shows at most PAGE_ROWS
+# rows at a time (a page picker beneath walks the rest); its downloads hold every row of the view.
+
+PAGE_ROWS = 200
+
+# What each kind of column shows: the formatter of the page's formats dict names its kind.
+KINDS: dict[object, str] = {
+    text.fmt_pct: "pct",
+    text.fmt_int: "int",
+    text.fmt_num: "num",
+    text.fmt_signed_int: "signed",
+    text.fmt_date: "date",
+    text.fmt_month: "month",
+}
+NUMBER_KINDS = ("pct", "int", "num", "num2", "signed")
+# The number format a kind keeps in an XLSX download (the value stays the number or date shown).
+XLSX_FORMATS = {
+    "pct": "0.0%",
+    "int": "#,##0",
+    "num": "#,##0.0",
+    "num2": "#,##0.00",
+    "signed": "+#,##0;-#,##0;0",
+    "date": "dd/mm/yyyy",
+    "month": "mm/yyyy",
+    "datetime": "dd/mm/yyyy hh:mm",
+}
+
+# The header each column of the queries shows (a label key); a page may name others (`headers`).
+# A column with no header here nor from the page is not shown: ids and codes whose names are shown.
+HEADERS = {
+    "month": "col_month",
+    "held_on": "col_held_on",
+    "kind": "col_kind",
+    "meetings": "col_meetings",
+    "expected": "col_expected",
+    "exempt": "col_exempt",
+    "present": "col_present",
+    "excused": "col_excused",
+    "absent": "col_absent",
+    "attendance_rate": "col_attendance_rate",
+    "attendance_rate_prev": "col_previous",
+    "on_time_rate": "op_col_on_time_rate",
+    "commune": "col_commune",
+    "cell": "col_cell",
+    "cells": "sv_col_cells",
+    "regularity": "col_regularity",
+    "thematic_coverage": "col_thematic_coverage",
+    "months_met": "col_months_met",
+    "months_existed": "col_months_existed",
+    "quarters_thematic": "col_quarters_thematic",
+    "quarters_existed": "col_quarters_existed",
+    "absences": "col_absences",
+    "away": "reason_away",
+    "illness": "reason_illness",
+    "work": "reason_work",
+    "other_reason": "reason_other_reason",
+    "reason_not_given": "reason_not_given",
+    "members": "col_members",
+    "members_away": "col_members_away",
+    "away_share": "col_away_share",
+    "category_name": "op_col_category",
+    "opinions": "col_opinions",
+    "share": "op_col_share",
+    "opinions_prev": "op_col_opinions_prev",
+    "share_prev": "op_col_share_prev",
+    "change_prev": "op_col_change_prev",
+    "direction_prev": "op_col_direction_prev",
+    "opinions_year": "op_col_opinions_year",
+    "share_year": "op_col_share_year",
+    "change_year": "op_col_change_year",
+    "direction_year": "op_col_direction_year",
+    "answered": "op_col_answered",
+    "answered_on_time": "col_answered_on_time_count",
+    "answered_late": "col_answered_late",
+    "open": "col_open",
+    "overdue": "col_overdue",
+    "median_days_to_answer": "op_col_median_days",
+    "assigned_to": "op_col_assigned_to",
+    "ranked_cells": "col_ranked_cells",
+    "not_enough_data": "col_not_enough_data",
+    "top_cell": "col_top_cell",
+    "top_score": "col_top_score",
+    "bottom_cell": "col_bottom_cell",
+    "bottom_score": "col_bottom_score",
+    "rank_in_commune": "col_rank",
+    "is_ranked": "col_is_ranked",
+    "score": "col_score",
+    "visit_coverage": "col_visit_coverage",
+    "w_attendance": "col_w_attendance",
+    "w_regularity": "col_w_regularity",
+    "w_thematic": "col_w_thematic",
+    "w_visits": "col_w_visits",
+    "year": "year",
+    "grade": "col_grade",
+    "level": "sv_col_level",
+    "short": "col_short",
+    "full_name": "col_full_name",
+    "unit": "sv_col_unit",
+    "interval_months": "sv_col_interval",
+    "required_visits": "sv_col_required",
+    "visits": "sv_col_visits",
+    "intervals_visited": "sv_col_intervals_visited",
+    "compliant": "sv_col_compliant",
+    "last_visit": "sv_col_last_visit",
+    "cells_visited": "sv_col_cells_visited",
+    "cells_met": "sv_col_cells_met",
+    "coverage": "sv_col_coverage",
+    "meetings_visited": "sv_col_meetings_visited",
+    "visitors": "sv_col_visitors",
+    "thematic_meetings": "col_thematic_meetings",
+    "valid_from": "col_valid_from",
+    "valid_to": "col_valid_to",
+    "relation": "col_relation",
+    "why": "col_reason",
+    "longest_run_below_target": "col_longest_run",
+    "days_overdue": "op_col_days_overdue",
+    "raised_on": "op_col_raised_on",
+    "due_on": "op_col_due_on",
+    "answered_on": "op_col_answered_on",
+    "text": "op_col_text",
+    "status": "op_col_status",
+    "channel": "op_col_channel",
+    "days_to_answer": "op_col_days_to_answer",
+    "answer": "op_col_answer",
+    "shared_words": "op_col_shared_words",
+    "example_text": "op_col_example",
+    "months": "op_col_months",
+    "last_raised": "op_col_last_raised",
+    "unanswered": "op_col_unanswered",
+    "meetings_counted": "col_meetings_counted",
+    "last_absence": "col_last_absence",
+    "membership_status": "col_status",
+    "absentees": "col_absentees",
+}
+
+
+class View:
+    """A table as shown: the shown headers, names for codes, numbers and dates kept as values, and
+    each column's kind (a number kind, "date", "month", "label" for the app's own text, "user" for
+    text that came from the data). Tables and downloads are built from it alike."""
+
+    def __init__(self, frame: pd.DataFrame, kinds: dict[str, str], missing: dict[str, str] | None = None):
+        self.frame = frame
+        self.kinds = kinds
+        self.missing = missing or {}  # header -> what an empty cell shows (else "–" for numbers)
+
+    def formatter(self, column: str) -> Callable[[object], str]:
+        shown = shown_value(self.kinds[column])
+        if column not in self.missing:
+            return shown
+        empty = self.missing[column]
+        return lambda value: empty if text.is_missing(value) else shown(value)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def text(self, rows: slice | None = None) -> pd.DataFrame:
+        """The text each cell shows, in the current language (what a CSV download holds)."""
+        frame = self.frame if rows is None else self.frame.iloc[rows]
+        out = pd.DataFrame(index=frame.index)
+        for column in frame.columns:
+            out[column] = frame[column].map(self.formatter(column))
+        return out
+
+    def user_columns(self) -> list[str]:
+        return [column for column, kind in self.kinds.items() if kind == "user"]
+
+
+def _fmt_num2(value: object) -> str:
+    return text.fmt_num(value, 2)
+
+
+def _fmt_plain(value: object) -> str:
+    if value is None or (not isinstance(value, str) and text.is_missing(value)):
+        return ""
+    if isinstance(value, bool):
+        return t("table_yes") if value else t("table_no")
+    return str(value)
+
+
+_FORMATTERS = {
+    "pct": text.fmt_pct,
+    "int": text.fmt_int,
+    "num": text.fmt_num,
+    "num2": _fmt_num2,
+    "signed": text.fmt_signed_int,
+    "date": text.fmt_date,
+    "month": text.fmt_month,
+    "datetime": lambda value: value.strftime("%d/%m/%Y %H:%M"),
+}
+
+
+def shown_value(kind: str) -> Callable[[object], str]:
+    """How a cell of the kind is shown: the app's Vietnamese (or English) formats, "–" for none."""
+    formatter = _FORMATTERS.get(kind)
+    if formatter is None:
+        return _fmt_plain
+    if kind in ("date", "month", "datetime"):
+        return lambda value: "–" if text.is_missing(value) else formatter(value)
+    return formatter
+
+
+def view(
+    frame: pd.DataFrame,
+    formats: dict[str, Callable[[object], str] | str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> View:
+    """The view of a query's frame: columns with a header (HEADERS, or the page's `headers`, already
+    translated) in the frame's order; a formatter from text.fmt_* (or a kind name) keeps the column's
+    values and names how they show, and (formatter, text) also what an empty cell shows; any other
+    callable maps codes to names (the app's text)."""
+    formats = formats or {}
+    headers = headers or {}
+    columns, kinds, missing = {}, {}, {}
+    for column in frame.columns:
+        if column in headers:
+            header = headers[column]
+        elif column in HEADERS:
+            header = t(HEADERS[column])
+        elif column == f"name_{text.language()}":
+            header = t("op_col_category")
+        else:
+            continue  # ids and codes: their names are shown
+        values = frame[column]
+        formatter = formats.get(column)
+        if isinstance(formatter, tuple):
+            formatter, missing[header] = formatter
+        kind = formatter if isinstance(formatter, str) else KINDS.get(formatter)
+        if kind is None and callable(formatter):
+            values, kind = values.map(formatter), "label"
+        elif kind is None:
+            if pd.api.types.is_bool_dtype(values):
+                kind = "label"
+            elif pd.api.types.is_integer_dtype(values):
+                kind = "int"
+            elif pd.api.types.is_numeric_dtype(values):
+                kind = "num"
+            elif pd.api.types.is_datetime64_any_dtype(values):
+                kind = "date"
+            else:
+                kind = "user"  # text from the data
+        if kind in ("date", "month", "datetime"):
+            values = pd.to_datetime(values)
+        columns[header] = values
+        kinds[header] = kind
+    shown = pd.DataFrame(columns, index=frame.index).reset_index(drop=True)
+    return View(shown, kinds, missing)
+
+
+def styled(shown: View, rows: slice | None = None):
+    """The Styler st.dataframe draws: the values kept, the text shown in the app's language."""
+    frame = shown.frame if rows is None else shown.frame.iloc[rows]
+    return frame.style.format({column: shown.formatter(column) for column in shown.kinds})
+
+
+def show(shown: View, name: str, **options: object) -> None:
+    """A view drawn as a table, PAGE_ROWS rows at a time (a page picker beneath), and its downloads."""
+    rows = None
+    if len(shown) > PAGE_ROWS:
+        pages = -(-len(shown) // PAGE_ROWS)
+        page = st.session_state.get(f"page_{name}", 1)
+        page = min(max(1, int(page or 1)), pages)
+        rows = slice((page - 1) * PAGE_ROWS, page * PAGE_ROWS)
+    st.dataframe(styled(shown, rows), hide_index=True, width="stretch", **options)
+    if rows is not None:
+        left, right = st.columns([1, 3])
+        left.number_input(
+            t("table_page"), min_value=1, max_value=pages, step=1, key=f"page_{name}", width=160
+        )
+        right.caption(
+            t(
+                "table_rows_shown",
+                first=text.fmt_int(rows.start + 1),
+                last=text.fmt_int(min(rows.stop, len(shown))),
+                total=text.fmt_int(len(shown)),
+            )
+        )
+    downloads(shown, name)
+
+
+def table(
+    frame: pd.DataFrame,
+    name: str,
+    formats: dict[str, Callable[[object], str] | str] | None = None,
+    headers: dict[str, str] | None = None,
+    **options: object,
+) -> View:
+    """A query's frame shown as its view (see `view`), with downloads of the whole view."""
+    shown = view(frame, formats, headers)
+    show(shown, name, **options)
     return shown
 
 
-def downloads(frame: pd.DataFrame, name: str) -> None:
-    """CSV (UTF-8 BOM) and XLSX of exactly the frame, formula-like text neutralised; each click audited.
+def downloads(shown: View, name: str) -> None:
+    """CSV and XLSX of the whole view as shown (every row, the headers, names and formats); text
+    that came from the data neutralised against formulas; each click audited.
 
     Each file is built when its button is clicked: the XLSX of a few thousand rows takes a second,
     too long to build on every rerun."""
+    language = text.language()  # the thread that builds has not chosen one: it is this session's
+
+    def in_language(build: Callable[[View], bytes]) -> Callable[[], bytes]:
+        def built() -> bytes:
+            text.set_run_language(language)
+            return build(shown)
+
+        return built
+
     left, right = st.columns(2)
     left.download_button(
         t("download_csv"),
-        lambda: export.csv_download(frame),
+        in_language(csv_bytes),
         f"{name}.csv",
         "text/csv",
         key=f"csv_{name}",
         on_click=record_download,
-        args=(f"{name}.csv", len(frame)),
+        args=(f"{name}.csv", len(shown)),
     )
     right.download_button(
         t("download_xlsx"),
-        lambda: export.xlsx_download(export.neutralised(frame), name),
+        in_language(lambda v: xlsx_bytes(v, name)),
         f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{name}",
         on_click=record_download,
-        args=(f"{name}.xlsx", len(frame)),
+        args=(f"{name}.xlsx", len(shown)),
     )
 
 
-def chart_block(figure, data: pd.DataFrame, name: str, formats: dict[str, Callable[[object], str]]) -> None:
-    """A chart, its table view and downloads of exactly what it shows."""
+def csv_bytes(shown: View) -> bytes:
+    """The view's CSV: every row as shown, `;`-separated, UTF-8 with a BOM."""
+    return export.csv_shown(shown.text(), shown.user_columns())
+
+
+def xlsx_bytes(shown: View, sheet: str = "data") -> bytes:
+    """The view's XLSX: every row, the shown headers and names, numbers and dates as values with
+    the number format each shows."""
+    formats = {column: XLSX_FORMATS.get(kind) for column, kind in shown.kinds.items()}
+    return export.xlsx_shown(shown.frame, formats, shown.user_columns(), sheet)
+
+
+def chart_block(
+    figure,
+    data: pd.DataFrame,
+    name: str,
+    formats: dict[str, Callable[[object], str] | str],
+    headers: dict[str, str] | None = None,
+) -> None:
+    """A chart, its table view (as shown) and downloads of exactly what it shows."""
     st.plotly_chart(figure, width="stretch", key=f"chart_{name}")
     with st.expander(t("show_table")):
-        st.dataframe(display_table(data, formats), hide_index=True, width="stretch")
-        downloads(data, name)
+        table(data, name, formats, headers)
 
 
 # ---- accounts: login, session, audit (issue 7) -------------------------------------

@@ -14,7 +14,6 @@ from cellboard import db, importer, text, ui
 from cellboard.text import t
 
 UNANSWERED_DAYS = 60  # queries/data_quality_warnings.sql
-SHOWN_ROWS = 500  # longest list drawn per table; the downloads hold every row
 
 # dashboard.py lists the page for these roles only; this holds it shut to the others
 account = ui.require_role("admin", "standing_committee", "organisation_board")
@@ -33,23 +32,28 @@ def template_zip() -> bytes:
     return importer.template_zip()
 
 
-def report_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """A report frame (importer.report_frame) as shown: location and the reason in this language."""
+def report_table(frame: pd.DataFrame) -> ui.View:
+    """A report frame (importer.report_frame) as shown: location and the reason in this language; the
+    file, sheet and column names are the file's (text from the data), the reason is the app's."""
     reason = "reason_vi" if text.language() == "vi" else "reason_en"
-    shown = frame[["file", "sheet", "row", "column", reason]].copy()
-    shown.columns = [
-        t("imp_col_file"),
-        t("imp_col_sheet"),
-        t("imp_col_row"),
-        t("imp_col_column"),
-        t("imp_col_reason"),
-    ]
-    return shown
+    return ui.view(
+        frame[["file", "sheet", "row", "column", reason]],
+        {"row": text.fmt_int, reason: "label"},
+        {
+            "file": t("imp_col_file"),
+            "sheet": t("imp_col_sheet"),
+            "row": t("imp_col_row"),
+            "column": t("imp_col_column"),
+            reason: t("imp_col_reason"),
+        },
+    )
 
 
-def rows_table(rows: dict[str, int]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {t("imp_col_table"): list(rows), t("imp_col_rows"): [text.fmt_int(n) for n in rows.values()]}
+def rows_table(rows: dict[str, int]) -> ui.View:
+    return ui.view(
+        pd.DataFrame({"table": list(rows), "rows": list(rows.values())}),
+        {"table": "label", "rows": text.fmt_int},
+        {"table": t("imp_col_table"), "rows": t("imp_col_rows")},
     )
 
 
@@ -64,22 +68,12 @@ def show_result(result: importer.ImportResult) -> None:
         )
         frame = result.report_frame()
         st.markdown(f"**{t('data_report')}**")
-        st.dataframe(
-            report_table(frame).head(SHOWN_ROWS), hide_index=True, width="stretch", key="data_report_table"
-        )
-        if len(frame) > SHOWN_ROWS:
-            st.caption(t("data_rows_shown", shown=text.fmt_int(SHOWN_ROWS), total=text.fmt_int(len(frame))))
+        ui.show(report_table(frame), "import_report", key="data_report_table")
         if result.unlisted:
             st.caption(t("imp_unlisted", count=text.fmt_int(result.unlisted), limit=text.fmt_int(len(frame))))
-        ui.downloads(frame, "import_report")
     if result.warnings:
         with st.expander(f"{t('imp_warnings')} ({text.fmt_int(len(result.warnings))})"):
-            st.dataframe(
-                report_table(result.warnings_frame()).head(SHOWN_ROWS),
-                hide_index=True,
-                width="stretch",
-                key="data_warnings_table",
-            )
+            ui.show(report_table(result.warnings_frame()), "import_warnings", key="data_warnings_table")
 
 
 # ---- import -----------------------------------------------------------------------------------------
@@ -137,7 +131,7 @@ def import_section() -> None:
             show_result(result)
             if result.ok:
                 st.success(t("data_check_ok", rows=text.fmt_int(result.total_rows)))
-                st.dataframe(rows_table(result.rows), hide_index=True, key="data_rows_table")
+                ui.show(rows_table(result.rows), "import_rows", key="data_rows_table")
                 if st.button(t("data_import_button"), type="primary", key="data_import_button"):
                     done = in_worker(uploads, path, dry_run=False, account=ui.current_account_name())
                     if done is None:
@@ -186,21 +180,27 @@ def history_section() -> None:
     if history.empty:
         st.caption(t("data_no_history"))
     else:
-        shown = pd.DataFrame(
+        ui.table(
+            history[["imported_at", "file_name", "rows", "rows_per_table", "account", "sha256"]],
+            "import_history",
             {
-                t("data_col_imported_at"): history["imported_at"].dt.strftime("%d/%m/%Y %H:%M"),
-                t("imp_col_file"): history["file_name"],
-                t("imp_col_rows"): history["rows"].map(text.fmt_int),
-                t("data_col_rows_per_table"): history["rows_per_table"].map(
-                    lambda value: ", ".join(
-                        f"{table} {text.fmt_int(n)}" for table, n in json.loads(value).items()
-                    )
+                "imported_at": "datetime",
+                "rows": text.fmt_int,
+                "rows_per_table": lambda value: ", ".join(
+                    f"{table} {text.fmt_int(n)}" for table, n in json.loads(value).items()
                 ),
-                t("data_col_account"): history["account"],
-                t("data_col_sha256"): history["sha256"],
-            }
+                "sha256": "label",
+            },
+            {
+                "imported_at": t("data_col_imported_at"),
+                "file_name": t("imp_col_file"),
+                "rows": t("imp_col_rows"),
+                "rows_per_table": t("data_col_rows_per_table"),
+                "account": t("data_col_account"),
+                "sha256": t("data_col_sha256"),
+            },
+            key="data_history_table",
         )
-        st.dataframe(shown.head(SHOWN_ROWS), hide_index=True, width="stretch", key="data_history_table")
 
 
 if may_import:
@@ -218,18 +218,20 @@ def met(value: object) -> str:
     return t("data_met") if value else t("data_not_met")
 
 
-def unreported_table(frame: pd.DataFrame, communes: bool) -> pd.DataFrame:
-    columns = {
-        t("col_commune"): frame["commune"],
-        **({} if communes else {t("col_cell"): frame["name"]}),
-        **({t("data_col_cells"): frame["cells"].map(text.fmt_int)} if communes else {}),
-        t("data_col_this_month"): frame["met_this_month"].map(met),
-        t("data_col_last_month"): frame["met_last_month"].map(met),
-        t("data_col_last_meeting"): frame["last_meeting"].map(
-            lambda day: text.fmt_date(None if text.is_missing(day) else pd.Timestamp(day).date())
-        ),
-    }
-    return pd.DataFrame(columns)
+def unreported_table(frame: pd.DataFrame, communes: bool) -> ui.View:
+    columns = ["commune", "cells" if communes else "name", "met_this_month", "met_last_month", "last_meeting"]
+    return ui.view(
+        frame[columns],
+        {"cells": text.fmt_int, "met_this_month": met, "met_last_month": met, "last_meeting": text.fmt_date},
+        {
+            "commune": t("col_commune"),
+            "name": t("col_cell"),
+            "cells": t("data_col_cells"),
+            "met_this_month": t("data_col_this_month"),
+            "met_last_month": t("data_col_last_month"),
+            "last_meeting": t("data_col_last_meeting"),
+        },
+    )
 
 
 if unreported.empty:
@@ -250,21 +252,10 @@ else:
     )
     if len(communes):
         st.markdown(f"**{t('data_unreported_communes')}**")
-        st.dataframe(
-            unreported_table(communes, True).head(SHOWN_ROWS),
-            hide_index=True,
-            width="stretch",
-            key="data_unreported_communes",
-        )
+        ui.show(unreported_table(communes, True), "unreported_communes", key="data_unreported_communes")
     if len(cells):
         st.markdown(f"**{t('data_unreported_cells')}**")
-        st.dataframe(
-            unreported_table(cells, False).head(SHOWN_ROWS),
-            hide_index=True,
-            width="stretch",
-            key="data_unreported_cells",
-        )
-    ui.downloads(unreported, "unreported_units")
+        ui.show(unreported_table(cells, False), "unreported_cells", key="data_unreported_cells")
 
 # ---- data quality -----------------------------------------------------------------------------------------
 
@@ -280,23 +271,16 @@ else:
         tile.metric(t(f"dq_{check}"), text.fmt_int(count), help=quality_help)
     for check, rows in warnings.groupby("check", sort=False):
         with st.expander(f"{t(f'dq_{check}')} ({text.fmt_int(len(rows))})"):
-            shown = pd.DataFrame(
-                {
-                    t("data_col_unit"): rows["unit"].fillna(rows["unit_id"]),
-                    t("data_col_item"): rows["item_id"],
-                    t("data_col_on"): rows["on_date"].map(
-                        lambda day: text.fmt_date(None if text.is_missing(day) else pd.Timestamp(day).date())
-                    ),
-                }
-            )
+            headers = {"unit": t("data_col_unit"), "item_id": t("data_col_item"), "on_date": t("data_col_on")}
             if check == "unanswered":
-                shown[t("data_col_days")] = rows["found"].map(text.fmt_int).to_numpy()
-                shown[t("data_col_text")] = rows["detail"].to_numpy()
+                headers |= {"found": t("data_col_days"), "detail": t("data_col_text")}
             elif check in ("counts_vs_rows", "roll_vs_rows"):
-                shown[t("data_col_should_be")] = rows["expected"].map(text.fmt_int).to_numpy()
-                shown[t("data_col_found")] = rows["found"].map(text.fmt_int).to_numpy()
+                headers |= {"expected": t("data_col_should_be"), "found": t("data_col_found")}
             # opinion text is data: st.dataframe shows it as text, never as markdown or HTML
-            st.dataframe(
-                shown.head(SHOWN_ROWS), hide_index=True, width="stretch", key=f"data_quality_{check}"
+            ui.table(
+                rows.assign(unit=rows["unit"].fillna(rows["unit_id"]))[list(headers)],
+                f"data_quality_{check}",
+                {"on_date": text.fmt_date, "found": text.fmt_int, "expected": text.fmt_int},
+                headers,
+                key=f"data_quality_{check}",
             )
-    ui.downloads(warnings, "data_quality_warnings")

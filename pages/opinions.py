@@ -179,6 +179,8 @@ else:
                 "opinions_year": text.fmt_int,
                 "share_year": text.fmt_pct,
                 "change_year": text.fmt_signed_int,
+                "direction_prev": "label",
+                "direction_year": "label",
             },
             pick_category,
         )
@@ -193,10 +195,7 @@ else:
                 selection_mode="points",
             )
             with st.expander(t("show_table")):
-                st.dataframe(
-                    ui.display_table(by_commune, {"opinions": text.fmt_int}), hide_index=True, width="stretch"
-                )
-                ui.downloads(by_commune, "opinions_by_commune_category")
+                ui.table(by_commune, "opinions_by_commune_category", {"opinions": text.fmt_int})
 
 # ---- the monthly trend ---------------------------------------------------------------------------
 
@@ -298,19 +297,17 @@ matches = int(rows["matches"].iloc[0]) if len(rows) else 0
 pages = max(1, math.ceil(matches / PAGE_SIZE))
 
 
-def labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    """The list as shown: names for codes, Vietnamese dates; text columns stay text."""
-    return pd.DataFrame(
+def labelled(frame: pd.DataFrame) -> ui.View:
+    """The list as shown: names for codes, dates kept as dates; text columns stay text."""
+    return ui.view(
+        frame[["raised_on", "text", "status", "category", "cell", "commune", "kind", "assigned_to"]],
         {
-            t("op_col_raised_on"): frame["raised_on"].map(text.fmt_date),
-            t("op_col_text"): frame["text"],
-            t("op_col_status"): frame["status"].map(lambda s: t("op_status_" + s)),
-            t("op_col_category"): frame["category"].map(lambda code: category_labels.get(code, code)),
-            t("col_cell"): frame["cell"],
-            t("col_commune"): frame["commune"],
-            t("op_col_kind"): frame["kind"].map(lambda k: t("op_kind_" + k)),
-            t("op_col_assigned_to"): frame["assigned_to"],
-        }
+            "raised_on": text.fmt_date,
+            "status": lambda s: t("op_status_" + s),
+            "category": lambda code: category_labels.get(code, code),
+            "kind": lambda k: t("op_kind_" + k),
+        },
+        {"category": t("op_col_category"), "kind": t("op_col_kind")},
     )
 
 
@@ -334,7 +331,7 @@ if matches == 0:
 else:
     st.session_state["_op_page_ids"] = list(rows["opinion_id"])
     st.dataframe(
-        labelled(rows),
+        ui.styled(labelled(rows)),
         column_config=WIDE_TEXT,
         hide_index=True,
         width="stretch",
@@ -358,7 +355,7 @@ else:
     # every matching row (every page), not just the one shown
     everything = ui.query("opinions_list", **list_params).drop(columns=["matches"])
     st.caption(t("op_download_all", count=text.fmt_int(len(everything))))
-    ui.downloads(everything, "opinions_list")
+    ui.downloads(labelled(everything), "opinions_list")
 
 opened = drill.option("opinion")
 if opened:
@@ -435,24 +432,20 @@ with by_department:
 st.markdown(f"**{t('op_oldest_overdue')}**", help=t("op_oldest_overdue_help", limit=OVERDUE_SHOWN))
 overdue = ui.query("overdue_opinions", **ui.window(as_of=None), limit=OVERDUE_SHOWN)
 if len(overdue):
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("op_col_due_on"): overdue["due_on"].map(text.fmt_date),
-                t("op_col_days_overdue"): overdue["days_overdue"].map(text.fmt_int),
-                t("op_col_text"): overdue["text"],
-                t("op_col_assigned_to"): overdue["assigned_to"],
-                t("op_col_raised_on"): overdue["raised_on"].map(text.fmt_date),
-                t("col_cell"): overdue["cell"],
-                t("col_commune"): overdue["commune"],
-                t("op_col_category"): overdue["category"].map(lambda code: category_labels.get(code, code)),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+    ui.table(
+        overdue[
+            ["due_on", "days_overdue", "text", "assigned_to", "raised_on", "cell", "commune", "category"]
+        ],
+        "overdue_opinions",
+        {
+            "due_on": text.fmt_date,
+            "days_overdue": text.fmt_int,
+            "raised_on": text.fmt_date,
+            "category": lambda code: category_labels.get(code, code),
+        },
+        {"category": t("op_col_category")},
         column_config=WIDE_TEXT,
     )
-    ui.downloads(overdue, "overdue_opinions")
 else:
     st.success(t("op_nothing_overdue"))
 
@@ -472,28 +465,38 @@ st.segmented_control(
 since = {"window": None, "year": filters.add_months(period.start, -12), "all": EARLIEST}[since_choice]
 recurring = ui.query("recurring_opinions", **ui.window(), since=since, limit=RECURRING_SHOWN)
 if len(recurring):
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("op_col_recurring"): [
-                    t("op_raised_times", count=text.fmt_int(n), since=text.fmt_date(first))
-                    for n, first in zip(recurring["opinions"], recurring["first_raised"], strict=True)
-                ],
-                t("op_col_shared_words"): recurring["shared_words"],
-                t("op_col_example"): recurring["example_text"],
-                t("col_commune"): recurring["commune"],
-                t("op_col_category"): [category_name(r) for _, r in recurring.iterrows()],
-                t("op_col_cells"): recurring["cells"].map(text.fmt_int),
-                t("op_col_months"): recurring["months"].map(text.fmt_int),
-                t("op_col_last_raised"): recurring["last_raised"].map(text.fmt_date),
-                t("op_col_unanswered"): recurring["unanswered"].map(text.fmt_int),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+    # the count and the first day are columns of their own, so a header click sorts them as such
+    ui.table(
+        recurring[
+            [
+                "opinions",
+                "first_raised",
+                "shared_words",
+                "example_text",
+                "commune",
+                f"name_{text.language()}",
+                "cells",
+                "months",
+                "last_raised",
+                "unanswered",
+            ]
+        ],
+        "recurring_opinions",
+        {
+            "opinions": text.fmt_int,
+            "first_raised": text.fmt_date,
+            "cells": text.fmt_int,
+            "months": text.fmt_int,
+            "last_raised": text.fmt_date,
+            "unanswered": text.fmt_int,
+        },
+        {
+            "opinions": t("op_col_recurring"),
+            "first_raised": t("op_col_first_raised"),
+            "cells": t("op_col_cells"),
+        },
         column_config={t("op_col_example"): st.column_config.TextColumn(width="large")},
     )
-    ui.downloads(recurring, "recurring_opinions")
 else:
     st.info(t("op_no_recurring"))
 

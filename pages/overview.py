@@ -34,54 +34,34 @@ low_communes = communes[
 cells = ui.query("cell_ranking", **ui.window())
 low_cells = figures.below_target(cells[cells["is_ranked"]], "attendance_rate", rules.ATTENDANCE_TARGET)
 
-SHOWN_ROWS = 10  # the worst ones; the count says how many there are in all
+SHOWN_ROWS = 10  # the worst ones on screen; the count says how many there are, the downloads hold all
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{t('communes_below')}** ({text.fmt_int(len(low_communes))})")
     if len(low_communes):
-        table = low_communes[
-            ["commune", "attendance_rate", "attendance_rate_prev", "on_time_rate", "meetings"]
-        ]
-        table = table.head(SHOWN_ROWS)
-        st.dataframe(
-            ui.display_table(
-                table,
-                {
-                    "attendance_rate": text.fmt_pct,
-                    "attendance_rate_prev": text.fmt_pct,
-                    "on_time_rate": text.fmt_pct,
-                    "meetings": text.fmt_int,
-                },
-            ).rename(
-                columns={
-                    "commune": t("col_commune"),
-                    "attendance_rate": t("col_attendance_rate"),
-                    "attendance_rate_prev": t("col_previous"),
-                    "on_time_rate": t("col_answered_on_time"),
-                    "meetings": t("col_meetings"),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+        table = ui.view(
+            low_communes[["commune", "attendance_rate", "attendance_rate_prev", "on_time_rate", "meetings"]],
+            {
+                "attendance_rate": text.fmt_pct,
+                "attendance_rate_prev": text.fmt_pct,
+                "on_time_rate": text.fmt_pct,
+                "meetings": text.fmt_int,
+            },
+            {"on_time_rate": t("col_answered_on_time")},
         )
+        st.dataframe(ui.styled(table, slice(0, SHOWN_ROWS)), hide_index=True, width="stretch")
+        ui.downloads(table, "communes_below_target")
     else:
         st.success(t("nothing_below"))
 with right:
     st.markdown(f"**{t('cells_below')}** ({text.fmt_int(len(low_cells))})")
     if len(low_cells):
-        table = low_cells[["cell", "commune", "attendance_rate", "meetings"]].head(SHOWN_ROWS)
-        st.dataframe(
-            ui.display_table(table, {"attendance_rate": text.fmt_pct, "meetings": text.fmt_int}).rename(
-                columns={
-                    "cell": t("col_cell"),
-                    "commune": t("col_commune"),
-                    "attendance_rate": t("col_attendance_rate"),
-                    "meetings": t("col_meetings"),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+        table = ui.view(
+            low_cells[["cell", "commune", "attendance_rate", "meetings"]],
+            {"attendance_rate": text.fmt_pct, "meetings": text.fmt_int},
         )
+        st.dataframe(ui.styled(table, slice(0, SHOWN_ROWS)), hide_index=True, width="stretch")
+        ui.downloads(table, "cells_below_target")
     else:
         st.success(t("nothing_below"))
 

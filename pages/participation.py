@@ -13,7 +13,6 @@ from cellboard.text import escape_markdown as plain  # names from the data: text
 from cellboard.text import t
 
 OPTIONS = ("commune", "cell")
-LIST_ROWS = 500  # longer lists are for the download; st.dataframe would ship them all to the browser
 
 RATE = text.fmt_pct
 COUNT = text.fmt_int
@@ -222,6 +221,7 @@ if len(monthly):
         matrix,
         "commune_month_attendance",
         {column: RATE for column in matrix.columns[2:]},
+        {column: column for column in matrix.columns[2:]},  # the months, mm/yyyy
     )
 else:
     st.info(t("no_data"))
@@ -302,24 +302,9 @@ else:
                 "membership_status",
             ]
         ]
-        shown = ui.display_table(
-            listed.head(LIST_ROWS),
-            {"last_absence": text.fmt_date, "membership_status": lambda s: t("status_" + s) if s else "–"},
-        )
-        labels = {
-            "full_name": t("col_full_name"),
-            "cell": t("col_cell"),
-            "commune": t("col_commune"),
-            "absences": t("col_absences"),
-            "meetings_counted": t("col_meetings_counted"),
-            "excused": t("col_excused"),
-            "absent": t("col_absent"),
-            "away": t("reason_away"),
-            "illness": t("reason_illness"),
-            "work": t("reason_work"),
-            "other_reason": t("reason_other_reason"),
-            "last_absence": t("col_last_absence"),
-            "membership_status": t("col_status"),
+        formats = {
+            "last_absence": text.fmt_date,
+            "membership_status": lambda s: t("status_" + s) if s else "–",
         }
     else:
         st.caption(t("names_hidden"))
@@ -329,15 +314,5 @@ else:
             .rename("absentees")
             .reset_index()
         )
-        shown = listed.head(LIST_ROWS)
-        labels = {"commune": t("col_commune"), "cell": t("col_cell"), "absentees": t("col_absentees")}
-    st.dataframe(
-        shown.rename(columns=labels),
-        hide_index=True,
-        width="stretch",
-        height=320,
-        column_order=list(labels.values()),
-    )
-    if len(listed) > LIST_ROWS:
-        st.caption(t("list_capped", shown=COUNT(LIST_ROWS), total=COUNT(len(listed))))
-    ui.downloads(listed, "chronic_absentees")
+        formats = {}
+    ui.table(listed, "chronic_absentees", formats, height=320)

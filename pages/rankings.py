@@ -32,7 +32,7 @@ RANKING_FORMATS = {
     "visit_coverage": RATE,
     "meetings": COUNT,
     "rank_in_commune": COUNT,
-    **{key: lambda weight: text.fmt_num(weight, 2) for key in WEIGHTS},
+    **dict.fromkeys(WEIGHTS, "num2"),  # weights shown with 2 decimals
 }
 
 
@@ -241,35 +241,20 @@ st.subheader(t("needs_help_title"), help=t("needs_help_help", target=RATE(target
 running = ui.query("cells_needing_help", **ui.window(target=target))
 needing = charts.needs_help_table(ranking, running)
 if len(needing):
-    shown = ui.display_table(
-        needing.head(LIST_ROWS),
+    shown = ui.view(
+        needing[["commune", "cell", "why", "attendance_rate", "score", "rank_in_commune", "meetings"]],
         {
+            "why": "label",
             "attendance_rate": RATE,
             "score": RATE,
             "rank_in_commune": COUNT,
-            "longest_run_below_target": COUNT,
             "meetings": COUNT,
         },
     )
-    labels = {
-        "commune": t("col_commune"),
-        "cell": t("col_cell"),
-        "why": t("col_reason"),
-        "attendance_rate": t("col_attendance_rate"),
-        "score": t("col_score"),
-        "rank_in_commune": t("col_rank"),
-        "meetings": t("col_meetings"),
-    }
-    st.dataframe(
-        shown.rename(columns=labels),
-        hide_index=True,
-        width="stretch",
-        height=300,
-        column_order=list(labels.values()),
-    )
+    st.dataframe(ui.styled(shown, slice(0, LIST_ROWS)), hide_index=True, width="stretch", height=300)
     if len(needing) > LIST_ROWS:
         st.caption(t("list_capped", shown=COUNT(LIST_ROWS), total=COUNT(len(needing))))
-    ui.downloads(needing, "cells_needing_help")
+    ui.downloads(shown, "cells_needing_help")
 else:
     st.success(t("needs_help_none"))
 

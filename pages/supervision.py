@@ -4,7 +4,6 @@ rule for their level (intervals in table visit_rule), cells nobody visited, cove
 Page options in the URL (cellboard.drill): level, short (only members short of the rule).
 """
 
-import pandas as pd
 import streamlit as st
 
 from cellboard import charts, drill, text, ui
@@ -85,6 +84,7 @@ else:
             "compliant": text.fmt_int,
             "short": text.fmt_int,
         },
+        {"compliant": t("col_compliant")},
     )
 
     st.subheader(t("sv_members_title"), help=t("sv_members_table_help"))
@@ -117,25 +117,7 @@ else:
         "last_visit",
         "cells_visited",
     ]
-    st.dataframe(
-        ui.display_table(shown[columns], MEMBER_FORMATS).rename(
-            columns={
-                "full_name": t("col_full_name"),
-                "level": t("sv_col_level"),
-                "unit": t("sv_col_unit"),
-                "interval_months": t("sv_col_interval"),
-                "required_visits": t("sv_col_required"),
-                "visits": t("sv_col_visits"),
-                "intervals_visited": t("sv_col_intervals_visited"),
-                "compliant": t("sv_col_compliant"),
-                "last_visit": t("sv_col_last_visit"),
-                "cells_visited": t("sv_col_cells_visited"),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-    ui.downloads(shown, "supervision")
+    ui.table(shown[columns], "supervision", MEMBER_FORMATS)
 
 # ---- coverage by commune; cells nobody visited ---------------------------------------------------
 
@@ -160,22 +142,12 @@ else:
 
 st.subheader(t("sv_not_visited_title"), help=t("sv_not_visited_help"))
 if len(not_visited):
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("col_commune"): not_visited["commune"],
-                t("col_cell"): not_visited["cell"],
-                t("col_meetings"): not_visited["meetings"].map(text.fmt_int),
-                t("sv_col_last_visit_before"): [
-                    text.fmt_date(day) if pd.notna(day) else t("sv_never")
-                    for day in not_visited["last_visit"]
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+    ui.table(
+        not_visited[["commune", "cell", "meetings", "last_visit"]],
+        "cells_not_visited",
+        {"meetings": text.fmt_int, "last_visit": (text.fmt_date, t("sv_never"))},
+        {"last_visit": t("sv_col_last_visit_before")},
     )
-    ui.downloads(not_visited, "cells_not_visited")
 elif cells:
     st.success(t("sv_all_visited"))
 

@@ -21,3 +21,17 @@ def values(array) -> list:
 
 def trace_values(at, chart: int = 0, trace: int = 0, axis: str = "y") -> list:
     return values(figure(at, chart)["data"][trace][axis])
+
+
+def shown(table):
+    """The text an st.dataframe element shows, cell by cell, under its headers: the display values of
+    its Styler (the app's tables keep numbers as numbers and show them formatted), else its values."""
+    from streamlit import dataframe_util
+
+    values = table.value
+    display = table.proto.arrow_data.styler.display_values
+    if not display:
+        return values
+    text = dataframe_util.convert_arrow_bytes_to_pandas_df(display)
+    text.columns = values.columns
+    return text.reset_index(drop=True)

@@ -147,8 +147,9 @@ def test_the_trend_chart_has_the_table_it_shows(app_on, fixture_db):
     at = app_on(fixture_db, **JAN_FEB).run()
     # the chart draws January's and February's rates, and the table lists the same
     assert apptools.trace_values(at) == [11 / 14, 8 / 9]
-    table = at.dataframe[-1].value
-    assert list(table["attendance_rate"]) == ["78,6%", "88,9%"]
+    table = apptools.shown(at.dataframe[-1])
+    assert list(table["Tỷ lệ dự"]) == ["78,6%", "88,9%"]
+    assert list(at.dataframe[-1].value["Tỷ lệ dự"]) == [11 / 14, 8 / 9]  # numbers, shown formatted
 
 
 def test_the_app_refuses_a_database_of_an_older_schema_and_says_how_to_rebuild(app_on, fixture_db, tmp_path):

@@ -391,15 +391,15 @@ def test_the_charts_draw_what_the_queries_answer(app_on, fixture_db):
     expected = monthly.pivot(index="commune_id", columns="month", values="attendance_rate").loc[["X2", "X1"]]
     assert apptools.values(heat["y"]) == ["X2", "X1"]
     assert np.allclose(grid(heat["z"]), expected.to_numpy(dtype=float), equal_nan=True)
-    matrix = next(frame.value for frame in at.dataframe if "01/2025" in frame.value.columns)
+    matrix = apptools.shown(next(frame for frame in at.dataframe if "01/2025" in frame.value.columns))
     assert matrix.to_dict("records") == [  # the heat map's table: a row per commune, a column per month
-        {"commune_id": "X2", "commune": "Phường Đông Hải", "01/2025": "88,9%", "02/2025": "–"},
-        {"commune_id": "X1", "commune": "Xã An Bình", "01/2025": "60,0%", "02/2025": "88,9%"},
+        {"Xã/phường": "Phường Đông Hải", "01/2025": "88,9%", "02/2025": "–"},
+        {"Xã/phường": "Xã An Bình", "01/2025": "60,0%", "02/2025": "88,9%"},
     ]
     reasons = chart(at, "chart_absence_reasons")["data"]
     assert apptools.values(reasons[0]["x"]) == [0, 1]  # away: X2 0, X1 1
     # every chart has its table: the trend's lists the months the chart draws
-    assert list(at.dataframe[0].value["attendance_rate"]) == ["78,6%", "88,9%"]
+    assert list(apptools.shown(at.dataframe[0])["Tỷ lệ dự"]) == ["78,6%", "88,9%"]
 
 
 def test_a_click_on_a_commune_then_on_a_cell_drills_down(app_on, fixture_db):

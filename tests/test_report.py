@@ -491,7 +491,10 @@ def test_the_review_page_offers_both_downloads(app_on, fixture_db):
     assert shown["Tỷ lệ đảng viên dự sinh hoạt"].value == "78,6%"
     assert shown["Số buổi sinh hoạt"].value == "5"
     assert len(shown) == 7 and all(len(metric.help) > 40 for metric in shown.values())
-    assert at.radio(key="rv_preset").value == "custom"
+    # the old link's own keys became the sidebar's period, which the page follows
+    assert at.selectbox(key="f_preset").value == "custom"
+    assert (at.query_params["from"], at.query_params["to"]) == ("2025-01-01", "2025-02-28")
+    assert not {"review", "review_from", "review_to"} & set(at.query_params)
     # the changes as the Overview shows them: 5 meetings against none in November-December is a rise
     assert shown["Số buổi sinh hoạt"].delta == "+5"
     overview = app_on(fixture_db, unit="X1", **{"from": "2025-01-01", "to": "2025-02-28"}).run()
@@ -500,15 +503,29 @@ def test_the_review_page_offers_both_downloads(app_on, fixture_db):
     }
 
 
-def test_the_review_period_lives_in_the_url(app_on, fixture_db):
-    at = app_on(fixture_db, review="year", review_year=str(dt.date.today().year - 1)).run()
+def test_the_review_page_follows_the_sidebar_and_an_old_review_link_opens_its_period(app_on, fixture_db):
+    last_year = dt.date.today().year - 1
+    # a link from when the page had its own picker, with the sidebar's keys of another period beside
+    at = app_on(
+        fixture_db, review="year", review_year=str(last_year), **{"from": "2025-01-01", "to": "2025-02-28"}
+    )
+    at.run()
     at.switch_page("pages/review.py").run()
     assert not at.exception
-    assert at.radio(key="rv_preset").value == "year"
-    at.radio(key="rv_preset").set_value("first_half").run()
-    assert at.query_params["review"] == "first_half"
-    assert at.query_params["review_year"] == str(dt.date.today().year - 1)
-    assert "review_from" not in at.query_params
+    assert (at.selectbox(key="f_preset").value, at.selectbox(key="f_year").value) == ("year", last_year)
+    assert (at.query_params["from"], at.query_params["to"]) == (f"{last_year}-01-01", f"{last_year}-12-31")
+    assert not {"review", "review_year"} & set(at.query_params)
+    assert not at.radio  # no period picker of its own
+    assert f"01/01/{last_year} – 31/12/{last_year}" in " ".join(block.value for block in at.markdown)
+    # the sidebar's half-year is the review's
+    at.selectbox(key="f_preset").set_value("first_half").run()
+    assert (at.query_params["from"], at.query_params["to"]) == (f"{last_year}-01-01", f"{last_year}-06-30")
+    assert f"01/01/{last_year} – 30/06/{last_year}" in " ".join(block.value for block in at.markdown)
+    assert "review" not in at.query_params
+    # a link with the review page's custom keys only
+    at = app_on(fixture_db, review="custom", review_from="2025-03-01", review_to="2025-01-01").run()
+    at.switch_page("pages/review.py").run()
+    assert (at.query_params["from"], at.query_params["to"]) == ("2025-01-01", "2025-03-01")
 
 
 # ---- the downloads in a real browser (the report builds when clicked, on the server's own thread) ---

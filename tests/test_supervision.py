@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 
+import apptools
 import duckdb
 import kinhmon
 import pytest
@@ -145,7 +146,7 @@ def open_page(app_on, path, **url):
 
 
 def member_table(at):
-    return next(frame.value for frame in at.dataframe if "Họ và tên" in frame.value.columns)
+    return apptools.shown(next(frame for frame in at.dataframe if "Họ và tên" in frame.value.columns))
 
 
 def test_the_page_shows_who_met_the_rule(app_on, kinhmon_db):

@@ -1,0 +1,207 @@
+"""Tables and downloads as shown (issue 16, item 6), in AppTest over the tiny fixture database.
+
+Every table keeps its numbers and dates as numbers and dates (so a header click sorts them as such)
+and shows them in the app's format; every table and chart table offers a CSV and an XLSX of its whole
+view: every row, the headers, names and formats shown; only text from the data is neutralised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import apptools
+import openpyxl
+import pandas as pd
+import pytest
+from streamlit.delta_generator import DeltaGenerator
+
+from cellboard import export, ui
+
+PAGES = ("overview", "participation", "opinions", "rankings", "supervision")
+JAN_JUN = {"from": "2025-01-01", "to": "2025-06-30"}
+# what the app writes for a number, a percentage, a date or a month (Vietnamese), or "–" for none
+NUMBER = re.compile(r"[+-]?\d{1,3}(\.\d{3})*(,\d+)?%?|–")
+DATE = re.compile(r"\d{2}/\d{2}/\d{4}|\d{2}/\d{4}")
+XLSX_FORMAT = {"pct": "0.0%", "int": "#,##0", "date": "dd/mm/yyyy", "month": "mm/yyyy"}
+
+
+@pytest.fixture
+def offered(monkeypatch):
+    """Every file a download button offers, in order: (file name, bytes)."""
+    files: list[tuple[str, bytes]] = []
+    original = DeltaGenerator.download_button
+
+    def recording(self, label, data, file_name=None, *args, **kwargs):
+        files.append((file_name, data() if callable(data) else data))
+        return original(self, label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
+    return files
+
+
+def open_page(app_on, fixture_db, offered, page, **url):
+    at = app_on(fixture_db, **(JAN_JUN | url)).run()
+    offered.clear()  # the first run draws the Overview: count the page's own
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py").run()
+    else:
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def read_csv(data: bytes) -> pd.DataFrame:
+    assert data.startswith("\ufeff".encode())  # UTF-8 with a BOM, for Excel
+    return pd.read_csv(io.BytesIO(data), sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def read_xlsx(data: bytes) -> tuple[list[str], list[list[object]], list[list[str]]]:
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows())
+    return (
+        [cell.value for cell in rows[0]],
+        [[cell.value for cell in row] for row in rows[1:]],
+        [[cell.number_format for cell in row] for row in rows[1:]],
+    )
+
+
+# columns of the app's own words (names for codes): "= không đổi" is the app's, never a formula
+APP_WORDS = {"Xu hướng so với kỳ trước", "Xu hướng so với cùng kỳ"}
+
+
+def neutralised_if_data(value: str, column: str) -> str:
+    """What a download holds for a shown cell: text from the data that looks like a formula gets an
+    apostrophe; what the app wrote (a signed count, a percentage, its own words) never does."""
+    if NUMBER.fullmatch(value) or DATE.fullmatch(value) or column in APP_WORDS:
+        return value
+    return export.neutralise_text(value)
+
+
+def check_table(table, csv: bytes, xlsx: bytes) -> None:
+    values, text = table.value, apptools.shown(table)
+    # headers are words, never a query's code
+    assert all("_" not in str(column) for column in values.columns), list(values.columns)
+    for column in values.columns:
+        shown = text[column].astype(str)
+        if len(shown) and shown.map(lambda v: bool(NUMBER.fullmatch(v))).all() and (shown != "–").any():
+            # a column of numbers is sent as numbers (st.dataframe sorts it as numbers)
+            assert pd.api.types.is_numeric_dtype(values[column]), (column, values[column].dtype)
+        if (
+            len(shown)
+            and shown.map(lambda v: bool(DATE.fullmatch(v)) or v == "–").all()
+            and (shown != "–").any()
+        ):
+            assert pd.api.types.is_datetime64_any_dtype(values[column]), (column, values[column].dtype)
+    # the CSV: the shown headers, every row the table shows and as it shows it
+    written = read_csv(csv)
+    assert list(written.columns) == [str(column) for column in values.columns]
+    assert len(written) >= len(text)
+    expected = text.astype(str).apply(lambda col: col.map(lambda v: neutralised_if_data(v, col.name)))
+    assert written.head(len(text)).to_dict("records") == expected.to_dict("records")
+    # the XLSX: the same headers and rows; numbers and dates as values, with the format shown
+    headers, cells, formats = read_xlsx(xlsx)
+    assert headers == [str(column) for column in values.columns]
+    assert len(cells) == len(written)
+    for index, column in enumerate(values.columns):
+        for row, value in enumerate(values[column]):
+            cell, shown, number_format = cells[row][index], text[column].iloc[row], formats[row][index]
+            if pd.api.types.is_datetime64_any_dtype(values[column]):
+                assert cell == (None if pd.isna(value) else value.to_pydatetime())
+                assert pd.isna(value) or number_format in (XLSX_FORMAT["date"], XLSX_FORMAT["month"])
+            elif pd.api.types.is_numeric_dtype(values[column]) and not pd.api.types.is_bool_dtype(
+                values[column]
+            ):
+                assert cell == (None if pd.isna(value) else pytest.approx(float(value)))
+                if str(shown).endswith("%"):
+                    assert number_format == XLSX_FORMAT["pct"]
+                elif NUMBER.fullmatch(str(shown)) and "," not in str(shown) and shown != "–":
+                    assert number_format in (XLSX_FORMAT["int"], "+#,##0;-#,##0;0")
+            elif isinstance(value, str):
+                assert cell == neutralised_if_data(value, column)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_table_keeps_numbers_and_every_download_is_its_view(app_on, fixture_db, offered, page):
+    at = open_page(app_on, fixture_db, offered, page)
+    tables = list(at.dataframe)
+    csvs = [data for name, data in offered if name.endswith(".csv")]
+    xlsxs = [data for name, data in offered if name.endswith(".xlsx")]
+    assert len(tables) == len(csvs) == len(xlsxs) > 0  # every table and chart table offers both
+    for table, csv, xlsx in zip(tables, csvs, xlsxs, strict=True):
+        check_table(table, csv, xlsx)
+
+
+def test_the_overview_lists_offer_downloads_of_every_row(app_on, fixture_db, offered):
+    at = open_page(app_on, fixture_db, offered, "overview")
+    names = [name for name, _ in offered]
+    assert names[:4] == [
+        "communes_below_target.csv",
+        "communes_below_target.xlsx",
+        "cells_below_target.csv",
+        "cells_below_target.xlsx",
+    ]
+    communes = read_csv(offered[0][1])
+    assert list(communes.columns) == ["Xã/phường", "Tỷ lệ dự", "Kỳ trước", "Đúng hạn", "Số buổi"]
+    shown = apptools.shown(at.dataframe[0])
+    assert communes.to_dict("records") == shown.to_dict("records")
+    assert at.dataframe[0].value["Tỷ lệ dự"].dtype == "float64"
+
+
+def test_a_long_table_shows_a_page_of_rows_and_its_download_holds_them_all(
+    app_on, fixture_db, offered, monkeypatch
+):
+    monkeypatch.setattr(ui, "PAGE_ROWS", 1)
+    at = open_page(app_on, fixture_db, offered, "overview", **{"to": "2025-02-28"})
+    trend = at.dataframe[-1]
+    assert list(apptools.shown(trend)["Tháng"]) == ["01/2025"]  # one row on screen
+    written = read_csv(dict(offered)["participation_trend.csv"])
+    assert list(written["Tháng"]) == ["01/2025", "02/2025"]  # both in the file
+    assert list(written["Tỷ lệ dự"]) == ["78,6%", "88,9%"]
+    headers, cells, formats = read_xlsx(dict(offered)["participation_trend.xlsx"])
+    rate = headers.index("Tỷ lệ dự")
+    assert [row[rate] for row in cells] == [pytest.approx(11 / 14), pytest.approx(8 / 9)]
+    assert [row[rate] for row in formats] == ["0.0%", "0.0%"]
+    assert [row[headers.index("Tháng")] for row in cells] == [
+        dt.datetime(2025, 1, 1),
+        dt.datetime(2025, 2, 1),
+    ]
+    at.number_input(key="page_participation_trend").set_value(2).run()
+    assert list(apptools.shown(at.dataframe[-1])["Tháng"]) == ["02/2025"]
+
+
+def test_tables_and_downloads_in_english(app_on, fixture_db, offered):
+    at = open_page(app_on, fixture_db, offered, "overview", lang="en", to="2025-02-28")
+    trend = at.dataframe[-1]
+    assert list(trend.value.columns) == [
+        "Month",
+        "Meetings",
+        "Expected",
+        "Exempt",
+        "Present",
+        "Excused",
+        "Absent",
+        "Attendance rate",
+    ]
+    assert list(apptools.shown(trend)["Attendance rate"]) == ["78.6%", "88.9%"]
+    assert list(read_csv(dict(offered)["participation_trend.csv"])["Attendance rate"]) == ["78.6%", "88.9%"]
+
+
+def test_only_text_from_the_data_is_neutralised():
+    view = ui.View(
+        pd.DataFrame({"Tên": ["=HYPERLINK(1)", "-Xã"], "Tăng/giảm": [-5, 3], "Tỷ lệ": [-0.052, 0.5]}),
+        {"Tên": "user", "Tăng/giảm": "signed", "Tỷ lệ": "pct"},
+    )
+    written = read_csv(ui.csv_bytes(view))
+    assert written.to_dict("records") == [
+        {"Tên": "'=HYPERLINK(1)", "Tăng/giảm": "-5", "Tỷ lệ": "-5,2%"},
+        {"Tên": "'-Xã", "Tăng/giảm": "+3", "Tỷ lệ": "50,0%"},
+    ]
+    headers, cells, formats = read_xlsx(ui.xlsx_bytes(view))
+    assert cells == [["'=HYPERLINK(1)", -5, -0.052], ["'-Xã", 3, 0.5]]
+    assert [row[1:] for row in formats] == [["+#,##0;-#,##0;0", "0.0%"]] * 2
+    # the command line's CSV (query --format csv) still neutralises every text column
+    assert export.neutralised(pd.DataFrame({"a": ["-x"], "b": ["=y"]})).to_dict("records") == [
+        {"a": "'-x", "b": "'=y"}
+    ]
