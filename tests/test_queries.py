@@ -519,6 +519,13 @@ def test_the_scope_macros_give_the_subtree(fixture_db):
         u="X2",
     ) == [(["C4", "X2"],)]
     assert macro_values(fixture_db, "select bool_and(in_scope(unit_id, $u)) from unit", u=None) == [(True,)]
+    # the two scope macros give the same subtree, for every root and for none
+    assert macro_values(
+        fixture_db,
+        "select count(*) filter (where in_scope(u.unit_id, r.root) <> (u.unit_id in "
+        "(select unit_id from scope_units(r.root)))), count(*) "
+        "from unit u, (select unit_id as root from unit union all select null) r",
+    ) == [(0, 7 * 8)]
 
 
 def test_the_opinion_status_and_the_rates(fixture_db):
