@@ -3,6 +3,7 @@
 Every table keeps its numbers and dates as numbers and dates (so a header click sorts them as such)
 and shows them in the app's format; every table and chart table offers a CSV and an XLSX of its whole
 view: every row, the headers, names and formats shown; only text from the data is neutralised.
+A header click in Chromium: tests/test_auth_browser.py (its module's server).
 """
 
 from __future__ import annotations
