@@ -215,6 +215,7 @@ XLSX_FORMATS = {
     "date": "dd/mm/yyyy",
     "month": "mm/yyyy",
     "datetime": "dd/mm/yyyy hh:mm",
+    "seconds": "dd/mm/yyyy hh:mm:ss",
 }
 
 # The header each column of the queries shows (a label key); a page may name others (`headers`).
@@ -379,6 +380,7 @@ _FORMATTERS = {
     "date": text.fmt_date,
     "month": text.fmt_month,
     "datetime": lambda value: value.strftime("%d/%m/%Y %H:%M"),
+    "seconds": lambda value: value.strftime("%d/%m/%Y %H:%M:%S"),
 }
 
 
@@ -387,7 +389,7 @@ def shown_value(kind: str) -> Callable[[object], str]:
     formatter = _FORMATTERS.get(kind)
     if formatter is None:
         return _fmt_plain
-    if kind in ("date", "month", "datetime"):
+    if kind in ("date", "month", "datetime", "seconds"):
         return lambda value: "–" if text.is_missing(value) else formatter(value)
     return formatter
 
@@ -431,7 +433,7 @@ def view(
                 kind = "date"
             else:
                 kind = "user"  # text from the data
-        if kind in ("date", "month", "datetime"):
+        if kind in ("date", "month", "datetime", "seconds"):
             values = pd.to_datetime(values)
         columns[header] = values
         kinds[header] = kind

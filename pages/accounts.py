@@ -26,6 +26,12 @@ def when(moment) -> str:
     return "" if moment is None else moment.astimezone().strftime("%d/%m/%Y %H:%M:%S")
 
 
+def local(moments) -> pd.Series:
+    """Moments in the server's local time, for a table (shown as `when` writes them, sorted as times)."""
+    naive = [None if moment is None else moment.astimezone().replace(tzinfo=None) for moment in moments]
+    return pd.Series(naive, dtype="datetime64[us]")
+
+
 tree = ui.query("unit_tree")
 unit_names = dict(zip(tree["unit_id"], tree["name"], strict=True))
 groups = tree[tree["kind"] != "cell"]
@@ -43,21 +49,29 @@ def status(account: auth.Account) -> str:
 
 
 st.subheader(t("accounts_list"))
-st.dataframe(
+ui.table(
     pd.DataFrame(
         {
-            t("accounts_name"): [a.name for a in accounts],
-            t("accounts_role"): [ui.role_label(a.role) for a in accounts],
-            t("accounts_unit"): [
+            "name": [a.name for a in accounts],
+            "role": [ui.role_label(a.role) for a in accounts],
+            "unit": [
                 t("whole_tree") if a.is_admin else unit_names.get(a.unit_id, a.unit_id) for a in accounts
             ],
-            t("accounts_status"): [status(a) for a in accounts],
-            t("accounts_last_login"): [when(a.last_login) for a in accounts],
-            t("accounts_created"): [when(a.created_at) for a in accounts],
+            "status": [status(a) for a in accounts],
+            "last_login": local(a.last_login for a in accounts),
+            "created": local(a.created_at for a in accounts),
         }
     ),
-    hide_index=True,
-    width="stretch",
+    "accounts",
+    {"role": "label", "status": "label", "last_login": ("seconds", ""), "created": ("seconds", "")},
+    {
+        "name": t("accounts_name"),
+        "role": t("accounts_role"),
+        "unit": t("accounts_unit"),
+        "status": t("accounts_status"),
+        "last_login": t("accounts_last_login"),
+        "created": t("accounts_created"),
+    },
 )
 
 add_tab, reset_tab, disable_tab, audit_tab = st.tabs(
@@ -148,15 +162,21 @@ with audit_tab:
         format_func=lambda a: t("accounts_all_actions") if a is None else a,
     )
     shown = [row for row in log if action is None or row["action"] == action]
-    st.dataframe(
+    ui.table(
         pd.DataFrame(
             {
-                t("accounts_when"): [when(row["at"]) for row in shown],
-                t("accounts_name"): [row["account"] or "" for row in shown],
-                t("accounts_action"): [row["action"] for row in shown],
-                t("accounts_details"): [ui.audit_details(row["details"]) for row in shown],
+                "at": local(row["at"] for row in shown),
+                "account": [row["account"] or "" for row in shown],
+                "action": [row["action"] for row in shown],
+                "details": [ui.audit_details(row["details"]) for row in shown],
             }
         ),
-        hide_index=True,
-        width="stretch",
+        "audit_log",
+        {"at": ("seconds", ""), "action": "label"},
+        {
+            "at": t("accounts_when"),
+            "account": t("accounts_name"),
+            "action": t("accounts_action"),
+            "details": t("accounts_details"),
+        },
     )
