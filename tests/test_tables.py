@@ -44,12 +44,8 @@ def offered(monkeypatch):
 
 
 def open_page(app_on, fixture_db, offered, page, **url):
-    at = app_on(fixture_db, **(JAN_JUN | url)).run()
-    offered.clear()  # the first run draws the Overview: count the page's own
-    if page != "overview":
-        at.switch_page(f"pages/{page}.py").run()
-    else:
-        at.run()
+    at = app_on(fixture_db, **(JAN_JUN | url))
+    at.switch_page(f"pages/{page}.py").run()  # the page's address on the first run
     assert not at.exception, at.exception
     return at
 
