@@ -207,6 +207,7 @@ if cell is not None:
                 "excused": COUNT,
                 "absent": COUNT,
             },
+            {"topic": t("op_col_text"), "visits": t("sv_col_visitors")},  # the meeting's topic; who came
         )
     else:
         st.info(t("no_meetings"))

@@ -21,6 +21,9 @@ from streamlit.delta_generator import DeltaGenerator
 from cellboard import export, importer, ui
 
 PAGES = ("overview", "participation", "opinions", "rankings", "supervision", "data", "accounts")
+# the tables a drill-down adds: a commune's cells and a cell's meetings; a cell's history
+DRILLED = {"participation": {"commune": "X1", "cell": "C3"}, "rankings": {"commune": "X1", "cell": "C3"}}
+VIEWS = [(page, {}) for page in PAGES] + list(DRILLED.items())
 JAN_JUN = {"from": "2025-01-01", "to": "2025-06-30"}
 # what the app writes for a number, a percentage, a date or a month (Vietnamese), or "–" for none
 NUMBER = re.compile(r"[+-]?\d{1,3}(\.\d{3})*(,\d+)?%?|–")
@@ -120,9 +123,9 @@ def check_table(table, csv: bytes, xlsx: bytes) -> None:
                 assert cell == neutralised_if_data(value, column)
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_table_keeps_numbers_and_every_download_is_its_view(app_on, fixture_db, offered, page):
-    at = open_page(app_on, fixture_db, offered, page)
+@pytest.mark.parametrize(("page", "url"), VIEWS)
+def test_every_table_keeps_numbers_and_every_download_is_its_view(app_on, fixture_db, offered, page, url):
+    at = open_page(app_on, fixture_db, offered, page, **url)
     tables = list(at.dataframe)
     tables_offered = [(name, data) for name, data in offered if not name.startswith(importer.TEMPLATE_NAME)]
     csvs = [data for name, data in tables_offered if name.endswith(".csv")]
