@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 DB ?= data/cellboard.duckdb
 DEMO_SCALE ?= M
 
-.PHONY: run test lint format setup setup-dev browser jemalloc demo bench clean
+.PHONY: run test lint format setup setup-dev browser jemalloc demo bench clean locale messages
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,22 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.runtime
-setup-dev: $(VENV)/.dev
+setup: $(VENV)/.runtime locale
+setup-dev: $(VENV)/.dev locale
+
+# The messages: cellboard/locale/<language>/LC_MESSAGES/cellboard.po is the source, the .mo beside it is
+# compiled here (git-ignored; cellboard/text.py compiles a missing or stale one on first use too).
+CATALOGUES := $(wildcard cellboard/locale/*/LC_MESSAGES/cellboard.po)
+locale: $(CATALOGUES:.po=.mo)
+cellboard/locale/%.mo: cellboard/locale/%.po | $(VENV)/.runtime
+	$(VENV)/bin/pybabel compile --domain cellboard --input-file $< --output-file $@
+
+# The message ids the code names, as a template (cellboard.pot, git-ignored) for a new language or to
+# compare: the keywords below are the ones tests/test_catalogue.py extracts with.
+EXTRACT_KEYWORDS := -k t -k N_ -k tn:1,2 -k pair -k pair_n:1,2 -k both -k add:2 -k problem:3 -k Refused:1 -k bad:1
+messages: $(VENV)/.runtime
+	$(VENV)/bin/pybabel extract --no-default-keywords $(EXTRACT_KEYWORDS) --no-location --omit-header \
+		-F babel.cfg -o cellboard/locale/cellboard.pot .
 
 # Debian's chromium for browser tests and chart images, a font with Vietnamese glyphs.
 browser:
@@ -48,7 +62,7 @@ demo: $(VENV)/.runtime
 # Listens on this machine only (HOST=127.0.0.1) unless told otherwise: make run HOST=0.0.0.0.
 # On a terminal with no accounts yet, the first administrator's one-time password is shown here,
 # once (never in the server's output, which goes to logs); see README, Accounts.
-run: $(VENV)/.runtime jemalloc $(DB)
+run: $(VENV)/.runtime locale jemalloc $(DB)
 	$(PY) -c 'from cellboard import auth; auth.first_admin_on_terminal()'
 	jemalloc=$$(ls /usr/lib/*/libjemalloc.so.2 2>/dev/null | head -n 1); \
 	CELLBOARD_DB=$(DB) LD_PRELOAD=$$jemalloc CELLBOARD_PRELOADED=$$jemalloc \
@@ -63,7 +77,7 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: $(VENV)/.dev browser jemalloc lint
+test: $(VENV)/.dev locale browser jemalloc lint
 	$(PY) -m pytest
 
 bench: $(VENV)/.dev jemalloc

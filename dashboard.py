@@ -127,7 +127,7 @@ def period_widgets(today: dt.date) -> filters.Period:
     sidebar = st.sidebar
     sidebar.subheader(t("period"))
     preset = sidebar.selectbox(
-        t("preset"), filters.PRESETS, key="f_preset", format_func=lambda p: t("preset_" + p)
+        t("preset"), filters.PRESETS, key="f_preset", format_func=lambda p: text.coded("preset", p)
     )
     if preset in ("first_half", "second_half", "year"):
         years = preset_years(today, st.session_state.get("f_year"))

@@ -35,12 +35,7 @@ from cellboard import ROOT, db, private
 
 DEFAULT_STORE = ROOT / "data" / "accounts.sqlite"
 ROLES = ("admin", "standing_committee", "organisation_board", "commune")
-ROLE_LABELS = {
-    "admin": ("Quản trị viên", "Administrator"),
-    "standing_committee": ("Ban Thường vụ", "Standing committee"),
-    "organisation_board": ("Ban Tổ chức", "Organisation board"),
-    "commune": ("Đảng ủy xã, phường", "Commune"),
-}
+# each role's name is the message role_<role> (text.coded("role", role))
 # Whether a role sees members' names within its subtree. A commune's subtree is its own commune,
 # so a commune account sees the names of its own members only.
 ROLE_NAMES = {"admin": True, "standing_committee": True, "organisation_board": True, "commune": True}

@@ -212,7 +212,7 @@ def _target_line(figure: go.Figure, target: float) -> None:
 def meeting_bars(meetings: pd.DataFrame, target: float, title: str | None = None) -> go.Figure:
     """A cell's meetings by date: attendance rate on the rate scale; predecessors' meetings hatched."""
     rates = meetings["attendance_rate"].astype(float)
-    kinds = [t("kind_" + kind) for kind in meetings["kind"]]
+    kinds = [text.coded("kind", kind) for kind in meetings["kind"]]
     figure = go.Figure(
         go.Bar(
             x=meetings["held_on"],
@@ -593,7 +593,7 @@ def rating_bars(ratings: pd.DataFrame, title: str | None = None) -> go.Figure:
                 x=rows["share"],
                 y=rows["commune_id"].astype(str),
                 orientation="h",
-                name=t("grade_" + grade),
+                name=text.coded("grade", grade),
                 marker_color=GRADE_COLOURS[grade],
                 legendgroup=grade,
                 showlegend=column == 1,
@@ -602,7 +602,7 @@ def rating_bars(ratings: pd.DataFrame, title: str | None = None) -> go.Figure:
                 hovertemplate="%{hovertext} · "
                 + str(year)
                 + " · "
-                + t("grade_" + grade)
+                + text.coded("grade", grade)
                 + ": %{customdata} (%{x:.1%})<extra></extra>",
                 row=1,
                 col=column,
@@ -629,7 +629,7 @@ def history_lines(
             x=rows["month"],
             y=rows["attendance_rate"],
             mode="lines+markers",
-            name=f"{plain(rows['cell'].iloc[0])} ({t('relation_' + relation)})",
+            name=f"{plain(rows['cell'].iloc[0])} ({text.coded('relation', relation)})",
             line={
                 "color": SERIES_COLOURS[0] if relation == "cell" else SERIES_COLOURS[1 + index % 4],
                 "width": 3 if relation == "cell" else 2,
@@ -796,12 +796,12 @@ def response_bars(response: pd.DataFrame, labels: list[str]) -> go.Figure:
             y=labels,
             x=response[status],
             orientation="h",
-            name=t("op_status_" + status),
+            name=text.coded("op_status", status),
             marker_color=STATUS_COLOURS[status],
             text=notes if last else None,
             textposition="outside" if last else None,
             cliponaxis=False,
-            hovertemplate="%{y}: %{x}<extra>" + t("op_status_" + status) + "</extra>",
+            hovertemplate="%{y}: %{x}<extra>" + text.coded("op_status", status) + "</extra>",
         )
     house_layout(figure, height=rows_height(len(response), per_row=30))
     figure.update_layout(barmode="stack", legend={"traceorder": "normal"})
@@ -814,7 +814,7 @@ def compliance_by_level(supervision: pd.DataFrame) -> go.Figure:
     """Committee members per level who met the visits rule in the window, and who fell short."""
     levels = [level for level in LEVELS if level in set(supervision["level"])]
     counts = supervision.groupby(["level", "compliant"]).size()
-    labels = [t("sv_level_" + level) for level in levels]
+    labels = [text.coded("sv_level", level) for level in levels]
     figure = go.Figure()
     for compliant, name, colour in (
         (True, t("sv_compliant_yes"), STATUS_COLOURS["answered_on_time"]),

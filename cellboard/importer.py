@@ -43,7 +43,6 @@ import pandas as pd
 import pyarrow as pa
 
 from cellboard import SCHEMA_VERSION, db, limits, store, text
-from cellboard.text import LABELS
 
 MAX_TEXT = limits.MAX_TEXT  # Excel's cell limit
 HEADER_SEARCH_ROWS = 30
@@ -772,16 +771,22 @@ class Problem:
     sheet: str | None
     row: int | None
     column: str | None
-    code: str  # a key of text.LABELS
+    code: str  # a message id of the catalogue (cellboard/locale)
     values: tuple[tuple[str, str], ...] = ()
     order: tuple = field(default=(), compare=False)
 
     def reason(self, language: str) -> str:
-        vi, en = LABELS[self.code]
-        return (vi if language == "vi" else en).format(**dict(self.values))
+        # a value said differently in English comes as name_en beside name (what, kind, own): the
+        # catalogue's vi and en messages name the same {placeholders}
+        values = dict(self.values)
+        if language == "vi":
+            return text.pair(self.code, **values)[0]
+        english = {name.removesuffix("_en"): value for name, value in values.items() if name.endswith("_en")}
+        return text.pair(self.code, **(values | english))[1]
 
     def group_title(self, language: str) -> str:
-        vi, en = LABELS.get(self.code + "_group", LABELS[self.code])
+        group = self.code + "_group"  # a problem's group title, where it has its own (imp_*_group)
+        vi, en = text.pair(group if text.known(group) else self.code)
         return vi if language == "vi" else en
 
     def location(self, with_source: bool = False) -> str:
@@ -883,14 +888,14 @@ def report_lines(problems: Sequence[Problem], warnings: Sequence[Problem] = ()) 
             )
             lines.append(
                 f"{where}: {first.group_title('vi')} / {first.group_title('en')} "
-                f"— {len(members)} {LABELS['imp_rows_word'][0]}/{LABELS['imp_rows_word'][1]}:"
+                f"— {len(members)} {'/'.join(text.pair_n('imp_rows_word', 'imp_rows_word_plural', len(members)))}:"
             )
             rows = [p.row for p in members if p.row is not None]
             if rows:
                 lines.append("    " + _row_ranges(rows))
             lines += [f"    {p.row}: {p.reason('vi')} / {p.reason('en')}" for p in members[:3] if p.values]
     if warnings:
-        lines.append(f"{LABELS['imp_warnings'][0]} / {LABELS['imp_warnings'][1]}:")
+        lines.append(" / ".join(text.pair("imp_warnings")) + ":")
         lines += ["  " + warning.line(several_sources) for warning in warnings]
     return lines
 
@@ -1943,6 +1948,17 @@ def kind_name(kind: str, language: str) -> str:
     return vi if language == "vi" else kind
 
 
+# what a reference names, by the `what` Checker.unknown is told: its message id
+REFERENCED = {
+    "unit": text.N_("ref_unit"),
+    "cell": text.N_("ref_cell"),
+    "member": text.N_("ref_member"),
+    "meeting": text.N_("ref_meeting"),
+    "person": text.N_("ref_person"),
+    "briefing": text.N_("ref_briefing"),
+}
+
+
 class Checker:
     """The checks that look across rows, sheets and the database."""
 
@@ -2143,7 +2159,7 @@ class Checker:
         return None
 
     def unknown(self, record: Record, column: str, what: str, value: str) -> None:
-        vi, en = LABELS[f"ref_{what}"]
+        vi, en = text.pair(REFERENCED[what])
         self.problem(record, column, "imp_unknown_ref", what=vi, what_en=en, value=value)
 
     def is_cell(self, record: Record, column: str) -> None:
@@ -2318,28 +2334,33 @@ class ImportResult:
     def summary(self, language: str) -> str:
         index = 0 if language == "vi" else 1
         if self.problems:
-            problems = len(self.problems) + self.unlisted
-            return LABELS["imp_rejected"][index].format(problems=problems, rows=self.bad_rows)
+            count = len(self.problems) + self.unlisted
+            problems = text.pair_n("imp_problems", "imp_problems_plural", count, count=count)[index]
+            bad = self.bad_rows
+            rows = text.pair_n("imp_bad_rows", "imp_bad_rows_plural", bad, count=bad)[index]
+            return text.pair("imp_rejected", problems=problems, rows=rows)[index]
         if self.dry_run:
-            return LABELS["imp_dry_run_ok"][index].format(rows=self.total_rows)
-        return LABELS["imp_done"][index].format(rows=self.total_rows, path=self.db_path)
+            return text.pair("imp_dry_run_ok", rows=self.total_rows)[index]
+        return text.pair("imp_done", rows=self.total_rows, path=self.db_path)[index]
 
     def report_lines(self) -> list[str]:
         lines = [f"{self.summary('vi')} / {self.summary('en')}"]
         if self.ok and self.rows:
             lines.append("  " + ", ".join(f"{table} {count:,}" for table, count in self.rows.items()))
         lines += report_lines(self.problems, self.warnings)
-        for count, key in (
-            (self.unlisted, "imp_unlisted"),
-            (self.unlisted_warnings, "imp_unlisted_warnings"),
-        ):
-            if count:
-                vi, en = LABELS[key]
-                values = {"count": _n(count), "limit": _n(limits.MAX_LISTED)}
-                lines.append(f"{vi.format(**values)} / {en.format(**values)}")
+        limit = _n(limits.MAX_LISTED)
+        if self.unlisted:
+            count = self.unlisted
+            unlisted = text.pair_n("imp_unlisted", "imp_unlisted_plural", count, count=_n(count), limit=limit)
+            lines.append(" / ".join(unlisted))
+        if self.unlisted_warnings:
+            count = self.unlisted_warnings
+            unlisted = text.pair_n(
+                "imp_unlisted_warnings", "imp_unlisted_warnings_plural", count, count=_n(count), limit=limit
+            )
+            lines.append(" / ".join(unlisted))
         if self.backup is not None:
-            vi, en = LABELS["imp_backup_kept"]
-            lines.append(f"{vi.format(name=self.backup.name)} / {en.format(name=self.backup.name)}")
+            lines.append(" / ".join(text.pair("imp_backup_kept", name=self.backup.name)))
         return lines
 
     def report_frame(self) -> pd.DataFrame:
@@ -2478,9 +2499,8 @@ def _read_only(path: Path) -> duckdb.DuckDBPyConnection:
 
 def say_waiting(seconds: float | None) -> None:
     """Said once when another import holds the write lock (stderr: the CLI's, or the Data page's worker)."""
-    vi, en = LABELS["imp_lock_waiting"]
     shown = f"{seconds:g}" if seconds is not None else "∞"
-    print(f"{vi.format(seconds=shown)} / {en.format(seconds=shown)}", file=sys.stderr, flush=True)
+    print(" / ".join(text.pair("imp_lock_waiting", seconds=shown)), file=sys.stderr, flush=True)
 
 
 def _first_line(error: BaseException) -> str:

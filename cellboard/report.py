@@ -164,11 +164,10 @@ def period_name(period: Period, in_text: bool = False) -> str:
             return t("rv_period_second_half", year=start.year)
         if start.month == end.month:
             return t("rv_period_month", month=start.month, year=start.year)
-    return t(
-        "rv_period_range_in_text" if in_text else "rv_period_range",
-        start=text.fmt_date(start),
-        end=text.fmt_date(end),
-    )
+    start_shown, end_shown = text.fmt_date(start), text.fmt_date(end)
+    if in_text:
+        return t("rv_period_range_in_text", start=start_shown, end=end_shown)
+    return t("rv_period_range", start=start_shown, end=end_shown)
 
 
 def review_kind(period: Period) -> str:
@@ -192,7 +191,7 @@ def change_phrase(delta: float | None, kind: str, noun: str = "") -> str:
     amount += " " + t("rv_points") if kind == "pct" else ""
     if noun and kind != "pct":
         amount += " " + noun
-    return t("rv_up" if delta > 0 else "rv_down", amount=amount)
+    return t("rv_up", amount=amount) if delta > 0 else t("rv_down", amount=amount)
 
 
 def shown(value: float | None, kind: str) -> str:
@@ -602,7 +601,7 @@ def supervision_section(review, supervision: pd.DataFrame, cells: pd.DataFrame) 
         months = int(group["interval_months"].iloc[0])
         rows.append(
             {
-                "level": t("rv_level_" + level),
+                "level": text.coded("rv_level", level),
                 "rule": t("rv_rule", months=months),
                 "members": len(group),
                 "visits": _sum(group, "visits"),
@@ -654,7 +653,7 @@ def supervision_section(review, supervision: pd.DataFrame, cells: pd.DataFrame) 
         total=bool(rows),
         empty=t("rv_supervision_none"),
     )
-    short_rows = [{**row, "level": t("rv_level_" + str(row["level"]))} for row in _rows(short)]
+    short_rows = [{**row, "level": text.coded("rv_level", row["level"])} for row in _rows(short)]
     short_table = Table(
         t("rv_table_short"),
         [
@@ -983,9 +982,10 @@ def ratings_section(comparison, review, ratings: pd.DataFrame, cells: pd.DataFra
                 names=_names(f"{r['cell']} ({r['commune']})" for r in _rows(weakest.head(3))),
             )
         )
-    grade_columns = [Column(grade, t("grade_" + grade), "int") for grade in GRADES]
+    grade_columns = [Column(grade, text.coded("grade", grade), "int") for grade in GRADES]
     share_columns = [
-        Column(grade + "_share", t("rv_share_of", grade=t("grade_" + grade)), "pct") for grade in GRADES
+        Column(grade + "_share", t("rv_share_of", grade=text.coded("grade", grade)), "pct")
+        for grade in GRADES
     ]
     rating_table = Table(
         t("rv_table_ratings"),
@@ -1011,7 +1011,9 @@ def ratings_section(comparison, review, ratings: pd.DataFrame, cells: pd.DataFra
     best_table = Table(t("rv_table_best"), rank_columns, _rows(best), empty=t("rv_none_ranked"))
     weakest_table = Table(t("rv_table_weakest"), rank_columns, _rows(weakest), empty=t("rv_none_ranked"))
     chart_list = (
-        [charts.review_rating_bars(pd.DataFrame(rows), {g: t("grade_" + g) for g in GRADES})] if rows else []
+        [charts.review_rating_bars(pd.DataFrame(rows), {g: text.coded("grade", g) for g in GRADES})]
+        if rows
+        else []
     )
     return Section(
         6, t("rv_s6"), t("rv_sheet6"), paragraphs, [rating_table, best_table, weakest_table], chart_list
@@ -1165,7 +1167,8 @@ def notes_section(review, info, trend, tree, communes, cells, period, previous) 
         )
     )
     paragraphs += [
-        t("rv_definition", figure=t(figure), definition=t(figure + "_help")) for figure in figures.FIGURES
+        t("rv_definition", figure=t(figure), definition=text.coded(figure, "help"))
+        for figure in figures.FIGURES
     ]
     paragraphs.append(t("rv_generated", today=text.fmt_date(dt.date.today())))
     unit_rows = [

@@ -178,7 +178,7 @@ def figure_tile(column, label_key: str, value: str, delta: str | None, caption: 
             t(label_key),
             value,
             delta=delta,
-            help=t(label_key + "_help"),
+            help=text.coded(label_key, "help"),
             delta_color="off" if unchanged else "normal",
             delta_arrow="off" if unchanged else "auto",
             delta_description=t("vs_previous") if delta is not None else None,
@@ -606,8 +606,7 @@ def current_role() -> str | None:
 
 
 def role_label(role: str) -> str:
-    vi, en = auth.ROLE_LABELS.get(role, (role, role))
-    return vi if text.language() == "vi" else en
+    return text.coded("role", role) if role in auth.ROLES else role
 
 
 def login_page() -> None:
@@ -616,7 +615,7 @@ def login_page() -> None:
     st.subheader(t("login_title"))
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
-        st.info(t("login_notice_" + notice))
+        st.info(text.coded("login_notice", notice))
     if auth.first_admin_pending():
         st.info(t("login_first_admin", name=auth.FIRST_ADMIN))
     with st.form("login_form", clear_on_submit=True):

@@ -148,7 +148,9 @@ with disable_tab:
                 st.error(plain(ui.in_language(str(bad))))
             else:
                 done(
-                    t("accounts_disabled_done" if disabling else "accounts_enabled_done", name=plain(target))
+                    t("accounts_disabled_done", name=plain(target))
+                    if disabling
+                    else t("accounts_enabled_done", name=plain(target))
                 )
 
 with audit_tab:

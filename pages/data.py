@@ -59,18 +59,24 @@ def rows_table(rows: dict[str, int]) -> ui.View:
 
 def show_result(result: importer.ImportResult) -> None:
     if result.problems:
+        problems, bad = len(result.problems) + result.unlisted, result.bad_rows
         st.error(
             t(
                 "data_check_bad",
-                problems=text.fmt_int(len(result.problems) + result.unlisted),
-                rows=text.fmt_int(result.bad_rows),
+                problems=text.tn(
+                    "imp_problems", "imp_problems_plural", problems, count=text.fmt_int(problems)
+                ),
+                rows=text.tn("imp_bad_rows", "imp_bad_rows_plural", bad, count=text.fmt_int(bad)),
             )
         )
         frame = result.report_frame()
         st.markdown(f"**{t('data_report')}**")
         ui.show(report_table(frame), "import_report", key="data_report_table")
         if result.unlisted:
-            st.caption(t("imp_unlisted", count=text.fmt_int(result.unlisted), limit=text.fmt_int(len(frame))))
+            unlisted, limit = text.fmt_int(result.unlisted), text.fmt_int(len(frame))
+            st.caption(
+                text.tn("imp_unlisted", "imp_unlisted_plural", result.unlisted, count=unlisted, limit=limit)
+            )
     if result.warnings:
         with st.expander(f"{t('imp_warnings')} ({text.fmt_int(len(result.warnings))})"):
             ui.show(report_table(result.warnings_frame()), "import_warnings", key="data_warnings_table")
@@ -268,9 +274,9 @@ else:
     counts = warnings.groupby("check", sort=False).size()
     tiles = st.columns(len(counts))
     for tile, (check, count) in zip(tiles, counts.items(), strict=True):
-        tile.metric(t(f"dq_{check}"), text.fmt_int(count), help=quality_help)
+        tile.metric(text.coded("dq", check), text.fmt_int(count), help=quality_help)
     for check, rows in warnings.groupby("check", sort=False):
-        with st.expander(f"{t(f'dq_{check}')} ({text.fmt_int(len(rows))})"):
+        with st.expander(f"{text.coded('dq', check)} ({text.fmt_int(len(rows))})"):
             headers = {"unit": t("data_col_unit"), "item_id": t("data_col_item"), "on_date": t("data_col_on")}
             if check == "unanswered":
                 headers |= {"found": t("data_col_days"), "detail": t("data_col_text")}

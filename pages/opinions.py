@@ -99,7 +99,7 @@ for column, figure in zip(st.columns(len(TILES)), TILES, strict=True):
             t(figure),
             shown(figure, now_values[figure]),
             delta=delta,
-            help=t(figure + "_help"),
+            help=text.coded(figure, "help"),
             delta_color="inverse" if rose else "off",
             delta_arrow="auto" if rose else "off",
             delta_description=t("vs_previous"),
@@ -148,8 +148,8 @@ else:
     with left:
         comparison_table = comparison.assign(
             category_name=[category_name(row) for _, row in comparison.iterrows()],
-            direction_prev=[t("op_direction_" + d) for d in comparison["direction_prev"]],
-            direction_year=[t("op_direction_" + d) for d in comparison["direction_year"]],
+            direction_prev=[text.coded("op_direction", d) for d in comparison["direction_prev"]],
+            direction_year=[text.coded("op_direction", d) for d in comparison["direction_year"]],
         )[
             [
                 "category",
@@ -254,14 +254,14 @@ def choice(key: str, options: list[str], labels: dict[str, str], label_key: str,
 category = choice("category", list(category_labels), category_labels, "op_filter_category", top[1])
 commune = choice("commune", list(commune_labels), commune_labels, "op_filter_commune", top[2])
 row = st.columns(4)
-kind = choice("kind", list(KINDS), {k: t("op_kind_" + k) for k in KINDS}, "op_filter_kind", row[0])
+kind = choice("kind", list(KINDS), {k: text.coded("op_kind", k) for k in KINDS}, "op_filter_kind", row[0])
 channel = choice(
-    "channel", list(CHANNELS), {c: t("op_channel_" + c) for c in CHANNELS}, "op_filter_channel", row[1]
+    "channel", list(CHANNELS), {c: text.coded("op_channel", c) for c in CHANNELS}, "op_filter_channel", row[1]
 )
 status = choice(
     "status",
     list(charts.STATUSES),
-    {s: t("op_status_" + s) for s in charts.STATUSES},
+    {s: text.coded("op_status", s) for s in charts.STATUSES},
     "op_filter_status",
     row[2],
 )
@@ -303,9 +303,9 @@ def labelled(frame: pd.DataFrame) -> ui.View:
         frame[["raised_on", "text", "status", "category", "cell", "commune", "kind", "assigned_to"]],
         {
             "raised_on": text.fmt_date,
-            "status": lambda s: t("op_status_" + s),
+            "status": lambda s: text.coded("op_status", s),
             "category": lambda code: category_labels.get(code, code),
-            "kind": lambda k: t("op_kind_" + k),
+            "kind": lambda k: text.coded("op_kind", k),
         },
         {"category": t("op_col_category"), "kind": t("op_col_kind")},
     )
@@ -372,11 +372,14 @@ if opened:
                 (t("op_col_raised_on"), text.fmt_date(one["raised_on"])),
                 (t("op_col_raised_by"), raised_by or one["unit_id"]),
                 (t("op_col_category"), category_labels.get(one["category"], one["category"])),
-                (t("op_col_kind"), t("op_kind_" + one["kind"])),
-                (t("op_col_channel"), t("op_channel_" + one["channel"]) if pd.notna(one["channel"]) else "–"),
+                (t("op_col_kind"), text.coded("op_kind", one["kind"])),
+                (
+                    t("op_col_channel"),
+                    text.coded("op_channel", one["channel"]) if pd.notna(one["channel"]) else "–",
+                ),
                 (t("op_col_assigned_to"), one["assigned_to"] if pd.notna(one["assigned_to"]) else "–"),
                 (t("op_col_due_on"), text.fmt_date(one["due_on"])),
-                (t("op_col_status"), t("op_status_" + one["status"])),
+                (t("op_col_status"), text.coded("op_status", one["status"])),
                 (t("op_col_answered_on"), text.fmt_date(one["answered_on"])),
                 (t("op_col_days_to_answer"), text.fmt_int(one["days_to_answer"])),
             ]
@@ -459,7 +462,7 @@ st.segmented_control(
     t("op_recurring_since"),
     SINCE,
     key=widget,
-    format_func=lambda s: t("op_since_" + s),
+    format_func=lambda s: text.coded("op_since", s),
     on_change=lambda: drill.set_option("since", st.session_state[widget] or "window"),
 )
 since = {"window": None, "year": filters.add_months(period.start, -12), "all": EARLIEST}[since_choice]

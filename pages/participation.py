@@ -200,7 +200,7 @@ if cell is not None:
             {
                 "held_on": text.fmt_date,
                 "attendance_rate": RATE,
-                "kind": lambda kind: t("kind_" + kind),
+                "kind": lambda kind: text.coded("kind", kind),
                 "expected": COUNT,
                 "exempt": COUNT,
                 "present": COUNT,
@@ -305,7 +305,7 @@ else:
         ]
         formats = {
             "last_absence": text.fmt_date,
-            "membership_status": lambda s: t("status_" + s) if s else "–",
+            "membership_status": lambda s: text.coded("status", s) if s else "–",
         }
     else:
         st.caption(t("names_hidden"))

@@ -114,7 +114,7 @@ with st.expander(t("weights"), icon=":material/tune:"):
             key=widget,
             on_change=set_weight,
             args=(key,),
-            help=t(component + "_help"),
+            help=text.coded(component, "help"),
         )
     st.caption(t("weights_caption"))
     st.button(t("reset_weights"), on_click=reset_weights, icon=":material/restart_alt:")
@@ -232,7 +232,7 @@ if cell is not None:
             "present": COUNT,
             "valid_from": text.fmt_date,
             "valid_to": text.fmt_date,
-            "relation": lambda relation: t("relation_" + relation),
+            "relation": lambda relation: text.coded("relation", relation),
         },
     )
 
@@ -269,7 +269,7 @@ if len(ratings):
         charts.rating_bars(ratings),
         ratings,
         "rating_distribution",
-        {"share": RATE, "cells": COUNT, "grade": lambda grade: t("grade_" + grade)},
+        {"share": RATE, "cells": COUNT, "grade": lambda grade: text.coded("grade", grade)},
     )
 else:
     st.info(t("no_ratings", years=years))

@@ -45,12 +45,12 @@ left, right = st.columns(2)
 for column, fmt in ((left, "docx"), (right, "xlsx")):
     name = report.file_name(period, unit, fmt)
     column.download_button(
-        t("rv_page_" + fmt),
+        text.coded("rv_page", fmt),
         builder(fmt),
         name,
         report.FORMATS[fmt],
         key=f"rv_download_{fmt}",
-        help=t(f"rv_page_{fmt}_help"),
+        help=text.coded("rv_page", f"{fmt}_help"),
         icon=":material/download:",
         width="stretch",
         on_click=ui.record,

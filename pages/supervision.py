@@ -21,7 +21,7 @@ not_visited = ui.query("cells_not_visited", **ui.window())
 # The rule as the data states it: one interval per level, from table visit_rule via the query.
 intervals = members.drop_duplicates("level").set_index("level")["interval_months"].to_dict()
 rule = ", ".join(
-    t("sv_rule_part", level=t("sv_level_" + level), months=text.fmt_int(intervals[level]))
+    t("sv_rule_part", level=text.coded("sv_level", level), months=text.fmt_int(intervals[level]))
     for level in charts.LEVELS
     if level in intervals
 )
@@ -58,7 +58,7 @@ ui.figure_tile(
 # ---- each member against the rule ----------------------------------------------------------------
 
 MEMBER_FORMATS = {
-    "level": lambda level: t("sv_level_" + level),
+    "level": lambda level: text.coded("sv_level", level),
     "interval_months": text.fmt_int,
     "required_visits": text.fmt_int,
     "visits": text.fmt_int,
@@ -91,7 +91,11 @@ else:
     left, right = st.columns([1, 2])
     levels = [level for level in charts.LEVELS if level in set(members["level"])]
     drill.choose(
-        "level", levels, {lv: t("sv_level_" + lv) for lv in levels}, t("sv_filter_level"), container=left
+        "level",
+        levels,
+        {lv: text.coded("sv_level", lv) for lv in levels},
+        t("sv_filter_level"),
+        container=left,
     )
     level = drill.option("level") if drill.option("level") in levels else None
     st.session_state["opt_short"] = drill.option("short") == "1"

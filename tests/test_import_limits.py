@@ -214,7 +214,7 @@ def n(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
-REJECTED_ONE = "Không nhập: 1 lỗi, 0 dòng có lỗi; không có gì được ghi / Rejected: 1 problem(s), 0 bad row(s); nothing was written"
+REJECTED_ONE = "Không nhập: 1 lỗi, 0 dòng có lỗi; không có gì được ghi / Rejected: 1 problem, 0 bad rows; nothing was written"
 
 
 # ---- finding 1: bounded reading ---------------------------------------------------------------------
@@ -339,7 +339,7 @@ def test_a_report_lists_so_many_problems_and_counts_the_rest(tmp_path, monkeypat
     lines = result.report_lines()
     assert lines[0].startswith("Không nhập: 5 lỗi, 2 dòng có lỗi")
     assert lines[-1] == (
-        "… và 3 lỗi nữa, không liệt kê (chỉ giữ 2 lỗi đầu) / … and 3 more problem(s), not listed (only "
+        "… và 3 lỗi nữa, không liệt kê (chỉ giữ 2 lỗi đầu) / … and 3 more problems, not listed (only "
         "the first 2 are kept)"
     )
 
@@ -443,8 +443,8 @@ def test_an_import_waiting_for_the_lock_says_so_and_gives_up_writing_nothing(tmp
             "finish writing (up to 1.5 s)…\n"
         )
         assert stdout.splitlines()[:2] == [  # then example.xlsx's warnings
-            "Không nhập: 1 lỗi, 0 dòng có lỗi; không có gì được ghi / Rejected: 1 problem(s), 0 bad "
-            "row(s); nothing was written",
+            "Không nhập: 1 lỗi, 0 dòng có lỗi; không có gì được ghi / Rejected: 1 problem, 0 bad "
+            "rows; nothing was written",
             f"{path}: Một lần nhập khác đang ghi vào cơ sở dữ liệu; đã chờ 1.5 giây rồi dừng, không ghi "
             "gì. Hãy nhập lại sau / Another import is writing to the database; waited 1.5 s and stopped, "
             "nothing written. Import again later",
