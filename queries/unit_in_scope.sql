@@ -10,5 +10,5 @@
 -- Notes:
 --   db.py asks it before every scoped query that names a unit (the account's own root needs no check).
 select count(*) > 0 as in_scope
-from scope_units($root::varchar)
+from scope_units($root)
 where unit_id = $unit;
