@@ -454,6 +454,8 @@ def show(shown: View, name: str, **options: object) -> None:
         pages = -(-len(shown) // PAGE_ROWS)
         page = st.session_state.get(f"page_{name}", 1)
         page = min(max(1, int(page or 1)), pages)
+        if f"page_{name}" in st.session_state:
+            st.session_state[f"page_{name}"] = page  # a shorter table than before: its last page
         rows = slice((page - 1) * PAGE_ROWS, page * PAGE_ROWS)
     st.dataframe(styled(shown, rows), hide_index=True, width="stretch", **options)
     if rows is not None:

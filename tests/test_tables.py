@@ -171,6 +171,13 @@ def test_a_long_table_shows_a_page_of_rows_and_its_download_holds_them_all(
     ]
     at.number_input(key="page_participation_trend").set_value(2).run()
     assert list(apptools.shown(at.dataframe[-1])["Tháng"]) == ["02/2025"]
+    # on the last of six months' pages, a shorter period: the picker keeps to the pages there are
+    at.date_input(key="f_to").set_value(dt.date(2025, 6, 30)).run()
+    at.number_input(key="page_participation_trend").set_value(6).run()
+    assert list(apptools.shown(at.dataframe[-1])["Tháng"]) == ["06/2025"]
+    at.date_input(key="f_to").set_value(dt.date(2025, 2, 28)).run()
+    assert not at.exception
+    assert list(apptools.shown(at.dataframe[-1])["Tháng"]) == ["02/2025"]
 
 
 def test_tables_and_downloads_in_english(app_on, fixture_db, offered):
