@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cellboard import allocator, bench, db  # noqa: E402
+from cellboard import allocator, db  # noqa: E402
+from cellboard.bench import run as bench  # noqa: E402
 
 QUERIES = ["recurring_opinions", "cell_ranking", "chronic_absentees"]
 

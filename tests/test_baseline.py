@@ -1,4 +1,4 @@
-"""The benchmark's pandas baseline (cellboard/baseline.py) gives the named queries' answers on the
+"""The benchmark's pandas baseline (cellboard/bench/baseline.py) gives the named queries' answers on the
 fixture (tests/fixture.py), paired as `python -m cellboard bench` pairs them: the same window, the
 whole tree (and one commune), judged the day after the window ends. The queries' own values are pinned
 by hand in tests/test_queries.py; here every column the baseline answers must equal the query's.
@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cellboard import baseline, db
+from cellboard import db
+from cellboard.bench import baseline
 
 D = dt.date
 WINDOWS = {

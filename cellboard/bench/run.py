@@ -1,7 +1,7 @@
 """`python -m cellboard bench`: speed measured on this machine, never asserted in tests.
 
 Builds (or reuses) a demo database at a scale and times each named query (whole tree and one
-commune), the same questions in pandas over loaded DataFrames (cellboard/baseline.py), each
+commune), the same questions in pandas over loaded DataFrames (cellboard/bench/baseline.py), each
 page's server-side render in AppTest (cold and warm), importing one commune's month with the
 swap, building the review report, and reports file size, row counts and peak memory.
 """
@@ -10,56 +10,31 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import hashlib
 import json
 import resource
 import shutil
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from cellboard import ROOT, allocator, baseline, db, demo, filters
-
-RUNS = 7
-BENCH_END = dt.date(2026, 10, 1)  # fixed, so runs on different days measure the same data
-
-
-def timed(function: Callable[[], object], runs: int = RUNS, warm_up: int = 1) -> dict[str, float]:
-    """Median, min and max of `runs` calls after `warm_up` calls. Python's garbage collector is
-    paused while timing, as timeit does: a collection that happens to fall inside one call (it
-    walks every object of the process, DataFrames of earlier calls included) measures the
-    process, not the question."""
-    for _ in range(warm_up):
-        function()
-    samples = []
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(runs):
-            started = time.perf_counter()
-            function()
-            samples.append((time.perf_counter() - started) * 1000)
-    finally:
-        gc.enable()
-    return {
-        "median_ms": round(statistics.median(samples), 2),
-        "min_ms": round(min(samples), 2),
-        "max_ms": round(max(samples), 2),
-    }
+from cellboard import ROOT, allocator, db, demo, filters
+from cellboard.bench import baseline
+from cellboard.bench.timing import BENCH_END, RUNS, timed
 
 
 def demo_fingerprint() -> str:
     """What a demo database depends on: the schema and the code that generates and writes it."""
+    import cellboard
+    from cellboard import demo_words, store
+
     digest = hashlib.sha256()
-    for name in ("__init__.py", "schema.sql", "demo.py", "demo_words.py", "store.py"):
-        digest.update((Path(__file__).parent / name).read_bytes())
+    for source in (cellboard.__file__, store.SCHEMA_FILE, demo.__file__, demo_words.__file__, store.__file__):
+        digest.update(Path(source).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -158,7 +133,7 @@ def bench_pandas(path: Path, period, results: dict) -> float:
 
 
 def bench_pages(path: Path, period) -> dict[str, dict[str, float]]:
-    from cellboard import apptiming
+    from cellboard.bench import apptiming
 
     return apptiming.page_times(path, period)
 
@@ -278,7 +253,7 @@ def as_table(result: dict) -> str:
 
 def cli_bench(args: argparse.Namespace) -> int:
     if args.national:
-        from cellboard import national
+        from cellboard.bench import national
 
         return national.cli_national(args.national, args.json, Path(args.db) if args.db else None)
     result = run_bench(args.scale, Path(args.db) if args.db else None)

@@ -18,7 +18,9 @@ from pathlib import Path
 import duckdb
 from vietnam_provinces import Province
 
-from cellboard import ROOT, bench, demo
+from cellboard import ROOT, demo
+from cellboard.bench import timing
+from cellboard.bench.timing import BENCH_END
 
 WINDOW = ("2026-05-01", "2026-10-31")
 CELLS_PER_COMMUNE = 55.0  # as the M demo: about 1.200 members per commune
@@ -63,15 +65,15 @@ def build_provinces(folder: Path, count: int) -> dict[int, dict]:
         if not path.exists():
             started = time.perf_counter()
             scale = demo.Scale((code,), None, CELLS_PER_COMMUNE)
-            demo.build_demo(path, scale=scale, seed=code, end_month=bench.BENCH_END)
+            demo.build_demo(path, scale=scale, seed=code, end_month=BENCH_END)
             seconds = round(time.perf_counter() - started, 1)
         built[code] = {"path": path, "seconds": seconds, "bytes": path.stat().st_size}
     return built
 
 
 def timed(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> float:
-    """The median of bench.timed's warm runs, in ms."""
-    return bench.timed(lambda: con.execute(sql, params).fetchall())["median_ms"]
+    """The median of timing.timed's warm runs, in ms."""
+    return timing.timed(lambda: con.execute(sql, params).fetchall())["median_ms"]
 
 
 def attached(built: dict[int, dict]) -> tuple[duckdb.DuckDBPyConnection, list[str], list[str]]:
