@@ -41,7 +41,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     if path.exists() and not args.force:
         return fail(f"Đã có cơ sở dữ liệu tại {path}; thêm --force để tạo lại. / {path} exists; add --force.")
     store.write_database(path, {}, source="empty")
-    print(f"Đã tạo cơ sở dữ liệu trống / created an empty database: {path}")
+    print(f"{text.line('cli_created_empty')}: {path}")
     return 0
 
 
@@ -57,7 +57,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         except ValueError:
             return fail(f"--end: «{args.end}» không phải YYYY-MM / is not YYYY-MM")
     started = time.perf_counter()
-    print(f"Đang tạo dữ liệu mẫu cỡ {args.scale} / building the {args.scale} demo …", file=sys.stderr)
+    print(text.line("cli_building_demo", scale=args.scale), file=sys.stderr)
     counts = demo.build_demo(path, scale=args.scale, seed=args.seed, end_month=end_month)
     seconds = time.perf_counter() - started
     summary = ", ".join(f"{table} {rows:,}" for table, rows in counts.items())

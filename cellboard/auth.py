@@ -31,7 +31,7 @@ from pathlib import Path
 
 import bcrypt
 
-from cellboard import ROOT, db, private
+from cellboard import ROOT, db, private, text
 
 DEFAULT_STORE = ROOT / "data" / "accounts.sqlite"
 ROLES = ("admin", "standing_committee", "organisation_board", "commune")
@@ -759,7 +759,7 @@ def cli_users(args: argparse.Namespace) -> int:
     action = args.action
     needs_name = action in ("add", "remove", "passwd", "disable", "enable")
     if needs_name and not args.name:
-        print(f"users {action} cần tên tài khoản / needs an account name", file=sys.stderr)
+        print(f"users {action} {text.line('cli_needs_account_name')}", file=sys.stderr)
         return 2
     actor = cli_actor()
     try:
@@ -778,10 +778,12 @@ def cli_users(args: argparse.Namespace) -> int:
                 )
             password = _read_password(args, f"Mật khẩu cho / password for {name}: ")
             account = add_account(name, args.role, args.unit, password, actor=actor, data_path=args.db)
-            print(f"Đã tạo tài khoản / added: {account.name} ({account.role}, {account.unit_id or '*'})")
+            print(
+                f"{text.line('cli_account_added')}: {account.name} ({account.role}, {account.unit_id or '*'})"
+            )
         elif action == "remove":
             remove_account(args.name, actor=actor)
-            print(f"Đã xóa tài khoản / removed: {normalise_name(args.name)}")
+            print(f"{text.line('cli_account_removed')}: {normalise_name(args.name)}")
         elif action == "passwd":
             name = normalise_name(args.name)
             first = name == FIRST_ADMIN and not list_accounts()  # a new store: this makes `admin`
@@ -789,13 +791,16 @@ def cli_users(args: argparse.Namespace) -> int:
                 raise AccountError(f"Không có tài khoản «{name}». / There is no account «{name}».")
             password = _read_password(args, f"Mật khẩu mới cho / new password for {name}: ")
             if first and create_first_admin(password, actor=actor):
-                print(f"Đã tạo tài khoản quản trị / added: {name} (admin, *)")
+                print(f"{text.line('cli_admin_added')}: {name} (admin, *)")
             else:
                 set_password(name, password, actor=actor)
-                print(f"Đã đổi mật khẩu / password changed: {name}")
+                print(f"{text.line('cli_password_changed')}: {name}")
         elif action in ("disable", "enable"):
             set_disabled(args.name, action == "disable", actor=actor)
-            print(f"{'Đã khóa / disabled' if action == 'disable' else 'Đã mở khóa / enabled'}: {args.name}")
+            done = (
+                text.line("cli_account_disabled") if action == "disable" else text.line("cli_account_enabled")
+            )
+            print(f"{done}: {args.name}")
         elif action == "list":
             _print_accounts(list_accounts())
         elif action == "audit":
@@ -807,6 +812,6 @@ def cli_users(args: argparse.Namespace) -> int:
         print(str(bad), file=sys.stderr)
         return 1
     except db.NoDatabase as missing:
-        print(f"Không có cơ sở dữ liệu / no database: {missing}", file=sys.stderr)
+        print(f"{text.line('cli_no_database')}: {missing}", file=sys.stderr)
         return 1
     return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from cellboard import db, store
+from cellboard import db, store, text
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def cli_backups(args: argparse.Namespace) -> int:
     backups = list_backups(path)
     if args.action == "list":
         if not backups:
-            print(f"Chưa có bản sao lưu nào của {path} / there are no backups of {path}")
+            print(text.line("cli_no_backups", path=path))
             return 0
         print(
             f"Các bản cũ của {path}, cũ trước mới sau / previous files of {path}, oldest first "
@@ -97,9 +97,9 @@ def cli_backups(args: argparse.Namespace) -> int:
         )
         return 1
     except store.WriteError as error:
-        print(f"Không khôi phục được / could not restore: {error}", file=sys.stderr)
+        print(f"{text.line('cli_restore_failed')}: {error}", file=sys.stderr)
         return 1
-    print(f"Đã khôi phục {args.name} vào {path} / restored {args.name} into {path}")
+    print(text.line("cli_restored", name=args.name, path=path))
     if kept is not None:
-        print(f"Bản vừa thay được giữ: {kept.name} / the file it replaced is kept as {kept.name}")
+        print(text.line("cli_replaced_kept", name=kept.name))
     return 0

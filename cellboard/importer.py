@@ -167,12 +167,19 @@ class Column:
     high: int | None = None
     default: object = None
     aliases: tuple[str, ...] = ()
-    help_vi: str = ""
-    help_en: str = ""
+    help_id: str = ""  # the message id of the column's explanation (imp_help_<sheet>_<column>)
 
     @property
     def needed(self) -> bool:
         return self.key or self.required
+
+    @property
+    def help_vi(self) -> str:
+        return text.pair(self.help_id)[0] if self.help_id else ""
+
+    @property
+    def help_en(self) -> str:
+        return text.pair(self.help_id)[1] if self.help_id else ""
 
 
 @dataclass(frozen=True)
@@ -191,21 +198,19 @@ class Sheet:
         return next(c for c in self.columns if c.name == name)
 
 
-def _id(name, vi, key=False, required=False, aliases=(), help_vi="", help_en=""):
-    return Column(
-        name, vi, "id", key=key, required=required or key, aliases=aliases, help_vi=help_vi, help_en=help_en
-    )
+def _id(name, vi, key=False, required=False, aliases=(), help_id=""):
+    return Column(name, vi, "id", key=key, required=required or key, aliases=aliases, help_id=help_id)
 
 
-def _date(name, vi, required=False, aliases=(), help_vi="", help_en=""):
-    return Column(name, vi, "date", required=required, aliases=aliases, help_vi=help_vi, help_en=help_en)
+def _date(name, vi, required=False, aliases=(), help_id=""):
+    return Column(name, vi, "date", required=required, aliases=aliases, help_id=help_id)
 
 
-def _count(name, vi, aliases=(), help_vi="", help_en=""):
-    return Column(name, vi, "int", low=0, high=100_000, aliases=aliases, help_vi=help_vi, help_en=help_en)
+def _count(name, vi, aliases=(), help_id=""):
+    return Column(name, vi, "int", low=0, high=100_000, aliases=aliases, help_id=help_id)
 
 
-def _enum(name, vi, domain, required=False, default=None, aliases=(), help_vi="", help_en=""):
+def _enum(name, vi, domain, required=False, default=None, aliases=(), help_id=""):
     return Column(
         name,
         vi,
@@ -214,13 +219,12 @@ def _enum(name, vi, domain, required=False, default=None, aliases=(), help_vi=""
         enum=domain,
         default=default,
         aliases=aliases,
-        help_vi=help_vi,
-        help_en=help_en,
+        help_id=help_id,
     )
 
 
-def _text(name, vi, required=False, aliases=(), help_vi="", help_en=""):
-    return Column(name, vi, "text", required=required, aliases=aliases, help_vi=help_vi, help_en=help_en)
+def _text(name, vi, required=False, aliases=(), help_id=""):
+    return Column(name, vi, "text", required=required, aliases=aliases, help_id=help_id)
 
 
 SHEETS: tuple[Sheet, ...] = (
@@ -233,59 +237,51 @@ SHEETS: tuple[Sheet, ...] = (
                 "unit_id",
                 "Mã đơn vị",
                 key=True,
-                help_vi="Mã riêng của đơn vị (tỉnh, huyện, xã, chi bộ…)",
-                help_en="The unit's own code (province, district, commune, cell…)",
+                help_id=text.N_("imp_help_units_unit_id"),
             ),
-            _text("name", "Tên đơn vị", required=True, help_vi="Tên đầy đủ", help_en="Full name"),
+            _text("name", "Tên đơn vị", required=True, help_id=text.N_("imp_help_units_name")),
             _enum(
                 "kind",
                 "Loại đơn vị",
                 "unit_kind",
                 required=True,
                 aliases=("Cấp",),
-                help_vi="Cấp của đơn vị",
-                help_en="The unit's level",
+                help_id=text.N_("imp_help_units_kind"),
             ),
             _id(
                 "parent_id",
                 "Mã đơn vị cấp trên",
                 aliases=("Mã cấp trên", "Cấp trên"),
-                help_vi="Mã của đơn vị cấp trên trực tiếp (để trống với đơn vị cao nhất)",
-                help_en="Code of the unit directly above (empty for the top unit)",
+                help_id=text.N_("imp_help_units_parent_id"),
             ),
             _id(
                 "admin_code",
                 "Mã hành chính",
-                help_vi="Mã đơn vị hành chính chính thức, nếu có",
-                help_en="The official administrative code, where known",
+                help_id=text.N_("imp_help_units_admin_code"),
             ),
             _enum(
                 "cell_type",
                 "Loại chi bộ",
                 "cell_type",
-                help_vi="Chỉ ghi cho chi bộ",
-                help_en="For cells only",
+                help_id=text.N_("imp_help_units_cell_type"),
             ),
             _date(
                 "valid_from",
                 "Ngày thành lập",
                 aliases=("Từ ngày",),
-                help_vi="Ngày bắt đầu (để trống nếu có từ trước)",
-                help_en="First day (empty if older)",
+                help_id=text.N_("imp_help_units_valid_from"),
             ),
             _date(
                 "valid_to",
                 "Ngày kết thúc",
                 aliases=("Đến ngày",),
-                help_vi="Ngày cuối cùng (giải thể, sáp nhập)",
-                help_en="Last day (dissolved or merged)",
+                help_id=text.N_("imp_help_units_valid_to"),
             ),
             _id(
                 "merged_into",
                 "Sáp nhập vào",
                 aliases=("Mã đơn vị sáp nhập vào",),
-                help_vi="Mã đơn vị cùng loại mà đơn vị này sáp nhập vào (cần có ngày kết thúc)",
-                help_en="Code of the unit of the same kind it merged into (needs valid_to)",
+                help_id=text.N_("imp_help_units_merged_into"),
             ),
         ),
         aliases=("unit", "don vi", "dang bo chi bo"),
@@ -300,28 +296,25 @@ SHEETS: tuple[Sheet, ...] = (
                 "Mã đảng viên",
                 key=True,
                 aliases=("Số thẻ đảng viên",),
-                help_vi="Mã riêng của đảng viên",
-                help_en="The member's own code",
+                help_id=text.N_("imp_help_members_member_id"),
             ),
             _text(
                 "full_name",
                 "Họ và tên",
                 required=True,
                 aliases=("Họ tên",),
-                help_vi="Họ và tên",
-                help_en="Full name",
+                help_id=text.N_("imp_help_members_full_name"),
             ),
-            _enum("sex", "Giới tính", "sex", help_vi="Nam hoặc Nữ", help_en="Male or female"),
+            _enum("sex", "Giới tính", "sex", help_id=text.N_("imp_help_members_sex")),
             Column(
                 "birth_year",
                 "Năm sinh",
                 "int",
                 low=1900,
                 high=2100,
-                help_vi="Năm sinh (4 chữ số)",
-                help_en="Year of birth (4 digits)",
+                help_id=text.N_("imp_help_members_birth_year"),
             ),
-            _date("joined_on", "Ngày vào Đảng", help_vi="Ngày kết nạp", help_en="Day admitted"),
+            _date("joined_on", "Ngày vào Đảng", help_id=text.N_("imp_help_members_joined_on")),
         ),
         aliases=("member", "dang vien"),
     ),
@@ -334,37 +327,32 @@ SHEETS: tuple[Sheet, ...] = (
                 "member_id",
                 "Mã đảng viên",
                 key=True,
-                help_vi="Mã đảng viên (trang Đảng viên)",
-                help_en="The member (members sheet)",
+                help_id=text.N_("imp_help_memberships_member_id"),
             ),
             _id(
                 "cell_id",
                 "Mã chi bộ",
                 key=True,
-                help_vi="Chi bộ nơi đảng viên sinh hoạt",
-                help_en="The cell the member belongs to",
+                help_id=text.N_("imp_help_memberships_cell_id"),
             ),
             Column(
                 "from_date",
                 "Từ ngày",
                 "date",
                 key=True,
-                help_vi="Ngày bắt đầu sinh hoạt ở chi bộ hoặc bắt đầu tình trạng này",
-                help_en="First day in the cell, or of this status",
+                help_id=text.N_("imp_help_memberships_from_date"),
             ),
             _date(
                 "to_date",
                 "Đến ngày",
-                help_vi="Ngày cuối (chuyển đi, đổi tình trạng); trống nếu vẫn còn",
-                help_en="Last day (moved, status changed); empty while it lasts",
+                help_id=text.N_("imp_help_memberships_to_date"),
             ),
             _enum(
                 "status",
                 "Tình trạng",
                 "membership_status",
                 default="active",
-                help_vi="Mặc định: Đang sinh hoạt",
-                help_en="Default: active",
+                help_id=text.N_("imp_help_memberships_status"),
             ),
         ),
         aliases=("membership", "qua trinh sinh hoat", "sinh hoat chi bo"),
@@ -378,17 +366,15 @@ SHEETS: tuple[Sheet, ...] = (
                 "meeting_id",
                 "Mã buổi sinh hoạt",
                 key=True,
-                help_vi="Mã riêng của buổi sinh hoạt",
-                help_en="The meeting's own code",
+                help_id=text.N_("imp_help_meetings_meeting_id"),
             ),
-            _id("cell_id", "Mã chi bộ", required=True, help_vi="Chi bộ họp", help_en="The cell that met"),
+            _id("cell_id", "Mã chi bộ", required=True, help_id=text.N_("imp_help_meetings_cell_id")),
             _date(
                 "held_on",
                 "Ngày họp",
                 required=True,
                 aliases=("Ngày sinh hoạt",),
-                help_vi="Ngày họp",
-                help_en="The day",
+                help_id=text.N_("imp_help_meetings_held_on"),
             ),
             _enum(
                 "kind",
@@ -396,28 +382,23 @@ SHEETS: tuple[Sheet, ...] = (
                 "meeting_kind",
                 default="regular",
                 aliases=("Loại buổi",),
-                help_vi="Mặc định: Thường kỳ",
-                help_en="Default: regular",
+                help_id=text.N_("imp_help_meetings_kind"),
             ),
-            _text("topic", "Nội dung", aliases=("Chủ đề",), help_vi="Nội dung, chủ đề", help_en="Topic"),
+            _text("topic", "Nội dung", aliases=("Chủ đề",), help_id=text.N_("imp_help_meetings_topic")),
             _count(
                 "expected",
                 "Số phải dự",
                 aliases=("Tổng số đảng viên",),
-                help_vi="Chỉ cho chi bộ báo cáo số liệu tổng: số đảng viên phải dự, tính cả người được miễn",
-                help_en="Only for cells that report counts: members on the roll, exempt included",
+                help_id=text.N_("imp_help_meetings_expected"),
             ),
-            _count("present", "Có mặt", aliases=("Số có mặt",), help_vi="Số có mặt", help_en="Present"),
-            _count("excused", "Vắng có lý do", help_vi="Số vắng có lý do", help_en="Absent with reason"),
-            _count(
-                "absent", "Vắng không lý do", help_vi="Số vắng không lý do", help_en="Absent without reason"
-            ),
+            _count("present", "Có mặt", aliases=("Số có mặt",), help_id=text.N_("imp_help_meetings_present")),
+            _count("excused", "Vắng có lý do", help_id=text.N_("imp_help_meetings_excused")),
+            _count("absent", "Vắng không lý do", help_id=text.N_("imp_help_meetings_absent")),
             _count(
                 "exempt",
                 "Miễn sinh hoạt",
                 aliases=("Được miễn",),
-                help_vi="Số được miễn sinh hoạt",
-                help_en="Exempt members",
+                help_id=text.N_("imp_help_meetings_exempt"),
             ),
         ),
         aliases=("meeting", "sinh hoat", "buoi hop"),
@@ -431,15 +412,13 @@ SHEETS: tuple[Sheet, ...] = (
                 "meeting_id",
                 "Mã buổi sinh hoạt",
                 key=True,
-                help_vi="Buổi sinh hoạt (trang Buổi sinh hoạt)",
-                help_en="The meeting (meetings sheet)",
+                help_id=text.N_("imp_help_attendance_meeting_id"),
             ),
             _id(
                 "member_id",
                 "Mã đảng viên",
                 key=True,
-                help_vi="Đảng viên của chi bộ vào ngày họp",
-                help_en="A member of the cell on that day",
+                help_id=text.N_("imp_help_attendance_member_id"),
             ),
             _enum(
                 "status",
@@ -447,15 +426,13 @@ SHEETS: tuple[Sheet, ...] = (
                 "attendance_status",
                 required=True,
                 aliases=("Tham dự",),
-                help_vi="Có mặt, vắng có/không lý do, miễn sinh hoạt",
-                help_en="Present, excused, absent or exempt",
+                help_id=text.N_("imp_help_attendance_status"),
             ),
             _enum(
                 "reason",
                 "Lý do vắng",
                 "absence_reason",
-                help_vi="Chỉ cho người vắng",
-                help_en="Only for excused or absent members",
+                help_id=text.N_("imp_help_attendance_reason"),
             ),
         ),
         aliases=("diem danh", "tham du"),
@@ -469,16 +446,14 @@ SHEETS: tuple[Sheet, ...] = (
                 "person_id",
                 "Mã cấp ủy viên",
                 key=True,
-                help_vi="Mã riêng của cấp ủy viên",
-                help_en="The committee member's own code",
+                help_id=text.N_("imp_help_committee_members_person_id"),
             ),
             _text(
                 "full_name",
                 "Họ và tên",
                 required=True,
                 aliases=("Họ tên",),
-                help_vi="Họ và tên",
-                help_en="Full name",
+                help_id=text.N_("imp_help_committee_members_full_name"),
             ),
             _enum(
                 "level",
@@ -486,19 +461,17 @@ SHEETS: tuple[Sheet, ...] = (
                 "committee_level",
                 required=True,
                 aliases=("Cấp ủy",),
-                help_vi="Cấp ủy tỉnh, huyện hay xã",
-                help_en="Province, district or commune committee",
+                help_id=text.N_("imp_help_committee_members_level"),
             ),
             _id(
                 "unit_id",
                 "Mã đơn vị phụ trách",
                 required=True,
                 aliases=("Địa bàn phụ trách",),
-                help_vi="Đơn vị (địa bàn) được phân công theo dõi",
-                help_en="The area assigned",
+                help_id=text.N_("imp_help_committee_members_unit_id"),
             ),
-            _date("from_date", "Từ ngày", help_vi="Ngày bắt đầu", help_en="First day"),
-            _date("to_date", "Đến ngày", help_vi="Ngày kết thúc", help_en="Last day"),
+            _date("from_date", "Từ ngày", help_id=text.N_("imp_help_committee_members_from_date")),
+            _date("to_date", "Đến ngày", help_id=text.N_("imp_help_committee_members_to_date")),
         ),
         aliases=("committee_member", "cap uy vien", "cap uy"),
     ),
@@ -511,15 +484,13 @@ SHEETS: tuple[Sheet, ...] = (
                 "meeting_id",
                 "Mã buổi sinh hoạt",
                 key=True,
-                help_vi="Buổi sinh hoạt được dự",
-                help_en="The meeting attended",
+                help_id=text.N_("imp_help_visits_meeting_id"),
             ),
             _id(
                 "person_id",
                 "Mã cấp ủy viên",
                 key=True,
-                help_vi="Cấp ủy viên đến dự",
-                help_en="The committee member who attended",
+                help_id=text.N_("imp_help_visits_person_id"),
             ),
         ),
         aliases=("visit", "du sinh hoat", "cap uy vien du sinh hoat"),
@@ -533,28 +504,24 @@ SHEETS: tuple[Sheet, ...] = (
                 "briefing_id",
                 "Mã buổi giao ban",
                 key=True,
-                help_vi="Mã riêng của hội nghị giao ban",
-                help_en="The briefing's own code",
+                help_id=text.N_("imp_help_briefings_briefing_id"),
             ),
             _id(
                 "unit_id",
                 "Mã đơn vị",
                 required=True,
-                help_vi="Đơn vị tổ chức giao ban",
-                help_en="The unit holding it",
+                help_id=text.N_("imp_help_briefings_unit_id"),
             ),
-            _date("held_on", "Ngày giao ban", required=True, help_vi="Ngày họp", help_en="The day"),
+            _date("held_on", "Ngày giao ban", required=True, help_id=text.N_("imp_help_briefings_held_on")),
             _count(
                 "secretaries_expected",
                 "Số bí thư phải dự",
-                help_vi="Số bí thư chi bộ được mời",
-                help_en="Cell secretaries expected",
+                help_id=text.N_("imp_help_briefings_secretaries_expected"),
             ),
             _count(
                 "secretaries_present",
                 "Số bí thư có mặt",
-                help_vi="Số bí thư có mặt",
-                help_en="Cell secretaries present",
+                help_id=text.N_("imp_help_briefings_secretaries_present"),
             ),
         ),
         aliases=("briefing", "giao ban bi thu", "hoi nghi giao ban"),
@@ -568,68 +535,59 @@ SHEETS: tuple[Sheet, ...] = (
                 "opinion_id",
                 "Mã ý kiến",
                 key=True,
-                help_vi="Mã riêng của ý kiến",
-                help_en="The opinion's own code",
+                help_id=text.N_("imp_help_opinions_opinion_id"),
             ),
-            _date("raised_on", "Ngày nêu", required=True, help_vi="Ngày nêu ý kiến", help_en="Day raised"),
+            _date("raised_on", "Ngày nêu", required=True, help_id=text.N_("imp_help_opinions_raised_on")),
             _id(
                 "unit_id",
                 "Mã đơn vị",
                 required=True,
-                help_vi="Chi bộ (hoặc đơn vị) nêu ý kiến",
-                help_en="The cell (or unit) raising it",
+                help_id=text.N_("imp_help_opinions_unit_id"),
             ),
             _id(
                 "briefing_id",
                 "Mã buổi giao ban",
-                help_vi="Buổi giao ban nêu ý kiến, nếu có",
-                help_en="The briefing where it was raised, if any",
+                help_id=text.N_("imp_help_opinions_briefing_id"),
             ),
             Column(
                 "category",
                 "Lĩnh vực",
                 "category",
                 default="other",
-                help_vi="Mã hoặc tên lĩnh vực (trang Lĩnh vực); mặc định: Khác",
-                help_en="A category's code or name (categories sheet); default: other",
+                help_id=text.N_("imp_help_opinions_category"),
             ),
             _enum(
                 "kind",
                 "Loại ý kiến",
                 "opinion_kind",
                 default="reflection",
-                help_vi="Phản ánh hoặc kiến nghị; mặc định: Phản ánh",
-                help_en="Default: reflection",
+                help_id=text.N_("imp_help_opinions_kind"),
             ),
             _enum(
                 "channel",
                 "Hình thức nêu",
                 "channel",
-                help_vi="Tại hội nghị hay bằng văn bản",
-                help_en="At the meeting or written",
+                help_id=text.N_("imp_help_opinions_channel"),
             ),
             _text(
                 "text",
                 "Nội dung",
                 required=True,
                 aliases=("Nội dung ý kiến",),
-                help_vi="Nội dung, giữ nguyên như viết (tối đa 32.767 ký tự)",
-                help_en="The text, kept as written (up to 32,767 characters)",
+                help_id=text.N_("imp_help_opinions_text"),
             ),
             _text(
                 "assigned_to",
                 "Cơ quan giải quyết",
                 aliases=("Cơ quan trả lời",),
-                help_vi="Cơ quan, phòng ban được giao trả lời",
-                help_en="Department assigned to answer",
+                help_id=text.N_("imp_help_opinions_assigned_to"),
             ),
             _date(
                 "answered_on",
                 "Ngày trả lời",
-                help_vi="Ngày trả lời bằng văn bản (trống nếu chưa)",
-                help_en="Day answered in writing (empty if not yet)",
+                help_id=text.N_("imp_help_opinions_answered_on"),
             ),
-            _text("answer", "Nội dung trả lời", help_vi="Nội dung trả lời", help_en="The answer"),
+            _text("answer", "Nội dung trả lời", help_id=text.N_("imp_help_opinions_answer")),
         ),
         aliases=("opinion", "y kien", "y kien kien nghi", "kien nghi"),
     ),
@@ -638,7 +596,7 @@ SHEETS: tuple[Sheet, ...] = (
         "Xếp loại",
         "rating",
         (
-            _id("cell_id", "Mã chi bộ", key=True, help_vi="Chi bộ được xếp loại", help_en="The cell rated"),
+            _id("cell_id", "Mã chi bộ", key=True, help_id=text.N_("imp_help_ratings_cell_id")),
             Column(
                 "year",
                 "Năm",
@@ -647,8 +605,7 @@ SHEETS: tuple[Sheet, ...] = (
                 required=True,
                 low=1930,
                 high=2100,
-                help_vi="Năm xếp loại",
-                help_en="The year rated",
+                help_id=text.N_("imp_help_ratings_year"),
             ),
             _enum(
                 "grade",
@@ -656,8 +613,7 @@ SHEETS: tuple[Sheet, ...] = (
                 "grade",
                 required=True,
                 aliases=("Kết quả xếp loại",),
-                help_vi="Mức xếp loại chất lượng",
-                help_en="The grade",
+                help_id=text.N_("imp_help_ratings_grade"),
             ),
         ),
         aliases=("rating", "xep loai", "xep loai chi bo"),
@@ -671,22 +627,19 @@ SHEETS: tuple[Sheet, ...] = (
                 "code",
                 "Mã lĩnh vực",
                 key=True,
-                help_vi="Mã lĩnh vực (chữ thường, không dấu)",
-                help_en="The category's code",
+                help_id=text.N_("imp_help_categories_code"),
             ),
             _text(
                 "name_vi",
                 "Tên tiếng Việt",
                 required=True,
                 aliases=("Tên lĩnh vực",),
-                help_vi="Tên tiếng Việt",
-                help_en="Vietnamese name",
+                help_id=text.N_("imp_help_categories_name_vi"),
             ),
             _text(
                 "name_en",
                 "Tên tiếng Anh",
-                help_vi="Tên tiếng Anh (mặc định: tên tiếng Việt)",
-                help_en="English name (default: the Vietnamese one)",
+                help_id=text.N_("imp_help_categories_name_en"),
             ),
             Column(
                 "sort",
@@ -694,8 +647,7 @@ SHEETS: tuple[Sheet, ...] = (
                 "int",
                 low=-1_000_000,
                 high=1_000_000,
-                help_vi="Thứ tự hiển thị (mặc định: sau cùng)",
-                help_en="Display order (default: last)",
+                help_id=text.N_("imp_help_categories_sort"),
             ),
         ),
         aliases=("category", "linh vuc"),
@@ -2553,55 +2505,22 @@ def apply(con: duckdb.DuckDBPyConnection, checked: Checked, account: str | None,
 
 TEMPLATE_NAME = "mau-nhap-lieu"
 KIND_HELP = {
-    "id": ("Mã (chữ hoặc số, giữ nguyên)", "A code (text, kept as written)"),
-    "text": ("Chữ, giữ nguyên như viết", "Text, kept as written"),
-    "date": (
-        "Ngày: dd/mm/yyyy, yyyy-mm-dd hoặc ô ngày Excel",
-        "A date: dd/mm/yyyy, yyyy-mm-dd or an Excel date",
-    ),
-    "int": ("Số nguyên", "A whole number"),
-    "enum": ("Chọn trong danh sách (tên hoặc mã)", "One of the list (name or code)"),
-    "category": ("Tên hoặc mã lĩnh vực", "A category's name or code"),
+    "id": text.N_("imp_kind_help_id"),
+    "text": text.N_("imp_kind_help_text"),
+    "date": text.N_("imp_kind_help_date"),
+    "int": text.N_("imp_kind_help_int"),
+    "enum": text.N_("imp_kind_help_enum"),
+    "category": text.N_("imp_kind_help_category"),
 }
 GUIDE_NOTES = (
-    (
-        "Mỗi trang tính là một bảng; điền những trang cần thiết, để trống hoặc xóa các trang khác.",
-        "Each sheet is one table; fill in the ones you need, leave or delete the others.",
-    ),
-    (
-        "Tên trang và tên cột viết tiếng Việt hay tiếng Anh đều được, không phân biệt hoa thường, có dấu "
-        "hay không dấu.",
-        "Sheet and column names may be Vietnamese or English, in any case, with or without accents.",
-    ),
-    (
-        "Được để các dòng tiêu đề báo cáo phía trên dòng tên cột, cột STT, và dòng ký tên («Người lập "
-        "biểu») phía dưới sau một dòng trống.",
-        "Title lines above the header, an STT column and signature "
-        "lines below the data (after an empty row) are fine.",
-    ),
-    (
-        "Ngày: dd/mm/yyyy (ví dụ 05/03/2024), yyyy-mm-dd hoặc ô định dạng ngày của Excel.",
-        "Dates: dd/mm/yyyy (e.g. 05/03/2024), yyyy-mm-dd or an Excel date cell.",
-    ),
-    (
-        "Cột khóa (chữ đỏ, in đậm) nhận diện mỗi dòng: nhập lại cùng khóa thì dòng mới thay dòng cũ; "
-        "không có gì bị xóa.",
-        "Key columns (bold red) identify each row: importing the same key again "
-        "replaces the old row; nothing is deleted.",
-    ),
-    (
-        "Mã có thể tham chiếu đến số liệu đã có trong cơ sở dữ liệu hoặc trong cùng tệp.",
-        "Codes may refer to data already in the database or in the same file.",
-    ),
-    (
-        "Chỉ cần một dòng sai là không nhập gì cả; báo cáo kiểm tra nêu trang, dòng, cột và lý do.",
-        "One bad row and nothing is imported; the report names sheet, row, column and the reason.",
-    ),
-    (
-        "Với CSV: mỗi trang là một tệp mang tên trang (units.csv, meetings.csv…), bảng mã UTF-8, dấu phân "
-        "cách ; hoặc ,.",
-        "For CSV: one file per sheet named after it (units.csv, meetings.csv…), UTF-8, separated by ; or ,.",
-    ),
+    text.N_("imp_guide_note_1"),
+    text.N_("imp_guide_note_2"),
+    text.N_("imp_guide_note_3"),
+    text.N_("imp_guide_note_4"),
+    text.N_("imp_guide_note_5"),
+    text.N_("imp_guide_note_6"),
+    text.N_("imp_guide_note_7"),
+    text.N_("imp_guide_note_8"),
 )
 
 
@@ -2633,7 +2552,7 @@ def template_workbook() -> bytes:
     guide.append(["MẪU NHẬP SỐ LIỆU SINH HOẠT CHI BỘ / CELL ACTIVITY IMPORT TEMPLATE"])
     guide["A1"].font = Font(bold=True, size=14)
     guide.append([])
-    for vi, en in GUIDE_NOTES:
+    for vi, en in map(text.pair, GUIDE_NOTES):
         guide.append([f"• {vi}", None, None, None, None, None, None, en])
     guide.append([])
     heads = [
@@ -2657,7 +2576,7 @@ def template_workbook() -> bytes:
             if column.kind == "int" and column.low == 0:
                 kind = "Số nguyên ≥ 0 / a whole number ≥ 0"
             else:
-                kind = " / ".join(KIND_HELP[column.kind])
+                kind = " / ".join(text.pair(KIND_HELP[column.kind]))
             guide.append(
                 [
                     sheet.vi,

@@ -207,6 +207,11 @@ def coded(prefix: str, code: object, /, **values: object) -> str:
     return t(key, **values)
 
 
+def line(key: str, /, **values: object) -> str:
+    """The message in Vietnamese / English on one line: the command line's "vi / en" lines."""
+    return " / ".join(pair(key, **values))
+
+
 def both(key: str, /, **values: object) -> str:
     """The message in Vietnamese, then English, a line each: what the command line prints."""
     return "\n".join(pair(key, **values))

@@ -3,6 +3,7 @@ names is in both, translated, with the same {placeholders}; what t(), tn(), pair
 
 from __future__ import annotations
 
+import ast
 import logging
 import os
 import re
@@ -13,6 +14,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.pofile import read_po
+from babel.util import pathmatch
 
 from cellboard import text
 
@@ -27,14 +29,36 @@ def keywords() -> dict:
 
 
 def extracted() -> dict[str | tuple[str, str], list[str]]:
-    """Every message id the sources name (babel.cfg's files), with where: `id` or (singular, plural)."""
+    """Every message id the sources name (babel.cfg's files), with where: `id` or (singular, plural).
+
+    Babel's extractor does not look inside f-strings (f"{t('imp_warnings')} ..."): the calls there are
+    read from the syntax tree."""
     with (ROOT / "babel.cfg").open() as file:
         method_map, options_map = parse_mapping_cfg(file)
+    specs = keywords()
     found: dict[str | tuple[str, str], list[str]] = {}
     for filename, line, message, _comments, _context in extract_from_dir(
-        ROOT, method_map, options_map, keywords=keywords(), comment_tags=()
+        ROOT, method_map, options_map, keywords=specs, comment_tags=()
     ):
         found.setdefault(message, []).append(f"{filename}:{line}")
+    sources = []
+    for folder, folders, names in os.walk(ROOT):
+        folders[:] = [name for name in folders if not name.startswith((".", "_"))]
+        sources += [
+            (Path(folder) / name).relative_to(ROOT).as_posix() for name in names if name.endswith(".py")
+        ]
+    for filename in (name for name in sources if any(pathmatch(p, name) for p, _ in method_map)):
+        tree = ast.parse((ROOT / filename).read_text(encoding="utf-8"))
+        for string_ in (node for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)):
+            for call in (node for node in ast.walk(string_) if isinstance(node, ast.Call)):
+                name = getattr(call.func, "id", getattr(call.func, "attr", None))
+                if name not in specs:
+                    continue
+                indices = specs[name] or (1,)
+                args = [a.value if isinstance(a, ast.Constant) else None for a in call.args]
+                if len(args) >= max(indices) and all(isinstance(args[i - 1], str) for i in indices):
+                    ids = tuple(args[i - 1] for i in indices)
+                    found.setdefault(ids[0] if len(ids) == 1 else ids, []).append(f"{filename}:{call.lineno}")
     return found
 
 
