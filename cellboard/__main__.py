@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_db(p)
     p.add_argument("--out", required=True)
     p.add_argument("--as", dest="account", metavar="ACCOUNT", help="apply that account's scope")
-    p.set_defaults(func=delegate("report", "cli_report"))
+    p.set_defaults(func=delegate("review", "cli_report"))
 
     p = sub.add_parser("users", help="accounts, roles and scopes")
     p.add_argument("action", choices=("add", "remove", "list", "passwd", "disable", "enable", "audit"))

@@ -5,7 +5,7 @@ app reads those keys into the sidebar's `from` and `to` (ui.old_review_link)."""
 
 import streamlit as st
 
-from cellboard import db, figures, filters, report, text, ui
+from cellboard import db, figures, filters, review, text, ui
 from cellboard.text import t
 
 state = ui.current_filters()
@@ -15,10 +15,10 @@ st.markdown(f"**{t('selected_unit', name=text.escape_markdown(ui.unit_name(state
 st.caption(t("rv_page_caption"))
 previous, year_before = filters.previous_period(period), filters.year_earlier(period)
 st.markdown(
-    f"**{report.period_name(period)[:1].upper() + report.period_name(period)[1:]}** · "
+    f"**{review.period_name(period)[:1].upper() + review.period_name(period)[1:]}** · "
     f"{ui.period_caption(period)}"
 )
-st.caption(t("rv_page_compare", previous=report.period_name(previous), year=report.period_name(year_before)))
+st.caption(t("rv_page_compare", previous=review.period_name(previous), year=review.period_name(year_before)))
 
 # The headline figures the report opens with, through the same cached, scoped queries as the pages.
 comparison = figures.compare(ui.query, period, state.unit)
@@ -36,19 +36,19 @@ language = text.language()  # the thread that builds has not chosen one: it is t
 def builder(fmt: str):
     def build() -> bytes:
         text.set_run_language(language)
-        return report.build_report(path, period.start, period.end, unit, fmt, scope)
+        return review.build_report(path, period.start, period.end, unit, fmt, scope)
 
     return build
 
 
 left, right = st.columns(2)
 for column, fmt in ((left, "docx"), (right, "xlsx")):
-    name = report.file_name(period, unit, fmt)
+    name = review.file_name(period, unit, fmt)
     column.download_button(
         text.coded("rv_page", fmt),
         builder(fmt),
         name,
-        report.FORMATS[fmt],
+        review.FORMATS[fmt],
         key=f"rv_download_{fmt}",
         help=text.coded("rv_page", f"{fmt}_help"),
         icon=":material/download:",

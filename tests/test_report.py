@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from browser import login
 
-from cellboard import auth, db, figures, report, store, text
+from cellboard import auth, db, figures, review, store, text
 from cellboard.__main__ import main
 from cellboard.filters import Period
 
@@ -45,14 +45,14 @@ def kinhmon_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def kinhmon_docx(kinhmon_db) -> docx.document.Document:
     """The 2015 annual report of Huyện ủy Kinh Môn, charts drawn by Debian's chromium."""
-    built = report.build(kinhmon_db, *YEAR_2015, "KM", "docx")
+    built = review.build(kinhmon_db, *YEAR_2015, "KM", "docx")
     assert built.charts_note is None  # the default path really renders
     return docx.Document(io.BytesIO(built.data))
 
 
 @pytest.fixture(scope="module")
 def kinhmon_xlsx(kinhmon_db) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(report.build_report(kinhmon_db, *YEAR_2015, "KM", "xlsx")))
+    return openpyxl.load_workbook(io.BytesIO(review.build_report(kinhmon_db, *YEAR_2015, "KM", "xlsx")))
 
 
 def all_text(document) -> str:
@@ -233,7 +233,7 @@ def formula_db(tmp_path_factory) -> Path:
 
 
 def test_no_live_formula_comes_from_imported_text(formula_db):
-    data = report.build_report(formula_db, *YEAR_2015, None, "xlsx")
+    data = review.build_report(formula_db, *YEAR_2015, None, "xlsx")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheets = [
             archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/")
@@ -257,8 +257,8 @@ def test_no_live_formula_comes_from_imported_text(formula_db):
 
 
 def test_formula_like_text_reaches_the_docx_verbatim(formula_db, monkeypatch, tmp_path):
-    monkeypatch.setenv(report.CHART_BROWSER_ENV, str(tmp_path / "no-browser"))
-    document = docx.Document(io.BytesIO(report.build_report(formula_db, *YEAR_2015, None, "docx")))
+    monkeypatch.setenv(review.CHART_BROWSER_ENV, str(tmp_path / "no-browser"))
+    document = docx.Document(io.BytesIO(review.build_report(formula_db, *YEAR_2015, None, "docx")))
     body = all_text(document)
     assert all(content in body for content in FORMULA_TEXTS)
 
@@ -268,8 +268,8 @@ def test_formula_like_text_reaches_the_docx_verbatim(formula_db, monkeypatch, tm
 
 def test_the_report_builds_without_chromium(kinhmon_db, kinhmon_docx, monkeypatch, tmp_path):
     # kaleido is pointed at a browser that does not exist: it raises ChromeNotFoundError
-    monkeypatch.setenv(report.CHART_BROWSER_ENV, str(tmp_path / "no-chromium"))
-    built = report.build(kinhmon_db, *YEAR_2015, "KM", "docx")
+    monkeypatch.setenv(review.CHART_BROWSER_ENV, str(tmp_path / "no-chromium"))
+    built = review.build(kinhmon_db, *YEAR_2015, "KM", "docx")
     assert built.charts_note and "ChromeNotFoundError" in built.charts_note
     document = docx.Document(io.BytesIO(built.data))
     assert len(document.inline_shapes) == 0
@@ -288,7 +288,7 @@ def headline_rows(data: bytes) -> dict[str, list]:
 
 
 def test_the_headline_figures_are_the_overviews(fixture_db):
-    rows = headline_rows(report.build_report(fixture_db, *JAN_FEB, "X1", "xlsx"))
+    rows = headline_rows(review.build_report(fixture_db, *JAN_FEB, "X1", "xlsx"))
 
     def run(name, **params):
         return db.run(name, params, path=fixture_db)
@@ -324,16 +324,16 @@ def test_the_excellent_share_a_year_earlier_is_the_rating_year_before(fixture_db
 
 def test_the_report_runs_within_the_scope(fixture_db):
     scoped = db.Scope(root="X1", names=False, account="x1")
-    assert headline_rows(report.build_report(fixture_db, *JAN_FEB, None, "xlsx", scoped)) == headline_rows(
-        report.build_report(fixture_db, *JAN_FEB, "X1", "xlsx")
+    assert headline_rows(review.build_report(fixture_db, *JAN_FEB, None, "xlsx", scoped)) == headline_rows(
+        review.build_report(fixture_db, *JAN_FEB, "X1", "xlsx")
     )
     with pytest.raises(db.OutOfScope):
-        report.build_report(fixture_db, *JAN_FEB, "X2", "xlsx", scoped)
+        review.build_report(fixture_db, *JAN_FEB, "X2", "xlsx", scoped)
 
 
 def test_the_docx_of_a_custom_period_names_the_dates(fixture_db, monkeypatch, tmp_path):
-    monkeypatch.setenv(report.CHART_BROWSER_ENV, str(tmp_path / "no-browser"))
-    document = docx.Document(io.BytesIO(report.build_report(fixture_db, *JAN_FEB, "X1", "docx")))
+    monkeypatch.setenv(review.CHART_BROWSER_ENV, str(tmp_path / "no-browser"))
+    document = docx.Document(io.BytesIO(review.build_report(fixture_db, *JAN_FEB, "X1", "docx")))
     paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
     assert paragraphs[1] == "Tình hình sinh hoạt chi bộ từ ngày 01/01/2025 đến ngày 28/02/2025"
     assert paragraphs[2] == "Đảng bộ xã An Bình"
@@ -374,7 +374,7 @@ def test_opinion_response_by_department(fixture_db):
     ],
 )
 def test_period_names(period, name):
-    assert report.period_name(Period(*period)) == name
+    assert review.period_name(Period(*period)) == name
 
 
 @pytest.mark.parametrize(
@@ -388,23 +388,23 @@ def test_period_names(period, name):
     ],
 )
 def test_party_names(unit, names):
-    assert report.party_names(unit) == names
+    assert review.party_names(unit) == names
 
 
 def test_bad_requests_are_refused_clearly(fixture_db):
-    with pytest.raises(report.ReportError, match="docx hoặc .xlsx"):
-        report.build_report(fixture_db, *JAN_FEB, None, "pdf")
-    with pytest.raises(report.ReportError, match="NO-SUCH"):
-        report.build_report(fixture_db, *JAN_FEB, "NO-SUCH", "xlsx")
-    with pytest.raises(report.ReportError):
-        report.build_report(fixture_db, D(2025, 3, 1), D(2025, 1, 1), None, "xlsx")
+    with pytest.raises(review.ReportError, match="docx hoặc .xlsx"):
+        review.build_report(fixture_db, *JAN_FEB, None, "pdf")
+    with pytest.raises(review.ReportError, match="NO-SUCH"):
+        review.build_report(fixture_db, *JAN_FEB, "NO-SUCH", "xlsx")
+    with pytest.raises(review.ReportError):
+        review.build_report(fixture_db, D(2025, 3, 1), D(2025, 1, 1), None, "xlsx")
 
 
 # ---- the command line ---------------------------------------------------------------------------------
 
 
 def test_the_cli_writes_both_formats(kinhmon_db, tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv(report.CHART_BROWSER_ENV, str(tmp_path / "no-browser"))  # charts: tested above
+    monkeypatch.setenv(review.CHART_BROWSER_ENV, str(tmp_path / "no-browser"))  # charts: tested above
     out = tmp_path / "tong-ket-2015.xlsx"
     assert (
         main(
