@@ -21,15 +21,15 @@ st.set_page_config(page_title="Sinh hoạt chi bộ", page_icon=str(FAVICON), la
 
 PAGES = [
     # (file, label key, icon)
-    ("pages/overview.py", "page_overview", ":material/dashboard:"),
-    ("pages/participation.py", "page_participation", ":material/groups:"),
-    ("pages/opinions.py", "page_opinions", ":material/forum:"),
-    ("pages/rankings.py", "page_rankings", ":material/leaderboard:"),
-    ("pages/supervision.py", "page_supervision", ":material/visibility:"),
-    ("pages/review.py", "page_review", ":material/description:"),
-    ("pages/data.py", "page_data", ":material/database:"),
-    ("pages/accounts.py", "page_accounts", ":material/manage_accounts:"),
-    ("pages/password.py", "page_password", ":material/password:"),
+    ("pages/overview.py", text.N_("page_overview"), ":material/dashboard:"),
+    ("pages/participation.py", text.N_("page_participation"), ":material/groups:"),
+    ("pages/opinions.py", text.N_("page_opinions"), ":material/forum:"),
+    ("pages/rankings.py", text.N_("page_rankings"), ":material/leaderboard:"),
+    ("pages/supervision.py", text.N_("page_supervision"), ":material/visibility:"),
+    ("pages/review.py", text.N_("page_review"), ":material/description:"),
+    ("pages/data.py", text.N_("page_data"), ":material/database:"),
+    ("pages/accounts.py", text.N_("page_accounts"), ":material/manage_accounts:"),
+    ("pages/password.py", text.N_("page_password"), ":material/password:"),
 ]
 
 

@@ -103,20 +103,20 @@ from cellboard.rules import ATTENDANCE_TARGET  # noqa: E402 - kept in this secti
 RATE_RANGE = (2 * ATTENDANCE_TARGET - 1, 1.0)
 # Absence reasons: column of absence_reasons -> (label key, colour)
 REASONS = {
-    "away": ("reason_away", "#3a5ba0"),
-    "illness": ("reason_illness", "#d1495b"),
-    "work": ("reason_work", "#e07b24"),
-    "other_reason": ("reason_other_reason", "#8e6cc2"),
-    "reason_not_given": ("reason_not_given", "#8d99ae"),
+    "away": (text.N_("reason_away"), "#3a5ba0"),
+    "illness": (text.N_("reason_illness"), "#d1495b"),
+    "work": (text.N_("reason_work"), "#e07b24"),
+    "other_reason": (text.N_("reason_other_reason"), "#8e6cc2"),
+    "reason_not_given": (text.N_("reason_not_given"), "#8d99ae"),
 }
 GRADES = ("excellent", "good", "complete", "incomplete")
 GRADE_COLOURS = {"excellent": "#1a9850", "good": "#91cf60", "complete": "#fdae61", "incomplete": "#d73027"}
 COMPONENTS = tuple(metrics.SCORE_WEIGHTS)  # the score's components, in the legend's order
 COMPONENT_LEGEND = {  # short names for the ranking chart's legend
-    "attendance_rate": "col_attendance_rate",
-    "regularity": "col_regularity",
-    "thematic_coverage": "col_thematic_coverage",
-    "visit_coverage": "col_visit_coverage",
+    "attendance_rate": text.N_("col_attendance_rate"),
+    "regularity": text.N_("col_regularity"),
+    "thematic_coverage": text.N_("col_thematic_coverage"),
+    "visit_coverage": text.N_("col_visit_coverage"),
 }
 COMPONENT_COLOURS = {
     "attendance_rate": "#3a5ba0",

@@ -1750,9 +1750,9 @@ def parse_date(value: object) -> dt.date | str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if float(value).is_integer() and 1 <= value <= 2_958_465:
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
-        return "imp_bad_date"
+        return text.N_("imp_bad_date")
     if not isinstance(value, str):
-        return "imp_bad_date"
+        return text.N_("imp_bad_date")
     stripped = value.strip()
     # a time of midnight after the date, as some exports write it
     stripped = re.sub(r"[ T]00:00(:00(\.0+)?)?$", "", stripped)
@@ -1762,12 +1762,12 @@ def parse_date(value: object) -> dt.date | str:
     else:
         match = _DMY.fullmatch(stripped)
         if not match:
-            return "imp_bad_date"
+            return text.N_("imp_bad_date")
         day, month, year = (int(part) for part in match.groups())
     try:
         return dt.date(year, month, day)
     except ValueError:
-        return "imp_impossible_date"
+        return text.N_("imp_impossible_date")
 
 
 _GARBLED = re.compile(r"Ã[\u0080-\u00bf]|Ä[\u0080-\u00bf‘]|Æ°|á»|áº")
@@ -2397,7 +2397,7 @@ def run_import(
     except duckdb.Error as error:  # not a database file, or one this program cannot open
         report.add(None, "imp_database_error", source=label, path=label, detail=_first_line(error))
     except OSError as error:  # a full disk (or another system failure) while copying or swapping
-        code = "imp_disk_full" if error.errno == errno.ENOSPC else "imp_write_failed"
+        code = text.N_("imp_disk_full") if error.errno == errno.ENOSPC else text.N_("imp_write_failed")
         report.add(None, code, source=label, detail=_first_line(error))
     if checked is None:
         if dry_run and not path.exists():

@@ -160,8 +160,9 @@ def pair_n(singular: str, plural: str, n: int, /, **values: object) -> tuple[str
 
 
 # Message ids made of a prefix and a code from the data, a URL or a form (coded("grade", "good") is
-# t("grade_good")), each listed here with N_ so that extraction sees it; coded() warns once of an id not
-# listed (a new code: list its id here and give it a message in both catalogues).
+# t("grade_good")) or otherwise chosen at run time, each listed here with N_ so that extraction sees it
+# (tests/test_catalogue.py: every id of the catalogues is seen); coded() warns once of an id not listed
+# (a new code: list its id here and give it a message in both catalogues).
 CODED = frozenset(
     {
         *(N_("grade_excellent"), N_("grade_good"), N_("grade_complete"), N_("grade_incomplete")),
@@ -184,7 +185,13 @@ CODED = frozenset(
         *(N_("preset_first_half"), N_("preset_second_half"), N_("preset_custom")),
         *(N_("dq_counts_vs_rows"), N_("dq_roll_vs_rows"), N_("dq_nobody_expected"), N_("dq_unanswered")),
         N_("dq_no_cells"),
-        # a figure's explanation, coded(figure, "help")
+        *(N_("bad_date"), N_("period_reversed")),  # a link's problems (filters.from_params)
+        # the review's signature and title by the unit's kind and the period's
+        *(N_("rv_sign_standing"), N_("rv_sign_commune"), N_("rv_sign_cell"), N_("rv_sign_other")),
+        *(N_("rv_title_year"), N_("rv_title_half"), N_("rv_title_other")),
+        # figures named by a variable (t(figure)), and their explanations (coded(figure, "help"))
+        *(N_("opinions_raised"), N_("answered_on_time"), N_("excellent_share"), N_("visit_coverage")),
+        *(N_("op_overdue"), N_("op_answered_late")),
         *(
             N_("attendance_rate_help"),
             N_("meetings_help"),
