@@ -1,7 +1,7 @@
 -- supervision: did each committee member attend cell meetings as often as the rule for their level asks?
 --
 -- Scope: unit (committee members assigned to a unit of the subtree)
--- Macros: in_scope, existed_between, month_no
+-- Macros: in_scope, existed_between
 -- Parameters:
 --   $start                date      first day of the window (inclusive)
 --   $end                  date      last day of the window (inclusive)
@@ -25,7 +25,7 @@
 --   the number of intervals; compliant = every interval holds at least one visit (docs/DOMAIN.md).
 --   Members listed: those assigned to a unit in the subtree and in office during the window.
 with window_length as (
-    select month_no($end::date) - month_no($start::date) + 1 as months
+    select datediff('month', date_trunc('month', $start::date), date_trunc('month', $end::date)) + 1 as months
 ),
 people as (
     select p.person_id, p.full_name, p.level, p.unit_id, r.interval_months
@@ -36,7 +36,8 @@ people as (
 ),
 visits as (
     select v.person_id, s.held_on, s.cell_id,
-           (month_no(s.month) - month_no($start::date)) // p.interval_months as interval_no
+           -- datediff, not month_no: per visit, counting from a month the query holds fixed is cheaper
+           datediff('month', date_trunc('month', $start::date), s.month) // p.interval_months as interval_no
     from visit v
     join people p on p.person_id = v.person_id
     join meeting_stats s on s.meeting_id = v.meeting_id
