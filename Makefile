@@ -30,12 +30,12 @@ locale: $(CATALOGUES:.po=.mo)
 cellboard/locale/%.mo: cellboard/locale/%.po | $(VENV)/.runtime
 	$(VENV)/bin/pybabel compile --domain cellboard --input-file $< --output-file $@
 
-# The message ids the code names, as a template (cellboard.pot, git-ignored) for a new language or to
+# The message ids the code names, as a template (cellboard.pot at the top, git-ignored) for a new language or to
 # compare: the keywords below are the ones tests/test_catalogue.py extracts with.
 EXTRACT_KEYWORDS := -k t -k N_ -k tn:1,2 -k pair -k pair_n:1,2 -k both -k line -k page_header -k figure_tile:2 -k choice:4 -k add:2 -k problem:3 -k Refused:1 -k bad:1
 messages: $(VENV)/.runtime
 	$(VENV)/bin/pybabel extract --no-default-keywords $(EXTRACT_KEYWORDS) --no-location --omit-header \
-		-F babel.cfg -o cellboard/locale/cellboard.pot .
+		-F babel.cfg -o cellboard.pot .
 
 # Debian's chromium for browser tests and chart images, a font with Vietnamese glyphs.
 browser:
