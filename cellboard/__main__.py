@@ -163,11 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     add_db(p)
     p.add_argument("--dry-run", action="store_true", help="validate and report only")
-    p.set_defaults(func=delegate("importer", "cli_import"))
+    p.set_defaults(func=delegate("ingest", "cli_import"))
 
     p = sub.add_parser("templates", help="write the blank import templates")
     p.add_argument("dir")
-    p.set_defaults(func=delegate("importer", "cli_templates"))
+    p.set_defaults(func=delegate("ingest", "cli_templates"))
 
     p = sub.add_parser("backups", help="list or restore the previous database files")
     p.add_argument("action", choices=("list", "restore"))

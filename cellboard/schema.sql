@@ -608,7 +608,7 @@ drop table if exists old_place_term;
 drop table if exists restructured;
 
 -- section: import_known_meta
--- ---- imports (cellboard/importer.py, store.py) ------------------------------------------
+-- ---- imports (cellboard/ingest/writing.py, store.py) ------------------------------------
 -- An import validates its rows against what the database already holds (the `import_known_*`
 -- lookups, with the ids it asks about registered as `wanted(id)`), then in one transaction on a
 -- copy of the file replaces rows by key (`replace_TABLE`, the new rows registered as

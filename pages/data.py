@@ -10,7 +10,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from cellboard import db, importer, text, ui
+from cellboard import db, ingest, text, ui
 from cellboard.text import t
 
 UNANSWERED_DAYS = 60  # queries/data_quality_warnings.sql
@@ -24,16 +24,16 @@ today = dt.date.today()
 
 @st.cache_data(show_spinner=False)
 def template_xlsx() -> bytes:
-    return importer.template_workbook()
+    return ingest.template_workbook()
 
 
 @st.cache_data(show_spinner=False)
 def template_zip() -> bytes:
-    return importer.template_zip()
+    return ingest.template_zip()
 
 
 def report_table(frame: pd.DataFrame) -> ui.View:
-    """A report frame (importer.report_frame) as shown: location and the reason in this language; the
+    """A report frame (ingest.report_frame) as shown: location and the reason in this language; the
     file, sheet and column names are the file's (text from the data), the reason is the app's."""
     reason = "reason_vi" if text.language() == "vi" else "reason_en"
     return ui.view(
@@ -57,7 +57,7 @@ def rows_table(rows: dict[str, int]) -> ui.View:
     )
 
 
-def show_result(result: importer.ImportResult) -> None:
+def show_result(result: ingest.ImportResult) -> None:
     if result.problems:
         problems, bad = len(result.problems) + result.unlisted, result.bad_rows
         st.error(
@@ -85,8 +85,8 @@ def show_result(result: importer.ImportResult) -> None:
 # ---- import -----------------------------------------------------------------------------------------
 
 
-def in_worker(uploads, path, *, dry_run: bool, account: str | None = None) -> importer.ImportResult | None:
-    """Check or import in a process of its own (importer.run_in_worker), showing its progress: the
+def in_worker(uploads, path, *, dry_run: bool, account: str | None = None) -> ingest.ImportResult | None:
+    """Check or import in a process of its own (ingest.run_in_worker), showing its progress: the
     server's process keeps answering the other users and the health check meanwhile (issue 17)."""
     label = t("data_checking") if dry_run else t("data_importing")
     with st.status(label) as status:
@@ -95,8 +95,8 @@ def in_worker(uploads, path, *, dry_run: bool, account: str | None = None) -> im
             step = text.escape_markdown(line)  # sheet names come from the file
             status.update(label=t("data_progress", elapsed=text.fmt_int(seconds), step=step))
 
-        done = importer.run_in_worker(uploads, path, dry_run=dry_run, account=account, progress=progress)
-        if isinstance(done, importer.WorkerFailure):
+        done = ingest.run_in_worker(uploads, path, dry_run=dry_run, account=account, progress=progress)
+        if isinstance(done, ingest.WorkerFailure):
             status.update(label=label, state="error")
             st.error(t("data_worker_failed", code=done.code, detail=text.escape_markdown(done.detail)))
             return None
@@ -164,14 +164,14 @@ left, right = st.columns(2)
 left.download_button(
     t("data_template_xlsx"),
     template_xlsx(),
-    f"{importer.TEMPLATE_NAME}.xlsx",
+    f"{ingest.TEMPLATE_NAME}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="data_template_xlsx",
 )
 right.download_button(
     t("data_template_csv"),
     template_zip(),
-    f"{importer.TEMPLATE_NAME}-csv.zip",
+    f"{ingest.TEMPLATE_NAME}-csv.zip",
     "application/zip",
     key="data_template_csv",
 )

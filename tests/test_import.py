@@ -22,7 +22,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cellboard import backups, db, importer, store, text
+from cellboard import backups, db, ingest, store, text
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -98,7 +98,7 @@ def kinhmon_book(tmp_path_factory) -> Path:
 def kinhmon_db(tmp_path_factory, kinhmon_book) -> Path:
     """An empty database into which the Kinh Môn workbook was imported (by the library)."""
     path = empty_db(tmp_path_factory.mktemp("kmdb") / "km.duckdb")
-    result = importer.import_files([kinhmon_book], path)
+    result = ingest.import_files([kinhmon_book], path)
     assert result.imported, result.report_lines()
     return path
 
@@ -190,9 +190,9 @@ def test_the_sample_district_workbook_imports_cleanly_into_an_empty_database(tmp
 
 def test_the_same_rows_again_change_nothing(tmp_path, kinhmon_book):
     path = empty_db(tmp_path / "db.duckdb")
-    assert importer.import_files([kinhmon_book], path).imported
+    assert ingest.import_files([kinhmon_book], path).imported
     once = content(path)
-    again = importer.import_files([kinhmon_book], path, account="tester")
+    again = ingest.import_files([kinhmon_book], path, account="tester")
     assert again.imported
     assert content(path) == once
     history = db.run("import_history", path=path)
@@ -201,7 +201,7 @@ def test_the_same_rows_again_change_nothing(tmp_path, kinhmon_book):
 
 def test_a_row_with_a_known_key_replaces_the_old_one(tmp_path):
     path = empty_db(tmp_path / "db.duckdb")
-    assert importer.import_files([DATA / "example.xlsx"], path).imported
+    assert ingest.import_files([DATA / "example.xlsx"], path).imported
     before = content(path)
     update = book(
         tmp_path / "update.xlsx",
@@ -224,7 +224,7 @@ def test_a_row_with_a_known_key_replaces_the_old_one(tmp_path):
             ],
         },
     )
-    assert importer.import_files([update], path).imported
+    assert ingest.import_files([update], path).imported
     after = content(path)
     assert len(after["unit"]) == len(before["unit"]) and len(after["opinion"]) == len(before["opinion"])
     assert (
@@ -282,12 +282,12 @@ FAULTS = {
 
 def test_faults_in_three_sheets_are_named_and_nothing_is_written(tmp_path, kinhmon_book):
     path = empty_db(tmp_path / "db.duckdb")
-    assert importer.import_files([DATA / "example.xlsx"], path).imported
+    assert ingest.import_files([DATA / "example.xlsx"], path).imported
     before, before_content = sha(path), content(path)
     backups_before = store.list_backups(path)
     faulty = plant_faults(kinhmon_book, tmp_path / "faulty.xlsx")
 
-    result = importer.import_files([faulty], path)
+    result = ingest.import_files([faulty], path)
     assert not result.ok and locations(result.problems) == FAULTS
 
     done = cli("import", faulty, "--db", path)
@@ -457,7 +457,7 @@ RULES = {
 
 
 def test_every_rule_names_its_row_and_column(tmp_path):
-    result = importer.import_files(
+    result = ingest.import_files(
         [rules_workbook(tmp_path / "rules.xlsx")], tmp_path / "none.duckdb", dry_run=True
     )
     assert locations(result.problems) == RULES
@@ -493,7 +493,7 @@ def test_references_may_point_into_the_database(tmp_path, kinhmon_db):
             ],
         },
     )
-    result = importer.import_files([later], path)
+    result = ingest.import_files([later], path)
     assert locations(result.problems) == {("attendance", 4, "member_id", "imp_unknown_ref")}
     assert "Member «m99» is neither in the database nor in the file" in result.problems[0].line()
 
@@ -542,7 +542,7 @@ def test_real_form_habits_are_taken(tmp_path):
     opinions.append([None, "Người lập biểu", None, None, None, None, "Bí thư"])
     workbook.save(path)
 
-    result = importer.import_files([path], tmp_path / "none.duckdb", dry_run=True)
+    result = ingest.import_files([path], tmp_path / "none.duckdb", dry_run=True)
     assert result.ok, result.report_lines()
     assert result.rows == {
         "unit": 2,
@@ -558,7 +558,7 @@ def test_real_form_habits_are_taken(tmp_path):
     assert ("Ý kiến kiến nghị", 4, "imp_footer_ignored") in warned
 
     target = empty_db(tmp_path / "db.duckdb")
-    assert importer.import_files([path], target).imported
+    assert ingest.import_files([path], target).imported
     rows = content(target, "attendance", "membership", "meeting", "opinion")
     assert rows["attendance"] == [
         ("SH1", "m1", "present", None),
@@ -584,7 +584,7 @@ def test_real_form_habits_are_taken(tmp_path):
 def test_files_that_are_not_workbooks_get_a_clear_message(tmp_path, name, content_bytes, code):
     path = tmp_path / name
     path.write_bytes(content_bytes)
-    result = importer.import_files([path], empty_db(tmp_path / "db.duckdb"))
+    result = ingest.import_files([path], empty_db(tmp_path / "db.duckdb"))
     assert [p.code for p in result.problems] == [code]
     assert result.problems[0].reason("vi") and result.problems[0].reason("en")
 
@@ -604,21 +604,21 @@ def test_header_only_wrong_sheet_names_and_extra_columns(tmp_path):
     done = cli("import", header_only, "--db", path)
     assert done.returncode == 1
     assert "Không có dòng số liệu nào" in done.stdout and "There are no data rows" in done.stdout
-    assert [p.code for p in importer.import_files([empty_sheet], path).problems] == ["imp_no_rows"]
-    wrong = importer.import_files([wrong_names], path)
+    assert [p.code for p in ingest.import_files([empty_sheet], path).problems] == ["imp_no_rows"]
+    wrong = ingest.import_files([wrong_names], path)
     assert [p.code for p in wrong.problems] == ["imp_no_sheets"]
     assert "The file has: Sheet1" in wrong.problems[0].reason("en")
     assert "units (Đơn vị)" in wrong.problems[0].reason("en")
-    assert [(p.sheet, p.row, p.code) for p in importer.import_files([no_header], path).problems] == [
+    assert [(p.sheet, p.row, p.code) for p in ingest.import_files([no_header], path).problems] == [
         ("units", None, "imp_no_header")
     ]
-    accepted = importer.import_files([extra], path)
+    accepted = ingest.import_files([extra], path)
     assert accepted.imported
     assert [(w.sheet, w.row, w.column, w.code) for w in accepted.warnings] == [
         ("units", 1, "Ghi chú", "imp_unknown_column")
     ]
     missing_column = book(tmp_path / "missing.xlsx", {"units": [["unit_id", "kind"], ["Y", "commune"]]})
-    assert locations(importer.import_files([missing_column], path).problems) == {
+    assert locations(ingest.import_files([missing_column], path).problems) == {
         ("units", 1, "name", "imp_missing_column")
     }
 
@@ -626,7 +626,7 @@ def test_header_only_wrong_sheet_names_and_extra_columns(tmp_path):
 def test_long_reports_group_by_reason_and_still_list_rows(tmp_path):
     rows = [["unit_id", "name", "kind"]] + [[f"U{n}", f"Đơn vị {n}", "planet"] for n in range(40)]
     rows += [[f"V{n}", None, "cell"] for n in range(3)]
-    result = importer.import_files(
+    result = ingest.import_files(
         [book(tmp_path / "many.xlsx", {"units": rows})], tmp_path / "x.duckdb", dry_run=True
     )
     assert len(result.problems) == 43
@@ -661,7 +661,7 @@ def test_text_with_html_sql_or_formula_characters_is_stored_verbatim(tmp_path):
     units = [["unit_id", "name", "kind"], ["X", "Xã <i>Một</i>", "commune"]]
     opinions = [["opinion_id", "raised_on", "unit_id", "text", "answer"]]
     opinions += [[f"O{n}", "01/02/2024", "X", value, value] for n, value in enumerate(TRICKY)]
-    result = importer.import_files(
+    result = ingest.import_files(
         [book(tmp_path / "tricky.xlsx", {"units": units, "opinions": opinions})], path
     )
     assert result.imported, result.report_lines()
@@ -681,14 +681,14 @@ def test_text_with_html_sql_or_formula_characters_is_stored_verbatim(tmp_path):
         }
     )
     (folder / "opinions.csv").write_bytes(("\ufeff" + frame.to_csv(index=False)).encode("utf-8"))
-    assert importer.import_files([folder], path).imported
+    assert ingest.import_files([folder], path).imported
     stored = dict(db.reader(path).execute("select opinion_id, text from opinion").fetchall())
     assert [stored[f"Q{n}"] for n in range(len(TRICKY))] == TRICKY
     # (openpyxl cuts longer text when it writes a workbook; a CSV can hold more than Excel)
     (folder / "opinions.csv").write_text(
         f"opinion_id,raised_on,unit_id,text\nL,01/02/2024,X,{'y' * 32_768}\n"
     )
-    assert locations(importer.import_files([folder], path).problems) == {
+    assert locations(ingest.import_files([folder], path).problems) == {
         ("opinions.csv", 2, "text", "imp_too_long")
     }
 
@@ -725,7 +725,7 @@ def test_csv_folders_with_or_without_bom_and_either_separator(tmp_path):
         folder.mkdir()
         (folder / "units.csv").write_bytes(data)
         (folder / "notes.txt").write_text("ignored: not a CSV")
-        result = importer.import_files([folder], path)
+        result = ingest.import_files([folder], path)
         assert result.imported, result.report_lines()
         assert content(path, "unit")["unit"] == [
             ("C", "Chi bộ thôn Hưng Đạo", "cell", "X", None, None, None, None, None),
@@ -739,7 +739,7 @@ def test_csv_from_vietnamese_excel_in_windows_1258_is_detected(tmp_path):
     (folder / "units.csv").write_bytes(to_cp1258(UNITS_CSV))
     assert to_cp1258("Đồng Tâm") != "Đồng Tâm".encode()
     path = empty_db(tmp_path / "db.duckdb")
-    result = importer.import_files([folder], path)
+    result = ingest.import_files([folder], path)
     assert result.imported
     assert [w.code for w in result.warnings] == ["imp_cp1258"]
     names = {row[1] for row in content(path, "unit")["unit"]}
@@ -751,7 +751,7 @@ def test_csv_in_another_legacy_encoding_is_rejected_not_misread(tmp_path):
     folder.mkdir()
     # TCVN3 (the old font encoding) bytes for 'Xã Đồng Tâm' read as anything else would be nonsense
     (folder / "units.csv").write_bytes(b"unit_id;name;kind\nX;X\xb8 \xa7\xe5ng T\xa9m;commune\n")
-    result = importer.import_files([folder], empty_db(tmp_path / "db.duckdb"))
+    result = ingest.import_files([folder], empty_db(tmp_path / "db.duckdb"))
     assert [(p.sheet, p.code) for p in result.problems] == [("units.csv", "imp_encoding")]
     assert "CSV UTF-8" in result.problems[0].reason("en")
 
@@ -779,16 +779,16 @@ def test_a_dry_run_checks_and_writes_nothing(tmp_path):
 
 
 def test_an_import_needs_a_database(tmp_path):
-    result = importer.import_files([DATA / "example.xlsx"], tmp_path / "missing.duckdb")
+    result = ingest.import_files([DATA / "example.xlsx"], tmp_path / "missing.duckdb")
     assert [p.code for p in result.problems] == ["imp_no_database"]
     assert not (tmp_path / "missing.duckdb").exists()
 
 
 def test_backups_keep_the_previous_files_and_restore_one(tmp_path, kinhmon_book):
     path = empty_db(tmp_path / "db.duckdb")
-    assert importer.import_files([DATA / "example.xlsx"], path).imported
+    assert ingest.import_files([DATA / "example.xlsx"], path).imported
     after_example = content(path)
-    assert importer.import_files([kinhmon_book], path).imported
+    assert ingest.import_files([kinhmon_book], path).imported
     listed = cli("backups", "list", "--db", path)
     assert listed.returncode == 0 and "example.xlsx" in listed.stdout
     kept = backups.list_backups(path)
@@ -812,22 +812,22 @@ def test_templates_command_writes_a_workbook_with_a_guide_and_csv_files(tmp_path
     assert done.returncode == 0, done.stderr
     workbook = openpyxl.load_workbook(tmp_path / "mau" / "mau-nhap-lieu.xlsx")
     assert workbook.sheetnames[:2] == ["Hướng dẫn", "Danh mục"]
-    assert workbook.sheetnames[2:] == [sheet.vi for sheet in importer.SHEETS]
+    assert workbook.sheetnames[2:] == [sheet.vi for sheet in ingest.SHEETS]
     meetings = workbook["Buổi sinh hoạt"]
-    assert [cell.value for cell in meetings[1]] == [c.vi for c in importer.SHEET_BY_TABLE["meeting"].columns]
+    assert [cell.value for cell in meetings[1]] == [c.vi for c in ingest.SHEET_BY_TABLE["meeting"].columns]
     lists = {str(check.sqref): check.formula1 for check in meetings.data_validations.dataValidation}
     assert set(lists) == {"D2:D5000"} and "Danh mục" in lists["D2:D5000"]
     guide = [[cell.value for cell in row] for row in workbook["Hướng dẫn"].iter_rows()]
     assert ["Buổi sinh hoạt", "meetings", "Ngày họp", "held_on"] in [row[:4] for row in guide]
     assert any(row[3] == "kind" and "Thường kỳ (regular)" in (row[6] or "") for row in guide)
     csv_files = sorted(p.name for p in (tmp_path / "mau" / "mau-nhap-lieu-csv").iterdir())
-    assert csv_files == sorted(f"{sheet.name}.csv" for sheet in importer.SHEETS)
+    assert csv_files == sorted(f"{sheet.name}.csv" for sheet in ingest.SHEETS)
     header = (tmp_path / "mau" / "mau-nhap-lieu-csv" / "units.csv").read_bytes()
     assert header.startswith("\ufeffMã đơn vị;Tên đơn vị".encode())
 
     # the blank template says there is nothing in it; filled in, it imports
     path = empty_db(tmp_path / "db.duckdb")
-    blank = importer.import_files([tmp_path / "mau" / "mau-nhap-lieu.xlsx"], path)
+    blank = ingest.import_files([tmp_path / "mau" / "mau-nhap-lieu.xlsx"], path)
     assert [p.code for p in blank.problems] == ["imp_no_rows"] and not blank.warnings
     workbook["Đơn vị"].append(["X", "Xã Một", "Xã/phường"])
     workbook["Đơn vị"].append(["C", "Chi bộ thôn Một", "Chi bộ", "X", None, "Thôn, xóm, bản"])
@@ -835,12 +835,12 @@ def test_templates_command_writes_a_workbook_with_a_guide_and_csv_files(tmp_path
         ["Y1", "05/03/2024", "C", None, "Tài nguyên, môi trường", "Kiến nghị", "Bằng văn bản", "Rác thải"]
     )
     workbook.save(tmp_path / "filled.xlsx")
-    filled = importer.import_files([tmp_path / "filled.xlsx"], path)
+    filled = ingest.import_files([tmp_path / "filled.xlsx"], path)
     assert filled.imported, filled.report_lines()
     assert content(path, "opinion")["opinion"][0][4:7] == ("environment", "recommendation", "written")
     csv_folder = tmp_path / "mau" / "mau-nhap-lieu-csv"
     (csv_folder / "units.csv").write_bytes(header + "Z;Xã Hai;Xã\r\n".encode())
-    assert importer.import_files([csv_folder], path).imported
+    assert ingest.import_files([csv_folder], path).imported
 
 
 # ---- derived tables: what an import recomputes equals a full rebuild ------------------------------------------------
@@ -876,7 +876,7 @@ def test_derived_tables_after_imports_equal_a_full_rebuild(tmp_path, kinhmon_db)
             ],
         },
     )
-    result = importer.import_files([reshaped], path)
+    result = ingest.import_files([reshaped], path)
     assert result.imported, result.report_lines()
     incremental = content(path, *store.DERIVED_TABLES)
     full = tmp_path / "full.duckdb"
@@ -1013,7 +1013,7 @@ def test_the_data_page_shows_the_same_report_as_the_cli(app_on, tmp_path, kinhmo
     )
     at.run()
     assert not at.exception
-    expected = importer.import_files([faulty], path, dry_run=True)
+    expected = ingest.import_files([faulty], path, dry_run=True)
     assert [(p.source, p.sheet, p.row, p.column, p.reason("vi")) for p in expected.problems] == shown_report(
         at
     )
@@ -1044,5 +1044,5 @@ def test_the_data_page_lists_unreported_units_and_warnings(app_on, fixture_db):
     metrics = {metric.label: metric.value for metric in at.metric}
     assert metrics["Chi bộ chưa có buổi nào"] == text.fmt_int((unreported["kind"] == "cell").sum())
     assert [b.label for b in at.get("download_button")][:2] == ["Tải mẫu Excel", "Tải mẫu CSV (.zip)"]
-    workbook = openpyxl.load_workbook(io.BytesIO(importer.template_workbook()))
+    workbook = openpyxl.load_workbook(io.BytesIO(ingest.template_workbook()))
     assert "Hướng dẫn" in workbook.sheetnames

@@ -21,7 +21,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cellboard import importer, limits, store
+from cellboard import ingest, store
+from cellboard.ingest import limits
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -287,7 +288,7 @@ def test_a_million_rows_are_read_within_the_memory_limit(tmp_path):
 def test_a_row_past_excels_last_is_refused_naming_sheet_and_row(tmp_path):
     rows = HEADER + ONE_MEMBER + f'<row r="1048577">{inline("A1048577", "DV2")}</row>'
     book = xml_book(tmp_path / "tall.xlsx", sheet_xml(rows))
-    result = importer.import_files([book], empty_db(tmp_path / "db.duckdb"), dry_run=True)
+    result = ingest.import_files([book], empty_db(tmp_path / "db.duckdb"), dry_run=True)
     assert [problem.line() for problem in result.problems] == [
         "members, 1048577: Trang tính có hơn 1.048.576 dòng (giới hạn của Excel); không đọc tệp này / "
         "The sheet has more than 1.048.576 rows (Excel's limit); the file is not read"
@@ -300,7 +301,7 @@ def test_cells_over_the_limit_stop_the_reading_and_the_file_is_refused_whole(tmp
         f'<row r="{r}">{inline(f"A{r}", f"DV{r}")}{inline(f"B{r}", "")}</row>' for r in range(2, 9)
     )
     book = xml_book(tmp_path / "wide.xlsx", sheet_xml(rows))
-    result = importer.import_files([book], empty_db(tmp_path / "db.duckdb"), dry_run=True)
+    result = ingest.import_files([book], empty_db(tmp_path / "db.duckdb"), dry_run=True)
     # the empty names would be problems of their own; the refused file says only why it was refused
     assert [problem.line() for problem in result.problems] == [
         "members, 5: Lần nhập có hơn 9 ô có số liệu; không đọc tiếp. Hãy chia thành nhiều lần nhập / "
@@ -319,7 +320,7 @@ def test_data_rows_over_the_limit_across_sheets_and_files_stop_the_reading(tmp_p
 
     first = xml_book(tmp_path / "first.xlsx", sheet_xml(member_rows("A")))
     second = xml_book(tmp_path / "second.xlsx", sheet_xml(member_rows("B")))
-    result = importer.import_files([first, second], empty_db(tmp_path / "db.duckdb"), dry_run=True)
+    result = ingest.import_files([first, second], empty_db(tmp_path / "db.duckdb"), dry_run=True)
     assert [problem.line(True) for problem in result.problems] == [
         "second.xlsx, members, 3: Lần nhập có hơn 3 dòng số liệu; không đọc tiếp. Hãy chia thành nhiều "
         "lần nhập / The import holds more than 3 data rows; reading stopped. Split it into several imports"
@@ -330,7 +331,7 @@ def test_a_report_lists_so_many_problems_and_counts_the_rest(tmp_path, monkeypat
     monkeypatch.setattr(limits, "MAX_LISTED", 2)  # 50.000 at work
     rows = HEADER + "".join(f'<row r="{r}">{inline(f"A{r}", f"DV{r}")}</row>' for r in range(2, 7))
     book = xml_book(tmp_path / "nameless.xlsx", sheet_xml(rows))
-    result = importer.import_files([book], empty_db(tmp_path / "db.duckdb"), dry_run=True)
+    result = ingest.import_files([book], empty_db(tmp_path / "db.duckdb"), dry_run=True)
     assert [(problem.row, problem.code) for problem in result.problems] == [
         (2, "imp_required"),
         (3, "imp_required"),
@@ -351,7 +352,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monke
         "Mã đảng viên;Họ và tên\n" + "".join(f"DV{i};Tên {i}\n" for i in range(10)), encoding="utf-8"
     )
     size = members.stat().st_size
-    result = importer.import_files([members], empty_db(tmp_path / "db.duckdb"), dry_run=True)
+    result = ingest.import_files([members], empty_db(tmp_path / "db.duckdb"), dry_run=True)
     assert [problem.line() for problem in result.problems] == [
         f"members.csv: Tệp dài {size} byte, vượt giới hạn 100 byte; không đọc tệp này. Hãy chia thành "
         f"nhiều tệp / The file is {size} bytes, over the limit of 100 bytes; it is not read. Split it "
@@ -363,7 +364,7 @@ def test_a_zip_that_is_no_workbook_and_broken_xml_are_refused_as_such(tmp_path):
     broken = xml_book(
         tmp_path / "broken.xlsx", [(f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">'.encode(), 1)]
     )
-    result = importer.import_files([broken], empty_db(tmp_path / "db.duckdb"), dry_run=True)
+    result = ingest.import_files([broken], empty_db(tmp_path / "db.duckdb"), dry_run=True)
     assert [problem.code for problem in result.problems] == ["imp_not_xlsx"]
 
 
@@ -382,7 +383,7 @@ def test_a_formula_without_a_saved_value_is_refused_by_cell_never_read_as_empty(
     workbook.save(tmp_path / "formulas.xlsx")
     path = empty_db(tmp_path / "db.duckdb")
     before = fingerprint(path)
-    result = importer.import_files([tmp_path / "formulas.xlsx"], path)
+    result = ingest.import_files([tmp_path / "formulas.xlsx"], path)
     assert [problem.line() for problem in result.problems] == [
         'Đảng viên, 2, Họ và tên: Ô chứa công thức chưa có giá trị (="Nguyễn"&" Văn A") — mở bằng Excel, '
         'lưu lại rồi nhập / The cell holds a formula with no saved value (="Nguyễn"&" Văn A") — open the '
@@ -402,7 +403,7 @@ def test_a_formula_with_a_saved_value_gives_that_value(tmp_path):
     )
     book = xml_book(tmp_path / "cached.xlsx", sheet_xml(rows))
     path = empty_db(tmp_path / "db.duckdb")
-    result = importer.import_files([book], path)
+    result = ingest.import_files([book], path)
     assert result.imported, result.report_lines()
     import duckdb
 

@@ -1,7 +1,7 @@
 """Property tests of the importer (Hypothesis): any valid workbook written the ways offices write
 them reads back as exactly its rows; any single corrupted cell is reported at its row and column.
 
-Most examples are checked in memory (importer.check_sources against an empty schema); about one in
+Most examples are checked in memory (validation.check_sources against an empty schema); about one in
 forty also goes through a real import into a database file. 300 examples each when CI=true.
 """
 
@@ -22,7 +22,9 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cellboard import db, importer, store, text
+from cellboard import db, ingest, store, text
+from cellboard.ingest import problems, reading, templates, validation, writing
+from cellboard.ingest.spec import Column
 
 EXAMPLES = 300 if os.environ.get("CI") == "true" else 40
 PROPERTY_SETTINGS = settings(
@@ -38,7 +40,7 @@ ALPHABET = (
 texts = st.text(alphabet=ALPHABET, min_size=1, max_size=20).filter(lambda s: s.strip() != "")
 ids = st.from_regex(r"[A-Z][A-Z0-9]{0,5}", fullmatch=True)
 dates = st.dates(min_value=D(2012, 1, 1), max_value=D(2030, 12, 31))
-CATEGORIES = [(code, vi) for code, vi, _, _ in importer.default_categories()]
+CATEGORIES = [(code, vi) for code, vi, _, _ in templates.default_categories()]
 # Which examples also go into a file: counted, not drawn, so Hypothesis does not breed them.
 EXAMPLE_COUNT = itertools.count()
 
@@ -52,7 +54,7 @@ def private_accounts_store(tmp_path_factory):
 
 
 def enum_codes(domain: str) -> list[str]:
-    return list(importer.ENUMS[domain])
+    return list(ingest.ENUMS[domain])
 
 
 # ---- valid datasets -------------------------------------------------------------------------------------------
@@ -225,10 +227,10 @@ def datasets(draw) -> dict[str, list[dict]]:
 
 def complete(table: str, row: dict) -> dict:
     """The row with every column of the table, as the database should hold it."""
-    full = {column.name: row.get(column.name) for column in importer.SHEET_BY_TABLE[table].columns}
+    full = {column.name: row.get(column.name) for column in ingest.SHEET_BY_TABLE[table].columns}
     if table == "category":
         full["name_en"] = full["name_en"] or full["name_vi"]
-        full["sort"] = importer.DEFAULT_CATEGORY_SORT if full["sort"] is None else full["sort"]
+        full["sort"] = validation.DEFAULT_CATEGORY_SORT if full["sort"] is None else full["sort"]
     return full
 
 
@@ -245,7 +247,7 @@ class Layout:
     rows: list[list[object]] = field(default_factory=list)  # every line written, row 1 first
 
 
-def cell_value(draw, column: importer.Column, value: object, as_csv: bool) -> object:
+def cell_value(draw, column: Column, value: object, as_csv: bool) -> object:
     """A value written the way a person might: dates in any accepted style, names for codes."""
     if value is None:
         return None
@@ -257,10 +259,10 @@ def cell_value(draw, column: importer.Column, value: object, as_csv: bool) -> ob
             "datetime": dt.datetime.combine(value, dt.time()),
             "dmy": value.strftime("%d/%m/%Y"),
             "iso": value.isoformat(),
-            "serial": (value - importer.EXCEL_EPOCH).days,
+            "serial": (value - validation.EXCEL_EPOCH).days,
         }[style]
     if column.kind == "enum":
-        vi, en, others = importer.ENUMS[column.enum][value]
+        vi, en, others = ingest.ENUMS[column.enum][value]
         return draw(st.sampled_from([value, vi, vi.upper(), text.fold(vi), en]))
     if column.kind == "category":
         names = dict(CATEGORIES) | {"new_topic": "Chủ đề mới"}
@@ -271,7 +273,7 @@ def cell_value(draw, column: importer.Column, value: object, as_csv: bool) -> ob
 
 
 def layout(draw, table: str, rows: list[dict], as_csv: bool) -> Layout:
-    spec = importer.SHEET_BY_TABLE[table]
+    spec = ingest.SHEET_BY_TABLE[table]
     name = draw(st.sampled_from([spec.name, spec.vi, spec.vi.upper()]))
     columns = draw(st.permutations(list(spec.columns)))
     style = draw(st.sampled_from(["en", "vi", "folded"]))
@@ -343,10 +345,10 @@ def workbooks(draw):
     return tables, layouts, as_csv
 
 
-def sources(draw, layouts: dict[str, Layout], as_csv: bool) -> list[importer.Source]:
+def sources(draw, layouts: dict[str, Layout], as_csv: bool) -> list[reading.Source]:
     if as_csv:
-        return [importer.Source("csv", "csv", csv_files(draw, list(layouts.values())))]
-    return [importer.Source("book.xlsx", "xlsx", [("book.xlsx", xlsx_bytes(list(layouts.values())))])]
+        return [reading.Source("csv", "csv", csv_files(draw, list(layouts.values())))]
+    return [reading.Source("book.xlsx", "xlsx", [("book.xlsx", xlsx_bytes(list(layouts.values())))])]
 
 
 def rows_of(checked_or_tables, table: str) -> list[tuple]:
@@ -371,7 +373,7 @@ def empty_database_bytes() -> bytes:
 def test_valid_workbooks_read_back_as_exactly_their_rows(data):
     tables, layouts, as_csv = data.draw(workbooks())
     given_sources = sources(data.draw, layouts, as_csv)
-    checked = importer.check_sources(given_sources)
+    checked = validation.check_sources(given_sources)
     assert checked.problems == [], [p.line() for p in checked.problems]
     for table in layouts:
         expected = [complete(table, row) for row in tables[table]]
@@ -384,7 +386,7 @@ def test_valid_workbooks_read_back_as_exactly_their_rows(data):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "db.duckdb"
             path.write_bytes(empty_database_bytes())
-            result = importer.run_import(given_sources, path, importer.Report(), dry_run=False, account=None)
+            result = writing.run_import(given_sources, path, problems.Report(), dry_run=False, account=None)
             assert result.imported, result.report_lines()
             con = db.reader(path)
             try:
@@ -413,7 +415,7 @@ def test_a_single_corrupted_cell_is_reported_at_its_row_and_column(data):
         (table, index, column)
         for table, sheet in layouts.items()
         for index in range(len(tables[table]))
-        for column in importer.SHEET_BY_TABLE[table].columns
+        for column in ingest.SHEET_BY_TABLE[table].columns
         if column.kind in BAD_VALUES and not column.key
     ]
     if not candidates:
@@ -429,7 +431,7 @@ def test_a_single_corrupted_cell_is_reported_at_its_row_and_column(data):
     header_row = sheet.rows[sheet.first_row - 2]
     position = header_row.index(sheet.headers[column.name])
     sheet.rows[sheet.first_row - 1 + index][position] = bad
-    checked = importer.check_sources(sources(data.draw, layouts, as_csv))
+    checked = validation.check_sources(sources(data.draw, layouts, as_csv))
     label = f"{sheet.name}.csv" if as_csv else sheet.name
     assert [(p.sheet, p.row, p.column) for p in checked.problems] == [
         (label, sheet.first_row + index, sheet.headers[column.name])

@@ -17,7 +17,7 @@ import kinhmon
 import openpyxl
 import pytest
 
-from cellboard import db, importer, store
+from cellboard import db, ingest, store
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -93,7 +93,7 @@ def opinions_book(path: Path, prefix: str, unit: str, count: int, answer: str = 
 def example_db(tmp_path) -> Path:
     path = tmp_path / "db.duckdb"
     store.write_database(path, {}, source="empty")
-    assert importer.import_files([DATA / "example.xlsx"], path).imported
+    assert ingest.import_files([DATA / "example.xlsx"], path).imported
     return path
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from streamlit.delta_generator import DeltaGenerator
 
-from cellboard import export, importer, ui
+from cellboard import export, ingest, ui
 
 PAGES = ("overview", "participation", "opinions", "rankings", "supervision", "data", "accounts")
 # the tables a drill-down adds: a commune's cells and a cell's meetings; a cell's history
@@ -127,7 +127,7 @@ def check_table(table, csv: bytes, xlsx: bytes) -> None:
 def test_every_table_keeps_numbers_and_every_download_is_its_view(app_on, fixture_db, offered, page, url):
     at = open_page(app_on, fixture_db, offered, page, **url)
     tables = list(at.dataframe)
-    tables_offered = [(name, data) for name, data in offered if not name.startswith(importer.TEMPLATE_NAME)]
+    tables_offered = [(name, data) for name, data in offered if not name.startswith(ingest.TEMPLATE_NAME)]
     csvs = [data for name, data in tables_offered if name.endswith(".csv")]
     xlsxs = [data for name, data in tables_offered if name.endswith(".xlsx")]
     assert len(tables) == len(csvs) == len(xlsxs) > 0  # every table and chart table offers both

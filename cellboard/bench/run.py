@@ -178,14 +178,14 @@ def commune_month_workbook(path: Path, out: Path) -> Path:
 
 def bench_import(path: Path) -> float | None:
     """Import one commune's next month (≈ 30 cells, ≈ 1,200 attendance rows) into a copy, swap included."""
-    from cellboard import importer
+    from cellboard import ingest
 
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "bench.duckdb"
         shutil.copyfile(path, target)
         workbook = commune_month_workbook(target, Path(folder) / "month.xlsx")
         started = time.perf_counter()
-        result = importer.import_files([workbook], target, account="bench", allow_demo=True)
+        result = ingest.import_files([workbook], target, account="bench", allow_demo=True)
         elapsed = (time.perf_counter() - started) * 1000
         if not result.ok:
             raise RuntimeError(f"the benchmark's import was rejected: {result}")
