@@ -44,7 +44,9 @@ def dashboard_pages() -> list[tuple[str, str, str]]:
     tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
-            return [tuple(entry) for entry in ast.literal_eval(node.value)]
+            # label ids are marked for extraction (text.N_("page_x")): the marker returns its argument
+            marked = ast.unparse(node.value).replace("text.N_(", "(")
+            return [tuple(entry) for entry in ast.literal_eval(marked)]
     raise AssertionError("dashboard.py has no PAGES list")
 
 
