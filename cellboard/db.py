@@ -35,7 +35,9 @@ DEFAULT_DB = ROOT / "data" / "cellboard.duckdb"
 DATE_PARAMS = ("start", "end", "as_of")
 MACROS = Path(__file__).resolve().parent / "data" / "macros.sql"
 # Tables in the data file first, so nothing in memory can stand in for one; then the macros.
-SEARCH_PATH = "cellboard.main,memory.main"
+# Where a cursor's names resolve: the data file first (also the cursor's default database), then the
+# in-memory catalogue that holds the macros. A fixed statement, never built from values.
+SEARCH_PATH = "set search_path = 'cellboard.main,memory.main'"
 
 
 class QueryError(ValueError):
@@ -144,7 +146,7 @@ def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
     are created. Nothing is written to the file (it is attached read-only anyway)."""
     con.execute("set search_path = 'memory.main,cellboard.main'")
     con.execute(MACROS.read_text(encoding="utf-8"))
-    con.execute(f"set search_path = '{SEARCH_PATH}'")
+    con.execute(SEARCH_PATH)
 
 
 def _check_schema_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -175,7 +177,7 @@ def reader(path: Path | None = None) -> duckdb.DuckDBPyConnection:
         cursor = known[1].cursor()
     # A cursor starts with the connection's defaults, not its settings: say where names resolve (the
     # first entry is also the cursor's default database, as `use cellboard` made it).
-    cursor.execute(f"set search_path = '{SEARCH_PATH}'")
+    cursor.execute(SEARCH_PATH)
     return cursor
 
 

@@ -10,10 +10,8 @@ import json
 import pandas as pd
 import streamlit as st
 
-from cellboard import db, ingest, text, ui
+from cellboard import db, ingest, rules, text, ui
 from cellboard.text import t
-
-UNANSWERED_DAYS = 60  # queries/data_quality_warnings.sql
 
 # dashboard.py lists the page for these roles only; this holds it shut to the others
 account = ui.require_role("admin", "standing_committee", "organisation_board")
@@ -265,7 +263,7 @@ else:
 
 # ---- data quality -----------------------------------------------------------------------------------------
 
-quality_help = t("data_quality_help", days=UNANSWERED_DAYS, as_of=text.fmt_date(today))
+quality_help = t("data_quality_help", days=rules.UNANSWERED_DAYS, as_of=text.fmt_date(today))
 st.subheader(t("data_quality"), help=quality_help)
 warnings = ui.query("data_quality_warnings", **ui.window(as_of=today))
 if warnings.empty:
