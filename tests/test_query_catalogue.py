@@ -214,7 +214,14 @@ def test_every_cursor_sees_the_macros_and_the_data_file_first(fixture_db):
                 "opinion_status(null, date '2025-03-01', date '2025-03-31'), "
                 "current_setting('search_path'), current_database()"
             ).fetchall() == [
-                ("duong lien thon", 2025 * 12 + 1, 2025 * 4 + 3, "overdue", "cellboard.main,memory.main", "cellboard")
+                (
+                    "duong lien thon",
+                    2025 * 12 + 1,
+                    2025 * 4 + 3,
+                    "overdue",
+                    "cellboard.main,memory.main",
+                    "cellboard",
+                )
             ]
             # X1, C1, C2, C3
             assert cursor.execute("select count(*) from scope_units('X1')").fetchall() == [(4,)]

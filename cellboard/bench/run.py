@@ -33,7 +33,14 @@ def demo_fingerprint() -> str:
     from cellboard import demo_words, store
 
     digest = hashlib.sha256()
-    sources = (cellboard.__file__, store.SCHEMA_FILE, store.MACROS_FILE, demo.__file__, demo_words.__file__, store.__file__)
+    sources = (
+        cellboard.__file__,
+        store.SCHEMA_FILE,
+        store.MACROS_FILE,
+        demo.__file__,
+        demo_words.__file__,
+        store.__file__,
+    )
     for source in sources:
         digest.update(Path(source).read_bytes())
     return digest.hexdigest()[:16]
