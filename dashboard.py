@@ -10,7 +10,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from cellboard import allocator, auth, db, filters, text, ui
+from cellboard import allocator, auth, text
+from cellboard.app import filters, ui
+from cellboard.data import db, periods
 from cellboard.text import t
 
 allocator.forget_preload()  # `make run` preloads jemalloc for this server, not for its children
@@ -78,9 +80,9 @@ def demo_banner() -> None:
 # ---- the filter bar -----------------------------------------------------------------
 
 
-def matching_preset(period: filters.Period, today: dt.date) -> tuple[str, int]:
-    for preset in filters.PRESETS[:-1]:
-        if filters.preset_period(preset, today, period.start.year) == period:
+def matching_preset(period: periods.Period, today: dt.date) -> tuple[str, int]:
+    for preset in periods.PRESETS[:-1]:
+        if periods.preset_period(preset, today, period.start.year) == period:
             return preset, period.start.year
     return "custom", period.start.year
 
@@ -123,20 +125,20 @@ def preset_years(today: dt.date, asked: int | None) -> list[int]:
     return list(range(today.year, oldest - 1, -1))
 
 
-def period_widgets(today: dt.date) -> filters.Period:
+def period_widgets(today: dt.date) -> periods.Period:
     sidebar = st.sidebar
     sidebar.subheader(t("period"))
     preset = sidebar.selectbox(
-        t("preset"), filters.PRESETS, key="f_preset", format_func=lambda p: text.coded("preset", p)
+        t("preset"), periods.PRESETS, key="f_preset", format_func=lambda p: text.coded("preset", p)
     )
     if preset in ("first_half", "second_half", "year"):
         years = preset_years(today, st.session_state.get("f_year"))
         if st.session_state.get("f_year") not in years:
             st.session_state["f_year"] = today.year
         year = sidebar.selectbox(t("year"), years, key="f_year")
-        return filters.preset_period(preset, today, year)
+        return periods.preset_period(preset, today, year)
     if preset != "custom":
-        period = filters.preset_period(preset, today)
+        period = periods.preset_period(preset, today)
         sidebar.caption(ui.period_caption(period))
         return period
     start = sidebar.date_input(t("from"), key="f_from", format="DD/MM/YYYY")
@@ -144,7 +146,7 @@ def period_widgets(today: dt.date) -> filters.Period:
     if start > end:
         sidebar.warning(t("period_reversed"))
         start, end = end, start
-    return filters.Period(start, end)
+    return periods.Period(start, end)
 
 
 def unit_widgets() -> str | None:

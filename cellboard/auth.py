@@ -31,7 +31,8 @@ from pathlib import Path
 
 import bcrypt
 
-from cellboard import ROOT, db, private, text
+from cellboard import ROOT, private, text
+from cellboard.data import db
 
 DEFAULT_STORE = ROOT / "data" / "accounts.sqlite"
 ROLES = ("admin", "standing_committee", "organisation_board", "commune")

@@ -19,7 +19,7 @@ import pyarrow as pa
 from vietnam_provinces import Province, Ward
 
 from cellboard import demo_words as words
-from cellboard import store
+from cellboard.data import store
 
 N_MONTHS = 60
 # Internal stand-in for an open-ended to_date; written out as null.

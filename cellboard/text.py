@@ -185,7 +185,7 @@ CODED = frozenset(
         *(N_("preset_first_half"), N_("preset_second_half"), N_("preset_custom")),
         *(N_("dq_counts_vs_rows"), N_("dq_roll_vs_rows"), N_("dq_nobody_expected"), N_("dq_unanswered")),
         N_("dq_no_cells"),
-        *(N_("bad_date"), N_("period_reversed")),  # a link's problems (filters.from_params)
+        *(N_("bad_date"), N_("period_reversed")),  # a link's problems (periods.from_params)
         # the review's signature and title by the unit's kind and the period's
         *(N_("rv_sign_standing"), N_("rv_sign_commune"), N_("rv_sign_cell"), N_("rv_sign_other")),
         *(N_("rv_title_year"), N_("rv_title_half"), N_("rv_title_other")),

@@ -19,8 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cellboard import allocator, db  # noqa: E402
+from cellboard import allocator  # noqa: E402
 from cellboard.bench import run as bench  # noqa: E402
+from cellboard.data import db  # noqa: E402
 
 QUERIES = ["recurring_opinions", "cell_ranking", "chronic_absentees"]
 

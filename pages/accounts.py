@@ -4,7 +4,8 @@ resetting a password, disabling and enabling, and the audit trail."""
 import pandas as pd
 import streamlit as st
 
-from cellboard import auth, ui
+from cellboard import auth
+from cellboard.app import ui
 from cellboard.text import escape_markdown as plain  # names and typed text: never markdown
 from cellboard.text import t
 

@@ -10,7 +10,9 @@ import json
 import pandas as pd
 import streamlit as st
 
-from cellboard import db, ingest, rules, text, ui
+from cellboard import ingest, rules, text
+from cellboard.app import ui
+from cellboard.data import db
 from cellboard.text import t
 
 # dashboard.py lists the page for these roles only; this holds it shut to the others

@@ -13,8 +13,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from cellboard import charts, drill, filters, text, ui
-from cellboard.data import metrics
+from cellboard import charts, text
+from cellboard.app import drill, ui
+from cellboard.data import metrics, periods
 from cellboard.text import t
 
 PAGE_SIZE = 50
@@ -32,11 +33,11 @@ LIST_KEY = "opinions_list_table"
 state = ui.page_header("page_opinions")
 WIDE_TEXT = {t("op_col_text"): st.column_config.TextColumn(width="large")}
 period = state.period
-previous = filters.previous_period(period)
-year_before = filters.year_earlier(period)
+previous = periods.previous_period(period)
+year_before = periods.year_earlier(period)
 
 
-def span(p: filters.Period) -> str:
+def span(p: periods.Period) -> str:
     return f"{text.fmt_date(p.start)}–{text.fmt_date(p.end)}"
 
 
@@ -465,7 +466,7 @@ st.segmented_control(
     format_func=lambda s: text.coded("op_since", s),
     on_change=lambda: drill.set_option("since", st.session_state[widget] or "window"),
 )
-since = {"window": None, "year": filters.add_months(period.start, -12), "all": EARLIEST}[since_choice]
+since = {"window": None, "year": periods.add_months(period.start, -12), "all": EARLIEST}[since_choice]
 recurring = ui.query("recurring_opinions", **ui.window(), since=since, limit=RECURRING_SHOWN)
 if len(recurring):
     # the count and the first day are columns of their own, so a header click sorts them as such

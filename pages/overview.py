@@ -3,7 +3,9 @@ where things fell below target, and the monthly attendance trend."""
 
 import streamlit as st
 
-from cellboard import charts, figures, filters, rules, text, ui
+from cellboard import charts, rules, text
+from cellboard.app import ui
+from cellboard.data import figures, periods
 from cellboard.text import t
 
 state = ui.page_header("page_overview")
@@ -21,7 +23,7 @@ st.subheader(
     ),
 )
 communes = ui.named_for_the_cell(ui.query("commune_summary", **ui.window(as_of=None)))
-previous = ui.query("commune_summary", **ui.window(filters.previous_period(state.period), as_of=None))
+previous = ui.query("commune_summary", **ui.window(periods.previous_period(state.period), as_of=None))
 communes = communes.merge(
     previous[["commune_id", "attendance_rate"]].rename(columns={"attendance_rate": "attendance_rate_prev"}),
     on="commune_id",
@@ -66,7 +68,7 @@ with right:
         st.success(t("nothing_below"))
 
 trend = ui.query("participation_trend", **ui.window())
-year_before = ui.query("participation_trend", **ui.window(filters.year_earlier(state.period)))
+year_before = ui.query("participation_trend", **ui.window(periods.year_earlier(state.period)))
 if trend["meetings"].sum() == 0:
     st.info(t("no_data"))
 ui.chart_block(

@@ -7,8 +7,9 @@ regularity and thematic coverage; absence reasons and members working away; chro
 
 import streamlit as st
 
-from cellboard import charts, drill, filters, rules, text, ui
-from cellboard.data import metrics
+from cellboard import charts, rules, text
+from cellboard.app import drill, ui
+from cellboard.data import metrics, periods
 from cellboard.text import escape_markdown as plain  # names from the data: text, never markdown
 from cellboard.text import t
 
@@ -43,7 +44,7 @@ params = ui.window()
 target = rules.ATTENDANCE_TARGET
 
 trend = ui.query("participation_trend", **params)
-year_before = ui.query("participation_trend", **ui.window(filters.year_earlier(state.period)))
+year_before = ui.query("participation_trend", **ui.window(periods.year_earlier(state.period)))
 cells = ui.query("cell_ranking", **params)  # every cell of the unit: the drill-down and regularity
 pooled = ui.named_for_the_cell(charts.pool_by_commune(cells))
 

@@ -10,8 +10,9 @@ import datetime as dt
 
 import streamlit as st
 
-from cellboard import charts, drill, filters, rules, text, ui
-from cellboard.data import metrics
+from cellboard import charts, rules, text
+from cellboard.app import drill, ui
+from cellboard.data import metrics, periods
 from cellboard.text import escape_markdown as plain  # names and links' text: never markdown
 from cellboard.text import t
 
@@ -189,9 +190,9 @@ if cell is not None:
     st.subheader(t("history_title", name=plain(cell_row["cell"])), help=t("history_help"))
     shown_from = state.period.start
     if not text.is_missing(cell_row["valid_from"]):
-        formed = filters.month_start(cell_row["valid_from"].date())
-        shown_from = min(shown_from, filters.add_months(formed, -MONTHS_BEFORE_MERGE))
-    history_period = filters.Period(shown_from, state.period.end)
+        formed = periods.month_start(cell_row["valid_from"].date())
+        shown_from = min(shown_from, periods.add_months(formed, -MONTHS_BEFORE_MERGE))
+    history_period = periods.Period(shown_from, state.period.end)
     # rooted at the cell's commune, so its predecessors show even when the filter picked the cell
     history = ui.query("cell_history", **ui.window(history_period, cell=cell, unit=cell_row["commune_id"]))
     commune_trend = ui.query("participation_trend", **ui.window(history_period, unit=cell_row["commune_id"]))

@@ -5,7 +5,9 @@ app reads those keys into the sidebar's `from` and `to` (ui.old_review_link)."""
 
 import streamlit as st
 
-from cellboard import db, figures, filters, review, text, ui
+from cellboard import review, text
+from cellboard.app import ui
+from cellboard.data import db, figures, periods
 from cellboard.text import t
 
 state = ui.current_filters()
@@ -13,7 +15,7 @@ period = state.period
 st.title(t("page_review"))
 st.markdown(f"**{t('selected_unit', name=text.escape_markdown(ui.unit_name(state.unit)))}**")
 st.caption(t("rv_page_caption"))
-previous, year_before = filters.previous_period(period), filters.year_earlier(period)
+previous, year_before = periods.previous_period(period), periods.year_earlier(period)
 st.markdown(
     f"**{review.period_name(period)[:1].upper() + review.period_name(period)[1:]}** · "
     f"{ui.period_caption(period)}"

@@ -6,7 +6,8 @@ Page options in the URL (cellboard.drill): level, short (only members short of t
 
 import streamlit as st
 
-from cellboard import charts, drill, text, ui
+from cellboard import charts, text
+from cellboard.app import drill, ui
 from cellboard.data import metrics
 from cellboard.text import t
 

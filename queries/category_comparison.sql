@@ -7,10 +7,10 @@
 --   $start              date      first day of the window of raising (inclusive)
 --   $end                date      last day of the window (inclusive)
 --   $unit               text      root of the subtree; null = everything
---   $prev_start         date      the previous period's first day (filters.previous_period); null =
+--   $prev_start         date      the previous period's first day (periods.previous_period); null =
 --                                 no comparison (counts nothing)
 --   $prev_end           date      the previous period's last day
---   $year_start         date      the same period a year earlier: first day (filters.year_earlier);
+--   $year_start         date      the same period a year earlier: first day (periods.year_earlier);
 --                                 null = no comparison
 --   $year_end           date      its last day
 -- Columns:

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fixture  # noqa: E402
 
-from cellboard import db, text  # noqa: E402
+from cellboard import text  # noqa: E402
+from cellboard.data import db  # noqa: E402
 
 pytest_plugins = ["browser"]  # the served app and one Chromium, shared by every module
 
@@ -89,7 +90,8 @@ def app_on(monkeypatch, accounts_store):
     administrator unless told; None = nobody has logged in, so the login form shows)."""
     from streamlit.testing.v1 import AppTest
 
-    from cellboard import auth, ui
+    from cellboard import auth
+    from cellboard.app import ui
 
     def make(path: Path, as_account: str | None = "admin", **query: str) -> AppTest:
         monkeypatch.setenv("CELLBOARD_DB", str(path))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cellboard import store
+from cellboard.data import store
 
 D = dt.date
 

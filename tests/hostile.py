@@ -10,7 +10,7 @@ from pathlib import Path
 import fixture
 import pandas as pd
 
-from cellboard import store
+from cellboard.data import store
 
 LINK = "[a](http://evil.example/a)"
 IMAGE = "![i](http://evil.example/i.png)"

@@ -17,7 +17,7 @@ from pathlib import Path
 import fixture
 import pandas as pd
 
-from cellboard import db
+from cellboard.data import db
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMUNE_OF_ACCOUNT = {"x1": "X1", "x2": "X2"}

@@ -19,8 +19,9 @@ import duckdb
 import pytest
 import scopecheck
 
-from cellboard import auth, db
-from cellboard.__main__ import main
+from cellboard import auth
+from cellboard.cli import main
+from cellboard.data import db
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)

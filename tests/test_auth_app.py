@@ -18,7 +18,8 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.util import calc_hash
 
-from cellboard import auth, ui
+from cellboard import auth
+from cellboard.app import ui
 from cellboard.text import t
 
 JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cellboard import db
 from cellboard.bench import baseline
+from cellboard.data import db
 
 D = dt.date
 WINDOWS = {

@@ -12,7 +12,8 @@ import duckdb
 import pytest
 from test_cli import cli
 
-from cellboard import allocator, db
+from cellboard import allocator
+from cellboard.data import db
 
 
 @pytest.fixture(scope="module")

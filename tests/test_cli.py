@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cellboard import db
+from cellboard.data import db
 
 ROOT = Path(__file__).resolve().parent.parent
 

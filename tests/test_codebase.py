@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from cellboard import db, text
+from cellboard import text
+from cellboard.data import db
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = [p for p in ROOT.rglob("*.py") if ".venv" not in p.parts and "tests" not in p.parts]

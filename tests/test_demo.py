@@ -10,7 +10,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cellboard import demo, store
+from cellboard import demo
+from cellboard.data import store
 
 END = dt.date(2026, 10, 1)
 SEED = 7

@@ -95,7 +95,7 @@ def test_a_citation_that_names_nothing_is_reported_by_file_line_and_name():
     tree = {"docs/DOMAIN.md", "docs/PERFORMANCE.md", "README.md", "queries/supervision.sql", "cellboard"}
     files = {
         "cellboard/rules.py": '"""Rules."""\n# not ranked (DESIGN.md)\n# 90 % (docs/DOMAIN.md)\n',
-        "cellboard/db.py": "# parsed once (docs/PERFORMANCE.md); runs queries/NAME.sql and pages/x.py\n"
+        "cellboard/data/db.py": "# parsed once (docs/PERFORMANCE.md); runs queries/NAME.sql and pages/x.py\n"
         'QUERY = f"queries/{name}.sql"  # cellboard/*.py, data/cellboard.duckdb\n'
         "# see queries/supervison.sql and cellboard/ingest/spec.py; https://example.org/docs/a.md\n",
         "docs/ARCHITECTURE.md": "See PERFORMANCE.md, ../README.md and STACK.md.\n",
@@ -103,8 +103,8 @@ def test_a_citation_that_names_nothing_is_reported_by_file_line_and_name():
     }
     assert unresolved(files, exists=lambda path: str(Path(path)) in tree or path == "docs/../README.md") == [
         "README.md:1: DESIGN.md",
-        "cellboard/db.py:3: queries/supervison.sql",
-        "cellboard/db.py:3: cellboard/ingest/spec.py",
+        "cellboard/data/db.py:3: queries/supervison.sql",
+        "cellboard/data/db.py:3: cellboard/ingest/spec.py",
         "cellboard/rules.py:2: DESIGN.md",
         "docs/ARCHITECTURE.md:1: STACK.md",
     ]

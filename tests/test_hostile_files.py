@@ -18,7 +18,8 @@ import duckdb
 import fixture
 import pytest
 
-from cellboard import db, export, store
+from cellboard import export
+from cellboard.data import db, store
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["overview", "participation", "opinions", "rankings", "supervision", "review", "data", "accounts"]

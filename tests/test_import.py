@@ -22,7 +22,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cellboard import backups, db, ingest, store, text
+from cellboard import ingest, text
+from cellboard.data import backups, db, store
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

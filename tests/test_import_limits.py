@@ -21,7 +21,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cellboard import ingest, store
+from cellboard import ingest
+from cellboard.data import store
 from cellboard.ingest import limits
 
 ROOT = Path(__file__).resolve().parent.parent

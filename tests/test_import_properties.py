@@ -22,7 +22,8 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cellboard import db, ingest, store, text
+from cellboard import ingest, text
+from cellboard.data import db, store
 from cellboard.ingest import problems, reading, templates, validation, writing
 from cellboard.ingest.spec import Column
 

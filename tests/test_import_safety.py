@@ -17,7 +17,8 @@ import kinhmon
 import openpyxl
 import pytest
 
-from cellboard import db, ingest, store
+from cellboard import ingest
+from cellboard.data import db, store
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cellboard import db, figures, rules
-from cellboard.data import metrics
-from cellboard.filters import Period
+from cellboard import rules
+from cellboard.data import db, figures, metrics
+from cellboard.data.periods import Period
 
 ROOT = Path(__file__).resolve().parent.parent
 WINDOW = {"start": dt.date(2025, 1, 1), "end": dt.date(2025, 2, 28)}

@@ -28,7 +28,8 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1.element_tree import Block, Widget
 
-from cellboard import db, export, filters, store, text
+from cellboard import export, text
+from cellboard.data import db, periods, store
 
 YEAR_2015 = {"start": "2015-01-01", "end": "2015-12-31"}
 AS_OF = "2016-06-01"
@@ -279,8 +280,8 @@ def test_overdue_opinions_oldest_first(kinhmon_db):
 
 
 def comparison_params(start: dt.date, end: dt.date) -> dict[str, dt.date]:
-    period = filters.Period(start, end)
-    previous, year = filters.previous_period(period), filters.year_earlier(period)
+    period = periods.Period(start, end)
+    previous, year = periods.previous_period(period), periods.year_earlier(period)
     return {"start": start, "end": end, "prev_start": previous.start, "prev_end": previous.end,
             "year_start": year.start, "year_end": year.end}  # fmt: skip
 

@@ -22,7 +22,8 @@ import pandas as pd
 import pytest
 from browser import login, wait_for_app
 
-from cellboard import auth, db, export, store
+from cellboard import auth, export
+from cellboard.data import db, store
 
 JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}
 WINDOW = {"start": "2025-01-01", "end": "2025-02-28"}

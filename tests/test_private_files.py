@@ -25,7 +25,8 @@ from pathlib import Path
 
 from browser import AppServer, login, wait_for_app
 
-from cellboard import auth, store
+from cellboard import auth
+from cellboard.data import store
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "tests" / "data" / "example.xlsx"
@@ -35,8 +36,8 @@ EXAMPLE = ROOT / "tests" / "data" / "example.xlsx"
 COMMANDS = r"""
 import os, sys
 os.umask(0o022)
-from cellboard import backups
-from cellboard.__main__ import main
+from cellboard.data import backups
+from cellboard.cli import main
 
 def run(*argv):
     code = main(list(argv))

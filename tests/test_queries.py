@@ -11,7 +11,8 @@ import json
 
 import pytest
 
-from cellboard import db, export
+from cellboard import export
+from cellboard.data import db
 
 WINDOW = {"start": "2025-01-01", "end": "2025-02-28"}
 D = dt.date

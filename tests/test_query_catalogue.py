@@ -10,11 +10,11 @@ import duckdb
 import pytest
 from test_auth import cli
 
-from cellboard import ROOT, db, rules
-from cellboard.data import catalogue
+from cellboard import ROOT, rules
+from cellboard.data import catalogue, db
 
 NAMES = db.query_names()
-SCHEMA = (ROOT / "cellboard" / "schema.sql").read_text(encoding="utf-8")
+SCHEMA = (ROOT / "cellboard" / "data" / "schema.sql").read_text(encoding="utf-8")
 MACROS_SQL = db.MACROS.read_text(encoding="utf-8")
 MACROS = re.findall(r"^create or replace macro ([a-z_]+)\(", MACROS_SQL, flags=re.MULTILINE)
 # Tables that hold no unit's rows: everything else in schema.sql is scoped, a new table included.

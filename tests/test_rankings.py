@@ -16,7 +16,8 @@ from browser import login, wait_for_app
 # one definition of a simulated chart click, and the half-year fixture, shared with the Participation tests
 from test_participation import JAN_FEB, WINDOW, chart, chart_keys, click_chart, half_year_db, rows  # noqa: F401
 
-from cellboard import charts, db, store, text
+from cellboard import charts, text
+from cellboard.data import db, store
 
 PAGE = "pages/rankings.py"
 DEFAULT_WEIGHTS = {"w_attendance": 0.4, "w_regularity": 0.3, "w_thematic": 0.2, "w_visits": 0.1}

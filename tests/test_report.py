@@ -19,9 +19,10 @@ import pandas as pd
 import pytest
 from browser import login
 
-from cellboard import auth, db, figures, review, store, text
-from cellboard.__main__ import main
-from cellboard.filters import Period
+from cellboard import auth, review, text
+from cellboard.cli import main
+from cellboard.data import db, figures, store
+from cellboard.data.periods import Period
 
 D = dt.date
 YEAR_2015 = (D(2015, 1, 1), D(2015, 12, 31))

@@ -18,7 +18,8 @@ import kinhmon
 import pytest
 from browser import login
 
-from cellboard import db, export, store
+from cellboard import export
+from cellboard.data import db, store
 
 H1_2015 = {"start": "2015-01-01", "end": "2015-06-30"}
 # The page's window: 29 June instead of 30 keeps it off the "first half" preset, which the filter bar

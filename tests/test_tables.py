@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 from streamlit.delta_generator import DeltaGenerator
 
-from cellboard import export, ingest, ui
+from cellboard import export, ingest
+from cellboard.app import ui
 
 PAGES = ("overview", "participation", "opinions", "rankings", "supervision", "data", "accounts")
 # the tables a drill-down adds: a commune's cells and a cell's meetings; a cell's history

@@ -12,7 +12,8 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from cellboard import ROOT, filters
+from cellboard import ROOT
+from cellboard.data import periods
 
 _original_init = PagesManager.__init__
 
@@ -23,9 +24,10 @@ def _through_the_entry(self, *args, **kwargs):
     PagesManager.uses_pages_directory = False
 
 
-def page_times(path: Path, period: filters.Period, warm_runs: int = 5) -> dict[str, dict[str, float]]:
+def page_times(path: Path, period: periods.Period, warm_runs: int = 5) -> dict[str, dict[str, float]]:
     """Cold (caches cleared) and warm (median of reruns) render time of every page, as an administrator."""
-    from cellboard import auth, ui
+    from cellboard import auth
+    from cellboard.app import ui
 
     pages = [
         "pages/overview.py",

@@ -22,15 +22,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cellboard import ROOT, allocator, db, demo, filters
+from cellboard import ROOT, allocator, demo
 from cellboard.bench import baseline
 from cellboard.bench.timing import BENCH_END, RUNS, timed
+from cellboard.data import db, periods
 
 
 def demo_fingerprint() -> str:
     """What a demo database depends on: the schema and the code that generates and writes it."""
     import cellboard
-    from cellboard import demo_words, store
+    from cellboard import demo_words
+    from cellboard.data import store
 
     digest = hashlib.sha256()
     sources = (
@@ -75,17 +77,17 @@ def row_counts(path: Path) -> dict[str, int]:
         con.close()
 
 
-def typical_params(path: Path) -> tuple[filters.Period, str, str]:
+def typical_params(path: Path) -> tuple[periods.Period, str, str]:
     """The last 6 months of the data, the commune with most cells and one of its cells."""
     tree = db.run("unit_tree", path=path)
     communes = tree[tree["kind"] == "commune"].sort_values("cells", ascending=False)
     commune = str(communes["unit_id"].iloc[0])
     cell = str(tree.loc[(tree["kind"] == "cell") & (tree["parent_id"] == commune), "unit_id"].iloc[0])
-    end = filters.month_end(BENCH_END)
-    return filters.Period(filters.add_months(BENCH_END, -5), end), commune, cell
+    end = periods.month_end(BENCH_END)
+    return periods.Period(periods.add_months(BENCH_END, -5), end), commune, cell
 
 
-def query_params(name: str, period: filters.Period, unit: str | None, cell: str) -> dict[str, object]:
+def query_params(name: str, period: periods.Period, unit: str | None, cell: str) -> dict[str, object]:
     """Typical values for whatever parameters a named query takes."""
     known = {
         "start": period.start,
@@ -203,7 +205,7 @@ def bench_import(path: Path) -> float | None:
 def bench_report(path: Path, period) -> float:
     from cellboard import review
 
-    year = filters.Period(dt.date(period.end.year - 1, 7, 1), dt.date(period.end.year - 1, 12, 31))
+    year = periods.Period(dt.date(period.end.year - 1, 7, 1), dt.date(period.end.year - 1, 12, 31))
     started = time.perf_counter()
     review.build_report(path, year.start, year.end, None, "docx", db.EVERYTHING)
     return round((time.perf_counter() - started) * 1000, 1)

@@ -1,9 +1,9 @@
 -- The terms every named query shares, defined once: DuckDB macros the queries call by name.
 --
--- cellboard/db.py creates them in the in-memory catalogue of each read connection (memory.main),
+-- cellboard/data/db.py creates them in the in-memory catalogue of each read connection (memory.main),
 -- before any query runs, and every cursor searches `cellboard.main, memory.main`: tables resolve in
 -- the data file, these macros in memory. Nothing here is stored in the data file. The writer
--- (cellboard/store.py, use_macros) creates the same macros as temporary macros of its connection:
+-- (cellboard/data/store.py, use_macros) creates the same macros as temporary macros of its connection:
 -- schema.sql folds the text it writes with fold(), as the queries fold what is searched.
 -- A query's header names the macros it uses ("Macros:"). A macro is text put in place where it is
 -- called (DuckDB expands it before planning), so calling one costs what writing it out would.

@@ -6,7 +6,7 @@ import argparse
 import getpass
 from pathlib import Path
 
-from cellboard import db
+from cellboard.data import db
 from cellboard.ingest.templates import write_templates
 from cellboard.ingest.writing import import_files
 

@@ -21,7 +21,8 @@ from functools import cache
 import duckdb
 import pyarrow as pa
 
-from cellboard import SCHEMA_VERSION, store, text
+from cellboard import SCHEMA_VERSION, text
+from cellboard.data import store
 from cellboard.ingest import limits
 from cellboard.ingest.problems import Problem, Report, Where, _shown
 from cellboard.ingest.reading import (

@@ -19,7 +19,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cellboard import db, store, text
+from cellboard import text
+from cellboard.data import db, store
 from cellboard.ingest import limits
 from cellboard.ingest.problems import Problem, Report, report_frame, report_lines
 from cellboard.ingest.reading import Source, _n, sources_from_paths, sources_from_uploads

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from cellboard import db
-from cellboard.filters import Period, parse_date
+from cellboard.data import db
+from cellboard.data.periods import Period, parse_date
 from cellboard.review.collect import _Runner, collect
 from cellboard.review.docx import to_docx
 from cellboard.review.drawing import ChartDrawer

@@ -8,7 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from cellboard import db, private, text
+from cellboard import private, text
+from cellboard.data import db
 from cellboard.review.build import FORMATS, build
 from cellboard.review.model import ReportError
 from cellboard.text import t

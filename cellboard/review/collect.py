@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from cellboard import db, figures, text
-from cellboard.filters import Period
+from cellboard import text
+from cellboard.data import db, figures
+from cellboard.data.periods import Period
 from cellboard.review.model import ReportError, Review
 from cellboard.review.prose import (
     assessment,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from cellboard import text
-from cellboard.filters import Period
+from cellboard.data.periods import Period
 
 
 class ReportError(ValueError):

@@ -9,9 +9,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from cellboard import charts, figures, rules, text
-from cellboard.data import metrics
-from cellboard.filters import Period, parse_date
+from cellboard import charts, rules, text
+from cellboard.data import figures, metrics
+from cellboard.data.periods import Period, parse_date
 from cellboard.review.model import Column, Section, Table
 from cellboard.text import t
 

@@ -30,7 +30,7 @@ from cellboard import SCHEMA_VERSION, private
 
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 # The queries' macros: the writer folds text with them too (use_macros).
-MACROS_FILE = Path(__file__).parent / "data" / "macros.sql"
+MACROS_FILE = Path(__file__).with_name("macros.sql")
 KEEP_BACKUPS = 10
 BACKUP_DIR = "backups"
 

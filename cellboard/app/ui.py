@@ -14,7 +14,9 @@ from typing import NoReturn
 import pandas as pd
 import streamlit as st
 
-from cellboard import auth, db, export, figures, filters, text
+from cellboard import auth, export, text
+from cellboard.app import filters
+from cellboard.data import db, figures, periods
 from cellboard.text import t
 
 FILTERS_KEY = "_filters"
@@ -60,7 +62,7 @@ def query(name: str, **params: object) -> pd.DataFrame:
     return _cached(name, tuple(sorted(params.items())), str(path), identity, current_scope())
 
 
-def window(period: filters.Period | None = None, **extra: object) -> dict[str, object]:
+def window(period: periods.Period | None = None, **extra: object) -> dict[str, object]:
     """The standard parameters for the selected (or a given) period and unit."""
     state = current_filters()
     period = period or state.period
@@ -101,7 +103,7 @@ REVIEW_URL_KEYS = ("review", "review_year", "review_from", "review_to")
 REVIEW_PRESETS = ("first_half", "second_half", "year", "custom")
 
 
-def old_review_link(params: dict[str, str], today: dt.date) -> filters.Period | None:
+def old_review_link(params: dict[str, str], today: dt.date) -> periods.Period | None:
     """The period a link made when the Review page had its own period picker opened (its keys
     `review`, `review_year`, `review_from`, `review_to`), as that page read them; None for other links.
     The app moves it into the sidebar's `from` and `to` on the session's first run."""
@@ -114,17 +116,17 @@ def old_review_link(params: dict[str, str], today: dt.date) -> filters.Period | 
     if asked.isdigit() and today.year - 8 < int(asked) <= today.year:
         year = int(asked)
     if preset != "custom":
-        return filters.preset_period(preset, today, year)
+        return periods.preset_period(preset, today, year)
     sidebar = filters.from_query_params(params, today).period  # the page's default: the sidebar's
     start, end = sidebar.start, sidebar.end
     with contextlib.suppress(KeyError, ValueError):
-        start = filters.parse_date(params["review_from"])
+        start = periods.parse_date(params["review_from"])
     with contextlib.suppress(KeyError, ValueError):
-        end = filters.parse_date(params["review_to"])
-    return filters.Period(min(start, end), max(start, end))
+        end = periods.parse_date(params["review_to"])
+    return periods.Period(min(start, end), max(start, end))
 
 
-def period_caption(period: filters.Period) -> str:
+def period_caption(period: periods.Period) -> str:
     return t("period_label", start=text.fmt_date(period.start), end=text.fmt_date(period.end))
 
 
@@ -153,7 +155,7 @@ def headline_tiles(comparison: figures.Comparison) -> None:
             return None
         return text.fmt_signed_int(delta) if figure in figures.COUNT_FIGURES else text.fmt_points(delta)
 
-    def span(of: filters.Period) -> str:
+    def span(of: periods.Period) -> str:
         return f"{text.fmt_date(of.start)}–{text.fmt_date(of.end)}"
 
     columns = st.columns(4) + st.columns(4)

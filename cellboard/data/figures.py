@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cellboard.data import metrics
-from cellboard.filters import Period, previous_period, year_earlier
+from cellboard.data.periods import Period, previous_period, year_earlier
 
 Runner = Callable[..., pd.DataFrame]  # run(query_name, **params) -> DataFrame
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from cellboard import db, store, text
+from cellboard import text
+from cellboard.data import db, store
 
 
 @dataclass(frozen=True)

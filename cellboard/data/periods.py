@@ -1,14 +1,11 @@
-"""Periods, presets and the URL round trip of the shared filter bar.
-
-The filter bar lives in the URL as `from`, `to` (yyyy-mm-dd) and `unit`, so a
-link reopens the same view.
-"""
+"""Periods: whole months, the presets of the filter bar, the previous period and a year earlier
+(docs/DOMAIN.md), and the dates a user may type. Domain logic; the URL round trip is the app's
+(cellboard/app/filters.py)."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 PRESETS = ("last_6_months", "this_month", "last_month", "first_half", "second_half", "year", "custom")
@@ -90,43 +87,3 @@ def parse_date(text: str) -> dt.date:
     if "/" in text:
         return dt.datetime.strptime(text, "%d/%m/%Y").date()
     return dt.date.fromisoformat(text)
-
-
-@dataclass(frozen=True)
-class FilterState:
-    period: Period
-    unit: str | None
-    problems: tuple[str, ...] = ()
-
-
-def from_query_params(params: Mapping[str, str], today: dt.date) -> FilterState:
-    """Read `from`, `to` and `unit` from the URL; fall back to defaults, noting why."""
-    period = default_period(today)
-    problems: list[str] = []
-    start, end = period.start, period.end
-    for key in ("from", "to"):
-        raw = params.get(key)
-        if not raw:
-            continue
-        try:
-            value = parse_date(raw)
-        except ValueError:
-            problems.append(f"bad_date:{raw}")
-            start, end = period.start, period.end
-            break
-        if key == "from":
-            start = value
-        else:
-            end = value
-    if start > end:
-        problems.append("period_reversed")
-        start, end = end, start
-    unit = params.get("unit") or None
-    return FilterState(Period(start, end), unit, tuple(problems))
-
-
-def to_query_params(state: FilterState) -> dict[str, str]:
-    params = {"from": state.period.start.isoformat(), "to": state.period.end.isoformat()}
-    if state.unit:
-        params["unit"] = state.unit
-    return params

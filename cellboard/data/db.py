@@ -29,11 +29,11 @@ import pandas as pd
 
 from cellboard import QUERIES_DIR, ROOT, SCHEMA_VERSION, rules
 from cellboard.data import catalogue
-from cellboard.filters import parse_date
+from cellboard.data.periods import parse_date
 
 DEFAULT_DB = ROOT / "data" / "cellboard.duckdb"
 DATE_PARAMS = ("start", "end", "as_of")
-MACROS = Path(__file__).resolve().parent / "data" / "macros.sql"
+MACROS = Path(__file__).resolve().with_name("macros.sql")
 # Tables in the data file first, so nothing in memory can stand in for one; then the macros.
 # Where a cursor's names resolve: the data file first (also the cursor's default database), then the
 # in-memory catalogue that holds the macros. A fixed statement, never built from values.

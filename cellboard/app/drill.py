@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 import streamlit as st
 
-from cellboard import ui
+from cellboard.app import ui
 from cellboard.text import escape_markdown, t
 
 _VALUES = "_page_options"  # option key -> value (text) or None
