@@ -18,7 +18,7 @@ import duckdb
 import fixture
 import pytest
 
-from cellboard import export
+from cellboard import export, ingest
 from cellboard.data import db, store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +64,24 @@ def says_the_way_out(output: str, path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["truncated", "text", "sqlite", "foreign"])
+def test_every_kind_of_damage_is_explained(bad_files, kind):
+    path = bad_files[kind]
+    done = cli(
+        "query",
+        "participation_trend",
+        "--param",
+        "start=2025-01-01",
+        "--param",
+        "end=2025-06-30",
+        "--db",
+        str(path),
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    says_the_way_out(done.stderr, path)
+
+
+# the two ways a file fails to open (DuckDB cannot read it; it reads, but it is another program's)
+@pytest.mark.parametrize("kind", ["truncated", "foreign"])
 def test_a_damaged_database_is_explained_by_every_command(bad_files, kind, tmp_path, accounts_store):
     path = bad_files[kind]
     before = path.read_bytes()
@@ -98,12 +116,16 @@ def test_a_damaged_database_is_explained_by_every_command(bad_files, kind, tmp_p
     assert not (tmp_path / "r.docx").exists()
 
 
-def test_a_sqlite_file_is_refused_without_reaching_for_an_extension(bad_files):
+def test_a_sqlite_file_is_refused_without_reaching_for_an_extension(bad_files, tmp_path):
     # DuckDB would otherwise try to download its sqlite scanner for a SQLite file
     with pytest.raises(db.BadDatabase) as refused:
         db.reader(bad_files["sqlite"])
     assert "not a valid DuckDB database" in refused.value.detail
     assert "extension" not in refused.value.detail.lower()
+    result = ingest.import_files([ROOT / "tests" / "data" / "example.xlsx"], bad_files["sqlite"])
+    assert [problem.code for problem in result.problems] == ["imp_database_error"]
+    said = " ".join(problem.line(False) for problem in result.problems)
+    assert "not a valid DuckDB database" in said and "extension" not in said.lower()
 
 
 def test_a_damaged_database_is_explained_on_every_page(app_on, bad_files):

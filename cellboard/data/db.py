@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 
 from cellboard import QUERIES_DIR, ROOT, SCHEMA_VERSION, rules
-from cellboard.data import catalogue
+from cellboard.data import catalogue, store
 from cellboard.data.periods import parse_date
 
 DEFAULT_DB = ROOT / "data" / "cellboard.duckdb"
@@ -116,17 +116,12 @@ def file_identity(path: Path) -> tuple[int, int, int]:
     return (info.st_ino, info.st_mtime_ns, info.st_size)
 
 
-# No extension is ever fetched or loaded on the fly: a SQLite or other foreign file given as the
-# database must be refused, not make DuckDB download a scanner for it.
-NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-
-
 def first_line(error: BaseException) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
 
 
 def _open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:", config=NO_EXTENSIONS)
+    con = store.connect()
     try:
         con.execute("attach $path as cellboard (type duckdb, read_only)", {"path": str(path)})
         _check_schema_version(con, path)
@@ -228,7 +223,7 @@ def parsed_query(name: str) -> duckdb.Statement:
     two, a tenth of their run (docs/PERFORMANCE.md). Per thread, so no two threads share one."""
     held = _parsed.__dict__.setdefault("statements", {})
     if name not in held:
-        parser = duckdb.connect(":memory:")
+        parser = store.connect()
         try:
             statements = parser.extract_statements(query_text(name))
         finally:

@@ -93,6 +93,16 @@ class LockTimeout(TimeoutError):
         self.seconds = seconds
 
 
+# No extension is ever fetched or loaded on the fly: a SQLite or other foreign file given as the
+# database must be refused at once, not make DuckDB reach out to download a scanner for it.
+NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """Every DuckDB connection the product opens (the benchmark's pandas side aside)."""
+    return duckdb.connect(database, config=NO_EXTENSIONS)
+
+
 @cache
 def schema_sections() -> dict[str, str]:
     """The named sections of schema.sql (`-- section: NAME`)."""
@@ -367,9 +377,9 @@ def swap_in(new_file: Path, path: Path, reason: str) -> Path | None:
 
 def check_file(path: Path) -> None:
     """Open a finished file read-only and check it holds this schema (raises WriteError)."""
-    con = duckdb.connect(":memory:")
+    con = connect()
     try:
-        con.execute("attach $path as checked (read_only)", {"path": str(path)})
+        con.execute("attach $path as checked (type duckdb, read_only)", {"path": str(path)})
         con.execute("use checked")
         version = get_meta(con, "schema_version")
     except duckdb.Error as error:
@@ -390,7 +400,7 @@ def write_database(path: Path, tables: Mapping[str, pd.DataFrame], source: str) 
         remove_stale(path)
         tmp = temp_path(path)
         try:
-            con = duckdb.connect(str(tmp))
+            con = connect(str(tmp))
             try:
                 con.execute("begin")
                 create_schema(con, source)
@@ -468,7 +478,7 @@ def draft(
             wal = Path(f"{origin}.wal")
             if wal.exists():  # a writer died before checkpointing: its log belongs to the file
                 private.copy_file(wal, f"{tmp}.wal")
-            con = duckdb.connect(str(tmp))
+            con = connect(str(tmp))
         except BaseException:
             tmp.unlink(missing_ok=True)
             Path(f"{tmp}.wal").unlink(missing_ok=True)

@@ -368,7 +368,7 @@ def empty_database() -> duckdb.DuckDBPyConnection:
     global _empty_con
     with _empty_lock:
         if _empty_con is None:
-            con = duckdb.connect(":memory:")
+            con = store.connect()
             store.create_schema(con, "empty")
             _empty_con = con
         return _empty_con.cursor()

@@ -215,9 +215,9 @@ def _identity(path: Path) -> tuple[int, int, int]:
 
 def _read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """The database opened read-only for checking an import before it takes the write lock."""
-    con = duckdb.connect(":memory:")
+    con = store.connect()
     try:
-        con.execute("attach $path as cellboard (read_only)", {"path": str(path)})
+        con.execute("attach $path as cellboard (type duckdb, read_only)", {"path": str(path)})
         con.execute("use cellboard")
         con.execute("set enable_external_access = false")
     except BaseException:
