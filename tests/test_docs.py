@@ -92,21 +92,23 @@ def test_the_scan_sees_the_citations_the_code_makes():
 
 
 def test_a_citation_that_names_nothing_is_reported_by_file_line_and_name():
+    # documents that do not exist, spelt so that this file itself cites none of them
+    design, stack, page = "DESIGN" + ".md", "STACK" + ".md", "a" + ".md"
     tree = {"docs/DOMAIN.md", "docs/PERFORMANCE.md", "README.md", "queries/supervision.sql", "cellboard"}
     files = {
-        "cellboard/rules.py": '"""Rules."""\n# not ranked (DESIGN.md)\n# 90 % (docs/DOMAIN.md)\n',
+        "cellboard/rules.py": f'"""Rules."""\n# not ranked ({design})\n# 90 % (docs/DOMAIN.md)\n',
         "cellboard/data/db.py": "# parsed once (docs/PERFORMANCE.md); runs queries/NAME.sql and pages/x.py\n"
         'QUERY = f"queries/{name}.sql"  # cellboard/*.py, data/cellboard.duckdb\n'
-        "# see queries/supervison.sql and cellboard/ingest/spec.py; https://example.org/docs/a.md\n",
-        "docs/ARCHITECTURE.md": "See PERFORMANCE.md, ../README.md and STACK.md.\n",
-        "README.md": "[the domain](docs/DOMAIN.md) · [design](DESIGN.md)\n",
+        f"# see queries/supervison.sql and cellboard/ingest/spec.py; https://example.org/docs/{page}\n",
+        "docs/ARCHITECTURE.md": f"See PERFORMANCE.md, ../README.md and {stack}.\n",
+        "README.md": f"[the domain](docs/DOMAIN.md) · [design]({design})\n",
     }
     assert unresolved(files, exists=lambda path: str(Path(path)) in tree or path == "docs/../README.md") == [
-        "README.md:1: DESIGN.md",
+        f"README.md:1: {design}",
         "cellboard/data/db.py:3: queries/supervison.sql",
         "cellboard/data/db.py:3: cellboard/ingest/spec.py",
-        "cellboard/rules.py:2: DESIGN.md",
-        "docs/ARCHITECTURE.md:1: STACK.md",
+        f"cellboard/rules.py:2: {design}",
+        f"docs/ARCHITECTURE.md:1: {stack}",
     ]
 
 
