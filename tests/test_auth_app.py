@@ -48,6 +48,9 @@ def offered(monkeypatch) -> list[tuple[str, bytes]]:
     """Every file a download button offers during the test: (file name, bytes)."""
     files: list[tuple[str, bytes]] = []
     original = DeltaGenerator.download_button
+    # the review's chart images are pictures, read by no scope check: build it without them (no
+    # browser at that path), 3 s less a page (tests/test_report.py covers the charts)
+    monkeypatch.setenv("CELLBOARD_CHART_BROWSER", "/nonexistent/chromium")
 
     def recording(self, label, data, file_name=None, *args, **kwargs):
         content = data() if callable(data) else data
