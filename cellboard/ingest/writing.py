@@ -168,14 +168,14 @@ def run_import(
                             backup = draft.publish()
                         except (duckdb.Error, store.WriteError) as error:
                             batch_ids = []
-                            report.add(None, "imp_write_failed", source=label, detail=_first_line(error))
+                            report.add(None, "imp_write_failed", source=label, detail=db.first_line(error))
     except store.LockTimeout as timeout:
         report.add(None, "imp_lock_timeout", source=label, seconds=f"{timeout.seconds:g}")
     except duckdb.Error as error:  # not a database file, or one this program cannot open
-        report.add(None, "imp_database_error", source=label, path=label, detail=_first_line(error))
+        report.add(None, "imp_database_error", source=label, path=label, detail=db.first_line(error))
     except OSError as error:  # a full disk (or another system failure) while copying or swapping
         code = text.N_("imp_disk_full") if error.errno == errno.ENOSPC else text.N_("imp_write_failed")
-        report.add(None, code, source=label, detail=_first_line(error))
+        report.add(None, code, source=label, detail=db.first_line(error))
     if checked is None:
         if dry_run and not path.exists():
             report.add(None, "imp_checked_without_database", source=label, warning=True, path=label)
@@ -230,10 +230,6 @@ def say_waiting(seconds: float | None) -> None:
     """Said once when another import holds the write lock (stderr: the CLI's, or the Data page's worker)."""
     shown = f"{seconds:g}" if seconds is not None else "∞"
     print(" / ".join(text.pair("imp_lock_waiting", seconds=shown)), file=sys.stderr, flush=True)
-
-
-def _first_line(error: BaseException) -> str:
-    return (str(error).splitlines() or [type(error).__name__])[0][:300]
 
 
 def apply(con: duckdb.DuckDBPyConnection, checked: Checked, account: str | None, original: Path) -> list[str]:
