@@ -1,5 +1,5 @@
-"""Plotly figures in one house style: Vietnamese separators, dd/mm/yyyy dates,
-one palette for categories and one sequential scale for rates across the app.
+"""Plotly figures in one house style: the locale's separators (each figure is given its `loc`),
+dd/mm/yyyy dates, one palette for categories and one sequential scale for rates across the app.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import plotly.graph_objects as go
 
 from cellboard import text
 from cellboard.data import metrics
-from cellboard.text import t
 
 # Categories keep their colour everywhere (agriculture is always green, ...).
 CATEGORY_COLOURS = {
@@ -40,12 +39,14 @@ def plains(values) -> list[str]:
     return [plain(value) for value in values]
 
 
-def house_layout(figure: go.Figure, title: str | None = None, height: int = 360) -> go.Figure:
+def house_layout(
+    loc: text.Locale, figure: go.Figure, title: str | None = None, height: int = 360
+) -> go.Figure:
     figure.update_layout(
         title=title,
         height=height,
         margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
-        separators=",." if text.language() == "vi" else ".,",
+        separators=loc.separators,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         template="plotly_white",
         font={"family": "Noto Sans, Arial, sans-serif"},
@@ -58,7 +59,7 @@ def rate_axis(figure: go.Figure, axis: str = "yaxis", low: float | None = None) 
 
 
 def attendance_trend(
-    trend: pd.DataFrame, target: float, year_before: pd.DataFrame | None = None
+    loc: text.Locale, trend: pd.DataFrame, target: float, year_before: pd.DataFrame | None = None
 ) -> go.Figure:
     """Monthly attendance rate, the target line and, when given, the same months a year earlier."""
     figure = go.Figure()
@@ -66,7 +67,7 @@ def attendance_trend(
         x=trend["month"],
         y=trend["attendance_rate"],
         mode="lines+markers",
-        name=t("attendance_rate"),
+        name=loc.t("attendance_rate"),
         line={"color": SERIES_COLOURS[0], "width": 3},
         hovertemplate="%{x|%m/%Y}: %{y:.1%}<extra></extra>",
     )
@@ -76,7 +77,7 @@ def attendance_trend(
             x=shifted,
             y=year_before["attendance_rate"],
             mode="lines",
-            name=t("vs_year_earlier"),
+            name=loc.t("vs_year_earlier"),
             line={"color": SERIES_COLOURS[2], "dash": "dot"},
             customdata=year_before["month"],
             hovertemplate="%{customdata|%m/%Y}: %{y:.1%}<extra></extra>",
@@ -84,10 +85,10 @@ def attendance_trend(
     figure.add_hline(
         y=target,
         line={"color": TARGET_COLOUR, "dash": "dash"},
-        annotation_text=f"{t('target')} {text.fmt_pct(target, 0)}",
+        annotation_text=f"{loc.t('target')} {loc.pct(target, 0)}",
         annotation_position="bottom right",
     )
-    house_layout(figure, t("trend_title"))
+    house_layout(loc, figure, loc.t("trend_title"))
     lowest = trend["attendance_rate"].min()
     rate_axis(figure, low=min(0.7, float(lowest) - 0.05) if pd.notna(lowest) else 0.7)
     figure.update_xaxes(tickformat="%m/%Y", dtick="M1")
@@ -160,6 +161,7 @@ def _rate_colours(values: pd.Series) -> dict:
 
 
 def rate_bars(
+    loc: text.Locale,
     frame: pd.DataFrame,
     id_column: str,
     name_column: str,
@@ -178,24 +180,24 @@ def rate_bars(
             orientation="h",
             customdata=ids,
             marker={**_rate_colours(rates), "line": {"width": outline, "color": SELECTED_OUTLINE}},
-            text=[text.fmt_pct(value) for value in rates],
+            text=[loc.pct(value) for value in rates],
             textposition="outside",
             cliponaxis=False,
             textfont={"size": 11},
             hovertext=plains(frame[name_column].astype(str)),
             hovertemplate="%{hovertext}: %{x:.1%}<extra></extra>",
-            name=t("attendance_rate"),
+            name=loc.t("attendance_rate"),
         )
     )
-    _target_line(figure, target)
-    house_layout(figure, title, height=rows_height(len(frame), per_row=22, extra=80))
+    _target_line(loc, figure, target)
+    house_layout(loc, figure, title, height=rows_height(len(frame), per_row=22, extra=80))
     _id_axis(figure, ids, frame[name_column].astype(str).tolist())
     figure.update_xaxes(tickformat=".0%", range=[0, 1.16], tickvals=[0, 0.25, 0.5, 0.75, 1])
     figure.update_layout(showlegend=False, clickmode="event+select", margin={"t": 30 if not title else 60})
     return figure
 
 
-def _target_line(figure: go.Figure, target: float) -> None:
+def _target_line(loc: text.Locale, figure: go.Figure, target: float) -> None:
     # A vertical target line labelled above the plot, where no bar's label can sit under it.
     figure.add_vline(x=target, line={"color": TARGET_COLOUR, "dash": "dash"})
     figure.add_annotation(
@@ -204,15 +206,17 @@ def _target_line(figure: go.Figure, target: float) -> None:
         yref="paper",
         yanchor="bottom",
         showarrow=False,
-        text=f"{t('target')} {text.fmt_pct(target, 0)}",
+        text=f"{loc.t('target')} {loc.pct(target, 0)}",
         font={"color": TARGET_COLOUR},
     )
 
 
-def meeting_bars(meetings: pd.DataFrame, target: float, title: str | None = None) -> go.Figure:
+def meeting_bars(
+    loc: text.Locale, meetings: pd.DataFrame, target: float, title: str | None = None
+) -> go.Figure:
     """A cell's meetings by date: attendance rate on the rate scale; predecessors' meetings hatched."""
     rates = meetings["attendance_rate"].astype(float)
-    kinds = [text.coded("kind", kind) for kind in meetings["kind"]]
+    kinds = [loc.coded("kind", kind) for kind in meetings["kind"]]
     figure = go.Figure(
         go.Bar(
             x=meetings["held_on"],
@@ -230,7 +234,7 @@ def meeting_bars(meetings: pd.DataFrame, target: float, title: str | None = None
                     strict=True,
                 )
             ),
-            text=[text.fmt_pct(value) for value in rates],
+            text=[loc.pct(value) for value in rates],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x|%d/%m/%Y} · %{customdata[1]} · %{customdata[0]}<br>"
@@ -246,16 +250,16 @@ def meeting_bars(meetings: pd.DataFrame, target: float, title: str | None = None
             mode="lines",
             line={"color": TARGET_COLOUR, "dash": "dash"},
             hoverinfo="skip",
-            name=f"{t('target')} {text.fmt_pct(target, 0)}",
+            name=f"{loc.t('target')} {loc.pct(target, 0)}",
         )
-    house_layout(figure, title, height=320)
+    house_layout(loc, figure, title, height=320)
     rate_axis(figure, low=0)
     figure.update_yaxes(range=[0, 1.12])
     figure.update_xaxes(tickformat="%d/%m/%Y")
     return figure
 
 
-def attendance_heatmap(frame: pd.DataFrame, title: str | None = None) -> go.Figure:
+def attendance_heatmap(loc: text.Locale, frame: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Commune x month attendance rates on the rate scale (a blank square: no meeting that month)."""
     communes = frame.drop_duplicates("commune_id")
     ids = communes["commune_id"].astype(str).tolist()
@@ -281,22 +285,22 @@ def attendance_heatmap(frame: pd.DataFrame, title: str | None = None) -> go.Figu
             text=[[plain(name)] * len(months) for name in communes["commune"].astype(str)],
             texttemplate="%{z:.0%}" if show_text else None,
             hovertemplate="%{text} · %{x|%m/%Y}: %{z:.1%} (%{customdata} "
-            + t("col_meetings").lower()
+            + loc.t("col_meetings").lower()
             + ")<extra></extra>",
             colorbar={"tickformat": ".0%", "thickness": 12},
         )
     )
-    house_layout(figure, title, height=rows_height(len(ids), per_row=22))
+    house_layout(loc, figure, title, height=rows_height(len(ids), per_row=22))
     _id_axis(figure, ids, communes["commune"].astype(str).tolist())
     figure.update_xaxes(tickformat="%m/%Y", dtick="M1", side="top")
     return figure
 
 
-def heatmap_table(frame: pd.DataFrame) -> pd.DataFrame:
+def heatmap_table(loc: text.Locale, frame: pd.DataFrame) -> pd.DataFrame:
     """The heat map as a table: a row per commune, a column of attendance rates per month (mm/yyyy)."""
     wide = frame.pivot(index=["commune_id", "commune"], columns="month", values="attendance_rate")
     wide = wide.reindex(frame.drop_duplicates("commune_id").set_index(["commune_id", "commune"]).index)
-    wide.columns = [text.fmt_month(month) for month in wide.columns]
+    wide.columns = [loc.month(month) for month in wide.columns]
     return wide.reset_index()
 
 
@@ -310,7 +314,9 @@ def pool_by_commune(cells: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def regularity_dots(pooled: pd.DataFrame, title: str | None = None, selected: str | None = None) -> go.Figure:
+def regularity_dots(
+    loc: text.Locale, pooled: pd.DataFrame, title: str | None = None, selected: str | None = None
+) -> go.Figure:
     """Regularity and thematic coverage of each commune as two dots on one line."""
     ids = pooled["commune_id"].astype(str).tolist()
     figure = go.Figure()
@@ -322,13 +328,13 @@ def regularity_dots(pooled: pd.DataFrame, title: str | None = None, selected: st
             x=pooled[column].astype(float),
             y=ids,
             mode="markers",
-            name=t(column),
+            name=loc.t(column),
             customdata=ids,
             marker={"color": colour, "size": 11, "symbol": symbol, "line": {"width": 1, "color": "white"}},
             hovertext=plains(pooled["commune"].astype(str)),
-            hovertemplate="%{hovertext} · " + t(column) + ": %{x:.1%}<extra></extra>",
+            hovertemplate="%{hovertext} · " + loc.t(column) + ": %{x:.1%}<extra></extra>",
         )
-    house_layout(figure, title, height=rows_height(len(ids), per_row=22, extra=80))
+    house_layout(loc, figure, title, height=rows_height(len(ids), per_row=22, extra=80))
     _id_axis(
         figure,
         ids,
@@ -343,7 +349,7 @@ def regularity_dots(pooled: pd.DataFrame, title: str | None = None, selected: st
     return figure
 
 
-def absence_bars(reasons: pd.DataFrame, title: str | None = None) -> go.Figure:
+def absence_bars(loc: text.Locale, reasons: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Absences by reason (stacked) and members working away, side by side for each commune."""
     from plotly.subplots import make_subplots
 
@@ -356,18 +362,18 @@ def absence_bars(reasons: pd.DataFrame, title: str | None = None) -> go.Figure:
         shared_yaxes=True,
         column_widths=[0.68, 0.32],
         horizontal_spacing=0.03,
-        subplot_titles=(t("absences_by_reason"), t("members_away")),
+        subplot_titles=(loc.t("absences_by_reason"), loc.t("members_away")),
     )
     for reason, (label, colour) in REASONS.items():
         figure.add_bar(
             x=reasons[reason],
             y=ids,
             orientation="h",
-            name=t(label),
+            name=loc.t(label),
             marker_color=colour,
             customdata=ids,
             hovertext=hover_names,
-            hovertemplate="%{hovertext} · " + t(label) + ": %{x:,d}<extra></extra>",
+            hovertemplate="%{hovertext} · " + loc.t(label) + ": %{x:,d}<extra></extra>",
             row=1,
             col=1,
         )
@@ -375,11 +381,11 @@ def absence_bars(reasons: pd.DataFrame, title: str | None = None) -> go.Figure:
         x=reasons["members_away"],
         y=ids,
         orientation="h",
-        name=t("members_away"),
+        name=loc.t("members_away"),
         marker_color="#9fb3d9",
         customdata=ids,
         text=[
-            f"{text.fmt_int(n)} ({text.fmt_pct(s)})"
+            f"{loc.integer(n)} ({loc.pct(s)})"
             for n, s in zip(reasons["members_away"], reasons["away_share"], strict=True)
         ],
         textposition="outside",
@@ -391,7 +397,7 @@ def absence_bars(reasons: pd.DataFrame, title: str | None = None) -> go.Figure:
         row=1,
         col=2,
     )
-    house_layout(figure, title, height=rows_height(len(ids), per_row=22, extra=110))
+    house_layout(loc, figure, title, height=rows_height(len(ids), per_row=22, extra=110))
     _id_axis(figure, ids, names)
     figure.update_layout(
         barmode="stack",
@@ -404,7 +410,9 @@ def absence_bars(reasons: pd.DataFrame, title: str | None = None) -> go.Figure:
     return figure
 
 
-def ranking_bars(cells: pd.DataFrame, title: str | None = None, selected: str | None = None) -> go.Figure:
+def ranking_bars(
+    loc: text.Locale, cells: pd.DataFrame, title: str | None = None, selected: str | None = None
+) -> go.Figure:
     """Cells of one commune ranked by score, each bar split into the components' shares of it;
     cells with too few meetings listed after the ranked ones, without a bar ("not enough data")."""
     parts = metrics.score_parts(cells)
@@ -423,23 +431,23 @@ def ranking_bars(cells: pd.DataFrame, title: str | None = None, selected: str | 
             x=points,
             y=ids,
             orientation="h",
-            name=t(COMPONENT_LEGEND[component]),
+            name=loc.t(COMPONENT_LEGEND[component]),
             marker_color=COMPONENT_COLOURS[component],
             customdata=ids,
             hovertext=plains(parts["cell"].astype(str)),
-            hovertemplate="%{hovertext} · " + t(component) + ": %{x:.3f}<extra></extra>",
+            hovertemplate="%{hovertext} · " + loc.t(component) + ": %{x:.3f}<extra></extra>",
         )
     figure.add_bar(
         x=[1.0 if not is_ranked else None for is_ranked in ranked],
         y=ids,
         orientation="h",
-        name=t("not_enough_data"),
+        name=loc.t("not_enough_data"),
         marker_color=NO_DATA_COLOUR,
         opacity=0.35,
         customdata=ids,
         showlegend=not ranked.all(),
         text=[
-            t("not_enough_data_cell", meetings=text.fmt_int(m)) if not r else None
+            loc.t("not_enough_data_cell", meetings=loc.integer(m)) if not r else None
             for r, m in zip(ranked, parts["meetings"], strict=True)
         ],
         textposition="inside",
@@ -451,28 +459,28 @@ def ranking_bars(cells: pd.DataFrame, title: str | None = None, selected: str | 
         y=ids,
         mode="text",
         customdata=ids,
-        text=[text.fmt_pct(value) if pd.notna(value) else "" for value in parts["score"].where(ranked)],
+        text=[loc.pct(value) if pd.notna(value) else "" for value in parts["score"].where(ranked)],
         textposition="middle right",
         showlegend=False,
         hoverinfo="skip",
     )
-    house_layout(figure, title, height=rows_height(len(ids)))
+    house_layout(loc, figure, title, height=rows_height(len(ids)))
     _id_axis(figure, ids, labels)
     figure.update_xaxes(range=[0, 1.08], tickformat=".0%")
     figure.update_layout(barmode="stack", clickmode="event+select", legend={"traceorder": "normal"})
     return figure
 
 
-def needs_help_table(ranking: pd.DataFrame, running: pd.DataFrame) -> pd.DataFrame:
+def needs_help_table(loc: text.Locale, ranking: pd.DataFrame, running: pd.DataFrame) -> pd.DataFrame:
     """Cells that need help: below target 3 months running (cells_needing_help) or in the bottom tenth
     by score (cell_ranking.is_bottom_decile), one row each with the reasons, worst attendance first."""
     runs = running[["cell_id", "longest_run_below_target"]]
     table = ranking.merge(runs, on="cell_id", how="left")
     table = table[table["longest_run_below_target"].notna() | table["is_bottom_decile"].astype(bool)].copy()
     run_text = table["longest_run_below_target"].map(
-        lambda months: t("needs_help_run", months=int(months)) if pd.notna(months) else None
+        lambda months: loc.t("needs_help_run", months=int(months)) if pd.notna(months) else None
     )
-    decile_text = table["is_bottom_decile"].map(lambda bottom: t("needs_help_decile") if bottom else None)
+    decile_text = table["is_bottom_decile"].map(lambda bottom: loc.t("needs_help_decile") if bottom else None)
     table["why"] = [
         "; ".join(part for part in parts if isinstance(part, str))
         for parts in zip(run_text, decile_text, strict=True)
@@ -529,7 +537,9 @@ def top_bottom(ranking: pd.DataFrame) -> pd.DataFrame:
     return table[columns]
 
 
-def top_bottom_chart(table: pd.DataFrame, title: str | None = None, selected: str | None = None) -> go.Figure:
+def top_bottom_chart(
+    loc: text.Locale, table: pd.DataFrame, title: str | None = None, selected: str | None = None
+) -> go.Figure:
     """For each commune, its best and worst ranked cell's score joined by a line."""
     ids = table["commune_id"].astype(str).tolist()
     figure = go.Figure()
@@ -547,8 +557,8 @@ def top_bottom_chart(table: pd.DataFrame, title: str | None = None, selected: st
         showlegend=False,
     )
     for column, name_column, label, colour in (
-        ("bottom_score", "bottom_cell", t("bottom"), SERIES_COLOURS[0]),
-        ("top_score", "top_cell", t("top"), "#1a9850"),
+        ("bottom_score", "bottom_cell", loc.t("bottom"), SERIES_COLOURS[0]),
+        ("top_score", "top_cell", loc.t("top"), "#1a9850"),
     ):
         figure.add_scatter(
             x=table[column].astype(float),
@@ -560,7 +570,7 @@ def top_bottom_chart(table: pd.DataFrame, title: str | None = None, selected: st
             hovertext=plains(table[name_column].fillna("").astype(str)),
             hovertemplate="%{hovertext}: %{x:.1%}<extra>" + label + "</extra>",
         )
-    house_layout(figure, title, height=rows_height(len(ids)))
+    house_layout(loc, figure, title, height=rows_height(len(ids)))
     _id_axis(
         figure,
         ids,
@@ -571,7 +581,7 @@ def top_bottom_chart(table: pd.DataFrame, title: str | None = None, selected: st
     return figure
 
 
-def rating_bars(ratings: pd.DataFrame, title: str | None = None) -> go.Figure:
+def rating_bars(loc: text.Locale, ratings: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Share of the cells rated in each grade, per commune, one panel per year."""
     from plotly.subplots import make_subplots
 
@@ -593,7 +603,7 @@ def rating_bars(ratings: pd.DataFrame, title: str | None = None) -> go.Figure:
                 x=rows["share"],
                 y=rows["commune_id"].astype(str),
                 orientation="h",
-                name=text.coded("grade", grade),
+                name=loc.coded("grade", grade),
                 marker_color=GRADE_COLOURS[grade],
                 legendgroup=grade,
                 showlegend=column == 1,
@@ -602,12 +612,12 @@ def rating_bars(ratings: pd.DataFrame, title: str | None = None) -> go.Figure:
                 hovertemplate="%{hovertext} · "
                 + str(year)
                 + " · "
-                + text.coded("grade", grade)
+                + loc.coded("grade", grade)
                 + ": %{customdata} (%{x:.1%})<extra></extra>",
                 row=1,
                 col=column,
             )
-    house_layout(figure, title, height=rows_height(len(ids)) + 30)
+    house_layout(loc, figure, title, height=rows_height(len(ids)) + 30)
     _id_axis(figure, ids, communes["commune"].astype(str).tolist())
     figure.update_xaxes(tickformat=".0%", range=[0, 1])
     figure.update_layout(barmode="stack", margin={"t": 90})
@@ -615,6 +625,7 @@ def rating_bars(ratings: pd.DataFrame, title: str | None = None) -> go.Figure:
 
 
 def history_lines(
+    loc: text.Locale,
     history: pd.DataFrame,
     commune_trend: pd.DataFrame | None,
     commune_name: str,
@@ -629,7 +640,7 @@ def history_lines(
             x=rows["month"],
             y=rows["attendance_rate"],
             mode="lines+markers",
-            name=f"{plain(rows['cell'].iloc[0])} ({text.coded('relation', relation)})",
+            name=f"{plain(rows['cell'].iloc[0])} ({loc.coded('relation', relation)})",
             line={
                 "color": SERIES_COLOURS[0] if relation == "cell" else SERIES_COLOURS[1 + index % 4],
                 "width": 3 if relation == "cell" else 2,
@@ -643,7 +654,7 @@ def history_lines(
             x=commune_trend["month"],
             y=commune_trend["attendance_rate"],
             mode="lines",
-            name=t("commune_line", name=plain(commune_name)),
+            name=loc.t("commune_line", name=plain(commune_name)),
             line={"color": SERIES_COLOURS[2], "width": 2},
             meta=[plain(commune_name)],
             hovertemplate="%{x|%m/%Y}: %{y:.1%}<extra>%{meta[0]}</extra>",
@@ -651,10 +662,10 @@ def history_lines(
     figure.add_hline(
         y=target,
         line={"color": TARGET_COLOUR, "dash": "dash"},
-        annotation_text=f"{t('target')} {text.fmt_pct(target, 0)}",
+        annotation_text=f"{loc.t('target')} {loc.pct(target, 0)}",
         annotation_position="bottom right",
     )
-    house_layout(figure, title)
+    house_layout(loc, figure, title)
     lowest = history["attendance_rate"].min()
     rate_axis(figure, low=min(0.7, float(lowest) - 0.05) if pd.notna(lowest) else 0.7)
     months = history["month"].nunique()
@@ -675,21 +686,24 @@ COMPARISON_COLOURS = {"opinions_year": "#d5d8dc", "opinions_prev": "#a3a9b1"}
 LEVELS = ("province", "district", "commune")
 
 
-def _category_names(frame: pd.DataFrame) -> pd.Series:
+def _category_names(loc: text.Locale, frame: pd.DataFrame) -> pd.Series:
     """The categories' names in this language, as plotly text."""
-    return (frame["name_vi"] if text.language() == "vi" else frame["name_en"]).map(plain)
+    return loc.name(frame).map(plain)
 
 
 def _category_colours(codes: pd.Series) -> list[str]:
     return [CATEGORY_COLOURS.get(code, CATEGORY_COLOURS["other"]) for code in codes]
 
 
-def category_comparison_bars(comparison: pd.DataFrame) -> go.Figure:
+def category_comparison_bars(loc: text.Locale, comparison: pd.DataFrame) -> go.Figure:
     """Opinions per category: this period (in the category's colour) against the previous period and
     the same period a year earlier (greys). Every bar carries its category code, so a click filters."""
-    names = _category_names(comparison)
+    names = _category_names(loc, comparison)
     figure = go.Figure()
-    for column, label in (("opinions_year", t("op_year_earlier")), ("opinions_prev", t("op_previous"))):
+    for column, label in (
+        ("opinions_year", loc.t("op_year_earlier")),
+        ("opinions_prev", loc.t("op_previous")),
+    ):
         figure.add_bar(
             y=names,
             x=comparison[column],
@@ -703,14 +717,14 @@ def category_comparison_bars(comparison: pd.DataFrame) -> go.Figure:
         y=names,
         x=comparison["opinions"],
         orientation="h",
-        name=t("op_this_period"),
+        name=loc.t("op_this_period"),
         marker_color=_category_colours(comparison["category"]),
         customdata=comparison["category"],
-        text=[text.fmt_pct(share) for share in comparison["share"]],
+        text=[loc.pct(share) for share in comparison["share"]],
         textposition="outside",
-        hovertemplate="%{y}: %{x} (%{text})<extra>" + t("op_this_period") + "</extra>",
+        hovertemplate="%{y}: %{x} (%{text})<extra>" + loc.t("op_this_period") + "</extra>",
     )
-    house_layout(figure, height=rows_height(len(comparison), per_row=54))
+    house_layout(loc, figure, height=rows_height(len(comparison), per_row=54))
     figure.update_layout(barmode="group", bargap=0.25, legend={"traceorder": "reversed"})
     figure.update_yaxes(autorange="reversed")
     _count_axis(figure, comparison[["opinions", "opinions_prev", "opinions_year"]].max().max())
@@ -732,11 +746,11 @@ def _count_axis(figure: go.Figure, largest: float, axis: str = "x") -> None:
 TREEMAP_SEPARATOR = "|"
 
 
-def commune_category_treemap(frame: pd.DataFrame) -> go.Figure:
+def commune_category_treemap(loc: text.Locale, frame: pd.DataFrame) -> go.Figure:
     """Opinions by commune, then category. Node ids are `commune_id` and `commune_id|category`, which
     a click reports (treemap points carry no customdata)."""
     communes = frame.groupby(["commune_id", "commune"], as_index=False, sort=False)["opinions"].sum()
-    names = _category_names(frame)
+    names = _category_names(loc, frame)
     figure = go.Figure(
         go.Treemap(
             ids=[*communes["commune_id"], *(frame["commune_id"] + TREEMAP_SEPARATOR + frame["category"])],
@@ -749,7 +763,7 @@ def commune_category_treemap(frame: pd.DataFrame) -> go.Figure:
             textinfo="label+value",
         )
     )
-    house_layout(figure, height=520)
+    house_layout(loc, figure, height=520)
     return figure
 
 
@@ -761,7 +775,7 @@ def treemap_pick(node_id: str, communes: set[str]) -> tuple[str | None, str | No
     return (commune or None), (category or None)
 
 
-def opinion_trend_lines(trend: pd.DataFrame) -> go.Figure:
+def opinion_trend_lines(loc: text.Locale, trend: pd.DataFrame) -> go.Figure:
     """Opinions raised each month, one line per category in its colour."""
     figure = go.Figure()
     for code, rows in trend.groupby("category", sort=False):
@@ -769,23 +783,23 @@ def opinion_trend_lines(trend: pd.DataFrame) -> go.Figure:
             x=rows["month"],
             y=rows["opinions"],
             mode="lines+markers",
-            name=_category_names(rows).iloc[0],
+            name=_category_names(loc, rows).iloc[0],
             line={"color": _category_colours([code])[0], "width": 2},
             hovertemplate="%{x|%m/%Y}: %{y}<extra>%{fullData.name}</extra>",
         )
-    house_layout(figure)
+    house_layout(loc, figure)
     figure.update_xaxes(tickformat="%m/%Y", dtick="M1")
     figure.update_yaxes(rangemode="tozero", tickformat=",d")
     return figure
 
 
-def response_bars(response: pd.DataFrame, labels: list[str]) -> go.Figure:
+def response_bars(loc: text.Locale, response: pd.DataFrame, labels: list[str]) -> go.Figure:
     """Stacked bars per row (category or department): answered on time, late, open, overdue; after
     each bar its share answered on time (of those answered or due) and its median days to answer."""
     figure = go.Figure()
     labels = plains(labels)  # category or department names from the data
     notes = [
-        t("op_bar_note", rate=text.fmt_pct(rate), days=text.fmt_num(days, 0))
+        loc.t("op_bar_note", rate=loc.pct(rate), days=loc.num(days, 0))
         for rate, days in zip(
             metrics.ON_TIME.per_row(response), response["median_days_to_answer"], strict=True
         )
@@ -796,29 +810,29 @@ def response_bars(response: pd.DataFrame, labels: list[str]) -> go.Figure:
             y=labels,
             x=response[status],
             orientation="h",
-            name=text.coded("op_status", status),
+            name=loc.coded("op_status", status),
             marker_color=STATUS_COLOURS[status],
             text=notes if last else None,
             textposition="outside" if last else None,
             cliponaxis=False,
-            hovertemplate="%{y}: %{x}<extra>" + text.coded("op_status", status) + "</extra>",
+            hovertemplate="%{y}: %{x}<extra>" + loc.coded("op_status", status) + "</extra>",
         )
-    house_layout(figure, height=rows_height(len(response), per_row=30))
+    house_layout(loc, figure, height=rows_height(len(response), per_row=30))
     figure.update_layout(barmode="stack", legend={"traceorder": "normal"})
     figure.update_yaxes(autorange="reversed")
     _count_axis(figure, response[list(STATUSES)].sum(axis=1).max() * 1.3)
     return figure
 
 
-def compliance_by_level(supervision: pd.DataFrame) -> go.Figure:
+def compliance_by_level(loc: text.Locale, supervision: pd.DataFrame) -> go.Figure:
     """Committee members per level who met the visits rule in the window, and who fell short."""
     levels = [level for level in LEVELS if level in set(supervision["level"])]
     counts = supervision.groupby(["level", "compliant"]).size()
-    labels = [text.coded("sv_level", level) for level in levels]
+    labels = [loc.coded("sv_level", level) for level in levels]
     figure = go.Figure()
     for compliant, name, colour in (
-        (True, t("sv_compliant_yes"), STATUS_COLOURS["answered_on_time"]),
-        (False, t("sv_compliant_no"), STATUS_COLOURS["overdue"]),
+        (True, loc.t("sv_compliant_yes"), STATUS_COLOURS["answered_on_time"]),
+        (False, loc.t("sv_compliant_no"), STATUS_COLOURS["overdue"]),
     ):
         figure.add_bar(
             x=labels,
@@ -827,13 +841,13 @@ def compliance_by_level(supervision: pd.DataFrame) -> go.Figure:
             marker_color=colour,
             hovertemplate="%{x}: %{y}<extra>" + name + "</extra>",
         )
-    house_layout(figure, height=320)
+    house_layout(loc, figure, height=320)
     figure.update_layout(barmode="stack", legend={"traceorder": "normal"})
     _count_axis(figure, supervision.groupby("level").size().max(), axis="y")
     return figure
 
 
-def visit_coverage_bars(coverage: pd.DataFrame) -> go.Figure:
+def visit_coverage_bars(loc: text.Locale, coverage: pd.DataFrame) -> go.Figure:
     """Share of each commune's cells that a committee member visited in the window, lowest first."""
     figure = go.Figure()
     figure.add_bar(
@@ -844,11 +858,11 @@ def visit_coverage_bars(coverage: pd.DataFrame) -> go.Figure:
         customdata=coverage[["commune", "cells_visited", "cells"]]
         .assign(commune=lambda f: f["commune"].map(plain))
         .to_numpy(),
-        text=[text.fmt_pct(value) for value in coverage["coverage"]],
+        text=[loc.pct(value) for value in coverage["coverage"]],
         textposition="outside",
         hovertemplate="%{customdata[0]}: %{x:.1%} (%{customdata[1]}/%{customdata[2]})<extra></extra>",
     )
-    house_layout(figure, height=rows_height(len(coverage)))
+    house_layout(loc, figure, height=rows_height(len(coverage)))
     figure.update_xaxes(tickformat=".0%", range=[0, 1.1])
     _id_axis(figure, list(coverage["commune_id"]), list(coverage["commune"]))
     return figure
@@ -857,7 +871,7 @@ def visit_coverage_bars(coverage: pd.DataFrame) -> go.Figure:
 # ---- review report charts (issue 6) ----
 
 
-def review_category_bars(frame: pd.DataFrame, current: str, previous: str) -> go.Figure:
+def review_category_bars(loc: text.Locale, frame: pd.DataFrame, current: str, previous: str) -> go.Figure:
     """Opinions by category in the period beside the previous period (frame: category, name, opinions,
     opinions_prev), in the categories' own order, the period's bars in each category's colour."""
     names = plains(frame["name"].astype(str))
@@ -882,7 +896,7 @@ def review_category_bars(frame: pd.DataFrame, current: str, previous: str) -> go
         textposition="outside",
         hovertemplate="%{y}: %{x:,}<extra>" + current + "</extra>",
     )
-    house_layout(figure, t("rv_chart_categories"), height=max(300, 120 + 56 * len(names)))
+    house_layout(loc, figure, loc.t("rv_chart_categories"), height=max(300, 120 + 56 * len(names)))
     figure.update_layout(
         barmode="group",
         yaxis={"autorange": "reversed"},
@@ -892,7 +906,7 @@ def review_category_bars(frame: pd.DataFrame, current: str, previous: str) -> go
     return figure
 
 
-def review_rating_bars(ratings: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
+def review_rating_bars(loc: text.Locale, ratings: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     """Cells in each grade, one stacked bar per year (ratings: year, excellent, good, ... counts)."""
     figure = go.Figure()
     for grade in GRADES:
@@ -905,7 +919,7 @@ def review_rating_bars(ratings: pd.DataFrame, labels: dict[str, str]) -> go.Figu
             textposition="inside",
             hovertemplate="%{x}: %{y:,}<extra>" + labels[grade] + "</extra>",
         )
-    house_layout(figure, t("rv_chart_ratings"))
+    house_layout(loc, figure, loc.t("rv_chart_ratings"))
     figure.update_layout(
         barmode="stack",
         xaxis={"type": "category"},

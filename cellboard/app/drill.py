@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 import streamlit as st
 
-from cellboard.app import ui
-from cellboard.text import escape_markdown, t
+from cellboard import text
+from cellboard.app import tables
+from cellboard.text import escape_markdown
 
 _VALUES = "_page_options"  # option key -> value (text) or None
 _SEEN = "_page_options_seen"  # option key -> the URL text last read or written
@@ -38,18 +39,18 @@ def option(key: str) -> str | None:
 
 def set_option(key: str, value: object | None) -> None:
     """Change an option in the session and in the URL (None removes it)."""
-    text = None if value is None else str(value)
-    _store(_VALUES)[key] = text
-    _store(_SEEN)[key] = text
-    _write(key, text)
+    written = None if value is None else str(value)
+    _store(_VALUES)[key] = written
+    _store(_SEEN)[key] = written
+    _write(key, written)
 
 
-def _write(key: str, text: str | None) -> None:
-    if text is None:
+def _write(key: str, written: str | None) -> None:
+    if written is None:
         if key in st.query_params:
             del st.query_params[key]
-    elif st.query_params.get(key) != text:
-        st.query_params[key] = text
+    elif st.query_params.get(key) != written:
+        st.query_params[key] = written
 
 
 def keep_in_url(keys: Iterable[str]) -> None:
@@ -60,18 +61,19 @@ def keep_in_url(keys: Iterable[str]) -> None:
         _store(_SEEN)[key] = values.get(key)
 
 
-def valid_option(key: str, options: Iterable[str]) -> str | None:
+def valid_option(loc: text.Locale, key: str, options: Iterable[str]) -> str | None:
     """The option if it is one of `options`; otherwise it is cleared, with a notice when the link
     brought a value that does not belong to the unit and period shown."""
     value = option(key)
     if value is not None and value not in set(options):
         set_option(key, None)
-        st.warning(t("drill_not_here", value=escape_markdown(value)))
+        st.warning(loc.t("drill_not_here", value=escape_markdown(value)))
         return None
     return value
 
 
 def choose(
+    loc: text.Locale,
     key: str,
     options: list[str],
     labels: dict[str, str],
@@ -95,9 +97,9 @@ def choose(
         label,
         [None, *options],
         key=widget,
-        format_func=lambda value: t("choose") if value is None else labels.get(value, value),
+        format_func=lambda value: loc.t("choose") if value is None else labels.get(value, value),
         # Streamlit shows a None value as "no selection", with this placeholder (its own is English)
-        placeholder=t("choose"),
+        placeholder=loc.t("choose"),
         on_change=lambda: pick(st.session_state[widget]),
         help=help,
     )
@@ -119,6 +121,7 @@ def picked_ids(event: object) -> list[str]:
 
 
 def clickable_chart_block(
+    loc: text.Locale,
     figure,
     data: pd.DataFrame,
     name: str,
@@ -126,7 +129,7 @@ def clickable_chart_block(
     on_pick: Callable[[str], None],
     headers: dict[str, str] | None = None,
 ) -> None:
-    """ui.chart_block for a chart whose points carry ids (customdata): a click calls on_pick(id)."""
+    """tables.chart_block for a chart whose points carry ids (customdata): a click calls on_pick(id)."""
     key = f"chart_{name}"
 
     def picked() -> None:
@@ -135,5 +138,5 @@ def clickable_chart_block(
             on_pick(ids[0])
 
     st.plotly_chart(figure, width="stretch", key=key, on_select=picked, selection_mode="points")
-    with st.expander(t("show_table")):
-        ui.table(data, name, formats, headers)
+    with st.expander(loc.t("show_table")):
+        tables.table(loc, data, name, formats, headers)
