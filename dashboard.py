@@ -13,7 +13,6 @@ import streamlit as st
 from cellboard import allocator, auth, text
 from cellboard.app import filters, ui
 from cellboard.data import db, periods
-from cellboard.text import t
 
 allocator.forget_preload()  # `make run` preloads jemalloc for this server, not for its children
 # The favicon is a file of the app (Streamlit sends an .svg file inline, as a data: URL); a
@@ -40,41 +39,41 @@ def choose_language() -> None:
         st.session_state["lang"] = (
             st.query_params.get("lang", "vi") if st.query_params.get("lang") in text.LANGUAGES else "vi"
         )
-    # before the switch is drawn: a click has already updated the session's choice, and the switch's
-    # own label must be in the language chosen, not the one before
-    text.set_run_language(st.session_state.get("lang") or "vi")
+    # a click on the switch has already updated the session's choice before this run: the switch's
+    # own label is in the language chosen, not the one before
+    loc = ui.locale()
     st.sidebar.segmented_control(
-        t("language"),
+        loc.t("language"),
         text.LANGUAGES,
         key="lang",
         format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
     )
 
 
-def require_database() -> None:
+def require_database(loc: text.Locale) -> None:
     path = db.db_path()
     command = f"python -m cellboard demo --db {path}"
     if not path.exists():
-        st.title(t("app_title"))
-        st.error(t("no_database", path=path, command=command))
+        st.title(loc.t("app_title"))
+        st.error(loc.t("no_database", path=path, command=command))
         st.stop()
     try:
         db.reader(path).close()
     except db.OldSchema as old:
-        st.title(t("app_title"))
-        st.error(t("old_schema", path=path, found=old.found, wanted=old.wanted, command=command))
+        st.title(loc.t("app_title"))
+        st.error(loc.t("old_schema", path=path, found=old.found, wanted=old.wanted, command=command))
         st.stop()
     except db.BadDatabase as bad:
-        st.title(t("app_title"))
-        st.error(t("bad_database", path=path, detail=text.escape_markdown(bad.detail), command=command))
+        st.title(loc.t("app_title"))
+        st.error(loc.t("bad_database", path=path, detail=text.escape_markdown(bad.detail), command=command))
         st.stop()
 
 
-def demo_banner() -> None:
+def demo_banner(loc: text.Locale) -> None:
     info = ui.query("database_info")
     source = info.loc[info["key"] == "source", "value"]
     if len(source) and source.iloc[0] == "demo":
-        st.warning(t("demo_banner"), icon=":material/science:")
+        st.warning(loc.t("demo_banner"), icon=":material/science:")
 
 
 # ---- the filter bar -----------------------------------------------------------------
@@ -125,31 +124,31 @@ def preset_years(today: dt.date, asked: int | None) -> list[int]:
     return list(range(today.year, oldest - 1, -1))
 
 
-def period_widgets(today: dt.date) -> periods.Period:
+def period_widgets(loc: text.Locale, today: dt.date) -> periods.Period:
     sidebar = st.sidebar
-    sidebar.subheader(t("period"))
+    sidebar.subheader(loc.t("period"))
     preset = sidebar.selectbox(
-        t("preset"), periods.PRESETS, key="f_preset", format_func=lambda p: text.coded("preset", p)
+        loc.t("preset"), periods.PRESETS, key="f_preset", format_func=lambda p: loc.coded("preset", p)
     )
     if preset in ("first_half", "second_half", "year"):
         years = preset_years(today, st.session_state.get("f_year"))
         if st.session_state.get("f_year") not in years:
             st.session_state["f_year"] = today.year
-        year = sidebar.selectbox(t("year"), years, key="f_year")
+        year = sidebar.selectbox(loc.t("year"), years, key="f_year")
         return periods.preset_period(preset, today, year)
     if preset != "custom":
         period = periods.preset_period(preset, today)
-        sidebar.caption(ui.period_caption(period))
+        sidebar.caption(ui.period_caption(loc, period))
         return period
-    start = sidebar.date_input(t("from"), key="f_from", format="DD/MM/YYYY")
-    end = sidebar.date_input(t("to"), key="f_to", format="DD/MM/YYYY")
+    start = sidebar.date_input(loc.t("from"), key="f_from", format="DD/MM/YYYY")
+    end = sidebar.date_input(loc.t("to"), key="f_to", format="DD/MM/YYYY")
     if start > end:
-        sidebar.warning(t("period_reversed"))
+        sidebar.warning(loc.t("period_reversed"))
         start, end = end, start
     return periods.Period(start, end)
 
 
-def unit_widgets() -> str | None:
+def unit_widgets(loc: text.Locale) -> str | None:
     tree = ui.query("unit_tree")
     known = set(tree["unit_id"])
     url_unit = st.session_state.pop("_url_unit", None)
@@ -164,7 +163,7 @@ def unit_widgets() -> str | None:
         else:
             st.session_state["_unit_unknown"] = url_unit
     if st.session_state.get("_unit_unknown"):
-        st.warning(t("unit_unknown", unit=text.escape_markdown(st.session_state["_unit_unknown"])))
+        st.warning(loc.t("unit_unknown", unit=text.escape_markdown(st.session_state["_unit_unknown"])))
     groups = tree[tree["kind"] != "cell"]
     names = dict(zip(groups["unit_id"], groups["name"], strict=True))
     depths = dict(zip(groups["unit_id"], groups["depth"], strict=True))
@@ -172,14 +171,14 @@ def unit_widgets() -> str | None:
     options = ([] if scope_root else [None]) + list(groups["unit_id"])
     if st.session_state.get("f_unit") not in options:
         st.session_state["f_unit"] = options[0] if options else None
-    st.sidebar.subheader(t("unit"))
+    st.sidebar.subheader(loc.t("unit"))
     unit = st.sidebar.selectbox(
-        t("unit"),
+        loc.t("unit"),
         options,
         key="f_unit",
         on_change=ui.clear_refusal,
-        format_func=lambda u: t("whole_tree") if u is None else "\u2003" * int(depths[u]) + names[u],
-        placeholder=t("whole_tree"),  # how Streamlit shows the None option (its own is English)
+        format_func=lambda u: loc.t("whole_tree") if u is None else "\u2003" * int(depths[u]) + names[u],
+        placeholder=loc.t("whole_tree"),  # how Streamlit shows the None option (its own is English)
         label_visibility="collapsed",
     )
     cells = tree[(tree["kind"] == "cell") & (tree["parent_id"] == unit)] if unit else tree.iloc[0:0]
@@ -189,7 +188,7 @@ def unit_widgets() -> str | None:
         if st.session_state.get("f_cell") not in cell_options:
             st.session_state["f_cell"] = None
         cell = st.sidebar.selectbox(
-            t("col_cell"),
+            loc.t("col_cell"),
             cell_options,
             key="f_cell",
             on_change=ui.clear_refusal,
@@ -201,14 +200,14 @@ def unit_widgets() -> str | None:
     return unit
 
 
-def filter_bar() -> None:
+def filter_bar(loc: text.Locale) -> None:
     today = dt.date.today()
     init_filter_widgets(today)
     for problem in st.session_state.get("_url_problems", ()):
         key, _, value = problem.partition(":")
-        st.warning(t(key, value=text.escape_markdown(value)))  # the link's text, shown as text
-    period = period_widgets(today)
-    unit = unit_widgets()
+        st.warning(loc.t(key, value=text.escape_markdown(value)))  # the link's text, shown as text
+    period = period_widgets(loc, today)
+    unit = unit_widgets(loc)
     state = filters.FilterState(period, unit)
     st.session_state[ui.FILTERS_KEY] = state
     if st.session_state.get(ui.REFUSED_KEY):
@@ -224,41 +223,43 @@ def filter_bar() -> None:
         del st.query_params["lang"]
 
 
-def login_gate() -> auth.Account:
+def login_gate(loc: text.Locale) -> auth.Account:
     """Nothing but the login form until someone logs in; then the pages their role may open."""
     auth.ensure_admin()  # first start: `admin` with no password yet; says how to set one, prints none
     account = ui.signed_in_account()
     if account is None:
         # The login form answers at every page's address, so a link to a page (with its filters)
         # opens that page once the login succeeds; no page itself is reachable before.
-        login = [st.Page(ui.login_page, title=t("login_title"), icon=":material/login:", default=True)]
+        login = [st.Page(ui.login_page, title=loc.t("login_title"), icon=":material/login:", default=True)]
         login += [
-            st.Page(ui.login_page, title=t("login_title"), url_path=Path(path).stem, visibility="hidden")
+            st.Page(ui.login_page, title=loc.t("login_title"), url_path=Path(path).stem, visibility="hidden")
             for path, _, _ in PAGES
         ]
         st.navigation(login, position="hidden").run()
         st.stop()
-    ui.account_sidebar(account)
+    ui.account_sidebar(loc, account)
     return account
 
 
 def main() -> None:
     choose_language()
-    account = login_gate()
+    loc = ui.locale()  # the session's language, chosen above, for everything this run shows
+    account = login_gate(loc)
     pages = [
-        st.Page(path, title=t(label), icon=icon) for path, label, icon in auth.pages_for(account.role, PAGES)
+        st.Page(path, title=loc.t(label), icon=icon)
+        for path, label, icon in auth.pages_for(account.role, PAGES)
     ]
     navigation = st.navigation(pages)
-    require_database()  # after the navigation, so every page's address shows why it cannot open
-    filter_bar()
+    require_database(loc)  # after the navigation, so every page's address shows why it cannot open
+    filter_bar(loc)
     if st.session_state.get(ui.REFUSED_KEY):
-        st.error(ui.refusal_text(st.session_state[ui.REFUSED_KEY]))
+        st.error(ui.refusal_text(loc, st.session_state[ui.REFUSED_KEY]))
         st.stop()
-    demo_banner()
+    demo_banner(loc)
     try:
         navigation.run()
     except db.OutOfScope as refused:
-        st.error(ui.refusal_text(refused.args[0] if refused.args else None))
+        st.error(ui.refusal_text(loc, refused.args[0] if refused.args else None))
 
 
 main()

@@ -260,8 +260,9 @@ def role_label(loc: text.Locale, role: str) -> str:
     return loc.coded("role", role) if role in auth.ROLES else role
 
 
-def login_page(loc: text.Locale) -> None:
-    """The login form: nothing of the data is shown before it succeeds."""
+def login_page() -> None:
+    """The login form (a page of its own): nothing of the data is shown before it succeeds."""
+    loc = locale()
     st.title(loc.t("app_title"))
     st.subheader(loc.t("login_title"))
     notice = st.session_state.pop(NOTICE_KEY, None)
