@@ -8,37 +8,42 @@ import streamlit as st
 from cellboard import review, text
 from cellboard.app import ui
 from cellboard.data import db, figures, periods
-from cellboard.text import t
 
+loc = ui.locale()
 state = ui.current_filters()
 period = state.period
-st.title(t("page_review"))
-st.markdown(f"**{t('selected_unit', name=text.escape_markdown(ui.unit_name(state.unit)))}**")
-st.caption(t("rv_page_caption"))
+st.title(loc.t("page_review"))
+st.markdown(f"**{loc.t('selected_unit', name=text.escape_markdown(ui.unit_name(loc, state.unit)))}**")
+st.caption(loc.t("rv_page_caption"))
 previous, year_before = periods.previous_period(period), periods.year_earlier(period)
 st.markdown(
-    f"**{review.period_name(period)[:1].upper() + review.period_name(period)[1:]}** · "
-    f"{ui.period_caption(period)}"
+    f"**{review.period_name(loc, period)[:1].upper() + review.period_name(loc, period)[1:]}** · "
+    f"{ui.period_caption(loc, period)}"
 )
-st.caption(t("rv_page_compare", previous=review.period_name(previous), year=review.period_name(year_before)))
+st.caption(
+    loc.t(
+        "rv_page_compare",
+        previous=review.period_name(loc, previous),
+        year=review.period_name(loc, year_before),
+    )
+)
 
 # The headline figures the report opens with, through the same cached, scoped queries as the pages.
 comparison = figures.compare(ui.query, period, state.unit)
 
-st.subheader(t("rv_page_preview"), help=t("rv_page_preview_help"))
-ui.headline_tiles(comparison)
+st.subheader(loc.t("rv_page_preview"), help=loc.t("rv_page_preview_help"))
+ui.headline_tiles(loc, comparison)
 
-# Downloads build when clicked (deferred), on a thread of their own: capture what they need now.
+# Downloads build when clicked (deferred), on a thread of their own: capture what they need now, the
+# session's locale included (the review is written in the language the page shows).
 path = db.db_path().resolve()
 scope = ui.current_scope()
 unit = state.unit
-language = text.language()  # the thread that builds has not chosen one: it is this session's
 
 
 def builder(fmt: str):
     def build() -> bytes:
-        text.set_run_language(language)
-        return review.build_report(path, period.start, period.end, unit, fmt, scope)
+        return review.build_report(loc, path, period.start, period.end, unit, fmt, scope)
 
     return build
 
@@ -47,12 +52,12 @@ left, right = st.columns(2)
 for column, fmt in ((left, "docx"), (right, "xlsx")):
     name = review.file_name(period, unit, fmt)
     column.download_button(
-        text.coded("rv_page", fmt),
+        loc.coded("rv_page", fmt),
         builder(fmt),
         name,
         review.FORMATS[fmt],
         key=f"rv_download_{fmt}",
-        help=text.coded("rv_page", f"{fmt}_help"),
+        help=loc.coded("rv_page", f"{fmt}_help"),
         icon=":material/download:",
         width="stretch",
         on_click=ui.record,

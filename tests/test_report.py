@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import docx
@@ -46,14 +47,16 @@ def kinhmon_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def kinhmon_docx(kinhmon_db) -> docx.document.Document:
     """The 2015 annual report of Huyện ủy Kinh Môn, charts drawn by Debian's chromium."""
-    built = review.build(kinhmon_db, *YEAR_2015, "KM", "docx")
+    built = review.build(text.VI, kinhmon_db, *YEAR_2015, "KM", "docx")
     assert built.charts_note is None  # the default path really renders
     return docx.Document(io.BytesIO(built.data))
 
 
 @pytest.fixture(scope="module")
 def kinhmon_xlsx(kinhmon_db) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(review.build_report(kinhmon_db, *YEAR_2015, "KM", "xlsx")))
+    return openpyxl.load_workbook(
+        io.BytesIO(review.build_report(text.VI, kinhmon_db, *YEAR_2015, "KM", "xlsx"))
+    )
 
 
 def all_text(document) -> str:
@@ -234,7 +237,7 @@ def formula_db(tmp_path_factory) -> Path:
 
 
 def test_no_live_formula_comes_from_imported_text(formula_db):
-    data = review.build_report(formula_db, *YEAR_2015, None, "xlsx")
+    data = review.build_report(text.VI, formula_db, *YEAR_2015, None, "xlsx")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheets = [
             archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/")
@@ -259,7 +262,7 @@ def test_no_live_formula_comes_from_imported_text(formula_db):
 
 def test_formula_like_text_reaches_the_docx_verbatim(formula_db, monkeypatch, tmp_path):
     monkeypatch.setenv(review.CHART_BROWSER_ENV, str(tmp_path / "no-browser"))
-    document = docx.Document(io.BytesIO(review.build_report(formula_db, *YEAR_2015, None, "docx")))
+    document = docx.Document(io.BytesIO(review.build_report(text.VI, formula_db, *YEAR_2015, None, "docx")))
     body = all_text(document)
     assert all(content in body for content in FORMULA_TEXTS)
 
@@ -270,7 +273,7 @@ def test_formula_like_text_reaches_the_docx_verbatim(formula_db, monkeypatch, tm
 def test_the_report_builds_without_chromium(kinhmon_db, kinhmon_docx, monkeypatch, tmp_path):
     # kaleido is pointed at a browser that does not exist: it raises ChromeNotFoundError
     monkeypatch.setenv(review.CHART_BROWSER_ENV, str(tmp_path / "no-chromium"))
-    built = review.build(kinhmon_db, *YEAR_2015, "KM", "docx")
+    built = review.build(text.VI, kinhmon_db, *YEAR_2015, "KM", "docx")
     assert built.charts_note and "ChromeNotFoundError" in built.charts_note
     document = docx.Document(io.BytesIO(built.data))
     assert len(document.inline_shapes) == 0
@@ -289,14 +292,14 @@ def headline_rows(data: bytes) -> dict[str, list]:
 
 
 def test_the_headline_figures_are_the_overviews(fixture_db):
-    rows = headline_rows(review.build_report(fixture_db, *JAN_FEB, "X1", "xlsx"))
+    rows = headline_rows(review.build_report(text.VI, fixture_db, *JAN_FEB, "X1", "xlsx"))
 
     def run(name, **params):
         return db.run(name, params, path=fixture_db)
 
     comparison = figures.compare(run, Period(*JAN_FEB), "X1")
     for figure in figures.FIGURES:
-        now, before, change = rows[text.t(figure)][:3]
+        now, before, change = rows[text.VI.t(figure)][:3]
         assert now == pytest.approx(comparison.current_values[figure]), figure
         assert before == (
             None
@@ -304,7 +307,7 @@ def test_the_headline_figures_are_the_overviews(fixture_db):
             else pytest.approx(comparison.previous_values[figure])
         ), figure
     # what the Overview page shows for Xã An Bình in January-February 2025 (tests/test_app.py)
-    assert text.fmt_pct(rows["Tỷ lệ đảng viên dự sinh hoạt"][0]) == "78,6%"
+    assert text.VI.pct(rows["Tỷ lệ đảng viên dự sinh hoạt"][0]) == "78,6%"
     assert rows["Số buổi sinh hoạt"][0] == 5
 
 
@@ -325,16 +328,55 @@ def test_the_excellent_share_a_year_earlier_is_the_rating_year_before(fixture_db
 
 def test_the_report_runs_within_the_scope(fixture_db):
     scoped = db.Scope(root="X1", names=False, account="x1")
-    assert headline_rows(review.build_report(fixture_db, *JAN_FEB, None, "xlsx", scoped)) == headline_rows(
-        review.build_report(fixture_db, *JAN_FEB, "X1", "xlsx")
-    )
+    assert headline_rows(
+        review.build_report(text.VI, fixture_db, *JAN_FEB, None, "xlsx", scoped)
+    ) == headline_rows(review.build_report(text.VI, fixture_db, *JAN_FEB, "X1", "xlsx"))
     with pytest.raises(db.OutOfScope):
-        review.build_report(fixture_db, *JAN_FEB, "X2", "xlsx", scoped)
+        review.build_report(text.VI, fixture_db, *JAN_FEB, "X2", "xlsx", scoped)
+
+
+def test_the_review_is_written_in_the_locale_it_is_given_whatever_thread_builds_it(fixture_db):
+    # the page's downloads build on a thread of their own: two at once, in two languages, each keep theirs
+    with ThreadPoolExecutor(2) as pool:
+        vi, en = pool.map(
+            lambda loc: openpyxl.load_workbook(
+                io.BytesIO(review.build_report(loc, fixture_db, *JAN_FEB, "X1", "xlsx"))
+            ).worksheets[0],
+            (text.VI, text.EN),
+        )
+    assert (vi.title, en.title) == ("1. Chỉ số chính", "1. Headline figures")
+    assert en["A2"].value == (
+        "Đảng bộ xã An Bình · Period: 01/01/2025 – 28/02/2025 · Previous period: from 01/11/2024 to 31/12/2024"
+    )
+    assert [cell.value for cell in sheet_table(en, "Figure")[0]] == [
+        "Figure",
+        "This period",
+        "Previous (from 01/11/2024 to 31/12/2024)",
+        "Change",
+        "A year earlier",
+        "Change",
+    ]
+    vi_rows, en_rows = sheet_table(vi, "Chỉ số"), sheet_table(en, "Figure")
+    regularity_vi = next(row for row in vi_rows if row[0].value == "Tỷ lệ sinh hoạt đều đặn")
+    regularity_en = next(row for row in en_rows if row[0].value == "Regularity")
+    assert (
+        [cell.value for cell in regularity_en[1:]]
+        == [cell.value for cell in regularity_vi[1:]]
+        == [
+            1,
+            0,
+            100,
+            0,
+            100,
+        ]
+    )
+    assert regularity_vi[3].number_format == '+0.0" đ.p.";-0.0" đ.p.";0.0" đ.p."'
+    assert regularity_en[3].number_format == '+0.0" pp";-0.0" pp";0.0" pp"'
 
 
 def test_the_docx_of_a_custom_period_names_the_dates(fixture_db, monkeypatch, tmp_path):
     monkeypatch.setenv(review.CHART_BROWSER_ENV, str(tmp_path / "no-browser"))
-    document = docx.Document(io.BytesIO(review.build_report(fixture_db, *JAN_FEB, "X1", "docx")))
+    document = docx.Document(io.BytesIO(review.build_report(text.VI, fixture_db, *JAN_FEB, "X1", "docx")))
     paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
     assert paragraphs[1] == "Tình hình sinh hoạt chi bộ từ ngày 01/01/2025 đến ngày 28/02/2025"
     assert paragraphs[2] == "Đảng bộ xã An Bình"
@@ -375,7 +417,7 @@ def test_opinion_response_by_department(fixture_db):
     ],
 )
 def test_period_names(period, name):
-    assert review.period_name(Period(*period)) == name
+    assert review.period_name(text.VI, Period(*period)) == name
 
 
 @pytest.mark.parametrize(
@@ -394,11 +436,11 @@ def test_party_names(unit, names):
 
 def test_bad_requests_are_refused_clearly(fixture_db):
     with pytest.raises(review.ReportError, match="docx hoặc .xlsx"):
-        review.build_report(fixture_db, *JAN_FEB, None, "pdf")
+        review.build_report(text.VI, fixture_db, *JAN_FEB, None, "pdf")
     with pytest.raises(review.ReportError, match="NO-SUCH"):
-        review.build_report(fixture_db, *JAN_FEB, "NO-SUCH", "xlsx")
+        review.build_report(text.VI, fixture_db, *JAN_FEB, "NO-SUCH", "xlsx")
     with pytest.raises(review.ReportError):
-        review.build_report(fixture_db, D(2025, 3, 1), D(2025, 1, 1), None, "xlsx")
+        review.build_report(text.VI, fixture_db, D(2025, 3, 1), D(2025, 1, 1), None, "xlsx")
 
 
 # ---- the command line ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from cellboard import text
 from cellboard.data import db
 from cellboard.data.periods import Period, parse_date
 from cellboard.review.collect import _Runner, collect
@@ -15,7 +16,6 @@ from cellboard.review.drawing import ChartDrawer
 from cellboard.review.model import ReportError
 from cellboard.review.prose import review_kind
 from cellboard.review.xlsx import to_xlsx
-from cellboard.text import t
 
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -30,6 +30,7 @@ class Built:
 
 
 def build(
+    loc: text.Locale,
     path: Path | None,
     start: dt.date | str,
     end: dt.date | str,
@@ -39,23 +40,24 @@ def build(
     *,
     charts_wanted: bool = True,
 ) -> Built:
-    """The review for a period and unit as DOCX or XLSX bytes, and why charts were left out if they were."""
+    """The review for a period and unit as DOCX or XLSX bytes, in the locale's language (words and
+    number formats), and why charts were left out if they were."""
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise ReportError(t("rv_bad_format", fmt=fmt))
-    period = Period(_date(start), _date(end))
+        raise ReportError(loc.t("rv_bad_format", fmt=fmt))
+    period = Period(_date(loc, start), _date(loc, end))
     if period.start > period.end:
-        raise ReportError(t("period_reversed"))
+        raise ReportError(loc.t("period_reversed"))
     run = _Runner(path, scope)
     drawer = ChartDrawer() if fmt == "docx" and charts_wanted else None
     try:
-        review = collect(run, period, unit or None)
+        review = collect(loc, run, period, unit or None)
     except BaseException:
         if drawer:
             drawer.close()
         raise
     if fmt == "xlsx":
-        return Built(to_xlsx(review), None)
+        return Built(to_xlsx(loc, review), None)
     images: dict[int, list[tuple[bytes, str]]] | None = None
     note = None
     chart_sections = [section for section in review.sections if section.charts]
@@ -65,7 +67,7 @@ def build(
         for figure in section.charts:
             figure.update_layout(title=None, margin={"t": 60})
     if drawer is None:
-        note = t("rv_charts_off")
+        note = loc.t("rv_charts_off")
     elif not chart_sections:
         drawer.close()
     else:
@@ -76,13 +78,14 @@ def build(
                 for section in chart_sections
             }
         except Exception as error:  # noqa: BLE001 - no browser, or it failed: tables only, and say so
-            note = t("rv_charts_left_out", reason=type(error).__name__)
+            note = loc.t("rv_charts_left_out", reason=type(error).__name__)
     if note:
         review.notes.paragraphs.insert(0, note)
-    return Built(to_docx(review, images, note), note)
+    return Built(to_docx(loc, review, images, note), note)
 
 
 def build_report(
+    loc: text.Locale,
     path_or_none: Path | str | None,
     start: dt.date | str,
     end: dt.date | str,
@@ -92,16 +95,16 @@ def build_report(
 ) -> bytes:
     """The review report as bytes (the benchmark's entry): DOCX or XLSX, within the scope."""
     path = Path(path_or_none) if path_or_none else None
-    return build(path, start, end, unit, fmt, scope).data
+    return build(loc, path, start, end, unit, fmt, scope).data
 
 
-def _date(value: dt.date | str) -> dt.date:
+def _date(loc: text.Locale, value: dt.date | str) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:
         return parse_date(str(value))
     except ValueError as bad:
-        raise ReportError(t("rv_bad_date", value=value)) from bad
+        raise ReportError(loc.t("rv_bad_date", value=value)) from bad
 
 
 def file_name(period: Period, unit: str | None, fmt: str) -> str:

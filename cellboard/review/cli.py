@@ -12,7 +12,6 @@ from cellboard import private, text
 from cellboard.data import db
 from cellboard.review.build import FORMATS, build
 from cellboard.review.model import ReportError
-from cellboard.text import t
 
 
 def account_scope(account: str | None) -> db.Scope:
@@ -27,6 +26,8 @@ def account_scope(account: str | None) -> db.Scope:
 
 def cli_report(args: argparse.Namespace) -> int:
     """`python -m cellboard report --start D --end D [--unit ID] [--db PATH] --out FILE [--as ACCOUNT]`."""
+    # the review's language: Vietnamese unless the command line asks for another (`--lang`, when offered)
+    loc = text.Locale(getattr(args, "lang", None) or "vi")
     path = db.db_path(args.db)
     out = Path(args.out)
     fmt = out.suffix.lower().lstrip(".")
@@ -36,21 +37,21 @@ def cli_report(args: argparse.Namespace) -> int:
         return code
 
     if fmt not in FORMATS:
-        return fail(t("rv_bad_format", fmt=out.suffix or out.name))
+        return fail(loc.t("rv_bad_format", fmt=out.suffix or out.name))
     try:
         scope = account_scope(getattr(args, "account", None))
     except (ValueError, PermissionError, LookupError) as refused:  # auth.AccountError is a ValueError
         return fail(str(refused))
     started = time.perf_counter()
     try:
-        built = build(path, args.start, args.end, args.unit, fmt, scope)
+        built = build(loc, path, args.start, args.end, args.unit, fmt, scope)
     except ReportError as bad:
         return fail(str(bad))
     except db.OldSchema as old:
         command = f"python -m cellboard demo --db {path}"
-        return fail(t("old_schema", path=path, found=old.found, wanted=old.wanted, command=command))
+        return fail(loc.t("old_schema", path=path, found=old.found, wanted=old.wanted, command=command))
     except db.NoDatabase:
-        return fail(t("no_database", path=path, command=f"python -m cellboard demo --db {path}"))
+        return fail(loc.t("no_database", path=path, command=f"python -m cellboard demo --db {path}"))
     except db.OutOfScope as refused:
         from cellboard import auth  # as in account_scope: only a report --as needs accounts
 
@@ -66,7 +67,7 @@ def cli_report(args: argparse.Namespace) -> int:
         partial.unlink(missing_ok=True)
     if built.charts_note:
         print(built.charts_note, file=sys.stderr)
-    print(f"{out} ({text.fmt_int(len(built.data))} bytes, {time.perf_counter() - started:.1f} s)")
+    print(f"{out} ({loc.integer(len(built.data))} bytes, {time.perf_counter() - started:.1f} s)")
     # ---- the audit trail (issue 7): reports from the command line ----
     from cellboard import auth
 

@@ -27,7 +27,6 @@ from cellboard.review.prose import (
     signature_line,
     supervision_section,
 )
-from cellboard.text import t
 
 
 class _Runner:
@@ -44,7 +43,7 @@ class _Runner:
         return self._answers[key]
 
 
-def collect(run: _Runner, period: Period, unit: str | None) -> Review:
+def collect(loc: text.Locale, run: _Runner, period: Period, unit: str | None) -> Review:
     """Every section's narrative and tables, from the named queries. Overdue is judged today, as on the
     pages (db.run fills $as_of)."""
     comparison = figures.compare(run, period, unit)
@@ -53,17 +52,17 @@ def collect(run: _Runner, period: Period, unit: str | None) -> Review:
     prev_window = {"start": previous.start, "end": previous.end, "unit": unit}
     year_window = {"start": year_before.start, "end": year_before.end, "unit": unit}
     review = {
-        "name": period_name(period),
-        "name_text": period_name(period, in_text=True),
-        "previous_name": period_name(previous),
-        "previous_text": period_name(previous, in_text=True),
+        "name": period_name(loc, period),
+        "name_text": period_name(loc, period, in_text=True),
+        "previous_name": period_name(loc, previous),
+        "previous_text": period_name(loc, previous, in_text=True),
         "year_differs": year_before != previous,
         "as_of": dt.date.today(),
     }
 
     tree = run("unit_tree", unit=unit)
     if unit is not None and not (tree["unit_id"] == unit).any():
-        raise ReportError(t("rv_unknown_unit", unit=unit))
+        raise ReportError(loc.t("rv_unknown_unit", unit=unit))
     roots = tree[tree["depth"] == 0]
     top = roots.iloc[0] if len(roots) == 1 else None
     whole = run("unit_tree")
@@ -95,20 +94,20 @@ def collect(run: _Runner, period: Period, unit: str | None) -> Review:
     }
 
     sections = [
-        headline_section(comparison, review),
-        attendance_section(comparison, review, trend, trend_year, communes, communes_prev),
-        regularity_section(comparison, review, cells),
-        supervision_section(review, supervision, cells),
-        opinions_section(comparison, review, shares, shares_prev, response, departments, opinions),
-        ratings_section(comparison, review, ratings, cells),
+        headline_section(loc, comparison, review),
+        attendance_section(loc, comparison, review, trend, trend_year, communes, communes_prev),
+        regularity_section(loc, comparison, review, cells),
+        supervision_section(loc, review, supervision, cells),
+        opinions_section(loc, comparison, review, shares, shares_prev, response, departments, opinions),
+        ratings_section(loc, comparison, review, ratings, cells),
     ]
     strengths, weaknesses, directions = assessment(
-        comparison, review, communes, cells, supervision, response, departments, ratings
+        loc, comparison, review, communes, cells, supervision, response, departments, ratings
     )
-    notes = notes_section(review, info, trend, tree, communes, cells, period, previous)
+    notes = notes_section(loc, review, info, trend, tree, communes, cells, period, previous)
     kind = review_kind(period)
     title_key = {"year": "rv_title_year", "half": "rv_title_half"}.get(kind, "rv_title_other")
-    notices = [t("rv_demo_notice")] if info.get("source") == "demo" else []
+    notices = [loc.t("rv_demo_notice")] if info.get("source") == "demo" else []
     return Review(
         period=period,
         previous=previous,
@@ -118,15 +117,15 @@ def collect(run: _Runner, period: Period, unit: str | None) -> Review:
         upper_body=upper,
         issuing_body=committee,
         organisation=organisation,
-        signature=t(signature_line(None if top is None else str(top["kind"]))),
-        title=t(title_key, period=review["name"]),
-        intro=t(
+        signature=loc.t(signature_line(None if top is None else str(top["kind"]))),
+        title=loc.t(title_key, period=review["name"]),
+        intro=loc.t(
             "rv_intro",
             organisation=organisation,
             period=review["name_text"],
             dates=""
             if kind == "other"
-            else t("rv_intro_dates", start=text.fmt_date(period.start), end=text.fmt_date(period.end)),
+            else loc.t("rv_intro_dates", start=loc.date(period.start), end=loc.date(period.end)),
         ),
         notices=notices,
         sections=sections,

@@ -7,11 +7,13 @@ import io
 
 from cellboard import text
 from cellboard.review.model import Review, Table, cell_kind, cell_text, clean_text
-from cellboard.text import t
 
 
 def to_docx(
-    review: Review, images: dict[int, list[tuple[bytes, str]]] | None, charts_note: str | None
+    loc: text.Locale,
+    review: Review,
+    images: dict[int, list[tuple[bytes, str]]] | None,
+    charts_note: str | None,
 ) -> bytes:
     from docx import Document
     from docx.enum.section import WD_ORIENT
@@ -34,7 +36,7 @@ def to_docx(
     normal.paragraph_format.space_after = Pt(4)
     properties = document.core_properties
     properties.title = review.title
-    properties.subject = t("page_review")
+    properties.subject = loc.t("page_review")
     properties.author = review.issuing_body
     properties.comments = ""
 
@@ -90,14 +92,14 @@ def to_docx(
         centred(left, review.upper_body.upper(), size=13)
     centred(left, review.issuing_body.upper(), bold=True, size=13)
     centred(left, "*", size=13)
-    centred(left, t("rv_number"), size=13)
-    centred(right, t("rv_party"), bold=True, underline=True, size=14)
+    centred(left, loc.t("rv_number"), size=13)
+    centred(right, loc.t("rv_party"), bold=True, underline=True, size=14)
     centred(right, "", size=6)
-    centred(right, t("rv_place_date"), italic=True, size=13)
+    centred(right, loc.t("rv_place_date"), italic=True, size=13)
 
     paragraph(document, "", align=WD_ALIGN_PARAGRAPH.CENTER)
     paragraph(
-        document, t("rv_report_word"), bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
+        document, loc.t("rv_report_word"), bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
     )
     paragraph(document, review.title, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     paragraph(
@@ -120,7 +122,7 @@ def to_docx(
         )
         caption.paragraph_format.keep_with_next = True
         if not table.rows:
-            paragraph(document, table.empty or t("no_data"), italic=True, size=12)
+            paragraph(document, table.empty or loc.t("no_data"), italic=True, size=12)
             return
         rows = table.rows
         cut = table.docx_rows is not None and len(rows) > table.docx_rows
@@ -151,7 +153,7 @@ def to_docx(
                 kind = cell_kind(column, record)
                 _fill(
                     cell,
-                    cell_text(record.get(column.key), kind),
+                    cell_text(loc, record.get(column.key), kind),
                     bold=bold,
                     size=size,
                     align=WD_ALIGN_PARAGRAPH.LEFT if kind == "text" else WD_ALIGN_PARAGRAPH.RIGHT,
@@ -159,7 +161,7 @@ def to_docx(
         if cut:
             paragraph(
                 document,
-                t("rv_cut", shown=text.fmt_int(len(rows)), total=text.fmt_int(len(table.rows))),
+                loc.t("rv_cut", shown=loc.integer(len(rows)), total=loc.integer(len(table.rows))),
                 italic=True,
                 size=11,
             )
@@ -174,7 +176,7 @@ def to_docx(
         para.paragraph_format.space_after = Pt(0)
         para.paragraph_format.first_line_indent = Cm(0)
 
-    heading(t("rv_part_results"))
+    heading(loc.t("rv_part_results"))
     for section in review.sections:
         heading(f"{section.number}. {section.title}")
         for content in section.paragraphs:
@@ -189,22 +191,22 @@ def to_docx(
                     picture.add_run().add_picture(io.BytesIO(image), width=Cm(16))
                     paragraph(
                         document,
-                        t("rv_chart_caption", title=caption),
+                        loc.t("rv_chart_caption", title=caption),
                         italic=True,
                         size=12,
                         align=WD_ALIGN_PARAGRAPH.CENTER,
                     )
-    heading(t("rv_part_assessment"))
-    heading(t("rv_strengths"))
+    heading(loc.t("rv_part_assessment"))
+    heading(loc.t("rv_strengths"))
     for content in review.strengths:
         paragraph(document, "- " + content)
-    heading(t("rv_weaknesses"))
+    heading(loc.t("rv_weaknesses"))
     for content in review.weaknesses:
         paragraph(document, "- " + content)
-    heading(t("rv_part_directions"))
+    heading(loc.t("rv_part_directions"))
     for content in review.directions:
         paragraph(document, "- " + content)
-    heading(t("rv_part_notes"))
+    heading(loc.t("rv_part_notes"))
     for content in review.notes.paragraphs:
         paragraph(document, "- " + content, size=12)
     for table in review.notes.tables:
@@ -214,14 +216,14 @@ def to_docx(
     paragraph(document, "")
     footer = borderless(1, (7.0, 9.5))
     left, right = footer.rows[0].cells
-    centred(left, t("rv_recipients"), bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for line in (t("rv_recipient_line"), t("rv_recipient_line"), t("rv_recipient_archive")):
+    centred(left, loc.t("rv_recipients"), bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for line in (loc.t("rv_recipient_line"), loc.t("rv_recipient_line"), loc.t("rv_recipient_archive")):
         centred(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     centred(right, review.signature, bold=True, size=13)
-    centred(right, t("rv_sign_role"), bold=True, size=13)
+    centred(right, loc.t("rv_sign_role"), bold=True, size=13)
     for _ in range(3):
         centred(right, "", size=13)
-    centred(right, t("rv_sign_name"), bold=True, size=13)
+    centred(right, loc.t("rv_sign_name"), bold=True, size=13)
 
     buffer = io.BytesIO()
     document.save(buffer)

@@ -83,26 +83,26 @@ def cell_kind(column: Column, row: dict) -> str:
     return column.kind
 
 
-def cell_text(value: object, kind: str) -> str:
-    """A value as the DOCX shows it (Vietnamese number and date formats)."""
+def cell_text(loc: text.Locale, value: object, kind: str) -> str:
+    """A value as the DOCX shows it (the locale's number formats; dates dd/mm/yyyy)."""
     if kind == "text":
         return "" if text.is_missing(value) else clean_text(str(value))
     if text.is_missing(value):
         return "–"
     if kind == "int":
-        return text.fmt_int(value)
+        return loc.integer(value)
     if kind == "delta":
-        return ("+" if value > 0 else "-" if value < 0 else "") + text.fmt_int(abs(float(value)))
+        return ("+" if value > 0 else "-" if value < 0 else "") + loc.integer(abs(float(value)))
     if kind == "pct":
-        return text.fmt_pct(value)
+        return loc.pct(value)
     if kind == "points":
-        return text.fmt_points(value)
+        return loc.points(value)
     if kind == "num":
-        return text.fmt_num(value, 1)
+        return loc.num(value, 1)
     if kind == "date":
-        return text.fmt_date(pd.Timestamp(value).date())
+        return loc.date(pd.Timestamp(value).date())
     if kind == "month":
-        return text.fmt_month(pd.Timestamp(value).date())
+        return loc.month(pd.Timestamp(value).date())
     if kind == "year":
         return str(int(value))
     raise ValueError(kind)

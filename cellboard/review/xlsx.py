@@ -10,7 +10,6 @@ from cellboard import text
 from cellboard.export import FORMULA_STARTS
 from cellboard.review.model import Review, cell_kind, cell_text
 from cellboard.review.prose import period_name
-from cellboard.text import t
 
 XLSX_FORMATS = {
     "int": "#,##0",
@@ -24,12 +23,12 @@ XLSX_FORMATS = {
 HEADER_ROW = 3  # 0-based: title, subtitle, blank, then the first table's header
 
 
-def _points_format() -> str:
-    unit = "đ.p." if text.language() == "vi" else "pp"
+def _points_format(loc: text.Locale) -> str:
+    unit = loc.points_unit.strip()  # đ.p. or pp
     return f'+0.0" {unit}";-0.0" {unit}";0.0" {unit}"'
 
 
-def to_xlsx(review: Review) -> bytes:
+def to_xlsx(loc: text.Locale, review: Review) -> bytes:
     """One sheet per section: numbers stored as numbers with formats, text never a formula."""
     import xlsxwriter
 
@@ -43,7 +42,9 @@ def to_xlsx(review: Review) -> bytes:
             "strings_to_numbers": False,
         },
     )
-    book.set_properties({"title": review.title, "subject": t("page_review"), "author": review.issuing_body})
+    book.set_properties(
+        {"title": review.title, "subject": loc.t("page_review"), "author": review.issuing_body}
+    )
     cache: dict[tuple, object] = {}
 
     def style(kind: str, bold: bool = False, quote: bool = False, wrap: bool = False):
@@ -51,7 +52,7 @@ def to_xlsx(review: Review) -> bytes:
         if key not in cache:
             spec: dict[str, object] = {"border": 1, "valign": "top"}
             if kind == "points":
-                spec["num_format"] = _points_format()
+                spec["num_format"] = _points_format(loc)
             elif kind in XLSX_FORMATS:
                 spec["num_format"] = XLSX_FORMATS[kind]
             if bold:
@@ -76,12 +77,12 @@ def to_xlsx(review: Review) -> bytes:
     title_style = book.add_format({"bold": True, "font_size": 14})
     caption_style = book.add_format({"bold": True, "italic": True})
     note_style = book.add_format({"italic": True})
-    subtitle = t(
+    subtitle = loc.t(
         "rv_xlsx_subtitle",
         organisation=review.organisation,
-        start=text.fmt_date(review.period.start),
-        end=text.fmt_date(review.period.end),
-        previous=period_name(review.previous),
+        start=loc.date(review.period.start),
+        end=loc.date(review.period.end),
+        previous=period_name(loc, review.previous),
     )
 
     def write_value(sheet, row: int, col: int, value: object, kind: str, bold: bool, wrap: bool) -> None:
@@ -125,7 +126,7 @@ def to_xlsx(review: Review) -> bytes:
                 widths[col] = max(widths.get(col, 0), min(len(column.label), 24) + 2)
             row += 1
             if not table.rows:
-                sheet.write_string(row, 0, table.empty or t("no_data"), note_style)
+                sheet.write_string(row, 0, table.empty or loc.t("no_data"), note_style)
                 row += 1
             last = len(table.rows) - 1
             for index, record in enumerate(table.rows):
@@ -135,7 +136,7 @@ def to_xlsx(review: Review) -> bytes:
                     value = record.get(column.key)
                     long_text = kind == "text" and not text.is_missing(value) and len(str(value)) > 60
                     write_value(sheet, row, col, value, kind, bold, long_text)
-                    shown_length = len(cell_text(value, kind)) + 2
+                    shown_length = len(cell_text(loc, value, kind)) + 2
                     widths[col] = max(widths.get(col, 0), min(shown_length, 62))
                 row += 1
             row += 1
