@@ -125,22 +125,56 @@ def test_no_empty_choice_shows_streamlits_english_placeholder(app_on, fixture_db
     assert all(placeholder and placeholder != "Choose an option" for placeholder in empty.values()), empty
 
 
-def test_the_language_is_each_sessions_own():
-    # the server renders sessions in threads of their own, at the same moment: each keeps its language
-    seen = {}
-    both_chosen = threading.Barrier(2)
+def test_the_language_is_each_sessions_own(app_on, fixture_db):
+    # the server renders sessions in threads of their own, at the same moment: two sessions, one
+    # switched to English, rendered together; each shows its own labels and number formats
+    sessions = {language: app_on(fixture_db, unit="X1", **JAN_FEB) for language in ("vi", "en")}
+    sessions["en"].session_state["lang"] = "en"  # what the switch sets
+    # Xã An Bình: 78,6% over January and February (11 of 14), January 3 of 5, February 8 of 9
+    seen, failed = {}, []
+    rate_headers = ("Tháng", "Tỷ lệ dự", "Month", "Attendance rate")
+    together = threading.Barrier(2)
 
     def render(language: str) -> None:
-        text.set_run_language(language)
-        both_chosen.wait()
-        seen[language] = (text.t("language"), text.fmt_pct(0.372), text.fmt_int(1234))
+        try:
+            together.wait()
+            at = sessions[language].run()
+            trend = apptools.shown(at.dataframe[-1])
+            seen[language] = (
+                at.segmented_control(key="lang").label,
+                next(
+                    metric.value
+                    for metric in at.metric
+                    if metric.label in ("Tỷ lệ đảng viên dự sinh hoạt", "Attendance rate")
+                ),
+                {header: list(trend[header]) for header in trend.columns if header in rate_headers},
+                at.title[0].value,
+            )
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            failed.append(error)
 
-    threads = [threading.Thread(target=render, args=(language,)) for language in ("vi", "en")]
+    threads = [threading.Thread(target=render, args=(language,)) for language in sessions]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert seen == {"vi": ("Ngôn ngữ", "37,2%", "1.234"), "en": ("Language", "37.2%", "1,234")}
+    assert not failed, failed
+    assert seen == {
+        "vi": (
+            "Ngôn ngữ",
+            "78,6%",
+            {"Tháng": ["01/2025", "02/2025"], "Tỷ lệ dự": ["60,0%", "88,9%"]},
+            "Tổng quan",
+        ),
+        "en": (
+            "Language",
+            "78.6%",
+            {"Month": ["01/2025", "02/2025"], "Attendance rate": ["60.0%", "88.9%"]},
+            "Overview",
+        ),
+    }
+    assert text.VI.pct(0.372) == "37,2%" and text.EN.pct(0.372) == "37.2%"
+    assert text.VI.integer(1234) == "1.234" and text.EN.integer(1234) == "1,234"
 
 
 def test_the_trend_chart_has_the_table_it_shows(app_on, fixture_db):
