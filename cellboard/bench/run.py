@@ -203,11 +203,11 @@ def bench_import(path: Path) -> float | None:
 
 
 def bench_report(path: Path, period) -> float:
-    from cellboard import review
+    from cellboard import review, text
 
     year = periods.Period(dt.date(period.end.year - 1, 7, 1), dt.date(period.end.year - 1, 12, 31))
     started = time.perf_counter()
-    review.build_report(path, year.start, year.end, None, "docx", db.EVERYTHING)
+    review.build_report(text.VI, path, year.start, year.end, None, "docx", db.EVERYTHING)
     return round((time.perf_counter() - started) * 1000, 1)
 
 
