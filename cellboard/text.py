@@ -1,7 +1,8 @@
 """Messages in Vietnamese and English (gettext catalogues), number and date formats, accent folding.
 
-Vietnamese is the default language; pages read messages through `t(key)` (counted ones through
-`tn(...)`), the command line and the importer through `both(key)` and `pair(key)`.
+Whatever formats is given a `Locale` (Vietnamese unless asked otherwise): pages read messages through
+`loc.t(key)` (counted ones through `loc.tn(...)`) and numbers through `loc.pct(...)`, `loc.integer(...)`;
+the command line and the importer print both languages through `both(key)`, `line(key)` and `pair(key)`.
 """
 
 from __future__ import annotations
@@ -14,36 +15,17 @@ import os
 import re
 import threading
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from babel.numbers import format_decimal
 from babel.support import Translations
 
 LANGUAGES = ("vi", "en")
-# The app sets each run's language for its thread alone: the server renders each session's run in a
-# thread of its own, so one user's English must not reach another user's page rendered at the same
-# moment (a module-wide setting did). Other threads (the command line's, a test's) follow the latest
-# choice made anywhere.
-_session = threading.local()
-_latest = "vi"
-
-
-def set_language(language: str) -> None:
-    """The language from now on, for every thread that has not chosen its own."""
-    global _latest
-    _latest = language if language in LANGUAGES else "vi"
-
-
-def set_run_language(language: str) -> None:
-    """The language of what this thread renders: the app calls it first on every run of a session."""
-    _session.language = language if language in LANGUAGES else "vi"
-    set_language(_session.language)
-
-
-def language() -> str:
-    return getattr(_session, "language", _latest)
 
 
 # ---- messages: the gettext catalogues under cellboard/locale ----------------------------------------
@@ -136,18 +118,6 @@ def known(key: str) -> bool:
     return key in _catalogue("vi")._catalog
 
 
-def t(key: str, /, **values: object) -> str:
-    """The message `key` in the current language, with `{name}` values filled in; a missing message
-    shows its key (and is logged once)."""
-    return _text(language(), key, values)
-
-
-def tn(singular: str, plural: str, n: int, /, **values: object) -> str:
-    """The counted message in the current language (ngettext): one form in Vietnamese, the singular or
-    the plural in English by `n`; `{name}` values filled in (pass the count formatted, e.g. count=fmt_int(n))."""
-    return _plural(language(), singular, plural, n, values)
-
-
 def pair(key: str, /, **values: object) -> tuple[str, str]:
     """The message in Vietnamese and in English, whatever the current language: the importer's and the
     command line's "vi / en" lines."""
@@ -205,15 +175,6 @@ CODED = frozenset(
 )
 
 
-def coded(prefix: str, code: object, /, **values: object) -> str:
-    """The message for a code: coded("op_status", "open") is t("op_status_open")."""
-    key = f"{prefix}_{code}"
-    if key not in CODED and (key, "coded") not in _warned:
-        _warned.add((key, "coded"))
-        log.warning("message id %r is built at run time but not listed in text.CODED", key)
-    return t(key, **values)
-
-
 def line(key: str, /, **values: object) -> str:
     """The message in Vietnamese / English on one line: the command line's "vi / en" lines."""
     return " / ".join(pair(key, **values))
@@ -225,8 +186,6 @@ def both(key: str, /, **values: object) -> str:
 
 
 # ---- numbers and dates -------------------------------------------------------
-
-_LOCALE = {"vi": "vi_VN", "en": "en_US"}
 
 
 def _half_up(value: float, places: int) -> Decimal:
@@ -240,46 +199,6 @@ def is_missing(value: object) -> bool:
     )
 
 
-def fmt_pct(fraction: float | None, places: int = 1) -> str:
-    """A fraction as a percentage: 58/156 -> '37,2%' (Vietnamese) or '37.2%'."""
-    if is_missing(fraction):
-        return "–"
-    value = _half_up(float(fraction) * 100, places)
-    pattern = "#,##0." + "0" * places if places else "#,##0"
-    return format_decimal(value, pattern, locale=_LOCALE[language()], decimal_quantization=False) + "%"
-
-
-def fmt_int(value: float | None) -> str:
-    """A count with thousands grouped: 1234 -> '1.234' (Vietnamese) or '1,234'."""
-    if is_missing(value):
-        return "–"
-    return format_decimal(int(round(float(value))), "#,##0", locale=_LOCALE[language()])
-
-
-def fmt_signed_int(value: float | None) -> str:
-    """A change in a count, signed: '+28', '-3', '0'."""
-    if is_missing(value):
-        return "–"
-    return ("+" if value > 0 else "") + fmt_int(value)
-
-
-def fmt_num(value: float | None, places: int = 1) -> str:
-    if is_missing(value):
-        return "–"
-    pattern = "#,##0." + "0" * places if places else "#,##0"
-    return format_decimal(_half_up(float(value), places), pattern, locale=_LOCALE[language()])
-
-
-def fmt_points(delta: float | None) -> str:
-    """A change between two fractions in percentage points, signed: '+1,5 đ.p.'."""
-    if is_missing(delta):
-        return "–"
-    rounded = _half_up(float(delta) * 100, 1)
-    sign = "+" if rounded > 0 else "-" if rounded < 0 else ""
-    # "-0,0" would show a falling arrow for no change: the sign comes from the rounded value
-    return sign + fmt_num(abs(float(rounded)), 1) + (" đ.p." if language() == "vi" else " pp")
-
-
 def fmt_date(value: dt.date | None) -> str:
     if is_missing(value):
         return "–"
@@ -288,6 +207,120 @@ def fmt_date(value: dt.date | None) -> str:
 
 def fmt_month(value: dt.date) -> str:
     return value.strftime("%m/%Y")
+
+
+# ---- the locale: what every page, chart, table and review formats with ------------------------------
+# The language travels as this value, passed to whatever formats (a page takes its session's from
+# app.ui.locale(), the review is built with the one asked for, the command line makes its own). No
+# thread or process holds a "current language": two sessions rendered at the same moment, or a download
+# built on a thread of its own, format with the locale they were given.
+
+
+@dataclass(frozen=True)
+class Locale:
+    language: str = "vi"
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES:
+            object.__setattr__(self, "language", "vi")
+
+    @property
+    def vi(self) -> bool:
+        return self.language == "vi"
+
+    # -- messages
+    def t(self, key: str, /, **values: object) -> str:
+        """The message `key`, with `{name}` values filled in; a missing message shows its key (and is
+        logged once)."""
+        return _text(self.language, key, values)
+
+    def tn(self, singular: str, plural: str, n: int, /, **values: object) -> str:
+        """The counted message (ngettext): one form in Vietnamese, the singular or the plural in English
+        by `n`; `{name}` values filled in (pass the count formatted, e.g. count=loc.integer(n))."""
+        return _plural(self.language, singular, plural, n, values)
+
+    def coded(self, prefix: str, code: object, /, **values: object) -> str:
+        """The message for a code: coded("op_status", "open") is t("op_status_open")."""
+        key = f"{prefix}_{code}"
+        if key not in CODED and (key, "coded") not in _warned:
+            _warned.add((key, "coded"))
+            log.warning("message id %r is built at run time but not listed in text.CODED", key)
+        return self.t(key, **values)
+
+    def half(self, message: str) -> str:
+        """This language's half of a bilingual "Vietnamese / English" message."""
+        vi, sep, en = message.partition(" / ")
+        if not sep:
+            return message
+        return vi if self.vi else en
+
+    def name(self, row: Mapping[str, Any]) -> Any:
+        """A unit's name in this language, from a row (or frame) holding name_vi and name_en."""
+        return row["name_vi"] if self.vi else row["name_en"]
+
+    @property
+    def name_column(self) -> str:
+        return f"name_{self.language}"
+
+    # -- numbers (rounded half up, once, at display: docs/DOMAIN.md)
+    @property
+    def _babel(self) -> str:
+        return "vi_VN" if self.vi else "en_US"
+
+    @property
+    def separators(self) -> str:
+        """Plotly's decimal and thousands separators."""
+        return ",." if self.vi else ".,"
+
+    def pct(self, fraction: float | None, places: int = 1) -> str:
+        """A fraction as a percentage: 58/156 -> '37,2%' (Vietnamese) or '37.2%'."""
+        if is_missing(fraction):
+            return "–"
+        value = _half_up(float(fraction) * 100, places)
+        pattern = "#,##0." + "0" * places if places else "#,##0"
+        return format_decimal(value, pattern, locale=self._babel, decimal_quantization=False) + "%"
+
+    def integer(self, value: float | None) -> str:
+        """A count with thousands grouped: 1234 -> '1.234' (Vietnamese) or '1,234'."""
+        if is_missing(value):
+            return "–"
+        return format_decimal(int(round(float(value))), "#,##0", locale=self._babel)
+
+    def signed(self, value: float | None) -> str:
+        """A change in a count, signed: '+28', '-3', '0'."""
+        if is_missing(value):
+            return "–"
+        return ("+" if value > 0 else "") + self.integer(value)
+
+    def num(self, value: float | None, places: int = 1) -> str:
+        if is_missing(value):
+            return "–"
+        pattern = "#,##0." + "0" * places if places else "#,##0"
+        return format_decimal(_half_up(float(value), places), pattern, locale=self._babel)
+
+    @property
+    def points_unit(self) -> str:
+        return " đ.p." if self.vi else " pp"
+
+    def points(self, delta: float | None) -> str:
+        """A change between two fractions in percentage points, signed: '+1,5 đ.p.'."""
+        if is_missing(delta):
+            return "–"
+        rounded = _half_up(float(delta) * 100, 1)
+        sign = "+" if rounded > 0 else "-" if rounded < 0 else ""
+        # "-0,0" would show a falling arrow for no change: the sign comes from the rounded value
+        return sign + self.num(abs(float(rounded)), 1) + self.points_unit
+
+    # dates read dd/mm/yyyy in both languages (docs/DOMAIN.md)
+    def date(self, value: dt.date | None) -> str:
+        return fmt_date(value)
+
+    def month(self, value: dt.date) -> str:
+        return fmt_month(value)
+
+
+VI = Locale("vi")
+EN = Locale("en")
 
 
 # ---- accent folding ----------------------------------------------------------

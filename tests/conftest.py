@@ -15,7 +15,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fixture  # noqa: E402
 
-from cellboard import text  # noqa: E402
 from cellboard.data import db  # noqa: E402
 
 pytest_plugins = ["browser"]  # the served app and one Chromium, shared by every module
@@ -36,12 +35,6 @@ PagesManager.__init__ = _init_without_pages_directory
 @pytest.fixture(scope="session")
 def fixture_db(tmp_path_factory) -> Path:
     return fixture.write(tmp_path_factory.mktemp("fixture") / "fixture.duckdb")
-
-
-@pytest.fixture(autouse=True)
-def vietnamese_to_begin_with():
-    """Every test starts in Vietnamese, whatever language an earlier test's app run chose last."""
-    text.set_language("vi")
 
 
 @pytest.fixture(autouse=True)

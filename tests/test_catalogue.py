@@ -4,6 +4,7 @@ names is in both, translated, with the same {placeholders}; what t(), tn(), pair
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import functools
 import logging
 import os
@@ -158,39 +159,60 @@ def test_the_catalogues_hold_the_same_ids_each_well_formed():
 
 
 def test_messages_in_each_language(caplog):
-    language = text.language()
-    try:
-        text.set_language("vi")
-        assert text.t("attendance_rate") == "Tỷ lệ đảng viên dự sinh hoạt"
-        assert text.coded("grade", "excellent") == "Hoàn thành xuất sắc nhiệm vụ"
-        assert [text.tn("imp_problems", "imp_problems_plural", n, count=n) for n in (1, 2)] == [
-            "1 lỗi",
-            "2 lỗi",
-        ]
-        text.set_language("en")
-        assert text.t("attendance_rate") == "Attendance rate"
-        assert text.coded("role", "admin") == "Administrator"
-        assert [text.tn("imp_bad_rows", "imp_bad_rows_plural", n, count=n) for n in (0, 1, 2)] == [
-            "0 bad rows",
-            "1 bad row",
-            "2 bad rows",
-        ]
-        assert text.pair("imp_backup_kept", name="a.duckdb") == (
-            "Bản cũ được giữ: a.duckdb",
-            "The previous file is kept as a.duckdb",
-        )
-        assert text.pair_n("imp_rows_word", "imp_rows_word_plural", 1) == ("dòng", "row")
-        assert text.both("imp_backup_kept", name="b") == "Bản cũ được giữ: b\nThe previous file is kept as b"
-        # a missing message shows its id and is logged once
-        with caplog.at_level(logging.WARNING, logger="cellboard.text"):
-            assert [text.t("no_such_message_in_test"), text.t("no_such_message_in_test")] == [
-                "no_such_message_in_test"
-            ] * 2
-        assert [r.getMessage() for r in caplog.records if "no_such_message_in_test" in r.getMessage()] == [
-            f"no message 'no_such_message_in_test' in the en catalogue ({text.LOCALE_DIR})"
-        ]
-    finally:
-        text.set_language(language)
+    vi, en = text.Locale("vi"), text.Locale("en")
+    assert vi.t("attendance_rate") == "Tỷ lệ đảng viên dự sinh hoạt"
+    assert vi.coded("grade", "excellent") == "Hoàn thành xuất sắc nhiệm vụ"
+    assert [vi.tn("imp_problems", "imp_problems_plural", n, count=n) for n in (1, 2)] == ["1 lỗi", "2 lỗi"]
+    assert en.t("attendance_rate") == "Attendance rate"
+    assert en.coded("role", "admin") == "Administrator"
+    assert [en.tn("imp_bad_rows", "imp_bad_rows_plural", n, count=n) for n in (0, 1, 2)] == [
+        "0 bad rows",
+        "1 bad row",
+        "2 bad rows",
+    ]
+    # the bilingual lines of the command line and the importer do not depend on any locale
+    assert text.pair("imp_backup_kept", name="a.duckdb") == (
+        "Bản cũ được giữ: a.duckdb",
+        "The previous file is kept as a.duckdb",
+    )
+    assert text.pair_n("imp_rows_word", "imp_rows_word_plural", 1) == ("dòng", "row")
+    assert text.both("imp_backup_kept", name="b") == "Bản cũ được giữ: b\nThe previous file is kept as b"
+    # a missing message shows its id and is logged once
+    with caplog.at_level(logging.WARNING, logger="cellboard.text"):
+        assert [en.t("no_such_message_in_test"), en.t("no_such_message_in_test")] == [
+            "no_such_message_in_test"
+        ] * 2
+    assert [r.getMessage() for r in caplog.records if "no_such_message_in_test" in r.getMessage()] == [
+        f"no message 'no_such_message_in_test' in the en catalogue ({text.LOCALE_DIR})"
+    ]
+
+
+def test_a_locale_formats_numbers_and_halves_in_its_own_language():
+    vi, en = text.VI, text.EN
+    assert (vi.pct(58 / 156), en.pct(58 / 156), vi.pct(0.0005, 0)) == ("37,2%", "37.2%", "0%")
+    assert (vi.integer(1234), en.integer(1234), vi.signed(28), en.signed(-3), vi.signed(0)) == (
+        "1.234",
+        "1,234",
+        "+28",
+        "-3",
+        "0",
+    )
+    assert (vi.num(2.25), en.num(1234.5, 2), vi.points(0.015), en.points(-0.00049)) == (
+        "2,3",
+        "1,234.50",
+        "+1,5 đ.p.",
+        "0.0 pp",
+    )
+    assert (vi.half("Đúng / Right"), en.half("Đúng / Right"), en.half("Chỉ một")) == (
+        "Đúng",
+        "Right",
+        "Chỉ một",
+    )
+    row = {"name_vi": "Xã An Phú", "name_en": "An Phu commune"}
+    assert (vi.name(row), en.name(row), en.name_column) == ("Xã An Phú", "An Phu commune", "name_en")
+    assert (vi.date(dt.date(2026, 1, 2)), en.month(dt.date(2026, 1, 2))) == ("02/01/2026", "01/2026")
+    assert text.Locale("fr") == text.VI  # an unknown language falls back to Vietnamese
+    assert not hasattr(text, "language") and not hasattr(text, "set_run_language")  # no ambient language
 
 
 def test_a_missing_or_stale_mo_is_compiled_on_first_use(tmp_path, monkeypatch):

@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 from streamlit.delta_generator import DeltaGenerator
 
-from cellboard import export, ingest
-from cellboard.app import ui
+from cellboard import export, ingest, text
+from cellboard.app import tables
 
 PAGES = ("overview", "participation", "opinions", "rankings", "supervision", "data", "accounts")
 # the tables a drill-down adds: a commune's cells and a cell's meetings; a cell's history
@@ -155,7 +155,7 @@ def test_the_overview_lists_offer_downloads_of_every_row(app_on, fixture_db, off
 def test_a_long_table_shows_a_page_of_rows_and_its_download_holds_them_all(
     app_on, fixture_db, offered, monkeypatch
 ):
-    monkeypatch.setattr(ui, "PAGE_ROWS", 1)
+    monkeypatch.setattr(tables, "PAGE_ROWS", 1)
     at = open_page(app_on, fixture_db, offered, "overview", **{"to": "2025-02-28"})
     trend = at.dataframe[-1]
     assert list(apptools.shown(trend)["Tháng"]) == ["01/2025"]  # one row on screen
@@ -181,6 +181,49 @@ def test_a_long_table_shows_a_page_of_rows_and_its_download_holds_them_all(
     assert list(apptools.shown(at.dataframe[-1])["Tháng"]) == ["02/2025"]
 
 
+def test_a_long_table_sorts_every_row_by_the_column_chosen(app_on, fixture_db, offered, monkeypatch):
+    # a header click sorts the rows on screen; over a page of rows, the picker sorts them all
+    monkeypatch.setattr(tables, "PAGE_ROWS", 1)
+    at = open_page(app_on, fixture_db, offered, "overview", **{"to": "2025-02-28"})
+    at.selectbox(key="sort_participation_trend").set_value("Tỷ lệ dự").run()
+    at.toggle(key="desc_participation_trend").set_value(True).run()
+    assert list(apptools.shown(at.dataframe[-1])["Tháng"]) == ["02/2025"]  # 88,9% before 78,6%
+    offered.clear()
+    at.number_input(key="page_participation_trend").set_value(2).run()
+    assert list(apptools.shown(at.dataframe[-1])["Tỷ lệ dự"]) == ["78,6%"]
+    written = read_csv(dict(offered)["participation_trend.csv"])
+    assert list(written["Tháng"]) == ["02/2025", "01/2025"]  # the download in the order shown
+    # a new order starts from its first page
+    at.toggle(key="desc_participation_trend").set_value(False).run()
+    assert at.number_input(key="page_participation_trend").value == 1
+    assert list(apptools.shown(at.dataframe[-1])["Tháng"]) == ["01/2025"]
+
+
+def test_a_view_sorts_numbers_as_numbers_and_names_in_vietnamese_order():
+    view = tables.View(
+        pd.DataFrame(
+            {
+                "Xã": ["Đông Hòa", "Anh Sơn", None, "Ân Thi", "Bình Minh", "Dương Nội"],
+                "Tỷ lệ": [0.102, 0.095, 1.0, None, 0.5, 0.3],
+            }
+        ),
+        {"Xã": "user", "Tỷ lệ": "pct"},
+        text.VI,
+    )
+    by_rate = view.sorted_by("Tỷ lệ")
+    assert list(by_rate.text()["Tỷ lệ"]) == ["9,5%", "10,2%", "30,0%", "50,0%", "100,0%", "–"]
+    assert list(view.sorted_by("Tỷ lệ", descending=True).text()["Tỷ lệ"])[:2] == ["100,0%", "50,0%"]
+    # the vi collation: A < Â < B < D < Đ, accents after the bare letter; no name last
+    assert list(view.sorted_by("Xã").text()["Xã"]) == [
+        "Anh Sơn",
+        "Ân Thi",
+        "Bình Minh",
+        "Dương Nội",
+        "Đông Hòa",
+        "",
+    ]
+
+
 def test_tables_and_downloads_in_english(app_on, fixture_db, offered):
     at = open_page(app_on, fixture_db, offered, "overview", lang="en", to="2025-02-28")
     trend = at.dataframe[-1]
@@ -199,16 +242,17 @@ def test_tables_and_downloads_in_english(app_on, fixture_db, offered):
 
 
 def test_only_text_from_the_data_is_neutralised():
-    view = ui.View(
+    view = tables.View(
         pd.DataFrame({"Tên": ["=HYPERLINK(1)", "-Xã"], "Tăng/giảm": [-5, 3], "Tỷ lệ": [-0.052, 0.5]}),
         {"Tên": "user", "Tăng/giảm": "signed", "Tỷ lệ": "pct"},
+        text.VI,
     )
-    written = read_csv(ui.csv_bytes(view))
+    written = read_csv(tables.csv_bytes(view))
     assert written.to_dict("records") == [
         {"Tên": "'=HYPERLINK(1)", "Tăng/giảm": "-5", "Tỷ lệ": "-5,2%"},
         {"Tên": "'-Xã", "Tăng/giảm": "+3", "Tỷ lệ": "50,0%"},
     ]
-    headers, cells, formats = read_xlsx(ui.xlsx_bytes(view))
+    headers, cells, formats = read_xlsx(tables.xlsx_bytes(view))
     assert cells == [["'=HYPERLINK(1)", -5, -0.052], ["'-Xã", 3, 0.5]]
     assert [row[1:] for row in formats] == [["+#,##0;-#,##0;0", "0.0%"]] * 2
     # the command line's CSV (query --format csv) still neutralises every text column

@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cellboard import QUERIES_DIR, ROOT, SCHEMA_VERSION, rules
+from cellboard import QUERIES_DIR, ROOT, SCHEMA_VERSION, rules, text
 from cellboard.data import catalogue, store
 from cellboard.data.periods import parse_date
 
@@ -114,6 +114,24 @@ def file_identity(path: Path) -> tuple[int, int, int]:
     except FileNotFoundError as missing:
         raise NoDatabase(str(path)) from missing
     return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+_collator = threading.local()
+
+
+def collation_ranks(values: list[object]) -> list[int | None]:
+    """Each text's place in the Vietnamese alphabet's order: the `vi` collation the queries sort with
+    (ICU, as DuckDB has it), so a table sorted in the app orders names as a query would; None for none."""
+    con = getattr(_collator, "con", None)
+    if con is None:
+        con = _collator.con = store.connect()
+    texts = [None if text.is_missing(value) else str(value) for value in values]
+    ranks = con.execute(
+        """select case when v is null then null else dense_rank() over (order by v collate vi) end
+           from (select unnest($texts) as v, generate_subscripts($texts, 1) as i) order by i""",
+        {"texts": texts},
+    ).fetchall()
+    return [rank for (rank,) in ranks]
 
 
 def first_line(error: BaseException) -> str:
