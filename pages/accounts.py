@@ -4,15 +4,15 @@ resetting a password, disabling and enabling, and the audit trail."""
 import pandas as pd
 import streamlit as st
 
-from cellboard import auth
-from cellboard.app import ui
+from cellboard import auth, text
+from cellboard.app import tables, ui
 from cellboard.text import escape_markdown as plain  # names and typed text: never markdown
-from cellboard.text import t
 
 FLASH_KEY = "_accounts_flash"
 
-admin = ui.require_role("admin")
-st.title(t("page_accounts"))
+loc = ui.locale()
+admin = ui.require_role(loc, "admin")
+st.title(loc.t("page_accounts"))
 flash = st.session_state.pop(FLASH_KEY, None)
 if flash:
     st.success(flash)
@@ -41,24 +41,25 @@ accounts = auth.list_accounts()
 now = pd.Timestamp.now(tz="UTC")
 
 
-def status(account: auth.Account) -> str:
+def status(loc: text.Locale, account: auth.Account) -> str:
     if account.disabled:
-        return t("accounts_disabled")
+        return loc.t("accounts_disabled")
     if account.locked_until is not None and account.locked_until > now:
-        return t("accounts_locked", until=when(account.locked_until))
-    return t("accounts_active")
+        return loc.t("accounts_locked", until=when(account.locked_until))
+    return loc.t("accounts_active")
 
 
-st.subheader(t("accounts_list"))
-ui.table(
+st.subheader(loc.t("accounts_list"))
+tables.table(
+    loc,
     pd.DataFrame(
         {
             "name": [a.name for a in accounts],
-            "role": [ui.role_label(a.role) for a in accounts],
+            "role": [ui.role_label(loc, a.role) for a in accounts],
             "unit": [
-                t("whole_tree") if a.is_admin else unit_names.get(a.unit_id, a.unit_id) for a in accounts
+                loc.t("whole_tree") if a.is_admin else unit_names.get(a.unit_id, a.unit_id) for a in accounts
             ],
-            "status": [status(a) for a in accounts],
+            "status": [status(loc, a) for a in accounts],
             "last_login": local(a.last_login for a in accounts),
             "created": local(a.created_at for a in accounts),
         }
@@ -66,106 +67,111 @@ ui.table(
     "accounts",
     {"role": "label", "status": "label", "last_login": ("seconds", ""), "created": ("seconds", "")},
     {
-        "name": t("accounts_name"),
-        "role": t("accounts_role"),
-        "unit": t("accounts_unit"),
-        "status": t("accounts_status"),
-        "last_login": t("accounts_last_login"),
-        "created": t("accounts_created"),
+        "name": loc.t("accounts_name"),
+        "role": loc.t("accounts_role"),
+        "unit": loc.t("accounts_unit"),
+        "status": loc.t("accounts_status"),
+        "last_login": loc.t("accounts_last_login"),
+        "created": loc.t("accounts_created"),
     },
 )
 
 add_tab, reset_tab, disable_tab, audit_tab = st.tabs(
-    [t("accounts_add"), t("accounts_reset"), t("accounts_disable"), t("accounts_audit")]
+    [loc.t("accounts_add"), loc.t("accounts_reset"), loc.t("accounts_disable"), loc.t("accounts_audit")]
 )
 
 with add_tab, st.form("account_add", clear_on_submit=True):
-    name = st.text_input(t("accounts_name"), key="acc_name")
-    role = st.selectbox(t("accounts_role"), auth.ROLES, key="acc_role", format_func=ui.role_label)
+    name = st.text_input(loc.t("accounts_name"), key="acc_name")
+    role = st.selectbox(
+        loc.t("accounts_role"), auth.ROLES, key="acc_role", format_func=lambda code: ui.role_label(loc, code)
+    )
     unit = st.selectbox(
-        t("accounts_unit"),
+        loc.t("accounts_unit"),
         [None, *groups["unit_id"]],
         key="acc_unit",
         format_func=lambda u: "—" if u is None else "\u2003" * int(depths[u]) + unit_names[u],
-        help=t("accounts_unit_help"),
+        help=loc.t("accounts_unit_help"),
     )
     password = st.text_input(
-        t("password_new"),
+        loc.t("password_new"),
         type="password",
         key="acc_password",
         autocomplete="new-password",
-        help=t("password_rules", min=auth.MIN_PASSWORD, max=auth.MAX_PASSWORD_BYTES),
+        help=loc.t("password_rules", min=auth.MIN_PASSWORD, max=auth.MAX_PASSWORD_BYTES),
     )
-    again = st.text_input(t("password_repeat"), type="password", key="acc_again", autocomplete="new-password")
-    if st.form_submit_button(t("accounts_add"), type="primary"):
+    again = st.text_input(
+        loc.t("password_repeat"), type="password", key="acc_again", autocomplete="new-password"
+    )
+    if st.form_submit_button(loc.t("accounts_add"), type="primary"):
         if password != again:
-            st.error(t("password_mismatch"))
+            st.error(loc.t("password_mismatch"))
         else:
             try:
                 added = auth.add_account(name, role, unit, password, actor=admin.name)
             except auth.AccountError as bad:
-                st.error(plain(ui.in_language(str(bad))))
+                st.error(plain(loc.half(str(bad))))
             else:
-                done(t("accounts_added", name=plain(added.name)))
+                done(loc.t("accounts_added", name=plain(added.name)))
 
 names = [a.name for a in accounts]
 
 with reset_tab, st.form("account_reset", clear_on_submit=True):
-    target = st.selectbox(t("accounts_pick"), names, key="reset_name")
+    target = st.selectbox(loc.t("accounts_pick"), names, key="reset_name")
     password = st.text_input(
-        t("password_new"),
+        loc.t("password_new"),
         type="password",
         key="reset_password",
         autocomplete="new-password",
-        help=t("password_rules", min=auth.MIN_PASSWORD, max=auth.MAX_PASSWORD_BYTES),
+        help=loc.t("password_rules", min=auth.MIN_PASSWORD, max=auth.MAX_PASSWORD_BYTES),
     )
     again = st.text_input(
-        t("password_repeat"), type="password", key="reset_again", autocomplete="new-password"
+        loc.t("password_repeat"), type="password", key="reset_again", autocomplete="new-password"
     )
-    if st.form_submit_button(t("accounts_reset"), type="primary"):
+    if st.form_submit_button(loc.t("accounts_reset"), type="primary"):
         if password != again:
-            st.error(t("password_mismatch"))
+            st.error(loc.t("password_mismatch"))
         else:
             try:
                 auth.set_password(target, password, actor=admin.name)
             except auth.AccountError as bad:
-                st.error(plain(ui.in_language(str(bad))))
+                st.error(plain(loc.half(str(bad))))
             else:
                 if target == admin.name:  # an administrator resetting their own: this session carries on
                     st.session_state.update(ui.session_values(auth.get_account(target)))
-                done(t("accounts_reset_done", name=plain(target)))
+                done(loc.t("accounts_reset_done", name=plain(target)))
 
 with disable_tab:
-    target = st.selectbox(t("accounts_pick"), names, key="disable_name")
+    target = st.selectbox(loc.t("accounts_pick"), names, key="disable_name")
     chosen = next((a for a in accounts if a.name == target), None)
     if chosen is not None:
-        st.caption(status(chosen))
+        st.caption(status(loc, chosen))
         disabling = not chosen.disabled
-        label = t("accounts_disable_button") if disabling else t("accounts_enable_button")
+        label = loc.t("accounts_disable_button") if disabling else loc.t("accounts_enable_button")
         if st.button(label, key="disable_toggle"):
             try:
                 auth.set_disabled(target, disabling, actor=admin.name)
             except auth.AccountError as bad:
-                st.error(plain(ui.in_language(str(bad))))
+                st.error(plain(loc.half(str(bad))))
             else:
                 done(
-                    t("accounts_disabled_done", name=plain(target))
+                    loc.t("accounts_disabled_done", name=plain(target))
                     if disabling
-                    else t("accounts_enabled_done", name=plain(target))
+                    else loc.t("accounts_enabled_done", name=plain(target))
                 )
 
 with audit_tab:
-    st.caption(t("accounts_audit_help"))
+    st.caption(loc.t("accounts_audit_help"))
     log = auth.audit_log(limit=1000)
     actions = sorted({row["action"] for row in log})
     action = st.selectbox(
-        t("accounts_action"),
+        loc.t("accounts_action"),
         [None, *actions],
         key="audit_action",
-        format_func=lambda a: t("accounts_all_actions") if a is None else a,
+        format_func=lambda a: loc.t("accounts_all_actions") if a is None else a,
     )
     shown = [row for row in log if action is None or row["action"] == action]
-    ui.table(
+    tables.table(
+        loc,
         pd.DataFrame(
             {
                 "at": local(row["at"] for row in shown),
@@ -177,9 +183,9 @@ with audit_tab:
         "audit_log",
         {"at": ("seconds", ""), "action": "label"},
         {
-            "at": t("accounts_when"),
-            "account": t("accounts_name"),
-            "action": t("accounts_action"),
-            "details": t("accounts_details"),
+            "at": loc.t("accounts_when"),
+            "account": loc.t("accounts_name"),
+            "action": loc.t("accounts_action"),
+            "details": loc.t("accounts_details"),
         },
     )

@@ -5,34 +5,36 @@ import streamlit as st
 from cellboard import auth
 from cellboard.app import ui
 from cellboard.text import escape_markdown as plain  # names and typed text: never markdown
-from cellboard.text import t
 
-account = ui.require_role(*auth.ROLES)
-st.title(t("page_password"))
-st.caption(t("signed_in_as", name=plain(account.name), role=ui.role_label(account.role)))
+loc = ui.locale()
+account = ui.require_role(loc, *auth.ROLES)
+st.title(loc.t("page_password"))
+st.caption(loc.t("signed_in_as", name=plain(account.name), role=ui.role_label(loc, account.role)))
 with st.form("password_form", clear_on_submit=True):
     current = st.text_input(
-        t("password_current"), type="password", key="pw_current", autocomplete="current-password"
+        loc.t("password_current"), type="password", key="pw_current", autocomplete="current-password"
     )
     new = st.text_input(
-        t("password_new"),
+        loc.t("password_new"),
         type="password",
         key="pw_new",
         autocomplete="new-password",
-        help=t("password_rules", min=auth.MIN_PASSWORD, max=auth.MAX_PASSWORD_BYTES),
+        help=loc.t("password_rules", min=auth.MIN_PASSWORD, max=auth.MAX_PASSWORD_BYTES),
     )
-    again = st.text_input(t("password_repeat"), type="password", key="pw_again", autocomplete="new-password")
-    submitted = st.form_submit_button(t("password_submit"), type="primary")
+    again = st.text_input(
+        loc.t("password_repeat"), type="password", key="pw_again", autocomplete="new-password"
+    )
+    submitted = st.form_submit_button(loc.t("password_submit"), type="primary")
 
 if submitted:
     if new != again:
-        st.error(t("password_mismatch"))
+        st.error(loc.t("password_mismatch"))
     else:
         try:
             changed = auth.change_own_password(account.name, current, new)
         except auth.AccountError as bad:
-            st.error(plain(ui.in_language(str(bad))))
+            st.error(plain(loc.half(str(bad))))
         else:
             # the change ends the account's other sessions; this one carries on
             st.session_state.update(ui.session_values(changed))
-            st.success(t("password_changed"))
+            st.success(loc.t("password_changed"))

@@ -11,10 +11,9 @@ import datetime as dt
 import streamlit as st
 
 from cellboard import charts, rules, text
-from cellboard.app import drill, ui
+from cellboard.app import drill, tables, ui
 from cellboard.data import metrics, periods
 from cellboard.text import escape_markdown as plain  # names and links' text: never markdown
-from cellboard.text import t
 
 # URL key and cell_ranking parameter -> the component it weighs
 WEIGHTS = {weight: component for component, weight in metrics.SCORE_WEIGHTS.items()}
@@ -23,8 +22,8 @@ WEIGHT_STEP = 0.05
 LIST_ROWS = 100  # the worst cells that need help are shown; the download holds them all
 MONTHS_BEFORE_MERGE = 6  # a cell formed by a merge: its history starts at least this long before
 
-RATE = text.fmt_pct
-COUNT = text.fmt_int
+RATE = "pct"
+COUNT = "int"
 RANKING_FORMATS = {
     "score": RATE,
     "attendance_rate": RATE,
@@ -37,7 +36,7 @@ RANKING_FORMATS = {
 }
 
 
-def url_weights() -> dict[str, float | None]:
+def url_weights(loc: text.Locale) -> dict[str, float | None]:
     """The weights the URL or session holds (None = the default); a bad one is dropped."""
     weights: dict[str, float | None] = {}
     for key in WEIGHTS:
@@ -49,12 +48,12 @@ def url_weights() -> dict[str, float | None]:
             except ValueError:
                 value = -1.0
             if not 0 <= value <= 1:
-                st.warning(t("bad_weight", value=plain(raw)))
+                st.warning(loc.t("bad_weight", value=plain(raw)))
                 drill.set_option(key, None)
                 value = None
         weights[key] = value
     if all(value is not None for value in weights.values()) and sum(weights.values()) == 0:
-        st.warning(t("weights_all_zero"))
+        st.warning(loc.t("weights_all_zero"))
         for key in WEIGHTS:
             drill.set_option(key, None)
         weights = dict.fromkeys(WEIGHTS)
@@ -79,54 +78,55 @@ def pick_cell(cell_id: str | None) -> None:
     drill.set_option("cell", cell_id)
 
 
-def formula(used) -> str:
+def formula(loc: text.Locale, used) -> str:
     shares = metrics.weight_shares(used)
-    return " + ".join(f"{RATE(shares[key])} × {t(component)}" for key, component in WEIGHTS.items())
+    return " + ".join(f"{loc.pct(shares[key])} × {loc.t(component)}" for key, component in WEIGHTS.items())
 
 
-state = ui.page_header("page_rankings")
+loc = ui.locale()
+state = ui.page_header(loc, "page_rankings")
 target = rules.ATTENDANCE_TARGET
-weights = url_weights()
+weights = url_weights(loc)
 asked = {key: rules.DEFAULT_WEIGHTS[key] if value is None else value for key, value in weights.items()}
 ranking = ui.query("cell_ranking", **ui.window(**asked))
 
 if not len(ranking):
     drill.keep_in_url(OPTIONS)
-    st.info(t("no_data"))
+    st.info(loc.t("no_data"))
     st.stop()
 
 # ---- the score and its weights -----------------------------------------------------------------
 used = ranking.iloc[0][list(WEIGHTS)]  # the weights the query used: what the page shows
 st.markdown(
-    f"**{t('score')}** = {formula(used)}",
-    help=t("score_help", parts=formula(used), minimum=rules.MIN_MEETINGS_TO_RANK),
+    f"**{loc.t('score')}** = {formula(loc, used)}",
+    help=loc.t("score_help", parts=formula(loc, used), minimum=rules.MIN_MEETINGS_TO_RANK),
 )
-with st.expander(t("weights"), icon=":material/tune:"):
+with st.expander(loc.t("weights"), icon=":material/tune:"):
     columns = st.columns(len(WEIGHTS))
     for column, (key, component) in zip(columns, WEIGHTS.items(), strict=True):
         widget = f"weight_{key}"
         if st.session_state.get(widget) != float(used[key]):
             st.session_state[widget] = float(used[key])  # the slider shows the weight in use
         column.slider(
-            t(component),
+            loc.t(component),
             0.0,
             1.0,
             step=WEIGHT_STEP,
             key=widget,
             on_change=set_weight,
             args=(key,),
-            help=text.coded(component, "help"),
+            help=loc.coded(component, "help"),
         )
-    st.caption(t("weights_caption"))
-    st.button(t("reset_weights"), on_click=reset_weights, icon=":material/restart_alt:")
+    st.caption(loc.t("weights_caption"))
+    st.button(loc.t("reset_weights"), on_click=reset_weights, icon=":material/restart_alt:")
 
 # ---- communes: top and bottom; one commune's ranking ------------------------------------------
 commune_names = dict(
     zip(ranking["commune_id"], ranking["commune"].fillna(ranking["commune_id"]), strict=True)
 )
-commune = drill.valid_option("commune", commune_names) or next(iter(commune_names))
+commune = drill.valid_option(loc, "commune", commune_names) or next(iter(commune_names))
 cell_names = dict(zip(ranking["cell_id"], ranking["cell"], strict=True))
-cell = drill.valid_option("cell", cell_names)
+cell = drill.valid_option(loc, "cell", cell_names)
 if state.unit in cell_names:
     cell = state.unit  # the filter bar picked one cell
 drill.keep_in_url(OPTIONS)
@@ -136,11 +136,13 @@ left, right = st.columns(2) if not single_commune else (None, st.container())
 if not single_commune:
     with left:
         st.markdown(
-            f"**{t('top_bottom_title')}**", help=t("top_bottom_help", minimum=rules.MIN_MEETINGS_TO_RANK)
+            f"**{loc.t('top_bottom_title')}**",
+            help=loc.t("top_bottom_help", minimum=rules.MIN_MEETINGS_TO_RANK),
         )
         extremes = charts.top_bottom(ranking)
         drill.clickable_chart_block(
-            charts.top_bottom_chart(extremes, selected=commune),
+            loc,
+            charts.top_bottom_chart(loc, extremes, selected=commune),
             extremes,
             "top_bottom_cells",
             {"top_score": RATE, "bottom_score": RATE, "ranked_cells": COUNT, "not_enough_data": COUNT},
@@ -148,16 +150,17 @@ if not single_commune:
         )
 with right:
     drill.choose(
+        loc,
         "commune",
         list(commune_names),
         commune_names,
-        t("ranking_commune"),
+        loc.t("ranking_commune"),
         on_pick=pick_commune,
-        help=t("drill_help"),
+        help=loc.t("drill_help"),
     )
     st.markdown(
-        f"**{t('ranking_title', name=plain(commune_names[commune]))}**",
-        help=t("score_help", parts=formula(used), minimum=rules.MIN_MEETINGS_TO_RANK),
+        f"**{loc.t('ranking_title', name=plain(commune_names[commune]))}**",
+        help=loc.t("score_help", parts=formula(loc, used), minimum=rules.MIN_MEETINGS_TO_RANK),
     )
     ranked = ranking[ranking["commune_id"] == commune][
         [
@@ -177,17 +180,18 @@ with right:
         ]
     ]
     drill.clickable_chart_block(
-        charts.ranking_bars(ranked, selected=cell),
+        loc,
+        charts.ranking_bars(loc, ranked, selected=cell),
         ranked,
         "cell_ranking",
-        {**RANKING_FORMATS, "is_ranked": lambda ranked: "✓" if ranked else t("not_enough_data")},
+        {**RANKING_FORMATS, "is_ranked": lambda ranked: "✓" if ranked else loc.t("not_enough_data")},
         pick_cell,
     )
 
 # ---- a cell's history across merges ------------------------------------------------------------
 if cell is not None:
     cell_row = ranking[ranking["cell_id"] == cell].iloc[0]
-    st.subheader(t("history_title", name=plain(cell_row["cell"])), help=t("history_help"))
+    st.subheader(loc.t("history_title", name=plain(cell_row["cell"])), help=loc.t("history_help"))
     shown_from = state.period.start
     if not text.is_missing(cell_row["valid_from"]):
         formed = periods.month_start(cell_row["valid_from"].date())
@@ -196,13 +200,13 @@ if cell is not None:
     # rooted at the cell's commune, so its predecessors show even when the filter picked the cell
     history = ui.query("cell_history", **ui.window(history_period, cell=cell, unit=cell_row["commune_id"]))
     commune_trend = ui.query("participation_trend", **ui.window(history_period, unit=cell_row["commune_id"]))
-    st.caption(ui.period_caption(history_period))
+    st.caption(ui.period_caption(loc, history_period))
     lineage = history.drop_duplicates("cell_id")
     earlier = lineage[lineage["relation"] == "predecessor"]
     later = lineage[lineage["relation"] == "successor"]
     if len(earlier):
         st.caption(
-            t(
+            loc.t(
                 "lineage_caption",
                 cell=plain(cell_row["cell"]),
                 predecessors=", ".join(map(plain, earlier["cell"])),
@@ -210,39 +214,41 @@ if cell is not None:
         )
     for _, successor in later.iterrows():
         merged_on = cell_row["valid_to"]
-        merged_from = "–" if text.is_missing(merged_on) else text.fmt_date(merged_on + dt.timedelta(days=1))
+        merged_from = "–" if text.is_missing(merged_on) else loc.date(merged_on + dt.timedelta(days=1))
         st.caption(
-            t(
+            loc.t(
                 "merged_caption",
                 cell=plain(cell_row["cell"]),
                 successor=plain(successor["cell"]),
                 date=merged_from,
             )
         )
-    ui.chart_block(
-        charts.history_lines(history, commune_trend, str(cell_row["commune"]), target),
+    tables.chart_block(
+        loc,
+        charts.history_lines(loc, history, commune_trend, str(cell_row["commune"]), target),
         history,
         "cell_history",
         {
-            "month": text.fmt_month,
+            "month": "month",
             "attendance_rate": RATE,
             "meetings": COUNT,
             "thematic_meetings": COUNT,
             "expected": COUNT,
             "exempt": COUNT,
             "present": COUNT,
-            "valid_from": text.fmt_date,
-            "valid_to": text.fmt_date,
-            "relation": lambda relation: text.coded("relation", relation),
+            "valid_from": "date",
+            "valid_to": "date",
+            "relation": lambda relation: loc.coded("relation", relation),
         },
     )
 
 # ---- cells that need help ----------------------------------------------------------------------
-st.subheader(t("needs_help_title"), help=t("needs_help_help", target=RATE(target, 0)))
+st.subheader(loc.t("needs_help_title"), help=loc.t("needs_help_help", target=loc.pct(target, 0)))
 running = ui.query("cells_needing_help", **ui.window(target=target))
-needing = charts.needs_help_table(ranking, running)
+needing = charts.needs_help_table(loc, ranking, running)
 if len(needing):
-    shown = ui.view(
+    shown = tables.view(
+        loc,
         needing[["commune", "cell", "why", "attendance_rate", "score", "rank_in_commune", "meetings"]],
         {
             "why": "label",
@@ -252,25 +258,26 @@ if len(needing):
             "meetings": COUNT,
         },
     )
-    st.dataframe(ui.styled(shown, slice(0, LIST_ROWS)), hide_index=True, width="stretch", height=300)
+    st.dataframe(tables.styled(shown, slice(0, LIST_ROWS)), hide_index=True, width="stretch", height=300)
     if len(needing) > LIST_ROWS:
-        st.caption(t("list_capped", shown=COUNT(LIST_ROWS), total=COUNT(len(needing))))
-    ui.downloads(shown, "cells_needing_help")
+        st.caption(loc.t("list_capped", shown=loc.integer(LIST_ROWS), total=loc.integer(len(needing))))
+    tables.downloads(shown, "cells_needing_help")
 else:
-    st.success(t("needs_help_none"))
+    st.success(loc.t("needs_help_none"))
 
 # ---- ratings -----------------------------------------------------------------------------------
 # Ratings are annual: the period's years and the year before (a half-year has no rating of its own yet).
 first_year = state.period.start.year - 1
 years = f"{first_year}–{state.period.end.year}"
-st.subheader(t("ratings_title"), help=t("ratings_help", years=years))
+st.subheader(loc.t("ratings_title"), help=loc.t("ratings_help", years=years))
 ratings = ui.query("rating_distribution", **ui.window(start=dt.date(first_year, 1, 1)))
 if len(ratings):
-    ui.chart_block(
-        charts.rating_bars(ratings),
+    tables.chart_block(
+        loc,
+        charts.rating_bars(loc, ratings),
         ratings,
         "rating_distribution",
-        {"share": RATE, "cells": COUNT, "grade": lambda grade: text.coded("grade", grade)},
+        {"share": RATE, "cells": COUNT, "grade": lambda grade: loc.coded("grade", grade)},
     )
 else:
-    st.info(t("no_ratings", years=years))
+    st.info(loc.t("no_ratings", years=years))

@@ -20,7 +20,7 @@ from streamlit.util import calc_hash
 
 from cellboard import auth
 from cellboard.app import ui
-from cellboard.text import t
+from cellboard.text import VI
 
 JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}
 PAGES = scopecheck.dashboard_pages()
@@ -150,7 +150,7 @@ def test_logging_in_opens_the_page_and_the_filters_of_the_link(app_on, fixture_d
 
 def test_a_wrong_password_is_refused_and_audited(app_on, fixture_db):
     at = log_in(app_on(fixture_db, as_account=None).run(), "x1", "not-the-password")
-    assert [e.value for e in at.error] == [t("login_failed")]
+    assert [e.value for e in at.error] == [VI.t("login_failed")]
     login_form_only(at)
     row = auth.audit_log(limit=1)[0]
     assert (row["account"], row["action"], row["details"]["reason"]) == (
@@ -176,7 +176,7 @@ def test_a_session_expires_after_eight_idle_hours(app_on, fixture_db):
     at.session_state[ui.SEEN_KEY] = time.time() - 8 * 3600 - 60
     at.run()
     login_form_only(at)
-    assert at.info[0].value == t("login_notice_expired")
+    assert at.info[0].value == VI.t("login_notice_expired")
 
 
 def test_a_disabled_account_loses_its_session(app_on, fixture_db):
@@ -190,7 +190,7 @@ def test_logout(app_on, fixture_db):
     at = app_on(fixture_db, as_account="x1", **JAN_FEB).run()
     at.button(key="logout").click().run()
     login_form_only(at)
-    assert at.info[0].value == t("login_notice_signed_out")
+    assert at.info[0].value == VI.t("login_notice_signed_out")
     assert [(r["account"], r["action"]) for r in auth.audit_log(limit=1)] == [("x1", "logout")]
 
 
@@ -200,7 +200,7 @@ def test_the_first_start_creates_an_administrator(app_on, fixture_db, tmp_path, 
     printed = capsys.readouterr()
     # the server prints no password (its output goes to logs), only how to set one, once
     assert printed.out == "" and auth.SET_FIRST_PASSWORD in printed.err
-    assert t("login_first_admin", name="admin") in [i.value for i in at.info]
+    assert VI.t("login_first_admin", name="admin") in [i.value for i in at.info]
     auth.set_password("admin", "mat-khau-dau-tien", actor="cli:root")  # what `users passwd` does
     log_in(at, "admin", "mat-khau-dau-tien")
     assert not at.exception and at.metric
@@ -215,7 +215,7 @@ def test_the_first_start_creates_an_administrator(app_on, fixture_db, tmp_path, 
 def test_a_link_to_a_unit_outside_the_scope_is_refused(app_on, fixture_db, unit):
     at = app_on(fixture_db, as_account="x1", unit=unit, **JAN_FEB).run()
     assert not at.exception
-    assert [e.value for e in at.error] == [t("scope_refused", unit=unit.replace("-", "\\-"))]  # as text
+    assert [e.value for e in at.error] == [VI.t("scope_refused", unit=unit.replace("-", "\\-"))]  # as text
     assert not at.metric and not at.dataframe and not at.get("plotly_chart")
     assert at.query_params["unit"] == unit  # the link is left as it was: nothing narrowed silently
     assert scopecheck.leaks_in(scopecheck.app_strings(at), "x1") == []
@@ -255,16 +255,16 @@ def test_administrators_add_reset_disable_and_enable_accounts(app_on, fixture_db
     at = app_on(fixture_db).run()
     at.switch_page("pages/accounts.py").run()
     assert not at.exception
-    assert set(at.dataframe[0].value[t("accounts_name")]) == set(TEST_ACCOUNTS)
+    assert set(at.dataframe[0].value[VI.t("accounts_name")]) == set(TEST_ACCOUNTS)
 
     at.text_input(key="acc_name").input("xa.moi")
     at.selectbox(key="acc_role").set_value("commune")
     at.selectbox(key="acc_unit").set_value("X2")
     at.text_input(key="acc_password").input("mat-khau-moi-1")
     at.text_input(key="acc_again").input("mat-khau-moi-1")
-    at.button(key="FormSubmitter:account_add-" + t("accounts_add")).click().run()
+    at.button(key="FormSubmitter:account_add-" + VI.t("accounts_add")).click().run()
     assert not at.exception
-    assert at.success[0].value == t("accounts_added", name="xa\\.moi")  # the name as text, not markdown
+    assert at.success[0].value == VI.t("accounts_added", name="xa\\.moi")  # the name as text, not markdown
     assert auth.scope_for_account("xa.moi").root == "X2"
 
     at.text_input(key="acc_name").input("sai")  # a commune account without a unit is refused
@@ -272,13 +272,13 @@ def test_administrators_add_reset_disable_and_enable_accounts(app_on, fixture_db
     at.selectbox(key="acc_unit").set_value(None)
     at.text_input(key="acc_password").input("mat-khau-moi-1")
     at.text_input(key="acc_again").input("mat-khau-moi-1")
-    at.button(key="FormSubmitter:account_add-" + t("accounts_add")).click().run()
+    at.button(key="FormSubmitter:account_add-" + VI.t("accounts_add")).click().run()
     assert at.error and auth.get_account("sai") is None
 
     at.selectbox(key="reset_name").set_value("xa.moi")
     at.text_input(key="reset_password").input("mat-khau-khac-2")
     at.text_input(key="reset_again").input("mat-khau-khac-2")
-    at.button(key="FormSubmitter:account_reset-" + t("accounts_reset")).click().run()
+    at.button(key="FormSubmitter:account_reset-" + VI.t("accounts_reset")).click().run()
     assert auth.authenticate("xa.moi", "mat-khau-khac-2").reason == "ok"
 
     at.selectbox(key="disable_name").set_value("xa.moi").run()
@@ -290,23 +290,23 @@ def test_administrators_add_reset_disable_and_enable_accounts(app_on, fixture_db
 
     audit = at.dataframe[-1].value
     assert {"account_add", "password_reset", "account_disable", "account_enable"} <= set(
-        audit[t("accounts_action")]
+        audit[VI.t("accounts_action")]
     )
-    assert "admin" in set(audit[t("accounts_name")])
+    assert "admin" in set(audit[VI.t("accounts_name")])
 
 
 def test_the_accounts_page_refuses_others_even_when_asked_for(app_on, fixture_db):
     at = app_on(fixture_db, as_account="province").run()
     open_address(at, "pages/accounts.py")
     assert on_page(at) == "pages/overview.py"
-    assert t("accounts_add") not in [tab.label for tab in at.tabs]
+    assert VI.t("accounts_add") not in [tab.label for tab in at.tabs]
 
 
 def test_everyone_changes_their_own_password(app_on, fixture_db, accounts_store):
     at = app_on(fixture_db, as_account="x2").run()
     at.switch_page("pages/password.py").run()
     assert not at.exception
-    submit = "FormSubmitter:password_form-" + t("password_submit")
+    submit = "FormSubmitter:password_form-" + VI.t("password_submit")
     at.text_input(key="pw_current").input("not-the-password")
     at.text_input(key="pw_new").input("mat-khau-moi-1")
     at.text_input(key="pw_again").input("mat-khau-moi-1")
@@ -317,7 +317,7 @@ def test_everyone_changes_their_own_password(app_on, fixture_db, accounts_store)
     at.text_input(key="pw_new").input("mat-khau-moi-1")
     at.text_input(key="pw_again").input("mat-khau-moi-1")
     at.button(key=submit).click().run()
-    assert at.success[0].value == t("password_changed")
+    assert at.success[0].value == VI.t("password_changed")
     assert auth.authenticate("x2", "mat-khau-moi-1").reason == "ok"
     at.run()  # this session carries on
     assert "login_name" not in [box.key for box in at.text_input]

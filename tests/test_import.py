@@ -125,7 +125,7 @@ def test_the_kinh_mon_workbook_imports_and_gives_the_published_category_figures(
     ]
     assert shares["opinions"].tolist() == [58, 46, 11, 17, 10, 7, 7]
     assert shares["opinions"].sum() == 156 and shares["opinions_prev"].sum() == 187
-    assert text.fmt_pct(shares["share"].iloc[0]) == "37,2%"  # 58 of 156
+    assert text.VI.pct(shares["share"].iloc[0]) == "37,2%"  # 58 of 156
 
 
 def test_attendance_with_exempt_members_gives_the_published_rate(kinhmon_db):
@@ -1043,7 +1043,7 @@ def test_the_data_page_lists_unreported_units_and_warnings(app_on, fixture_db):
     today = dt.date.today()
     unreported = db.run("unreported_units", {"as_of": today}, path=fixture_db)
     metrics = {metric.label: metric.value for metric in at.metric}
-    assert metrics["Chi bộ chưa có buổi nào"] == text.fmt_int((unreported["kind"] == "cell").sum())
+    assert metrics["Chi bộ chưa có buổi nào"] == text.VI.integer((unreported["kind"] == "cell").sum())
     assert [b.label for b in at.get("download_button")][:2] == ["Tải mẫu Excel", "Tải mẫu CSV (.zip)"]
     workbook = openpyxl.load_workbook(io.BytesIO(ingest.template_workbook()))
     assert "Hướng dẫn" in workbook.sheetnames

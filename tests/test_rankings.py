@@ -134,7 +134,7 @@ def test_needs_help_joins_runs_below_target_and_the_bottom_decile(ten_cells_db):
     running = db.run("cells_needing_help", {**window, "target": 0.9}, path=ten_cells_db)
     # K2-K9 were below 90 % all three months; K9 is also the bottom decile
     assert list(running["cell_id"]) == [f"K{i}" for i in range(9, 1, -1)]
-    table = charts.needs_help_table(ranking, running)
+    table = charts.needs_help_table(text.VI, ranking, running)
     assert list(table["cell_id"]) == [f"K{i}" for i in range(9, 1, -1)]
     assert table.loc[0, "why"] == "Dưới chỉ tiêu 3 tháng liên tiếp; Thuộc 10% điểm thấp nhất"
     assert table.loc[1, "why"] == "Dưới chỉ tiêu 3 tháng liên tiếp"
@@ -174,7 +174,7 @@ def test_weights_from_the_url_are_the_weights_used_and_shown(app_on, fixture_db)
     assert score_line(at).startswith("**Điểm tổng hợp** = 100,0% × Tỷ lệ đảng viên dự sinh hoạt + 0,0% ×")
     bars = chart(at, "chart_cell_ranking")
     assert apptools.values(bars["data"][0]["x"])[0] == pytest.approx(7 / 9)  # C1: its attendance rate alone
-    assert bars["data"][5]["text"][0] == text.fmt_pct(7 / 9) == "77,8%"
+    assert bars["data"][5]["text"][0] == text.VI.pct(7 / 9) == "77,8%"
 
 
 def test_a_slider_moves_the_weight_into_the_url_and_reset_brings_the_defaults_back(app_on, fixture_db):
