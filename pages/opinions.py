@@ -14,9 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from cellboard import charts, text
-from cellboard.app import drill, ui
+from cellboard.app import drill, tables, ui
 from cellboard.data import metrics, periods
-from cellboard.text import t
 
 PAGE_SIZE = 50
 OVERDUE_SHOWN = 20
@@ -30,19 +29,20 @@ EARLIEST = dt.date(1900, 1, 1)
 TREEMAP_KEY = "chart_opinions_by_commune_category"
 LIST_KEY = "opinions_list_table"
 
-state = ui.page_header("page_opinions")
-WIDE_TEXT = {t("op_col_text"): st.column_config.TextColumn(width="large")}
+loc = ui.locale()
+state = ui.page_header(loc, "page_opinions")
+WIDE_TEXT = {loc.t("op_col_text"): st.column_config.TextColumn(width="large")}
 period = state.period
 previous = periods.previous_period(period)
 year_before = periods.year_earlier(period)
 
 
 def span(p: periods.Period) -> str:
-    return f"{text.fmt_date(p.start)}–{text.fmt_date(p.end)}"
+    return f"{loc.date(p.start)}–{loc.date(p.end)}"
 
 
 def category_name(row: pd.Series) -> str:
-    return str(row["name_vi"] if text.language() == "vi" else row["name_en"])
+    return str(loc.name(row))
 
 
 def fresh_list() -> None:
@@ -68,22 +68,20 @@ def tile_values(frame: pd.DataFrame) -> dict[str, float | None]:
 
 
 def shown(figure: str, value: float | None) -> str:
-    return text.fmt_pct(value) if figure == "answered_on_time" else text.fmt_int(value)
+    return loc.pct(value) if figure == "answered_on_time" else loc.integer(value)
 
 
 def change(figure: str, now: float | None, before: float | None) -> str | None:
     if now is None or before is None:
         return None
-    return (
-        text.fmt_points(now - before) if figure == "answered_on_time" else text.fmt_signed_int(now - before)
-    )
+    return loc.points(now - before) if figure == "answered_on_time" else loc.signed(now - before)
 
 
 now_values = tile_values(response)
 prev_values = tile_values(ui.query("opinion_response", **ui.window(previous, as_of=None)))
 year_values = tile_values(ui.query("opinion_response", **ui.window(year_before, as_of=None)))
 for column, figure in zip(st.columns(len(TILES)), TILES, strict=True):
-    caption = t(
+    caption = loc.t(
         "delta_caption",
         prev=span(previous),
         prev_value=shown(figure, prev_values[figure]),
@@ -92,18 +90,18 @@ for column, figure in zip(st.columns(len(TILES)), TILES, strict=True):
     )
     delta = change(figure, now_values[figure], prev_values[figure])
     if figure not in WORSE_WHEN_UP:
-        ui.figure_tile(column, figure, shown(figure, now_values[figure]), delta, caption)
+        ui.figure_tile(loc, column, figure, shown(figure, now_values[figure]), delta, caption)
         continue
     with column:  # ui.figure_tile, but a rise in overdue or late answers shows red
         rose = bool(now_values[figure] - prev_values[figure])
         st.metric(
-            t(figure),
+            loc.t(figure),
             shown(figure, now_values[figure]),
             delta=delta,
-            help=text.coded(figure, "help"),
+            help=loc.coded(figure, "help"),
             delta_color="inverse" if rose else "off",
             delta_arrow="auto" if rose else "off",
-            delta_description=t("vs_previous"),
+            delta_description=loc.t("vs_previous"),
         )
         st.caption(caption)
 
@@ -117,7 +115,7 @@ comparison = ui.query(
     year_start=year_before.start,
     year_end=year_before.end,
 )
-by_commune = ui.named_for_the_cell(ui.query("opinions_by_commune_category", **ui.window()))
+by_commune = ui.named_for_the_cell(loc, ui.query("opinions_by_commune_category", **ui.window()))
 category_labels = {row["category"]: category_name(row) for _, row in comparison.iterrows()}
 commune_labels = dict(zip(by_commune["commune_id"], by_commune["commune"], strict=False))
 
@@ -141,16 +139,18 @@ def pick_treemap_node() -> None:
     fresh_list()
 
 
-st.subheader(t("op_shares_title"), help=t("op_shares_help", prev=span(previous), year=span(year_before)))
+st.subheader(
+    loc.t("op_shares_title"), help=loc.t("op_shares_help", prev=span(previous), year=span(year_before))
+)
 if comparison["opinions"].sum() == 0 and comparison[["opinions_prev", "opinions_year"]].sum().sum() == 0:
-    st.info(t("no_data"))
+    st.info(loc.t("no_data"))
 else:
     left, right = st.columns([3, 2])
     with left:
         comparison_table = comparison.assign(
             category_name=[category_name(row) for _, row in comparison.iterrows()],
-            direction_prev=[text.coded("op_direction", d) for d in comparison["direction_prev"]],
-            direction_year=[text.coded("op_direction", d) for d in comparison["direction_year"]],
+            direction_prev=[loc.coded("op_direction", d) for d in comparison["direction_prev"]],
+            direction_year=[loc.coded("op_direction", d) for d in comparison["direction_year"]],
         )[
             [
                 "category",
@@ -168,49 +168,51 @@ else:
             ]
         ]
         drill.clickable_chart_block(
-            charts.category_comparison_bars(comparison),
+            loc,
+            charts.category_comparison_bars(loc, comparison),
             comparison_table,
             "category_comparison",
             {
-                "opinions": text.fmt_int,
-                "share": text.fmt_pct,
-                "opinions_prev": text.fmt_int,
-                "share_prev": text.fmt_pct,
-                "change_prev": text.fmt_signed_int,
-                "opinions_year": text.fmt_int,
-                "share_year": text.fmt_pct,
-                "change_year": text.fmt_signed_int,
+                "opinions": "int",
+                "share": "pct",
+                "opinions_prev": "int",
+                "share_prev": "pct",
+                "change_prev": "signed",
+                "opinions_year": "int",
+                "share_year": "pct",
+                "change_year": "signed",
                 "direction_prev": "label",
                 "direction_year": "label",
             },
             pick_category,
         )
     with right:
-        st.markdown(f"**{t('op_treemap_title')}**", help=t("op_treemap_help"))
+        st.markdown(f"**{loc.t('op_treemap_title')}**", help=loc.t("op_treemap_help"))
         if len(by_commune):
             st.plotly_chart(
-                charts.commune_category_treemap(by_commune),
+                charts.commune_category_treemap(loc, by_commune),
                 width="stretch",
                 key=TREEMAP_KEY,
                 on_select=pick_treemap_node,
                 selection_mode="points",
             )
-            with st.expander(t("show_table")):
-                ui.table(by_commune, "opinions_by_commune_category", {"opinions": text.fmt_int})
+            with st.expander(loc.t("show_table")):
+                tables.table(loc, by_commune, "opinions_by_commune_category", {"opinions": "int"})
 
 # ---- the monthly trend ---------------------------------------------------------------------------
 
 trend = ui.query("opinion_trend", **ui.window())
-st.subheader(t("op_trend_title"), help=t("op_trend_help"))
+st.subheader(loc.t("op_trend_title"), help=loc.t("op_trend_help"))
 if len(trend):
-    ui.chart_block(
-        charts.opinion_trend_lines(trend),
+    tables.chart_block(
+        loc,
+        charts.opinion_trend_lines(loc, trend),
         trend,
         "opinion_trend",
-        {"month": text.fmt_month, "opinions": text.fmt_int},
+        {"month": "month", "opinions": "int"},
     )
 else:
-    st.info(t("no_data"))
+    st.info(loc.t("no_data"))
 
 # ---- the list: filters (in the URL), one page of rows, one opinion in detail, downloads ----------------
 
@@ -225,9 +227,9 @@ def search_box() -> str | None:
     if st.session_state.get(widget) != current:
         st.session_state[widget] = current
     st.text_input(
-        t("op_search"),
+        loc.t("op_search"),
         key=widget,
-        help=t("op_search_help"),
+        help=loc.t("op_search_help"),
         on_change=lambda: drill.set_option("q", st.session_state[widget].strip() or None),
     )
     return drill.option("q")
@@ -239,7 +241,7 @@ def clear_filters() -> None:
     fresh_list()
 
 
-st.subheader(t("op_list_title"), help=t("op_list_help"))
+st.subheader(loc.t("op_list_title"), help=loc.t("op_list_help"))
 top = st.columns([2, 1, 1])
 with top[0]:
     search = search_box()
@@ -247,7 +249,7 @@ with top[0]:
 
 def choice(key: str, options: list[str], labels: dict[str, str], label_key: str, container) -> str | None:
     """A selectbox bound to the URL option `key`; its value when it is one of the options."""
-    drill.choose(key, options, labels, t(label_key), container=container)
+    drill.choose(loc, key, options, labels, loc.t(label_key), container=container)
     value = drill.option(key)
     return value if value in options else None
 
@@ -255,20 +257,20 @@ def choice(key: str, options: list[str], labels: dict[str, str], label_key: str,
 category = choice("category", list(category_labels), category_labels, "op_filter_category", top[1])
 commune = choice("commune", list(commune_labels), commune_labels, "op_filter_commune", top[2])
 row = st.columns(4)
-kind = choice("kind", list(KINDS), {k: text.coded("op_kind", k) for k in KINDS}, "op_filter_kind", row[0])
+kind = choice("kind", list(KINDS), {k: loc.coded("op_kind", k) for k in KINDS}, "op_filter_kind", row[0])
 channel = choice(
-    "channel", list(CHANNELS), {c: text.coded("op_channel", c) for c in CHANNELS}, "op_filter_channel", row[1]
+    "channel", list(CHANNELS), {c: loc.coded("op_channel", c) for c in CHANNELS}, "op_filter_channel", row[1]
 )
 status = choice(
     "status",
     list(charts.STATUSES),
-    {s: text.coded("op_status", s) for s in charts.STATUSES},
+    {s: loc.coded("op_status", s) for s in charts.STATUSES},
     "op_filter_status",
     row[2],
 )
 department = choice("dept", departments, {d: d for d in departments}, "op_filter_department", row[3])
 if any(drill.option(key) for key in FILTERS):
-    st.button(t("op_clear_filters"), on_click=clear_filters, icon=":material/filter_alt_off:")
+    st.button(loc.t("op_clear_filters"), on_click=clear_filters, icon=":material/filter_alt_off:")
 
 chosen = {
     "category": category,
@@ -298,17 +300,18 @@ matches = int(rows["matches"].iloc[0]) if len(rows) else 0
 pages = max(1, math.ceil(matches / PAGE_SIZE))
 
 
-def labelled(frame: pd.DataFrame) -> ui.View:
+def labelled(frame: pd.DataFrame) -> tables.View:
     """The list as shown: names for codes, dates kept as dates; text columns stay text."""
-    return ui.view(
+    return tables.view(
+        loc,
         frame[["raised_on", "text", "status", "category", "cell", "commune", "kind", "assigned_to"]],
         {
-            "raised_on": text.fmt_date,
-            "status": lambda s: text.coded("op_status", s),
+            "raised_on": "date",
+            "status": lambda s: loc.coded("op_status", s),
             "category": lambda code: category_labels.get(code, code),
-            "kind": lambda k: text.coded("op_kind", k),
+            "kind": lambda k: loc.coded("op_kind", k),
         },
-        {"category": t("op_col_category"), "kind": t("op_col_kind")},
+        {"category": loc.t("op_col_category"), "kind": loc.t("op_col_kind")},
     )
 
 
@@ -326,13 +329,13 @@ def go_to_page() -> None:
     drill.set_option("opinion", None)
 
 
-st.caption(t("op_matches", count=text.fmt_int(matches)))
+st.caption(loc.t("op_matches", count=loc.integer(matches)))
 if matches == 0:
-    st.info(t("op_no_match"))
+    st.info(loc.t("op_no_match"))
 else:
     st.session_state["_op_page_ids"] = list(rows["opinion_id"])
     st.dataframe(
-        ui.styled(labelled(rows)),
+        tables.styled(labelled(rows)),
         column_config=WIDE_TEXT,
         hide_index=True,
         width="stretch",
@@ -343,7 +346,7 @@ else:
     if pages > 1:
         st.session_state["opt_page"] = page
         st.number_input(
-            t("op_page"),
+            loc.t("op_page"),
             min_value=1,
             max_value=pages,
             step=1,
@@ -351,126 +354,132 @@ else:
             on_change=go_to_page,
             width=160,
         )
-        st.caption(t("op_page_of", page=text.fmt_int(page), pages=text.fmt_int(pages)))
+        st.caption(loc.t("op_page_of", page=loc.integer(page), pages=loc.integer(pages)))
 
     # every matching row (every page), not just the one shown
     everything = ui.query("opinions_list", **list_params).drop(columns=["matches"])
-    st.caption(t("op_download_all", count=text.fmt_int(len(everything))))
-    ui.downloads(labelled(everything), "opinions_list")
+    st.caption(loc.t("op_download_all", count=loc.integer(len(everything))))
+    tables.downloads(labelled(everything), "opinions_list")
 
 opened = drill.option("opinion")
 if opened:
     found = ui.query("opinions_list", **ui.window(as_of=None), opinion=opened)
     with st.container(border=True):
-        st.markdown(f"**{t('op_detail_title')}**")
+        st.markdown(f"**{loc.t('op_detail_title')}**")
         if not len(found):
-            st.warning(t("op_detail_missing"))
+            st.warning(loc.t("op_detail_missing"))
         else:
             one = found.iloc[0]
             raised_by = " — ".join(str(part) for part in (one["cell"], one["commune"]) if pd.notna(part))
             fields = [
-                (t("op_col_opinion_id"), one["opinion_id"]),
-                (t("op_col_raised_on"), text.fmt_date(one["raised_on"])),
-                (t("op_col_raised_by"), raised_by or one["unit_id"]),
-                (t("op_col_category"), category_labels.get(one["category"], one["category"])),
-                (t("op_col_kind"), text.coded("op_kind", one["kind"])),
+                (loc.t("op_col_opinion_id"), one["opinion_id"]),
+                (loc.t("op_col_raised_on"), loc.date(one["raised_on"])),
+                (loc.t("op_col_raised_by"), raised_by or one["unit_id"]),
+                (loc.t("op_col_category"), category_labels.get(one["category"], one["category"])),
+                (loc.t("op_col_kind"), loc.coded("op_kind", one["kind"])),
                 (
-                    t("op_col_channel"),
-                    text.coded("op_channel", one["channel"]) if pd.notna(one["channel"]) else "–",
+                    loc.t("op_col_channel"),
+                    loc.coded("op_channel", one["channel"]) if pd.notna(one["channel"]) else "–",
                 ),
-                (t("op_col_assigned_to"), one["assigned_to"] if pd.notna(one["assigned_to"]) else "–"),
-                (t("op_col_due_on"), text.fmt_date(one["due_on"])),
-                (t("op_col_status"), text.coded("op_status", one["status"])),
-                (t("op_col_answered_on"), text.fmt_date(one["answered_on"])),
-                (t("op_col_days_to_answer"), text.fmt_int(one["days_to_answer"])),
+                (loc.t("op_col_assigned_to"), one["assigned_to"] if pd.notna(one["assigned_to"]) else "–"),
+                (loc.t("op_col_due_on"), loc.date(one["due_on"])),
+                (loc.t("op_col_status"), loc.coded("op_status", one["status"])),
+                (loc.t("op_col_answered_on"), loc.date(one["answered_on"])),
+                (loc.t("op_col_days_to_answer"), loc.integer(one["days_to_answer"])),
             ]
             st.dataframe(
-                pd.DataFrame(fields, columns=[t("op_col_field"), t("op_col_value")]),
+                pd.DataFrame(fields, columns=[loc.t("op_col_field"), loc.t("op_col_value")]),
                 hide_index=True,
                 width="stretch",
                 height=35 * (len(fields) + 1) + 3,  # every field without scrolling
             )
-            st.caption(t("op_col_text"))
+            st.caption(loc.t("op_col_text"))
             st.text(one["text"])
-            st.caption(t("op_col_answer"))
-            st.text(one["answer"] if pd.notna(one["answer"]) else t("op_no_answer"))
-        st.button(t("op_close_detail"), on_click=lambda: drill.set_option("opinion", None), key="op_close")
+            st.caption(loc.t("op_col_answer"))
+            st.text(one["answer"] if pd.notna(one["answer"]) else loc.t("op_no_answer"))
+        st.button(
+            loc.t("op_close_detail"), on_click=lambda: drill.set_option("opinion", None), key="op_close"
+        )
 
 # ---- answer tracking ---------------------------------------------------------------------------------
 
 RESPONSE_FORMATS = {
-    "opinions": text.fmt_int,
-    "answered": text.fmt_int,
-    "answered_on_time": text.fmt_int,
-    "answered_late": text.fmt_int,
-    "open": text.fmt_int,
-    "overdue": text.fmt_int,
-    "on_time_rate": text.fmt_pct,
-    "median_days_to_answer": text.fmt_num,
+    "opinions": "int",
+    "answered": "int",
+    "answered_on_time": "int",
+    "answered_late": "int",
+    "open": "int",
+    "overdue": "int",
+    "on_time_rate": "pct",
+    "median_days_to_answer": "num",
 }
-st.subheader(t("op_response_title"), help=t("op_response_help"))
-by_category, by_department = st.tabs([t("op_by_category"), t("op_by_department")])
+st.subheader(loc.t("op_response_title"), help=loc.t("op_response_help"))
+by_category, by_department = st.tabs([loc.t("op_by_category"), loc.t("op_by_department")])
 with by_category:
     if len(response):
         table = response.assign(on_time_rate=metrics.ON_TIME.per_row(response))
-        ui.chart_block(
-            charts.response_bars(response, [category_name(r) for _, r in response.iterrows()]),
-            table.drop(columns=["name_en"] if text.language() == "vi" else ["name_vi"]),
+        tables.chart_block(
+            loc,
+            charts.response_bars(loc, response, [category_name(r) for _, r in response.iterrows()]),
+            table.drop(columns=["name_en"] if loc.vi else ["name_vi"]),
             "opinion_response",
             RESPONSE_FORMATS,
         )
     else:
-        st.info(t("no_data"))
+        st.info(loc.t("no_data"))
 with by_department:
     if len(response_by_department):
-        names = response_by_department["assigned_to"].fillna(t("op_not_assigned"))
-        ui.chart_block(
-            charts.response_bars(response_by_department, list(names)),
+        names = response_by_department["assigned_to"].fillna(loc.t("op_not_assigned"))
+        tables.chart_block(
+            loc,
+            charts.response_bars(loc, response_by_department, list(names)),
             response_by_department,
             "opinion_response_by_department",
             RESPONSE_FORMATS,
         )
     else:
-        st.info(t("no_data"))
+        st.info(loc.t("no_data"))
 
-st.markdown(f"**{t('op_oldest_overdue')}**", help=t("op_oldest_overdue_help", limit=OVERDUE_SHOWN))
+st.markdown(f"**{loc.t('op_oldest_overdue')}**", help=loc.t("op_oldest_overdue_help", limit=OVERDUE_SHOWN))
 overdue = ui.query("overdue_opinions", **ui.window(as_of=None), limit=OVERDUE_SHOWN)
 if len(overdue):
-    ui.table(
+    tables.table(
+        loc,
         overdue[
             ["due_on", "days_overdue", "text", "assigned_to", "raised_on", "cell", "commune", "category"]
         ],
         "overdue_opinions",
         {
-            "due_on": text.fmt_date,
-            "days_overdue": text.fmt_int,
-            "raised_on": text.fmt_date,
+            "due_on": "date",
+            "days_overdue": "int",
+            "raised_on": "date",
             "category": lambda code: category_labels.get(code, code),
         },
-        {"category": t("op_col_category")},
+        {"category": loc.t("op_col_category")},
         column_config=WIDE_TEXT,
     )
 else:
-    st.success(t("op_nothing_overdue"))
+    st.success(loc.t("op_nothing_overdue"))
 
 # ---- recurring matters -------------------------------------------------------------------------------
 
-st.subheader(t("op_recurring_title"), help=t("op_recurring_help"))
+st.subheader(loc.t("op_recurring_title"), help=loc.t("op_recurring_help"))
 since_choice = drill.option("since") if drill.option("since") in SINCE else "window"
 widget = "opt_since"
 st.session_state[widget] = since_choice
 st.segmented_control(
-    t("op_recurring_since"),
+    loc.t("op_recurring_since"),
     SINCE,
     key=widget,
-    format_func=lambda s: text.coded("op_since", s),
+    format_func=lambda s: loc.coded("op_since", s),
     on_change=lambda: drill.set_option("since", st.session_state[widget] or "window"),
 )
 since = {"window": None, "year": periods.add_months(period.start, -12), "all": EARLIEST}[since_choice]
 recurring = ui.query("recurring_opinions", **ui.window(), since=since, limit=RECURRING_SHOWN)
 if len(recurring):
     # the count and the first day are columns of their own, so a header click sorts them as such
-    ui.table(
+    tables.table(
+        loc,
         recurring[
             [
                 "opinions",
@@ -478,7 +487,7 @@ if len(recurring):
                 "shared_words",
                 "example_text",
                 "commune",
-                f"name_{text.language()}",
+                loc.name_column,
                 "cells",
                 "months",
                 "last_raised",
@@ -487,21 +496,21 @@ if len(recurring):
         ],
         "recurring_opinions",
         {
-            "opinions": text.fmt_int,
-            "first_raised": text.fmt_date,
-            "cells": text.fmt_int,
-            "months": text.fmt_int,
-            "last_raised": text.fmt_date,
-            "unanswered": text.fmt_int,
+            "opinions": "int",
+            "first_raised": "date",
+            "cells": "int",
+            "months": "int",
+            "last_raised": "date",
+            "unanswered": "int",
         },
         {
-            "opinions": t("op_col_recurring"),
-            "first_raised": t("op_col_first_raised"),
-            "cells": t("op_col_cells"),
+            "opinions": loc.t("op_col_recurring"),
+            "first_raised": loc.t("op_col_first_raised"),
+            "cells": loc.t("op_col_cells"),
         },
-        column_config={t("op_col_example"): st.column_config.TextColumn(width="large")},
+        column_config={loc.t("op_col_example"): st.column_config.TextColumn(width="large")},
     )
 else:
-    st.info(t("op_no_recurring"))
+    st.info(loc.t("op_no_recurring"))
 
 drill.keep_in_url(OPTIONS)

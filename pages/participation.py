@@ -7,18 +7,17 @@ regularity and thematic coverage; absence reasons and members working away; chro
 
 import streamlit as st
 
-from cellboard import charts, rules, text
-from cellboard.app import drill, ui
+from cellboard import charts, rules
+from cellboard.app import drill, tables, ui
 from cellboard.data import metrics, periods
 from cellboard.text import escape_markdown as plain  # names from the data: text, never markdown
-from cellboard.text import t
 
 OPTIONS = ("commune", "cell")
 
-RATE = text.fmt_pct
-COUNT = text.fmt_int
+RATE = "pct"
+COUNT = "int"
 MONTHLY = {
-    "month": text.fmt_month,
+    "month": "month",
     "attendance_rate": RATE,
     "meetings": COUNT,
     "expected": COUNT,
@@ -39,40 +38,43 @@ def pick_cell(cell_id: str | None) -> None:
     drill.set_option("cell", cell_id)
 
 
-state = ui.page_header("page_participation")
+loc = ui.locale()
+state = ui.page_header(loc, "page_participation")
 params = ui.window()
 target = rules.ATTENDANCE_TARGET
 
 trend = ui.query("participation_trend", **params)
 year_before = ui.query("participation_trend", **ui.window(periods.year_earlier(state.period)))
 cells = ui.query("cell_ranking", **params)  # every cell of the unit: the drill-down and regularity
-pooled = ui.named_for_the_cell(charts.pool_by_commune(cells))
+pooled = ui.named_for_the_cell(loc, charts.pool_by_commune(cells))
 
 # ---- headline ----------------------------------------------------------------------------------
 rate_now, rate_then = metrics.ATTENDANCE.pooled(trend), metrics.ATTENDANCE.pooled(year_before)
 tiles = st.columns(4)
 tiles[0].metric(
-    t("attendance_rate"),
-    RATE(rate_now),
-    help=t("attendance_rate_help"),
-    delta=text.fmt_points(rate_now - rate_then) if None not in (rate_now, rate_then) else None,
+    loc.t("attendance_rate"),
+    loc.pct(rate_now),
+    help=loc.t("attendance_rate_help"),
+    delta=loc.points(rate_now - rate_then) if None not in (rate_now, rate_then) else None,
 )
-tiles[0].caption(f"{t('vs_year_earlier')}: {RATE(rate_then)}")
-tiles[1].metric(t("meetings"), COUNT(trend["meetings"].sum()), help=t("meetings_help"))
+tiles[0].caption(f"{loc.t('vs_year_earlier')}: {loc.pct(rate_then)}")
+tiles[1].metric(loc.t("meetings"), loc.integer(trend["meetings"].sum()), help=loc.t("meetings_help"))
 tiles[2].metric(
-    t("regularity"),
-    RATE(metrics.REGULARITY.pooled(cells)),
-    help=t("regularity_help"),
+    loc.t("regularity"),
+    loc.pct(metrics.REGULARITY.pooled(cells)),
+    help=loc.t("regularity_help"),
 )
 tiles[3].metric(
-    t("thematic_coverage"),
-    RATE(metrics.THEMATIC_COVERAGE.pooled(cells)),
-    help=t("thematic_coverage_help"),
+    loc.t("thematic_coverage"),
+    loc.pct(metrics.THEMATIC_COVERAGE.pooled(cells)),
+    help=loc.t("thematic_coverage_help"),
 )
 
 if trend["meetings"].sum() == 0:
-    st.info(t("no_data"))
-ui.chart_block(charts.attendance_trend(trend, target, year_before), trend, "participation_trend", MONTHLY)
+    st.info(loc.t("no_data"))
+tables.chart_block(
+    loc, charts.attendance_trend(loc, trend, target, year_before), trend, "participation_trend", MONTHLY
+)
 
 # ---- communes, their cells, a cell's meetings -------------------------------------------------
 unit_kind = None
@@ -88,18 +90,18 @@ if unit_kind == "cell":
     commune, cell = None, state.unit  # the filter bar already picked one cell
 elif single_commune:
     commune = next(iter(commune_names))
-    cell = drill.valid_option("cell", cells["cell_id"])
+    cell = drill.valid_option(loc, "cell", cells["cell_id"])
 else:
-    commune = drill.valid_option("commune", commune_names)
+    commune = drill.valid_option(loc, "commune", commune_names)
     in_commune = cells.loc[cells["commune_id"] == commune, "cell_id"] if commune else []
-    cell = drill.valid_option("cell", in_commune)
+    cell = drill.valid_option(loc, "cell", in_commune)
 drill.keep_in_url(OPTIONS)
 
 if unit_kind != "cell":
     if single_commune:
-        st.subheader(t("cells_of", name=plain(commune_names[commune])), help=t("cells_of_help"))
+        st.subheader(loc.t("cells_of", name=plain(commune_names[commune])), help=loc.t("cells_of_help"))
     else:
-        st.subheader(t("communes_compared"), help=t("communes_compared_help"))
+        st.subheader(loc.t("communes_compared"), help=loc.t("communes_compared_help"))
     left, right = st.columns(2) if not single_commune else (None, st.container())
     if not single_commune:
         with left:
@@ -120,16 +122,18 @@ if unit_kind != "cell":
                 ]
             ]
             drill.choose(
+                loc,
                 "commune",
                 list(commune_names),
                 commune_names,
-                t("drill_commune"),
+                loc.t("drill_commune"),
                 on_pick=pick_commune,
-                help=t("drill_help"),
+                help=loc.t("drill_help"),
             )
             if len(communes):
                 drill.clickable_chart_block(
-                    charts.rate_bars(communes, "commune_id", "commune", target, selected=commune),
+                    loc,
+                    charts.rate_bars(loc, communes, "commune_id", "commune", target, selected=commune),
                     communes,
                     "commune_attendance",
                     {
@@ -146,7 +150,7 @@ if unit_kind != "cell":
                 )
     with right:
         if commune is None:
-            st.info(t("click_hint"))
+            st.info(loc.t("click_hint"))
         else:
             shown = cells[cells["commune_id"] == commune].sort_values(
                 ["attendance_rate", "cell"], na_position="first"
@@ -164,12 +168,23 @@ if unit_kind != "cell":
                     "thematic_coverage",
                 ]
             ]
-            label = t("drill_cell") if single_commune else t("cells_of", name=plain(commune_names[commune]))
+            label = (
+                loc.t("drill_cell")
+                if single_commune
+                else loc.t("cells_of", name=plain(commune_names[commune]))
+            )
             drill.choose(
-                "cell", list(shown["cell_id"]), cell_names, label, on_pick=pick_cell, help=t("cells_of_help")
+                loc,
+                "cell",
+                list(shown["cell_id"]),
+                cell_names,
+                label,
+                on_pick=pick_cell,
+                help=loc.t("cells_of_help"),
             )
             drill.clickable_chart_block(
-                charts.rate_bars(shown, "cell_id", "cell", target, selected=cell),
+                loc,
+                charts.rate_bars(loc, shown, "cell_id", "cell", target, selected=cell),
                 shown,
                 "cell_attendance",
                 {
@@ -185,8 +200,8 @@ if unit_kind != "cell":
             )
 
 if cell is not None:
-    cell_name = cell_names.get(cell) or ui.unit_name(cell)
-    st.markdown(f"**{t('meetings_of', name=plain(cell_name))}**", help=t("meetings_of_help"))
+    cell_name = cell_names.get(cell) or ui.unit_name(loc, cell)
+    st.markdown(f"**{loc.t('meetings_of', name=plain(cell_name))}**", help=loc.t("meetings_of_help"))
     # rooted at the cell's commune, so the cells merged into it show even when the filter picked the cell
     lineage_root = cells.loc[cells["cell_id"] == cell, "commune_id"]
     meetings = ui.query(
@@ -194,45 +209,51 @@ if cell is not None:
         **ui.window(cell=cell, unit=lineage_root.iloc[0] if len(lineage_root) else state.unit),
     )
     if len(meetings):
-        ui.chart_block(
-            charts.meeting_bars(meetings, target),
+        tables.chart_block(
+            loc,
+            charts.meeting_bars(loc, meetings, target),
             meetings,
             "cell_meetings",
             {
-                "held_on": text.fmt_date,
+                "held_on": "date",
                 "attendance_rate": RATE,
-                "kind": lambda kind: text.coded("kind", kind),
+                "kind": lambda kind: loc.coded("kind", kind),
                 "expected": COUNT,
                 "exempt": COUNT,
                 "present": COUNT,
                 "excused": COUNT,
                 "absent": COUNT,
             },
-            {"topic": t("op_col_text"), "visits": t("sv_col_visitors")},  # the meeting's topic; who came
+            {
+                "topic": loc.t("op_col_text"),
+                "visits": loc.t("sv_col_visitors"),
+            },  # the meeting's topic; who came
         )
     else:
-        st.info(t("no_meetings"))
+        st.info(loc.t("no_meetings"))
 
 # ---- commune x month ---------------------------------------------------------------------------
-st.subheader(t("heatmap_title"), help=t("heatmap_help"))
-monthly = ui.named_for_the_cell(ui.query("commune_month_attendance", **params))
+st.subheader(loc.t("heatmap_title"), help=loc.t("heatmap_help"))
+monthly = ui.named_for_the_cell(loc, ui.query("commune_month_attendance", **params))
 if len(monthly):
-    matrix = charts.heatmap_table(monthly)
-    ui.chart_block(
-        charts.attendance_heatmap(monthly),
+    matrix = charts.heatmap_table(loc, monthly)
+    tables.chart_block(
+        loc,
+        charts.attendance_heatmap(loc, monthly),
         matrix,
         "commune_month_attendance",
         {column: RATE for column in matrix.columns[2:]},
         {column: column for column in matrix.columns[2:]},  # the months, mm/yyyy
     )
 else:
-    st.info(t("no_data"))
+    st.info(loc.t("no_data"))
 
 # ---- regularity and thematic coverage ----------------------------------------------------------
-st.subheader(t("regularity_title"), help=t("regularity_by_commune_help"))
+st.subheader(loc.t("regularity_title"), help=loc.t("regularity_by_commune_help"))
 if len(pooled):
     drill.clickable_chart_block(
-        charts.regularity_dots(pooled, selected=commune),
+        loc,
+        charts.regularity_dots(loc, pooled, selected=commune),
         pooled,
         "commune_regularity",
         {
@@ -247,14 +268,15 @@ if len(pooled):
         pick_commune,
     )
 else:
-    st.info(t("no_data"))
+    st.info(loc.t("no_data"))
 
 # ---- absence reasons ---------------------------------------------------------------------------
-st.subheader(t("absence_title"), help=t("absence_help"))
-reasons = ui.named_for_the_cell(ui.query("absence_reasons", **params))
+st.subheader(loc.t("absence_title"), help=loc.t("absence_help"))
+reasons = ui.named_for_the_cell(loc, ui.query("absence_reasons", **params))
 if len(reasons):
     drill.clickable_chart_block(
-        charts.absence_bars(reasons),
+        loc,
+        charts.absence_bars(loc, reasons),
         reasons,
         "absence_reasons",
         {
@@ -277,15 +299,15 @@ if len(reasons):
         pick_commune,
     )
 else:
-    st.info(t("no_data"))
+    st.info(loc.t("no_data"))
 
 # ---- chronic absentees -------------------------------------------------------------------------
-st.subheader(t("chronic_title"), help=t("chronic_help"))
+st.subheader(loc.t("chronic_title"), help=loc.t("chronic_help"))
 absentees = ui.query("chronic_absentees", **params)
 if not len(absentees):
-    st.success(t("chronic_none"))
+    st.success(loc.t("chronic_none"))
 else:
-    st.markdown(t("chronic_count", count=COUNT(len(absentees))))
+    st.markdown(loc.t("chronic_count", count=loc.integer(len(absentees))))
     if ui.current_scope().names:
         listed = absentees[
             [
@@ -305,11 +327,11 @@ else:
             ]
         ]
         formats = {
-            "last_absence": text.fmt_date,
-            "membership_status": lambda s: text.coded("status", s) if s else "–",
+            "last_absence": "date",
+            "membership_status": lambda s: loc.coded("status", s) if s else "–",
         }
     else:
-        st.caption(t("names_hidden"))
+        st.caption(loc.t("names_hidden"))
         listed = (
             absentees.groupby(["commune_id", "commune", "cell_id", "cell"], sort=False, dropna=False)
             .size()
@@ -317,4 +339,4 @@ else:
             .reset_index()
         )
         formats = {}
-    ui.table(listed, "chronic_absentees", formats, height=320)
+    tables.table(loc, listed, "chronic_absentees", formats, height=320)

@@ -15,7 +15,7 @@ import hostile
 import pytest
 
 from cellboard import charts, text
-from cellboard.text import escape_markdown, t
+from cellboard.text import VI, escape_markdown
 
 JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}
 PAGES = ("overview", "participation", "opinions", "rankings", "supervision", "review", "data", "accounts")
@@ -138,7 +138,7 @@ def test_hostile_names_in_one_communes_cells_are_text_on_every_page(app_on, host
     at.switch_page("pages/rankings.py").run()
     lineage = [c.value for c in at.caption if c.value.startswith("Chi bộ 3")]
     assert lineage == [
-        t(
+        VI.t(
             "lineage_caption",
             cell=escape_markdown(hostile.NAMES["C3"]),
             predecessors=escape_markdown(hostile.NAMES["C2"]),
@@ -152,9 +152,9 @@ def test_hostile_names_across_the_province_and_crafted_page_options(app_on, host
     at = app_on(hostile_db, unit="P", **crafted, **JAN_FEB).run()
     assert not at.exception
     at.switch_page("pages/rankings.py").run()
-    assert t("bad_weight", value=escape_markdown(hostile.IMAGE)) in [w.value for w in at.warning]
+    assert VI.t("bad_weight", value=escape_markdown(hostile.IMAGE)) in [w.value for w in at.warning]
     assert [c.value for c in at.caption if c.value.startswith("Chi bộ 2")] == [
-        t(
+        VI.t(
             "merged_caption",
             cell=escape_markdown(hostile.NAMES["C2"]),
             successor=escape_markdown(hostile.NAMES["C3"]),
@@ -167,7 +167,7 @@ def test_hostile_names_across_the_province_and_crafted_page_options(app_on, host
     assert len(shown_plotly) >= 5  # communes' rate bars, heat map, regularity, absences, treemap...
     at.query_params["commune"] = hostile.LINK  # a crafted drill-down
     at.switch_page("pages/participation.py").run()
-    assert t("drill_not_here", value=escape_markdown(hostile.LINK)) in [w.value for w in at.warning]
+    assert VI.t("drill_not_here", value=escape_markdown(hostile.LINK)) in [w.value for w in at.warning]
     assert raw_markup(drawn(at)[0]) == []
 
 
@@ -177,15 +177,15 @@ def test_a_crafted_link_is_text_in_the_refusal_box_and_the_link_warnings(app_on,
     ).run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        t("scope_refused", unit=escape_markdown(hostile.REFUSAL_LINK_UNIT))
+        VI.t("scope_refused", unit=escape_markdown(hostile.REFUSAL_LINK_UNIT))
     ]
-    assert [w.value for w in at.warning] == [t("bad_date", value=escape_markdown(hostile.BAD_DATE_LINK))]
+    assert [w.value for w in at.warning] == [VI.t("bad_date", value=escape_markdown(hostile.BAD_DATE_LINK))]
     assert "**Quản" not in at.error[0].value and "](http" not in at.error[0].value
     assert "![" not in at.warning[0].value
 
     at = app_on(hostile_db, unit=hostile.HOSTILE, **JAN_FEB).run()  # an administrator: an unknown unit
     assert not at.exception
-    assert t("unit_unknown", unit=ESCAPED_NAME) in [w.value for w in at.warning]
+    assert VI.t("unit_unknown", unit=ESCAPED_NAME) in [w.value for w in at.warning]
     assert raw_markup(drawn(at)[0]) == []
 
 
@@ -195,7 +195,7 @@ def test_a_typed_account_name_is_text_in_the_accounts_error(app_on, hostile_db):
     at.text_input(key="acc_name").input(hostile.LINK)
     at.text_input(key="acc_password").input("mat-khau-moi-1")
     at.text_input(key="acc_again").input("mat-khau-moi-1")
-    at.button(key="FormSubmitter:account_add-" + t("accounts_add")).click().run()
+    at.button(key="FormSubmitter:account_add-" + VI.t("accounts_add")).click().run()
     assert not at.exception
     assert len(at.error) == 1 and escape_markdown(hostile.LINK) in at.error[0].value
     assert raw_markup(drawn(at)[0]) == []

@@ -301,7 +301,7 @@ def test_category_comparison_2015_against_2014(kinhmon_db):
          "opinions_year": before[code], "direction_year": "down"}
         for code in now
     ]  # fmt: skip
-    assert text.fmt_pct(result[0]["share"]) == "37,2%"  # 58 of 156 (docs/DOMAIN.md)
+    assert text.VI.pct(result[0]["share"]) == "37,2%"  # 58 of 156 (docs/DOMAIN.md)
 
 
 def test_category_comparison_of_a_half_year(kinhmon_db):
