@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 DB ?= data/cellboard.duckdb
 DEMO_SCALE ?= M
 
-.PHONY: run test lint format setup setup-dev browser jemalloc demo bench clean locale messages
+.PHONY: run test lint format setup setup-dev browser caddy jemalloc demo bench clean locale messages
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,17 @@ browser:
 	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans'; then \
 		echo "Installing chromium and fonts-noto-core with apt-get"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	fi
+
+# Debian's caddy for the server kit's tests (tests/test_deploy.py, tests/test_https_browser.py). The
+# package enables and starts its own caddy.service: stop and disable it (the tests run their own Caddy
+# on loopback); where systemd is not running (a container) there is nothing to stop, and no failure.
+caddy:
+	@if ! command -v caddy >/dev/null; then \
+		echo "Installing caddy with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy >/dev/null; \
+		systemctl stop caddy.service >/dev/null 2>&1 || true; \
+		systemctl disable caddy.service >/dev/null 2>&1 || true; \
 	fi
 
 # jemalloc for the processes that run query after query: glibc's malloc slows DuckDB down as a process
@@ -77,7 +88,7 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: $(VENV)/.dev locale browser jemalloc lint
+test: $(VENV)/.dev locale browser jemalloc caddy lint
 	$(PY) -m pytest
 
 bench: $(VENV)/.dev jemalloc
