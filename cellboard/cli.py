@@ -199,6 +199,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="instead: the national-scale trial over N province databases (data/national)",
     )
     p.set_defaults(func=delegate("bench", "cli_bench"))
+
+    p = sub.add_parser("loadtest", help="virtual users against a server on loopback: the load, measured")
+    p.add_argument("--url", required=True, help="the server, e.g. http://127.0.0.1:8501 (loopback only)")
+    p.add_argument("--users", type=int, default=10)
+    p.add_argument("--seconds", type=int, default=60, help="how long each level runs")
+    p.add_argument("--sweep", metavar="N,N,...", help="one run per number of users, e.g. 10,30,60")
+    p.add_argument("--account", default="admin", help="the account every user signs in as")
+    p.add_argument("--password-stdin", action="store_true", help="read its password from one line of stdin")
+    p.add_argument("--server-pid", type=int, nargs="+", action="extend", metavar="PID", help="the workers")
+    tls = p.add_mutually_exclusive_group()
+    tls.add_argument("--cacert", help="trust this CA file for https (e.g. Caddy's internal root)")
+    tls.add_argument("--insecure", action="store_true", help="https without checking the certificate")
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=delegate("bench.load", "cli_loadtest"))
     return parser
 
 
