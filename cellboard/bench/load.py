@@ -209,6 +209,7 @@ class Screen:
     page: str = ""  # the current page's script hash
     query: str = ""  # the URL's query string as the app last set it
     login_form: dict[str, str] = field(default_factory=dict)  # login_name, login_password, submit -> ids
+    to_login: bool = False  # the run showed the way to the HTTP login (a link or a redirect to /login)
     exceptions: int = 0
 
 
@@ -285,6 +286,7 @@ class Session:
             screen.widgets.clear()
             screen.shown.clear()
             screen.login_form.clear()
+            screen.to_login = False
             self.main_script = message.new_session.main_script_hash
         elif kind == "navigation":
             screen.pages = {page.url_pathname: page.page_script_hash for page in message.navigation.app_pages}
@@ -339,9 +341,12 @@ class Session:
             screen.login_form[widget_key(element.text_input.id)] = element.text_input.id
         elif kind == "button" and element.button.is_form_submitter:
             screen.login_form["submit"] = element.button.id
+        elif kind in ("link_button", "html"):
+            to = element.link_button.url if kind == "link_button" else element.html.body
+            screen.to_login = screen.to_login or f"{self.where.base}/login?" in to
 
     def showing_login(self) -> bool:
-        return "login_password" in self.screen.login_form
+        return "login_password" in self.screen.login_form or self.screen.to_login
 
     def current(self, widget_id: str) -> object:
         return self.values.get(widget_id, ("", None))[1]

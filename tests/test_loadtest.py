@@ -1,0 +1,130 @@
+"""`python -m cellboard loadtest` (cellboard/bench/load.py): the smoke run `make test` makes (3 users,
+20 s, the S demo) against a worker on loopback, and the figures' arithmetic.
+
+Speed is not asserted (it lives in docs/OPERATIONS.md); what is checked is that every field is there,
+that the users signed in and acted, and that nothing failed or was dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import subprocess
+import sys
+
+import pytest
+from browser import ROOT, AppServer
+from test_cli import cli
+
+from cellboard import auth
+from cellboard.bench import load
+
+FIELDS = [
+    "users",
+    "seconds",
+    "actions",
+    "errors",
+    "dropped_sessions",
+    "login_p50_ms",
+    "p50_ms",
+    "p95_ms",
+    "max_ms",
+    "server_rss_mb",
+]
+
+
+@pytest.fixture(scope="module")
+def worker(tmp_path_factory):
+    """One worker over the S demo for the module, with an administrator `admin`: (server, password)."""
+    folder = tmp_path_factory.mktemp("load")
+    done = cli("demo", "--scale", "S", "--db", str(folder / "s.duckdb"))
+    assert done.returncode == 0, done.stderr
+    password = f"mật-khẩu-thử-{secrets.token_hex(4)}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CELLBOARD_USERS", str(folder / "accounts.sqlite"))
+        patch.setenv("CELLBOARD_BCRYPT_ROUNDS", "4")
+        auth.add_account("admin", "admin", None, password, actor="test", data_path=folder / "s.duckdb")
+    with AppServer(folder / "s.duckdb", folder / "accounts.sqlite") as server:
+        yield server, password
+
+
+def loadtest(*args: str, password: str = "", timeout: float = 240) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "cellboard", "loadtest", *args],
+        cwd=ROOT,
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_smoke_run_three_users_twenty_seconds(worker):
+    server, password = worker
+    args = ["--url", server.url(), "--users", "3", "--seconds", "20", "--account", "admin"]
+    args += ["--password-stdin", "--server-pid", str(server.process.pid), "--json"]
+    done = loadtest(*args, password=password)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert list(result) == FIELDS
+    assert (result["users"], result["seconds"]) == (3, 20)
+    assert (result["errors"], result["dropped_sessions"]) == (0, 0), done.stderr + server.output()
+    assert result["actions"] > 0
+    assert 0 < result["login_p50_ms"] < 60_000
+    assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["max_ms"] < 60_000
+    assert 50 < result["server_rss_mb"] < 4096  # a Streamlit worker holds ~100 MiB before any user
+
+
+def test_a_wrong_password_is_an_error_and_no_action(worker):
+    server, password = worker
+    done = loadtest(
+        "--url", server.url(), "--users", "1", "--seconds", "1", "--password-stdin", "--json",
+        password="not-" + password,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["errors"], result["actions"], result["login_p50_ms"], result["p95_ms"]) == (
+        1,
+        0,
+        None,
+        None,
+    )
+    assert result["server_rss_mb"] is None  # no --server-pid
+
+
+def test_load_goes_to_loopback_only():
+    for url in ("http://127.0.0.1:8501", "https://localhost/app", "http://[::1]:80", "http://127.1.2.3"):
+        assert load.is_loopback(load.target(url).host), url
+    for url in ("http://10.0.0.5:8501", "https://example.org", "http://192.168.1.2", "http://[2001:db8::1]/"):
+        with pytest.raises(load.Refused):
+            load.target(url)
+    done = loadtest("--url", "http://10.0.0.5:8501", "--password-stdin", password="x")
+    assert done.returncode == 2
+    assert "loopback only" in done.stderr and done.stdout == ""
+
+
+def test_percentiles_are_nearest_rank_and_the_sweep_names_the_first_level_over_two_seconds():
+    values = [float(v) for v in range(1, 21)]  # 1 .. 20 ms
+    assert (load.percentile(values, 0.5), load.percentile(values, 0.95)) == (10.0, 19.0)
+    assert load.percentile([7.0], 0.95) == 7.0 and load.percentile([], 0.5) is None
+    tally = load.Tally(actions_ms=[300.0, 100.0, 200.0], login_ms=[900.0, 700.0], errors=1, dropped=2)
+    assert load.figures(3, 20, tally, 3 * 2**20 // 2) == {
+        "users": 3,
+        "seconds": 20,
+        "actions": 3,
+        "errors": 1,
+        "dropped_sessions": 2,
+        "login_p50_ms": 700.0,
+        "p50_ms": 200.0,
+        "p95_ms": 300.0,
+        "max_ms": 300.0,
+        "server_rss_mb": 1.5,
+    }
+    levels = [
+        {"users": 10, "p95_ms": 900.0},
+        {"users": 30, "p95_ms": 2000.1},
+        {"users": 60, "p95_ms": 4000.0},
+    ]
+    assert load.first_over(levels) == 30
+    assert load.first_over(levels[:1]) is None
+    assert load.first_over([{"users": 10, "p95_ms": None}, {"users": 30, "p95_ms": 2000.0}]) is None
