@@ -71,6 +71,8 @@ def test_the_caddyfile_validates_and_proxies_as_documented(tmp_path):
     assert proxy["load_balancing"]["selection_policy"] == {"policy": "cookie", "name": "cellboard_worker"}
     assert proxy["health_checks"]["active"]["uri"] == "/_stcore/health"
     assert proxy["health_checks"]["active"]["expect_status"] == 200
+    assert proxy["health_checks"]["passive"]["fail_duration"] == 30 * 10**9  # nanoseconds
+    assert proxy["load_balancing"]["try_duration"] == 5 * 10**9
     assert proxy["headers"]["request"]["set"]["X-Forwarded-Proto"] == ["{http.request.scheme}"]
     assert config["apps"]["pki"]["certificate_authorities"]["local"]["install_trust"] is False
     policy = config["apps"]["tls"]["automation"]["policies"][0]
