@@ -7,13 +7,14 @@ that the users signed in and acted, and that nothing failed or was dropped.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import subprocess
 import sys
 
 import pytest
-from browser import ROOT, AppServer
+from browser import ROOT, AppServer, free_port
 from test_cli import cli
 
 from cellboard import auth
@@ -128,3 +129,53 @@ def test_percentiles_are_nearest_rank_and_the_sweep_names_the_first_level_over_t
     assert load.first_over(levels) == 30
     assert load.first_over(levels[:1]) is None
     assert load.first_over([{"users": 10, "p95_ms": None}, {"users": 30, "p95_ms": 2000.0}]) is None
+
+
+BOOM_APP = """
+import streamlit as st
+
+if st.selectbox("period", ["calm", "boom"], key="f_preset") == "boom":
+    raise ValueError("boom")
+st.write("calm")
+"""
+
+
+def test_an_exception_shown_is_an_error_and_a_websocket_the_server_closes_is_a_dropped_session(tmp_path):
+    script = tmp_path / "boom.py"
+    script.write_text(BOOM_APP, encoding="utf-8")
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
+        f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    async def session() -> tuple[float, str, str]:
+        where = load.target(f"http://127.0.0.1:{port}")
+        for _ in range(150):  # until the server answers
+            try:
+                await asyncio.to_thread(load.Browser(where).request, "GET", "/_stcore/health")
+                break
+            except OSError:
+                await asyncio.sleep(0.1)
+        user = load.Session(where, "")
+        await user.open()
+        first = await user.run()
+        box = user.screen.widgets["f_preset"]
+        with pytest.raises(RuntimeError) as shown:
+            await user.run(widgets=[(box.id, "string_value", "boom")])
+        server.terminate()
+        await asyncio.to_thread(server.wait, 30)  # gone, so the websocket is closed
+        with pytest.raises(load.Dropped) as dropped:
+            await user.run(widgets=[(box.id, "string_value", "calm")])
+        await user.close()
+        return first, str(shown.value), str(dropped.value)
+
+    try:
+        first, shown, dropped = asyncio.run(session())
+    finally:
+        server.kill()
+        server.wait(timeout=10)
+    assert 0 < first < load.ACTION_TIMEOUT
+    assert (shown, dropped) == ("the app showed an exception", "the server closed the websocket")

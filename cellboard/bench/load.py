@@ -384,8 +384,10 @@ class Session:
         started = time.perf_counter()
         try:
             await self.ws.send(back.SerializeToString())
-        except Exception as error:
-            raise self._lost(error) from error
+        except Exception as error:  # closed under us: the reader says by whom
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(self.reader), 5)
+            raise self._lost(None if self.reader.done() else error) from error
         status = await asyncio.wait_for(self.finished.get(), ACTION_TIMEOUT)
         seconds = time.perf_counter() - started
         if status == -1:
