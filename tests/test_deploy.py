@@ -170,6 +170,13 @@ def test_the_units_verify_and_start_what_exists(tmp_path):
         key: worker_env[key] for key in ("CELLBOARD_DB", "CELLBOARD_USERS")
     }
     assert backup_env["CELLBOARD_BACKUP_DIR"] == "/var/backups/cellboard"
+    # the operator's wrapper (/usr/local/bin/cellboard) works on the same files as the services
+    wrapper = (DEPLOY / "cellboard").read_text(encoding="utf-8")
+    exported = dict(re.findall(r"^export (\w+)=(\S+)$", wrapper, re.M))
+    services = {**worker_env, **backup_env}
+    del services["PYTHONUNBUFFERED"]
+    assert exported == services
+    assert os.access(DEPLOY / "cellboard", os.X_OK) and f"CODE={INSTALLED_AT}" in wrapper
     assert ("Timer", "OnCalendar", "*-*-* 02:30:00") in parsed["cellboard-backup.timer"]
     assert ("Timer", "Persistent", "true") in parsed["cellboard-backup.timer"]
 
