@@ -619,9 +619,14 @@ async def measure(
 
 
 async def loadtest(
-    where: Target, levels: list[int], seconds: float, account: tuple[str, str], pids: list[int], seed: int
+    where: Target,
+    levels: list[int],
+    seconds: float,
+    account: tuple[str, str],
+    pids: list[int],
+    seed: int,
+    login,
 ) -> list[dict]:
-    login = login_http if await asyncio.to_thread(has_login_route, where) else login_in_app
     results = []
     for users in levels:
         results.append(await measure(where, users, seconds, account, pids, seed, login))
@@ -667,11 +672,14 @@ def cli_loadtest(args: argparse.Namespace) -> int:
     for pid in args.server_pid or ():
         if not Path(f"/proc/{pid}/status").exists():
             return usage(f"--server-pid: không có tiến trình {pid} / no process {pid}")
-    results = asyncio.run(
-        loadtest(
-            where, levels, args.seconds, (args.account, password), list(args.server_pid or ()), args.seed
-        )
-    )
+    try:  # the server answers (and its certificate is trusted) before any user starts
+        login = login_http if has_login_route(where) else login_in_app
+    except (OSError, http.client.HTTPException) as error:
+        print(f"Không kết nối được tới / cannot reach {args.url}: {error}", file=sys.stderr)
+        return 1
+    account = (args.account, password)
+    pids = list(args.server_pid or ())
+    results = asyncio.run(loadtest(where, levels, args.seconds, account, pids, args.seed, login))
     if args.sweep:
         result: dict | list = {"levels": results, "users_at_p95_over_2s": first_over(results)}
     else:
@@ -681,5 +689,5 @@ def cli_loadtest(args: argparse.Namespace) -> int:
     else:
         print(as_lines(results))
         if args.sweep:
-            print(f"users_at_p95_over_2s: {result['users_at_p95_over_2s']}")
+            print(f"users_at_p95_over_2s: {result['users_at_p95_over_2s'] or '-'}")
     return 0
