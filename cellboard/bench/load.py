@@ -427,9 +427,13 @@ async def login_http(where: Target, name: str, password: str) -> Session:
         raise PermissionError(f"GET / after the login: HTTP {status}")
     session = Session(where, browser.cookie_header())
     await session.open()
-    await session.run()
-    if session.showing_login():
-        raise PermissionError("the app asked for a login again")
+    try:
+        await session.run()
+        if session.showing_login():
+            raise PermissionError("the app asked for a login again")
+    except BaseException:
+        await session.close()
+        raise
     return session
 
 
@@ -441,20 +445,24 @@ async def login_in_app(where: Target, name: str, password: str) -> Session:
         raise ConnectionError(f"GET /: HTTP {status}")
     session = Session(where, browser.cookie_header())
     await session.open()
-    await session.run()
-    form = dict(session.screen.login_form)
-    if not {"login_name", "login_password", "submit"} <= set(form):
-        raise PermissionError("no login form")
-    await session.run(
-        page=session.screen.page,
-        form=[
-            (form["login_name"], "string_value", name),
-            (form["login_password"], "string_value", password),
-            (form["submit"], "trigger_value", True),
-        ],
-    )
-    if session.showing_login():
-        raise PermissionError("the login was refused")
+    try:
+        await session.run()
+        form = dict(session.screen.login_form)
+        if not {"login_name", "login_password", "submit"} <= set(form):
+            raise PermissionError("no login form")
+        await session.run(
+            page=session.screen.page,
+            form=[
+                (form["login_name"], "string_value", name),
+                (form["login_password"], "string_value", password),
+                (form["submit"], "trigger_value", True),
+            ],
+        )
+        if session.showing_login():
+            raise PermissionError("the login was refused")
+    except BaseException:
+        await session.close()
+        raise
     return session
 
 
