@@ -1,5 +1,6 @@
 """`python -m cellboard loadtest` (cellboard/bench/load.py): the smoke run `make test` makes (3 users,
-20 s, the S demo) against a worker on loopback, and the figures' arithmetic.
+20 s, the S demo) through Caddy (deploy/Caddyfile's site, tests/https_kit.py) in front of two workers on
+loopback, what counts as an error or a dropped session, loopback only, and the figures' arithmetic.
 
 Speed is not asserted (it lives in docs/OPERATIONS.md); what is checked is that every field is there,
 that the users signed in and acted, and that nothing failed or was dropped.
@@ -12,9 +13,11 @@ import json
 import secrets
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from browser import ROOT, AppServer, free_port
+from https_kit import Proxy
 from test_cli import cli
 
 from cellboard import auth
@@ -35,18 +38,35 @@ FIELDS = [
 
 
 @pytest.fixture(scope="module")
-def worker(tmp_path_factory):
-    """One worker over the S demo for the module, with an administrator `admin`: (server, password)."""
+def site(tmp_path_factory):
+    """Caddy in front of two workers over the S demo, with an administrator `admin`, for the module:
+    (proxy, workers, password)."""
     folder = tmp_path_factory.mktemp("load")
-    done = cli("demo", "--scale", "S", "--db", str(folder / "s.duckdb"))
+    data, users = folder / "s.duckdb", folder / "accounts.sqlite"
+    done = cli("demo", "--scale", "S", "--db", str(data))
     assert done.returncode == 0, done.stderr
     password = f"mật-khẩu-thử-{secrets.token_hex(4)}"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CELLBOARD_USERS", str(folder / "accounts.sqlite"))
+        patch.setenv("CELLBOARD_USERS", str(users))
         patch.setenv("CELLBOARD_BCRYPT_ROUNDS", "4")
-        auth.add_account("admin", "admin", None, password, actor="test", data_path=folder / "s.duckdb")
-    with AppServer(folder / "s.duckdb", folder / "accounts.sqlite") as server:
-        yield server, password
+        auth.add_account("admin", "admin", None, password, actor="test", data_path=data)
+    workers = [AppServer(data, users), AppServer(data, users)]
+    try:
+        with ThreadPoolExecutor(2) as starting:  # the two start side by side
+            list(starting.map(AppServer.start, workers))
+        proxy = Proxy(folder / "caddy", [worker.port for worker in workers])
+        try:
+            yield proxy, workers, password
+        finally:
+            proxy.stop()
+    finally:
+        for worker in workers:
+            worker.stop()
+
+
+def access_log(proxy: Proxy) -> list[dict]:
+    entries = [json.loads(line) for line in proxy.output().splitlines() if line.startswith("{")]
+    return [entry for entry in entries if entry.get("logger", "").startswith("http.log.access")]
 
 
 def loadtest(*args: str, password: str = "", timeout: float = 240) -> subprocess.CompletedProcess:
@@ -60,27 +80,32 @@ def loadtest(*args: str, password: str = "", timeout: float = 240) -> subprocess
     )
 
 
-def test_smoke_run_three_users_twenty_seconds(worker):
-    server, password = worker
-    args = ["--url", server.url(), "--users", "3", "--seconds", "20", "--account", "admin"]
-    args += ["--password-stdin", "--server-pid", str(server.process.pid), "--json"]
+def test_smoke_run_three_users_twenty_seconds_through_caddy(site):
+    proxy, workers, password = site
+    args = ["--url", proxy.url(), "--cacert", str(proxy.cacert), "--users", "3", "--seconds", "20"]
+    args += ["--account", "admin", "--password-stdin", "--json", "--server-pid"]
+    args += [str(worker.process.pid) for worker in workers]
     done = loadtest(*args, password=password)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert list(result) == FIELDS
     assert (result["users"], result["seconds"]) == (3, 20)
-    assert (result["errors"], result["dropped_sessions"]) == (0, 0), done.stderr + server.output()
+    logs = "".join(worker.output() for worker in workers)
+    assert (result["errors"], result["dropped_sessions"]) == (0, 0), done.stderr + logs
+    # through Caddy: each user's websocket is in its access log
+    asked = [entry["request"] for entry in access_log(proxy)]
+    assert sum(r["uri"] == "/_stcore/stream" for r in asked) == 3
     assert result["actions"] > 0
     assert 0 < result["login_p50_ms"] < 60_000
     assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["max_ms"] < 60_000
     assert 50 < result["server_rss_mb"] < 4096  # a Streamlit worker holds ~100 MiB before any user
 
 
-def test_a_wrong_password_is_an_error_and_no_action(worker):
-    server, password = worker
+def test_a_wrong_password_is_an_error_and_no_action(site):
+    proxy, _, password = site
     done = loadtest(
-        "--url", server.url(), "--users", "1", "--seconds", "1", "--password-stdin", "--json",
-        password="not-" + password,
+        "--url", proxy.url(), "--cacert", str(proxy.cacert), "--users", "1", "--seconds", "1",
+        "--password-stdin", "--json", password="not-" + password,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
