@@ -221,8 +221,9 @@ def widget_key(widget_id: str) -> str:
 class Session:
     """One virtual user's websocket to /_stcore/stream, read by a task of its own."""
 
-    def __init__(self, where: Target, cookies: str):
+    def __init__(self, where: Target, cookies: str, browser: Browser | None = None):
         self.where, self.cookies = where, cookies
+        self.browser = browser  # signed in over HTTP: logs out at the end (GET /logout)
         self.BackMsg, self.ForwardMsg = _proto()
         self.screen = Screen()
         # each widget's value as the browser would hold it: the default it was drawn with, the value the
@@ -260,6 +261,9 @@ class Session:
             self.reader.cancel()
             with contextlib.suppress(BaseException):
                 await self.reader
+        if self.browser is not None:  # the session ends, as a person's logout ends it (not timed)
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                await asyncio.to_thread(self.browser.request, "GET", "/logout")
 
     async def _read(self) -> None:
         from websockets.exceptions import ConnectionClosed
@@ -425,7 +429,7 @@ async def login_http(where: Target, name: str, password: str) -> Session:
     status, _ = await asyncio.to_thread(browser.request, "GET", "/")
     if status != 200:
         raise PermissionError(f"GET / after the login: HTTP {status}")
-    session = Session(where, browser.cookie_header())
+    session = Session(where, browser.cookie_header(), browser)
     await session.open()
     try:
         await session.run()
