@@ -1,6 +1,15 @@
 -- The accounts store (SQLite, apart from the data file; auth.py): accounts with bcrypt hashes,
--- failed-login counters and the lock (login_failure), logins in flight (login_attempt), and the
--- append-only audit trail.
+-- failed-login counters and the lock (login_failure), logins in flight (login_attempt), the
+-- append-only audit trail and the sessions of signed-in browsers (session).
+--
+-- Written as numbered steps. A store's `pragma user_version` is the number of the last step applied
+-- to it (each step ends by setting it); auth.migrate() applies the missing ones in order, each in one
+-- transaction. A released step is never edited: a change is a new step at the end (auth.py,
+-- "the store's versions", says how a step rebuilds a table SQLite cannot alter in place).
+
+-- step 1: the tables of the first release. A store made before the steps were numbered (by this
+-- same text, run on every connection) has these tables and user_version 0: every statement here
+-- is "if not exists", so on such a store step 1 only sets the version.
 create table if not exists account (
     name text primary key,
     role text not null check (role in ('admin', 'standing_committee', 'organisation_board', 'commune')),
@@ -39,3 +48,21 @@ create trigger if not exists audit_append_only_update before update on audit
 begin select raise(abort, 'the audit table is append-only'); end;
 create trigger if not exists audit_append_only_delete before delete on audit
 begin select raise(abort, 'the audit table is append-only'); end;
+pragma user_version = 1;
+
+-- step 2: sessions (issue 13). A signed-in browser holds a random token in an HttpOnly cookie; the
+-- store keeps only its HMAC-SHA256 (cellboard/sessions.py), the account, the account's version at
+-- the login (a password change or a disable raises it: the session ends), when it started and when
+-- it was last seen (written at most every seen_every_minutes, cellboard.toml). `ended` is null while
+-- the session is open, else why it was ended for its browser (a password change, a disable, `users
+-- logout`): that browser's next check is told the session ended, and the row goes.
+create table session (
+    token_hash text primary key,
+    account text not null,
+    version integer not null,
+    created_at text not null,
+    last_seen text not null,
+    ended text
+);
+create index session_account on session (account);
+pragma user_version = 2;

@@ -112,7 +112,103 @@ def store_path(value: str | os.PathLike | None = None) -> Path:
     return Path(env) if env else DEFAULT_STORE
 
 
-_ready: set[tuple[str, int]] = set()  # stores whose schema this process has made sure of
+# ---- the store's versions ------------------------------------------------------------
+# accounts.sql is a list of numbered steps ("-- step N: ..."); a store's `pragma user_version` is
+# the last one applied. migrate() runs at start-up (serve.py, the CLI's commands) and on the first
+# connection a process makes to a store: each missing step runs in one transaction (begin
+# immediate: two processes starting at once take turns, and the second finds the step done), with
+# the new user_version written in that same transaction (each step's last statement), so a step is
+# applied whole or not at all.
+#
+# A step that changes what SQLite cannot alter in place is a table rebuild within its one step. The
+# write-path issue's new role is such a step: the role list is a CHECK of `account`, so it appends
+#     -- step 3: the role <new role> (the write-path issue)
+#     create table account_new (... as in step 1, with the new role in the CHECK ...);
+#     insert into account_new (name, role, unit_id, password_hash, disabled, version, created_at,
+#         password_changed_at, last_login) select <the same columns> from account;
+#     drop table account;
+#     alter table account_new rename to account;
+#     pragma user_version = 3;
+# to accounts.sql (re-creating any index or trigger of `account` before the last line: none today).
+# No foreign key names `account` (sessions, failures and the audit name an account by its text), so
+# nothing else is rebuilt and foreign_keys needs no switching off; ROLES (and ROLE_NAMES, PAGE_ROLES,
+# the role_<role> message) gain the role in the same change. Step 1 is never edited: a new store gets
+# the old CHECK from step 1 and the new one from step 3, like every existing store.
+
+_STEP = re.compile(r"^-- step (\d+):.*$", re.M)
+
+
+def _statements(script: str) -> list[str]:
+    """A script's statements, whole (a trigger's body holds semicolons of its own)."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        if not pending and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"an unfinished statement in accounts.sql: {pending.strip()[:80]}")
+    return statements
+
+
+def _steps(script: str) -> list[tuple[int, list[str]]]:
+    marks = list(_STEP.finditer(script))
+    steps = [
+        (int(mark.group(1)), _statements(script[mark.end() : ends.start() if ends else len(script)]))
+        for mark, ends in zip(marks, [*marks[1:], None], strict=True)
+    ]
+    for place, (number, statements) in enumerate(steps, start=1):
+        # numbered 1, 2, 3, ..., each ending with the version it brings the store to
+        assert number == place and statements[-1] == f"pragma user_version = {number};", number
+    return steps
+
+
+STEPS = _steps(SCHEMA)
+VERSION = len(STEPS)  # the store's version this code writes and reads
+
+
+def _version(con: sqlite3.Connection) -> int:
+    return con.execute("pragma user_version").fetchone()[0]
+
+
+def _migrate(con: sqlite3.Connection, path: Path) -> int:
+    found = _version(con)
+    if found > VERSION:
+        raise AccountError(
+            f"Kho tài khoản {path} ở phiên bản {found}, mới hơn phiên bản {VERSION} mà chương trình này "
+            f"biết: hãy cập nhật cellboard. / The accounts store {path} is at version {found}, newer than "
+            f"the version {VERSION} this program knows: update cellboard."
+        )
+    if con.execute("pragma journal_mode").fetchone()[0] != "wal":
+        # readers never wait for a writer, nor a writer for readers; set once, kept in the file
+        con.execute("pragma journal_mode = wal")
+    for number, statements in STEPS:
+        if found >= number:
+            continue
+        con.execute("begin immediate")
+        try:
+            found = _version(con)  # another process may have applied it while this one waited
+            if found < number:
+                for statement in statements:  # the last sets user_version to `number`
+                    con.execute(statement)
+                found = number
+        except BaseException:
+            con.execute("rollback")
+            raise
+        con.execute("commit")
+    return found
+
+
+def migrate(path: str | os.PathLike | None = None) -> int:
+    """Bring the accounts store to this code's version (creating it if missing); -> its version."""
+    path = store_path(path)
+    with _connect(path) as con:  # a first connection migrates; an earlier one in this process did
+        return _migrate(con, path)
+
+
+_ready: set[tuple[str, int]] = set()  # stores this process has migrated
 
 
 @contextmanager
@@ -120,14 +216,14 @@ def _connect(path: Path | None = None, *, write: bool = False) -> Iterator[sqlit
     path = store_path(path)
     if not path.exists():
         private.make_dir(path.parent)
-        # Created readable by its owner only; SQLite's journal files take the same mode.
+        # Created readable by its owner only; SQLite's write-ahead log and index take the same mode.
         os.close(private.create(path))
     con = sqlite3.connect(path, timeout=15, isolation_level=None)
     try:
         con.execute("pragma busy_timeout = 15000")
         identity = (str(path.resolve()), os.stat(path).st_ino)
         if identity not in _ready:
-            con.executescript(SCHEMA)
+            _migrate(con, path)
             _ready.add(identity)
         if write:
             con.execute("begin immediate")
@@ -325,20 +421,64 @@ def add_account(
     return get_account(name, path=path)
 
 
+def _end_sessions(
+    con: sqlite3.Connection,
+    name: str,
+    *,
+    actor: str,
+    reason: str,
+    keep: str | None = None,
+    audit_none: bool = False,
+    now: dt.datetime | None = None,
+) -> int:
+    """End the account's open sessions but the one whose hash is `keep` (inside a write transaction),
+    and bind that one to the account's version now (so a password change leaves it valid). Each is
+    marked with the reason, for its browser's next check to say so (sessions.check); audited with the
+    count (when there were any, or with `audit_none`). -> how many ended."""
+    ended = con.execute(
+        "update session set ended = ? where account = ? and ended is null and token_hash is not ?",
+        (reason, name, keep),
+    ).rowcount
+    if keep is not None:
+        con.execute(
+            "update session set version = (select version from account where name = ?) "
+            "where token_hash = ? and account = ?",
+            (name, keep, name),
+        )
+    if ended or audit_none:
+        _audit(con, actor, "session_end_all", {"name": name, "reason": reason, "sessions": ended}, now)
+    return ended
+
+
+def _kept(token: str | None) -> str | None:
+    """The stored hash of a session token to keep (None: keep none)."""
+    if not token:
+        return None
+    from cellboard import sessions  # sessions builds on this module
+
+    return sessions.digest(token)
+
+
 def remove_account(name: str, *, actor: str, path: Path | None = None) -> None:
+    """Remove an account; its sessions end."""
     name = normalise_name(name)
     with _connect(path, write=True) as con:
         _keeps_an_admin(con, name)
         con.execute("delete from account where name = ?", (name,))
         _clear_failures(con, name)
         _audit(con, actor, "account_remove", {"name": name})
+        _end_sessions(con, name, actor=actor, reason="account_remove")
 
 
-def set_password(name: str, password: str, *, actor: str, path: Path | None = None) -> None:
-    """A new password (an administrator's reset, or `users passwd`); clears a lockout, ends sessions."""
+def set_password(
+    name: str, password: str, *, actor: str, keep: str | None = None, path: Path | None = None
+) -> None:
+    """A new password (an administrator's reset, or `users passwd`); clears a lockout, ends the
+    account's sessions (but `keep`'s: the session token of whoever changes their own)."""
     name = normalise_name(name)
     check_new_password(password)
     hashed = hash_password(password)
+    kept = _kept(keep)
     with _connect(path, write=True) as con:
         _require(con, name)
         con.execute(
@@ -347,10 +487,13 @@ def set_password(name: str, password: str, *, actor: str, path: Path | None = No
             (hashed, _stamp(_now()), name),
         )
         _clear_failures(con, name)
-        _audit(con, actor, "password_reset" if actor != name else "password_change", {"name": name})
+        action = "password_reset" if actor != name else "password_change"
+        _audit(con, actor, action, {"name": name})
+        _end_sessions(con, name, actor=actor, reason=action, keep=kept)
 
 
 def set_disabled(name: str, disabled: bool, *, actor: str, path: Path | None = None) -> None:
+    """Disable (its sessions end) or enable an account."""
     name = normalise_name(name)
     with _connect(path, write=True) as con:
         if disabled:
@@ -361,11 +504,16 @@ def set_disabled(name: str, disabled: bool, *, actor: str, path: Path | None = N
         con.execute(
             "update account set disabled = ?, version = version + 1 where name = ?", (int(disabled), name)
         )
-        _audit(con, actor, "account_disable" if disabled else "account_enable", {"name": name})
+        action = "account_disable" if disabled else "account_enable"
+        _audit(con, actor, action, {"name": name})
+        _end_sessions(con, name, actor=actor, reason=action)
 
 
-def change_own_password(name: str, current: str, new: str, *, path: Path | None = None) -> Account:
-    """A signed-in user's own change: the current password must match (failures count to the lockout)."""
+def change_own_password(
+    name: str, current: str, new: str, *, keep: str | None = None, path: Path | None = None
+) -> Account:
+    """A signed-in user's own change: the current password must match (failures count to the lockout).
+    The account's other sessions end; `keep` (this browser's session token) stays valid."""
     check_new_password(new)
     result = _verify(name, current, action="password_change", path=path)
     if result.account is None:
@@ -374,7 +522,7 @@ def change_own_password(name: str, current: str, new: str, *, path: Path | None 
             if result.reason != "locked"
             else "Tài khoản đang tạm khóa. / The account is locked for now."
         )
-    set_password(name, new, actor=normalise_name(name), path=path)
+    set_password(name, new, actor=normalise_name(name), keep=keep, path=path)
     return get_account(name, path=path)
 
 
@@ -758,7 +906,7 @@ def _print_accounts(accounts: list[Account]) -> None:
 def cli_users(args: argparse.Namespace) -> int:
     """`python -m cellboard users ACTION [NAME] ...` -> exit code."""
     action = args.action
-    needs_name = action in ("add", "remove", "passwd", "disable", "enable")
+    needs_name = action in ("add", "remove", "passwd", "disable", "enable", "logout")
     if needs_name and not args.name:
         print(f"users {action} {text.line('cli_needs_account_name')}", file=sys.stderr)
         return 2
@@ -802,6 +950,15 @@ def cli_users(args: argparse.Namespace) -> int:
                 text.line("cli_account_disabled") if action == "disable" else text.line("cli_account_enabled")
             )
             print(f"{done}: {args.name}")
+        elif action == "logout":
+            from cellboard import sessions  # sessions builds on this module
+
+            name = normalise_name(args.name)
+            ended = sessions.end_all(name, actor=actor)
+            done = " / ".join(
+                text.pair_n("cli_sessions_ended", "cli_sessions_ended_plural", ended, count=ended)
+            )
+            print(f"{done}: {name}")
         elif action == "list":
             _print_accounts(list_accounts())
         elif action == "audit":

@@ -179,7 +179,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=delegate("review", "cli_report"))
 
     p = sub.add_parser("users", help="accounts, roles and scopes")
-    p.add_argument("action", choices=("add", "remove", "list", "passwd", "disable", "enable", "audit"))
+    p.add_argument(
+        "action",
+        choices=("add", "remove", "list", "passwd", "disable", "enable", "logout", "audit"),
+        help="logout NAME: end every session of the account, on every browser",
+    )
     p.add_argument("name", nargs="?")
     p.add_argument("--role", choices=("admin", "standing_committee", "organisation_board", "commune"))
     p.add_argument("--unit")

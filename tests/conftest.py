@@ -42,6 +42,8 @@ def isolated_accounts(tmp_path_factory, monkeypatch):
     """Every test writes accounts and audit rows to a store of its own, never data/accounts.sqlite."""
     monkeypatch.setenv("CELLBOARD_USERS", str(tmp_path_factory.mktemp("accounts") / "accounts.sqlite"))
     monkeypatch.setenv("CELLBOARD_BCRYPT_ROUNDS", "4")
+    # the session secret (cellboard/settings.py): one for the whole run, never ~/.config's
+    monkeypatch.setenv("CELLBOARD_SECRETS", str(tmp_path_factory.getbasetemp() / "secrets" / "secrets.toml"))
 
 
 @pytest.fixture(autouse=True)
