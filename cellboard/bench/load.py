@@ -10,10 +10,12 @@ the server's `script_finished`.
 Why not browsers: a headless Chromium context costs a few hundred MiB and a good share of a core to
 lay out and draw what the server sends; tens of them on this 2-core machine would take the CPU the
 workers need and measure themselves. Why not Locust: it would add a dependency and still need this
-protocol code; plain asyncio in one process holds tens of users in a few percent of a core. The cost
-of the choice: the driver binds to Streamlit's internal protocol (pinned in requirements.txt), so a
-Streamlit upgrade must re-run tests/test_loadtest.py, and it measures the server's side of an action
-(the run and the messages sent), not the browser's drawing of them.
+protocol code. Plain asyncio in one process is cheap: the smoke run (3 users, 20 s) takes 0.2 s of CPU
+beyond its 1 s of start-up, and the `websockets` client comes with Streamlit (no new dependency). The
+cost of the choice: the driver binds to Streamlit's internal protocol (Streamlit is pinned in
+requirements.txt), so after a Streamlit upgrade tests/test_loadtest.py must pass again before figures
+are trusted; and it times the server's side of an action (the run and the messages it sends), not a
+browser drawing them.
 
 Counted: an **action** is one change, timed from sending it until the app reports that script run
 finished (FINISHED_SUCCESSFULLY; a run the app stops early to rerun is not the end). An **error** is
@@ -21,7 +23,8 @@ an exception the app shows (an Exception element, or a script that does not comp
 request, a websocket error or an action that gets no answer within ACTION_TIMEOUT. A **dropped
 session** is a websocket the server closed, or the login page sent back mid-run. Sign-in times (from
 the first request to the first page's run finished) are reported apart (login_p50_ms), not in the
-action percentiles.
+action percentiles; server_rss_mb is the largest sum of the --server-pid processes' resident memory
+read every RSS_EVERY seconds, in MiB. A user signed in over HTTP logs out when the run ends.
 
 Load goes only to loopback (any other host is refused), and the run stops by itself after the
 seconds asked for, with a hard timeout on top.
