@@ -1,10 +1,10 @@
-"""Accounts (Tài khoản), administrators only: the accounts with their roles and units, adding,
-resetting a password, disabling and enabling, and the audit trail."""
+"""Accounts (Tài khoản), administrators only: the accounts with their roles, units and open sessions,
+adding, resetting a password, disabling and enabling, ending an account's sessions, and the audit trail."""
 
 import pandas as pd
 import streamlit as st
 
-from cellboard import auth, text
+from cellboard import auth, sessions, text
 from cellboard.app import tables, ui
 from cellboard.text import escape_markdown as plain  # names and typed text: never markdown
 
@@ -38,7 +38,9 @@ unit_names = dict(zip(tree["unit_id"], tree["name"], strict=True))
 groups = tree[tree["kind"] != "cell"]
 depths = dict(zip(groups["unit_id"], groups["depth"], strict=True))
 accounts = auth.list_accounts()
+open_sessions = sessions.open_counts()
 now = pd.Timestamp.now(tz="UTC")
+token = st.session_state.get(ui.TOKEN_KEY)  # this browser's session: an administrator's own is kept
 
 
 def status(loc: text.Locale, account: auth.Account) -> str:
@@ -60,24 +62,38 @@ tables.table(
                 loc.t("whole_tree") if a.is_admin else unit_names.get(a.unit_id, a.unit_id) for a in accounts
             ],
             "status": [status(loc, a) for a in accounts],
+            "sessions": pd.Series([open_sessions.get(a.name, 0) for a in accounts], dtype="int64"),
             "last_login": local(a.last_login for a in accounts),
             "created": local(a.created_at for a in accounts),
         }
     ),
     "accounts",
-    {"role": "label", "status": "label", "last_login": ("seconds", ""), "created": ("seconds", "")},
+    {
+        "role": "label",
+        "status": "label",
+        "sessions": "int",
+        "last_login": ("seconds", ""),
+        "created": ("seconds", ""),
+    },
     {
         "name": loc.t("accounts_name"),
         "role": loc.t("accounts_role"),
         "unit": loc.t("accounts_unit"),
         "status": loc.t("accounts_status"),
+        "sessions": loc.t("accounts_sessions"),
         "last_login": loc.t("accounts_last_login"),
         "created": loc.t("accounts_created"),
     },
 )
 
-add_tab, reset_tab, disable_tab, audit_tab = st.tabs(
-    [loc.t("accounts_add"), loc.t("accounts_reset"), loc.t("accounts_disable"), loc.t("accounts_audit")]
+add_tab, reset_tab, disable_tab, sessions_tab, audit_tab = st.tabs(
+    [
+        loc.t("accounts_add"),
+        loc.t("accounts_reset"),
+        loc.t("accounts_disable"),
+        loc.t("accounts_sessions"),
+        loc.t("accounts_audit"),
+    ]
 )
 
 with add_tab, st.form("account_add", clear_on_submit=True):
@@ -132,12 +148,13 @@ with reset_tab, st.form("account_reset", clear_on_submit=True):
             st.error(loc.t("password_mismatch"))
         else:
             try:
-                auth.set_password(target, password, actor=admin.name)
+                # the account's sessions end; an administrator resetting their own keeps this one
+                auth.set_password(
+                    target, password, actor=admin.name, keep=token if target == admin.name else None
+                )
             except auth.AccountError as bad:
                 st.error(plain(loc.half(str(bad))))
             else:
-                if target == admin.name:  # an administrator resetting their own: this session carries on
-                    st.session_state.update(ui.session_values(auth.get_account(target)))
                 done(loc.t("accounts_reset_done", name=plain(target)))
 
 with disable_tab:
@@ -157,6 +174,32 @@ with disable_tab:
                     loc.t("accounts_disabled_done", name=plain(target))
                     if disabling
                     else loc.t("accounts_enabled_done", name=plain(target))
+                )
+
+with sessions_tab:
+    st.caption(loc.t("accounts_sessions_help"))
+    target = st.selectbox(loc.t("accounts_pick"), names, key="sessions_name")
+    if target is not None:
+        count = open_sessions.get(target, 0)
+        st.caption(loc.tn("accounts_sessions_open", "accounts_sessions_open_plural", count, count=count))
+        if target == admin.name:
+            st.caption(loc.t("accounts_sessions_own"))
+        if st.button(loc.t("accounts_sessions_end"), key="sessions_end"):
+            try:
+                ended = sessions.end_all(
+                    target, actor=admin.name, keep=token if target == admin.name else None
+                )
+            except auth.AccountError as bad:
+                st.error(plain(loc.half(str(bad))))
+            else:
+                done(
+                    loc.tn(
+                        "accounts_sessions_ended",
+                        "accounts_sessions_ended_plural",
+                        ended,
+                        count=ended,
+                        name=plain(target),
+                    )
                 )
 
 with audit_tab:

@@ -31,10 +31,9 @@ if submitted:
         st.error(loc.t("password_mismatch"))
     else:
         try:
-            changed = auth.change_own_password(account.name, current, new)
+            # the change ends the account's other sessions; this browser's carries on
+            auth.change_own_password(account.name, current, new, keep=st.session_state.get(ui.TOKEN_KEY))
         except auth.AccountError as bad:
             st.error(plain(loc.half(str(bad))))
         else:
-            # the change ends the account's other sessions; this one carries on
-            st.session_state.update(ui.session_values(changed))
             st.success(loc.t("password_changed"))

@@ -428,3 +428,58 @@ def test_the_steps_are_numbered_and_a_failing_step_leaves_the_store_as_it_was(tm
     with sqlite3.connect(path) as con:
         assert con.execute("pragma user_version").fetchone() == (1,)
         assert con.execute("select name from sqlite_master where name = 'session'").fetchall() == []
+
+
+# ---- the pages: the Accounts page ends an account's sessions, a password change keeps this one --------
+
+
+def test_the_accounts_page_counts_and_ends_an_accounts_sessions(app_on, fixture_db):
+    from cellboard.app import ui
+    from cellboard.text import VI
+
+    elsewhere = [sessions.start("x1"), sessions.start("x1")]
+    other_admin = sessions.start("admin")
+    at = app_on(fixture_db).run()  # an administrator, with a session of its own
+    at.switch_page("pages/accounts.py").run()
+    assert not at.exception
+    listed = at.dataframe[0].value
+    counts = dict(zip(listed[VI.t("accounts_name")], listed[VI.t("accounts_sessions")], strict=True))
+    assert counts == {"admin": 2, "board": 0, "province": 0, "x1": 2, "x2": 0}
+
+    at.selectbox(key="sessions_name").set_value("x1").run()
+    assert "2 phiên đang mở" in [caption.value for caption in at.caption]
+    at.button(key="sessions_end").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Đã kết thúc 2 phiên đăng nhập của «x1»."
+    assert [sessions.check(token).reason for token in elsewhere] == ["ended", "ended"]
+
+    # their own account: every other session ends, the one in use is kept
+    at.selectbox(key="sessions_name").set_value("admin").run()
+    assert VI.t("accounts_sessions_own") in [caption.value for caption in at.caption]
+    at.button(key="sessions_end").click().run()
+    assert at.success[0].value == "Đã kết thúc 1 phiên đăng nhập của «admin»."
+    assert sessions.check(other_admin).reason == "ended"
+    assert sessions.check(at.session_state[ui.TOKEN_KEY]).account.name == "admin"
+    assert [entry[2] for entry in audited(auth.store_path(), "session_end_all")] == [
+        {"name": "x1", "reason": "logout_all", "sessions": 2},
+        {"name": "admin", "reason": "logout_all", "sessions": 1},
+    ]
+
+
+def test_a_password_change_on_its_page_ends_the_other_sessions_and_keeps_this_one(
+    app_on, fixture_db, accounts_store
+):
+    from cellboard.app import ui
+    from cellboard.text import VI
+
+    other = sessions.start("x2")
+    at = app_on(fixture_db, as_account="x2").run()
+    at.switch_page("pages/password.py").run()
+    at.text_input(key="pw_current").input(accounts_store.password)
+    at.text_input(key="pw_new").input("mat-khau-moi-1")
+    at.text_input(key="pw_again").input("mat-khau-moi-1")
+    at.button(key="FormSubmitter:password_form-" + VI.t("password_submit")).click().run()
+    assert at.success[0].value == VI.t("password_changed")
+    assert sessions.check(other).reason == "ended"
+    here = sessions.check(at.session_state[ui.TOKEN_KEY])
+    assert (here.reason, here.account.name, here.account.version) == (None, "x2", 2)
