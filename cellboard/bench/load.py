@@ -55,8 +55,9 @@ ARRIVAL_SECONDS = 0.5  # users arrive one after another, this far apart (all wit
 # a committee does not sign in at one instant, and 60 bcrypt checks at once would be a login storm, not reading
 RSS_EVERY = 0.25  # seconds between two readings of the workers' memory
 OVER_SECONDS = 2.0  # users_at_p95_over_2s
-# the pages a reader moves between (their URL paths); the Data, Accounts and Password pages are work, not reading
-READING_PAGES = ("overview", "participation", "opinions", "rankings", "supervision", "review")
+# the pages a reader moves between, by URL path ("" is the default page, the Overview, at the root); the
+# Data, Accounts and Password pages are work, not reading
+READING_PAGES = ("", "participation", "opinions", "rankings", "supervision", "review")
 PERIOD_KEY, UNIT_KEY = "f_preset", "f_unit"  # the sidebar's selectboxes (their widget keys in dashboard.py)
 FIELDS = (
     "users",
