@@ -3,7 +3,9 @@
 The accounts store is a small SQLite file apart from the data (`CELLBOARD_USERS`, default
 data/accounts.sqlite, git-ignored). SQLite because the app server and the command line both write
 to it (logins, lockouts, audit rows) and SQLite lets several processes take turns on one file;
-its triggers keep the audit table append-only. Passwords are kept only as bcrypt hashes.
+its triggers keep the audit table append-only. Passwords are kept only as bcrypt hashes. The store
+also holds the sessions of signed-in browsers (cellboard/sessions.py); its schema is versioned
+(accounts.sql's numbered steps, `migrate`).
 
 Roles (docs/DOMAIN.md): `admin` sees everything and manages accounts; `standing_committee` and
 `organisation_board` see their unit's subtree, names included; `commune` sees its commune's
@@ -55,7 +57,9 @@ LOCK_MINUTES = 15
 # still taken ATTEMPT_SECONDS after it was (the process died mid-check) counts as a failure.
 ATTEMPT_SECONDS = 30
 WAIT_SECONDS = 35
-SESSION_IDLE_HOURS = 8  # an app session left idle this long must log in again
+# Superseded by cellboard.toml's idle_hours (settings.load(), read by sessions.check); kept only until
+# the app's session check (cellboard/app/ui.py) no longer names it.
+SESSION_IDLE_HOURS = 8
 MIN_PASSWORD = 8  # characters
 MAX_PASSWORD_BYTES = 72  # bcrypt's limit; bcrypt 5 refuses longer passwords rather than cut them
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
