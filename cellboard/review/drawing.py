@@ -8,6 +8,7 @@ no-browser path, testable without uninstalling chromium).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -44,8 +45,13 @@ class ChartDrawer:
             self._pool.shutdown(wait=False)
 
     def close(self) -> None:
+        """End the session with nothing drawn, and wait for the browser to stop: left to the process's
+        exit, a browser still starting prints its own traceback (a report refused for a bad database)."""
         if not self._figures.done():
             self._figures.set_result([])
+        # no browser, or it failed: nothing was to be drawn anyway
+        with contextlib.suppress(Exception):
+            self._images.result(timeout=CHART_TIMEOUT)
         self._pool.shutdown(wait=False)
 
 
