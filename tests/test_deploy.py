@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from cellboard import auth
+from cellboard import auth, sessions
 from cellboard.data import store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,7 +221,8 @@ def run_script(script: str, *args: str, env: dict[str, str]) -> subprocess.Compl
     )  # fmt: skip
 
 
-def test_backup_and_restore_give_back_both_stores(tmp_path, fixture_db, accounts_store):
+def test_backup_and_restore_give_back_both_stores(tmp_path, fixture_db, accounts_store, monkeypatch):
+    monkeypatch.setenv("CELLBOARD_SECRETS", str(tmp_path / "secrets" / "secrets.toml"))
     data = tmp_path / "data"
     data.mkdir(mode=0o700)
     database = data / "cellboard.duckdb"
@@ -236,6 +237,7 @@ def test_backup_and_restore_give_back_both_stores(tmp_path, fixture_db, accounts
     # two earlier nights: one past the 14 days, one within them
     backups.mkdir(mode=0o700)
     (backups / "20200101T023000Z").mkdir()
+    signed_in = sessions.start("x1")  # a browser signed in when the backup is made
     saved_rows, saved_accounts = database_rows(database), account_rows(accounts_store.path)
     assert len(saved_accounts) == 5 and len(saved_rows["member"]) > 0
 
@@ -258,6 +260,7 @@ def test_backup_and_restore_give_back_both_stores(tmp_path, fixture_db, accounts
         draft.con.execute("delete from opinion")
         draft.publish()
     auth.remove_account("x2", actor="test")
+    later = sessions.start("province")
     auth.set_password("x1", "một-mật-khẩu-khác", actor="test")
     auth.add_account(
         "x3", "commune", "X1", "mật-khẩu-mới-3", actor="test", data_path=tmp_path / "none.duckdb"
@@ -274,7 +277,11 @@ def test_backup_and_restore_give_back_both_stores(tmp_path, fixture_db, accounts
     assert [p.name.rsplit("-", 1)[-1] for p in store.list_backups(database)][-1] == "restore.duckdb"
     (before,) = accounts_store.path.parent.glob("accounts.sqlite.before-restore-*")
     assert [row[0] for row in account_rows(before)] == ["admin", "board", "province", "x1", "x3"]
-    assert auth.audit_log(limit=1)[0]["action"] == "accounts_restored"
+    # every session ends, the one saved in the backup too (it may have been ended since)
+    assert "1 phiên đăng nhập đã kết thúc / sessions ended" in restored.stdout
+    assert [sessions.check(token).reason for token in (signed_in, later)] == ["unknown", "unknown"]
+    (row,) = auth.audit_log(limit=1)
+    assert (row["action"], row["details"]) == ("accounts_restored", {"backup": stamp, "sessions_ended": 1})
 
     # a backup that is not whole replaces nothing
     (backups / stamp / "accounts.sqlite").unlink()
