@@ -1,11 +1,13 @@
 """The app's entry: page config, language, the shared filter bar, navigation.
 
-Run with `make run` (or `streamlit run dashboard.py`).
+Served through serve.py (`make run`, or `streamlit run serve.py`): its login route and session gate
+stand in front of this script.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -46,7 +48,7 @@ def choose_language() -> None:
         loc.t("language"),
         text.LANGUAGES,
         key="lang",
-        format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
+        format_func=text.LANGUAGE_NAMES.get,
     )
 
 
@@ -224,16 +226,18 @@ def filter_bar(loc: text.Locale) -> None:
 
 
 def login_gate(loc: text.Locale) -> auth.Account:
-    """Nothing but the login form until someone logs in; then the pages their role may open."""
+    """Nothing but the way to the login until the session is valid; then the pages the role may open."""
     auth.ensure_admin()  # first start: `admin` with no password yet; says how to set one, prints none
     account = ui.signed_in_account()
     if account is None:
-        # The login form answers at every page's address, so a link to a page (with its filters)
-        # opens that page once the login succeeds; no page itself is reachable before.
+        # Every page's address answers with the way to the login form, which comes back to that
+        # page with its filters; no page itself is reachable before.
         login = [st.Page(ui.login_page, title=loc.t("login_title"), icon=":material/login:", default=True)]
         login += [
-            st.Page(ui.login_page, title=loc.t("login_title"), url_path=Path(path).stem, visibility="hidden")
-            for path, _, _ in PAGES
+            st.Page(
+                partial(ui.login_page, stem), title=loc.t("login_title"), url_path=stem, visibility="hidden"
+            )
+            for stem in (Path(path).stem for path, _, _ in PAGES)
         ]
         st.navigation(login, position="hidden").run()
         st.stop()

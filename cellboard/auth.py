@@ -57,9 +57,6 @@ LOCK_MINUTES = 15
 # still taken ATTEMPT_SECONDS after it was (the process died mid-check) counts as a failure.
 ATTEMPT_SECONDS = 30
 WAIT_SECONDS = 35
-# Superseded by cellboard.toml's idle_hours (settings.load(), read by sessions.check); kept only until
-# the app's session check (cellboard/app/ui.py) no longer names it.
-SESSION_IDLE_HOURS = 8
 MIN_PASSWORD = 8  # characters
 MAX_PASSWORD_BYTES = 72  # bcrypt's limit; bcrypt 5 refuses longer passwords rather than cut them
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")

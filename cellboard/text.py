@@ -26,6 +26,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 LANGUAGES = ("vi", "en")
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own language, for the switch
 
 
 # ---- messages: the gettext catalogues under cellboard/locale ----------------------------------------

@@ -15,7 +15,7 @@ The accounts are conftest.TEST_ACCOUNTS (admin, province, board, x1, x2), all wi
 `accounts_store.password`. Tables (st.dataframe) draw on a canvas: their cells are not page text.
 For a module-wide server, use `AppServer(db, users)` as a context manager (tests/test_auth_browser.py).
 
-`served(db, users=None, env=None)` starts `streamlit run dashboard.py` in its own process group
+`served(db, users=None, env=None)` starts `streamlit run serve.py` in its own process group
 (accounts from the `accounts_store` fixture unless `users` is given), waits for /_stcore/health and
 stops it after the test. `browser` is one Chromium per test session. The server's output is in
 `server.log` (a temporary file).
@@ -56,12 +56,14 @@ def free_port() -> int:
 
 
 class AppServer:
-    """`streamlit run dashboard.py` on 127.0.0.1 at a free port, over the given files."""
+    """`streamlit run serve.py` (the app's ASGI entry) on 127.0.0.1 at a free port, over the given files."""
 
     def __init__(self, db: Path, users: Path, env: dict[str, str] | None = None):
         self.db, self.users = Path(db), Path(users)
         self.port = free_port()
         self.extra_env = dict(env or {})
+        # the session secret beside the accounts (never ~/.config's), the same after a restart
+        self.secrets = self.users.with_name("secrets.toml")
         self.log = Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
         self.process: subprocess.Popen | None = None
 
@@ -71,10 +73,11 @@ class AppServer:
             "CELLBOARD_DB": str(self.db),
             "CELLBOARD_USERS": str(self.users),
             "CELLBOARD_BCRYPT_ROUNDS": os.environ.get("CELLBOARD_BCRYPT_ROUNDS", "4"),
+            "CELLBOARD_SECRETS": str(self.secrets),
             **self.extra_env,
         }
         command = [
-            sys.executable, "-m", "streamlit", "run", "dashboard.py",
+            sys.executable, "-m", "streamlit", "run", "serve.py",
             "--server.headless=true", f"--server.port={self.port}", "--server.address=127.0.0.1",
             "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
         ]  # fmt: skip
@@ -180,11 +183,13 @@ def wait_for_app(page, timeout: int = TIMEOUT_MS) -> None:
 
 
 def login(page, name: str, password: str, timeout: int = TIMEOUT_MS) -> None:
-    """Fill in the login form on the current page and wait for the app behind it."""
+    """Fill in the login form (the HTTP page every address without a session is sent to) and wait
+    for the app page it comes back to."""
+    page.wait_for_url("**/login**", timeout=timeout)
     page.get_by_label("Tên đăng nhập").or_(page.get_by_label("Account name")).first.fill(
         name, timeout=timeout
     )
     page.get_by_label("Mật khẩu").or_(page.get_by_label("Password")).first.fill(password)
     page.get_by_role("button", name="Đăng nhập").or_(page.get_by_role("button", name="Log in")).first.click()
-    page.wait_for_selector("[data-testid='stForm']", state="detached", timeout=timeout)
+    page.wait_for_url(lambda url: "/login" not in url, timeout=timeout)
     wait_for_app(page, timeout)

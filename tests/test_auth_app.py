@@ -8,8 +8,10 @@ the page draws or in any file it offers for download.
 
 from __future__ import annotations
 
-import time
+import datetime as dt
+import json
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import scopecheck
@@ -18,8 +20,8 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.util import calc_hash
 
-from cellboard import auth
-from cellboard.app import ui
+from cellboard import auth, sessions
+from cellboard.app import ui, web
 from cellboard.text import VI
 
 JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}
@@ -65,20 +67,25 @@ def offered(monkeypatch) -> list[tuple[str, bytes]]:
     return files
 
 
-def login_form_only(at) -> None:
+def login_way_only(at, next_path: str | None = None, notice: str | None = None) -> None:
+    """Nothing of the data: the title, a notice, and the way to the HTTP login form (a button and the
+    script that goes there at once), which comes back to `next_path`."""
     assert not at.exception
-    assert [box.key for box in at.text_input] == ["login_name", "login_password"]
-    assert not at.metric and not at.dataframe and not at.get("plotly_chart") and not at.selectbox
+    assert not at.text_input and not at.metric and not at.dataframe and not at.get("plotly_chart")
+    assert not at.selectbox
     shown = list(scopecheck.app_strings(at))
     everything = set().union(*scopecheck.forbidden("x1"), *scopecheck.forbidden("x2"))
     assert not [s for s in shown if any(value in s for value in everything if len(value) > 3)]
     assert not [s for s in shown if "Tỉnh Thử Nghiệm" in s or "Xã An Bình" in s]
-
-
-def log_in(at, name: str, password: str):
-    at.text_input(key="login_name").input(name)
-    at.text_input(key="login_password").input(password)
-    return at.button[0].click().run()
+    (button,) = at.get("link_button")
+    assert button.proto.label == VI.t("login_title")
+    address = button.proto.url
+    assert address.startswith("/login?next=")
+    (script,) = at.get("html")
+    assert script.proto.body == f"<script>window.location.replace({json.dumps(address)})</script>"
+    if next_path is not None:
+        assert parse_qs(urlsplit(address).query)["next"] == [next_path]
+    assert parse_qs(urlsplit(address).query).get("notice") == ([notice] if notice else None)
 
 
 # ---- every role on every page -------------------------------------------------------------------
@@ -134,64 +141,38 @@ def test_a_commune_account_sees_its_communes_figures(app_on, fixture_db):
 def test_nothing_is_shown_before_login(app_on, fixture_db, page):
     at = app_on(fixture_db, as_account=None, unit="X1", **JAN_FEB)
     at = at.run() if page is None else open_address(at.run(), page)
-    login_form_only(at)
-
-
-def test_logging_in_opens_the_page_and_the_filters_of_the_link(app_on, fixture_db, accounts_store):
-    at = app_on(fixture_db, as_account=None, unit="C1", **JAN_FEB).run()
-    open_address(at, "pages/overview.py")
-    log_in(at, "x1", accounts_store.password)
-    assert not at.exception
-    assert at.selectbox(key="f_unit").value == "X1" and at.selectbox(key="f_cell").value == "C1"
-    assert {m.label: m.value for m in at.metric}["Số buổi sinh hoạt"] == "3"
-    row = auth.audit_log(limit=1)[0]
-    assert (row["account"], row["action"]) == ("x1", "login")
-
-
-def test_a_wrong_password_is_refused_and_audited(app_on, fixture_db):
-    at = log_in(app_on(fixture_db, as_account=None).run(), "x1", "not-the-password")
-    assert [e.value for e in at.error] == [VI.t("login_failed")]
-    login_form_only(at)
-    row = auth.audit_log(limit=1)[0]
-    assert (row["account"], row["action"], row["details"]["reason"]) == (
-        "x1",
-        "login_failed",
-        "wrong_password",
-    )
-
-
-def test_five_failures_lock_the_login(app_on, fixture_db, accounts_store):
-    at = app_on(fixture_db, as_account=None).run()
-    for _ in range(auth.MAX_FAILURES):
-        log_in(at, "x2", "not-the-password")
-    assert "15" in at.error[0].value and "5" in at.error[0].value
-    log_in(at, "x2", accounts_store.password)  # the right password, but locked
-    assert at.error and not at.metric
-    login_form_only(at)
+    # the way to the login comes back to the page asked for, with the link's filters
+    where = "/" if page is None else f"/{stem(page)}"
+    login_way_only(at, f"{where}?unit=X1&from=2025-01-01&to=2025-02-28")
 
 
 def test_a_session_expires_after_eight_idle_hours(app_on, fixture_db):
-    at = app_on(fixture_db, as_account="x1", **JAN_FEB).run()
-    assert at.metric
-    at.session_state[ui.SEEN_KEY] = time.time() - 8 * 3600 - 60
+    at = app_on(fixture_db, as_account=None, **JAN_FEB)
+    at.session_state[ui.TOKEN_KEY] = sessions.start(
+        "x1", now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=8, minutes=1)
+    )
     at.run()
-    login_form_only(at)
+    login_way_only(at, notice="expired")
     assert at.info[0].value == VI.t("login_notice_expired")
+    assert [(r["account"], r["action"]) for r in auth.audit_log(limit=1)] == [("x1", "session_expired")]
 
 
 def test_a_disabled_account_loses_its_session(app_on, fixture_db):
     at = app_on(fixture_db, as_account="x1", **JAN_FEB).run()
+    assert at.metric
     auth.set_disabled("x1", True, actor="admin")
     at.run()
-    login_form_only(at)
+    login_way_only(at, notice="ended")
 
 
 def test_logout(app_on, fixture_db):
     at = app_on(fixture_db, as_account="x1", **JAN_FEB).run()
+    token = at.session_state[ui.TOKEN_KEY]
     at.button(key="logout").click().run()
-    login_form_only(at)
+    login_way_only(at, notice="signed_out")
     assert at.info[0].value == VI.t("login_notice_signed_out")
-    assert [(r["account"], r["action"]) for r in auth.audit_log(limit=1)] == [("x1", "logout")]
+    assert sessions.check(token).reason == "unknown"  # ended on the server: for every tab
+    assert [(r["account"], r["action"]) for r in auth.audit_log(limit=1)] == [("x1", "session_end")]
 
 
 def test_the_first_start_creates_an_administrator(app_on, fixture_db, tmp_path, monkeypatch, capsys):
@@ -200,10 +181,12 @@ def test_the_first_start_creates_an_administrator(app_on, fixture_db, tmp_path, 
     printed = capsys.readouterr()
     # the server prints no password (its output goes to logs), only how to set one, once
     assert printed.out == "" and auth.SET_FIRST_PASSWORD in printed.err
-    assert VI.t("login_first_admin", name="admin") in [i.value for i in at.info]
+    login_way_only(at)
+    # the login form says how to set the first password (cellboard/app/web.py)
+    assert VI.t("login_first_admin", name="admin") in web.form(VI, "/", notices=web.notices(VI, None))
     auth.set_password("admin", "mat-khau-dau-tien", actor="cli:root")  # what `users passwd` does
-    log_in(at, "admin", "mat-khau-dau-tien")
-    assert not at.exception and at.metric
+    assert auth.authenticate("admin", "mat-khau-dau-tien").reason == "ok"  # what the login form does
+    assert web.notices(VI, None) == []  # said until the first login
     at.run()
     assert capsys.readouterr() == ("", "")  # said once
 
@@ -321,11 +304,6 @@ def test_everyone_changes_their_own_password(app_on, fixture_db, accounts_store)
     assert auth.authenticate("x2", "mat-khau-moi-1").reason == "ok"
     at.run()  # this session carries on
     assert "login_name" not in [box.key for box in at.text_input]
-
-
-def test_english_login(app_on, fixture_db):
-    at = app_on(fixture_db, as_account=None, lang="en").run()
-    assert at.text_input(key="login_name").label == "Account name"
 
 
 def test_the_data_page_imports_for_administrators_only(app_on, fixture_db):

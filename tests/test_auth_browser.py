@@ -78,7 +78,8 @@ def nav_links(page) -> list[str]:
 def test_a_commune_account_in_the_browser(server, page):
     # a link straight to a page, on a server nobody has visited yet: the login form, nothing else
     page.goto(server.url("participation", unit="X1", **JAN_FEB))
-    before = body(page)
+    page.wait_for_url("**/login?**")  # the login form, an HTTP page in front of the app
+    before = page.inner_text("body")
     assert "Đăng nhập" in before
     assert "Xã An Bình" not in before and "Phường Đông Hải" not in before and "Tỉnh Thử Nghiệm" not in before
     assert not page.locator("[data-testid='stSidebarNavLink']").count()
@@ -100,7 +101,6 @@ def test_a_commune_account_in_the_browser(server, page):
 
     # the address of the accounts page is not the accounts page
     page.goto(server.url("accounts"))
-    login(page, "x1", PASSWORD)
     shown = body(page)
     assert "Thêm tài khoản" not in shown and "Danh sách tài khoản" not in shown
 
@@ -159,11 +159,11 @@ def test_an_administrator_sees_everything_and_a_download_is_audited(server, page
 def test_a_wrong_password_in_the_browser(served, accounts_store, fixture_db, page):  # noqa: F811
     server = served(fixture_db)  # a server of its own, over the `accounts_store` accounts
     page.goto(server.url())
-    wait_for_app(page)
+    page.wait_for_url("**/login?**")
     page.get_by_label("Tên đăng nhập").fill("board")
     page.get_by_label("Mật khẩu").fill("not-the-password")
     page.get_by_role("button", name="Đăng nhập").click()
     page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.").wait_for()
-    assert "Tỉnh Thử Nghiệm" not in body(page)
+    assert "Tỉnh Thử Nghiệm" not in page.inner_text("body")
     login(page, "board", accounts_store.password)
     assert unit_options(page) == ["Tỉnh Thử Nghiệm", "Phường Đông Hải", "Xã An Bình"]

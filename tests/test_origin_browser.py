@@ -94,7 +94,10 @@ def test_every_page_shows_hostile_names_as_text_and_fetches_only_from_its_origin
                 assert page.locator(".js-plotly-plot svg text", has_text="<b>b</b>").count() > 0
 
         # a commune account follows a crafted link: the refusal box and the link warning, as text
-        other = context.new_page()
+        commune = browser.new_context(locale="vi-VN")  # a browser of its own: not the administrator's
+        commune.on("request", lambda request: requested.append(request.url))
+        other = commune.new_page()
+        other.set_default_timeout(30_000)
         other.on("websocket", lambda socket: requested.append(socket.url))
         other.goto(server.url("overview", unit=hostile.REFUSAL_LINK_UNIT, **{"from": hostile.BAD_DATE_LINK}))
         login(other, "x1", PASSWORD)
@@ -102,7 +105,7 @@ def test_every_page_shows_hostile_names_as_text_and_fetches_only_from_its_origin
         assert f"Từ chối: đơn vị «{hostile.REFUSAL_LINK_UNIT}»" in body
         assert f"Ngày «{hostile.BAD_DATE_LINK}»" in body
         assert other.evaluate(FROM_MARKUP) == []
-        other.close()
+        commune.close()
     finally:
         context.close()
     sockets = origin.replace("http://", "ws://", 1)

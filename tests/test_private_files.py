@@ -23,7 +23,7 @@ import tomllib
 import urllib.request
 from pathlib import Path
 
-from browser import AppServer, login, wait_for_app
+from browser import AppServer, login
 
 from cellboard import auth
 from cellboard.data import store
@@ -214,7 +214,7 @@ def test_a_first_start_of_the_server_prints_no_password(tmp_path, fixture_db, br
         page = browser.new_context(locale="vi-VN").new_page()
         try:
             page.goto(server.url())
-            wait_for_app(page)
+            page.wait_for_url("**/login?**")
             assert auth.SET_FIRST_PASSWORD in page.inner_text("body")  # the login page says how
             with sqlite3.connect(users) as con:
                 assert con.execute("select name, password_hash from account").fetchall() == [("admin", "!")]

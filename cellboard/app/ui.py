@@ -8,14 +8,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import time
 from typing import NoReturn
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from cellboard import auth, text
-from cellboard.app import filters
+from cellboard import auth, sessions, text
+from cellboard.app import filters, web
 from cellboard.data import db, figures, periods
 
 FILTERS_KEY = "_filters"
@@ -30,11 +30,12 @@ class NotSignedIn(PermissionError):
 
 
 def current_scope() -> db.Scope:
-    """The signed-in account's scope; without a login there is no scope, so no query runs."""
-    scope = st.session_state.get(SCOPE_KEY)
-    if not isinstance(scope, db.Scope):
+    """The signed-in account's scope, its session checked again: a fragment's rerun skips
+    dashboard.py, so the query gateway is where every run meets the check. Without a valid
+    session there is no scope, so no query runs."""
+    if signed_in_account() is None:
         _not_signed_in()
-    return scope
+    return st.session_state[SCOPE_KEY]
 
 
 def _not_signed_in() -> NoReturn:
@@ -45,7 +46,16 @@ def _not_signed_in() -> NoReturn:
         # without dashboard.py and its login. Switch that mode off and run again through the entry.
         PagesManager.uses_pages_directory = False
         st.rerun()
+    if in_fragment():
+        st.rerun(scope="app")  # the whole app, whose gate shows the way to the login
     raise NotSignedIn("no account is signed in")
+
+
+def in_fragment() -> bool:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
@@ -200,18 +210,21 @@ def figure_tile(
 # ---- accounts: login, session, audit (issue 7) -------------------------------------
 
 ACCOUNT_KEY = "_account"  # {"name", "role", "version"} of the signed-in account
-SEEN_KEY = "_last_seen"  # time.time() of the session's last run
+TOKEN_KEY = "_session_token"  # the sign-in's token (the cookie the login route set), checked every run
 NOTICE_KEY = "_login_notice"  # why the login form is shown again (expired, signed out, ...)
 REFUSED_KEY = "_unit_refused"  # a unit asked for in the URL outside the account's scope
 KEEP_ON_SIGN_OUT = ("lang",)
+# how a session that is no longer valid (sessions.check's reason) is announced on the login form
+NOTICE_OF = {"expired": "expired", "ended": "ended", "unknown": "signed_out"}
 
 
-def session_values(account: auth.Account, now: float | None = None) -> dict[str, object]:
-    """What a login puts in the session (tests put the same to start signed in)."""
+def session_values(account: auth.Account) -> dict[str, object]:
+    """What a sign-in puts in the session: a new server-side session's token (the login route sets
+    it as a cookie; tests and the benchmark put it here directly to start signed in)."""
     return {
+        TOKEN_KEY: sessions.start(account.name),
         ACCOUNT_KEY: {"name": account.name, "role": account.role, "version": account.version},
         SCOPE_KEY: auth.scope_of(account),
-        SEEN_KEY: time.time() if now is None else now,
     }
 
 
@@ -224,25 +237,32 @@ def sign_out(notice: str | None = None) -> None:
         st.session_state[NOTICE_KEY] = notice
 
 
-def signed_in_account(now: float | None = None) -> auth.Account | None:
-    """The signed-in account, checked against the store on every run: an idle session expires, and a
-    disabled or removed account or a changed password ends the session."""
-    held = st.session_state.get(ACCOUNT_KEY)
-    if not isinstance(held, dict):
+def session_token() -> str | None:
+    """The sign-in this browser holds: its cookie, as sent with the websocket's request."""
+    token = st.session_state.get(TOKEN_KEY)
+    if not token:
+        token = st.context.cookies.get(sessions.COOKIE)
+        if not isinstance(token, str):  # no cookie (AppTest's context has none to give)
+            return None
+        if token:
+            st.session_state[TOKEN_KEY] = token
+    return token
+
+
+def signed_in_account() -> auth.Account | None:
+    """The signed-in account, its session checked against the store on every run (and by every
+    query, fragments included): a logout in another tab, an idle or too old session, a changed
+    password, a disabled or removed account all end it here."""
+    token = session_token()
+    checked = sessions.check(token)
+    if checked.account is None:
+        if token or st.session_state.get(ACCOUNT_KEY):
+            sign_out(NOTICE_OF.get(checked.reason or ""))
         st.session_state.pop(SCOPE_KEY, None)
         return None
-    now = time.time() if now is None else now
-    if now - float(st.session_state.get(SEEN_KEY, 0)) > auth.SESSION_IDLE_HOURS * 3600:
-        auth.audit(held.get("name"), "session_expired", {})
-        sign_out("expired")
-        return None
-    account = auth.get_account(held.get("name", ""))
-    if account is None or account.disabled or account.version != held.get("version"):
-        sign_out("ended")
-        return None
+    account = checked.account
     st.session_state[ACCOUNT_KEY] = {"name": account.name, "role": account.role, "version": account.version}
     st.session_state[SCOPE_KEY] = auth.scope_of(account)
-    st.session_state[SEEN_KEY] = now
     return account
 
 
@@ -260,39 +280,33 @@ def role_label(loc: text.Locale, role: str) -> str:
     return loc.coded("role", role) if role in auth.ROLES else role
 
 
-def login_page() -> None:
-    """The login form (a page of its own): nothing of the data is shown before it succeeds."""
+def current_address(path: str) -> str:
+    """The page at `path` with this run's filters (the query string): where the login comes back to."""
+    query = urlencode({key: st.query_params[key] for key in st.query_params})
+    return f"/{path}?{query}" if query else f"/{path}"
+
+
+def login_page(path: str = "") -> None:
+    """What a run without a valid session shows at the page `path`: the way to the login form (an
+    HTTP page, which comes back to this page and its filters). A page load never gets here (the gate
+    in front of the pages sends it to the form first); a tab whose session ended meanwhile does, and
+    is sent on at once."""
     loc = locale()
-    st.title(loc.t("app_title"))
-    st.subheader(loc.t("login_title"))
     notice = st.session_state.pop(NOTICE_KEY, None)
+    target = web.login_address(current_address(path), notice)
+    st.title(loc.t("app_title"))
     if notice:
         st.info(loc.coded("login_notice", notice))
-    if auth.first_admin_pending():
-        st.info(loc.t("login_first_admin", name=auth.FIRST_ADMIN))
-    with st.form("login_form", clear_on_submit=True):
-        name = st.text_input(loc.t("login_name"), key="login_name", autocomplete="username")
-        password = st.text_input(
-            loc.t("login_password"), type="password", key="login_password", autocomplete="current-password"
-        )
-        submitted = st.form_submit_button(loc.t("login_submit"), type="primary")
-    if not submitted:
-        return
-    result = auth.authenticate(name, password)
-    if result.account is not None:
-        st.session_state.update(session_values(result.account))
-        st.rerun()
-    elif result.reason == "locked":
-        until = result.locked_until.astimezone().strftime("%H:%M") if result.locked_until else ""
-        st.error(loc.t("login_locked", until=until, failures=auth.MAX_FAILURES, minutes=auth.LOCK_MINUTES))
-    elif result.reason == "disabled":
-        st.error(loc.t("login_disabled"))
-    else:
-        st.error(loc.t("login_failed"))
+    st.link_button(loc.t("login_title"), target, type="primary", icon=":material/login:")
+    # our own script with our own address (JSON, "<" escaped): no data and no input reaches it
+    address = json.dumps(target).replace("<", "\\u003c")
+    st.html(f"<script>window.location.replace({address})</script>", unsafe_allow_javascript=True)
 
 
 def _logout() -> None:
-    auth.audit(current_account_name(), "logout", {})
+    token = st.session_state.get(TOKEN_KEY)
+    if token:
+        sessions.end(token)
     sign_out("signed_out")
 
 
