@@ -77,7 +77,7 @@ run: $(VENV)/.runtime locale jemalloc $(DB)
 	$(PY) -c 'from cellboard import auth; auth.first_admin_on_terminal()'
 	jemalloc=$$(ls /usr/lib/*/libjemalloc.so.2 2>/dev/null | head -n 1); \
 	CELLBOARD_DB=$(DB) LD_PRELOAD=$$jemalloc CELLBOARD_PRELOADED=$$jemalloc \
-		$(PY) -m streamlit run dashboard.py --server.address=$(HOST) --server.port=$(PORT) \
+		$(PY) -m streamlit run serve.py --server.address=$(HOST) --server.port=$(PORT) \
 		--server.headless=true --browser.gatherUsageStats=false
 
 lint: $(VENV)/.dev
