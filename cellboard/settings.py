@@ -43,6 +43,7 @@ class Settings:
     https: bool = False  # cookies Secure even without a proxy saying X-Forwarded-Proto: https
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")  # who may say X-Forwarded-Proto: https
     workers: int = 0  # app workers behind the proxy; 0 = the machine's cores
+    table_rows: int = 200  # rows a table shows at a time; a longer one gets page and sort pickers
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ def test_the_committed_settings_file_holds_every_key_at_its_default():
         "https": False,
         "trusted_proxies": ["127.0.0.1", "::1"],
         "workers": 0,
+        "table_rows": 200,
     }
     assert {key: tuple(v) if isinstance(v, list) else v for key, v in committed.items()} == defaults
     lines = (ROOT / "cellboard.toml").read_text(encoding="utf-8").splitlines()

@@ -36,7 +36,11 @@ def server(tmp_path_factory, fixture_db):
             auth.add_account(
                 name, role, unit, PASSWORD, actor="test", path=users, data_path=users.parent / "x"
             )
-    with AppServer(fixture_db, users) as running:
+    # one row of a table at a time: the trend table's page picker is a fragment to act in
+    (users.parent / "cellboard.toml").write_text("table_rows = 1\n", encoding="utf-8")
+    with AppServer(
+        fixture_db, users, {"CELLBOARD_SETTINGS": str(users.parent / "cellboard.toml")}
+    ) as running:
         yield running
 
 
@@ -115,6 +119,26 @@ def test_logout_in_one_tab_ends_the_other_at_its_next_action(server, context):
     assert on_login_form(second)
     assert "next=%2Foverview" in second.url
     second.goto(server.url("overview"))  # the cookie is no longer a session
+    assert on_login_form(second)
+
+
+def test_a_fragment_notices_a_logout_in_another_tab(server, context):
+    first = context.new_page()
+    first.goto(server.url("participation", **JAN_FEB))
+    login(first, "x1", PASSWORD)
+    second = context.new_page()
+    second.goto(server.url("", **JAN_FEB))
+    assert signed_in(second)
+    second.get_by_text("Xem bảng số liệu").first.click()
+    picker = second.get_by_label("Trang").first
+    picker.fill("2")
+    picker.press("Enter")  # the table's page: a fragment's rerun, with the session still valid
+    wait_for_app(second)
+    assert signed_in(second)
+    first.get_by_role("button", name="Đăng xuất").click()
+    assert on_login_form(first)
+    picker.fill("1")
+    picker.press("Enter")  # the fragment again: its guard finds the session ended
     assert on_login_form(second)
 
 

@@ -152,10 +152,16 @@ def test_the_overview_lists_offer_downloads_of_every_row(app_on, fixture_db, off
     assert at.dataframe[0].value["Tỷ lệ dự"].dtype == "float64"
 
 
+def one_row_a_page(monkeypatch, folder) -> None:
+    """The settings file of a committee that wants one row of a table at a time."""
+    (folder / "cellboard.toml").write_text("table_rows = 1\n", encoding="utf-8")
+    monkeypatch.setenv("CELLBOARD_SETTINGS", str(folder / "cellboard.toml"))
+
+
 def test_a_long_table_shows_a_page_of_rows_and_its_download_holds_them_all(
-    app_on, fixture_db, offered, monkeypatch
+    app_on, fixture_db, offered, monkeypatch, tmp_path
 ):
-    monkeypatch.setattr(tables, "PAGE_ROWS", 1)
+    one_row_a_page(monkeypatch, tmp_path)
     at = open_page(app_on, fixture_db, offered, "overview", **{"to": "2025-02-28"})
     trend = at.dataframe[-1]
     assert list(apptools.shown(trend)["Tháng"]) == ["01/2025"]  # one row on screen
@@ -181,9 +187,11 @@ def test_a_long_table_shows_a_page_of_rows_and_its_download_holds_them_all(
     assert list(apptools.shown(at.dataframe[-1])["Tháng"]) == ["02/2025"]
 
 
-def test_a_long_table_sorts_every_row_by_the_column_chosen(app_on, fixture_db, offered, monkeypatch):
+def test_a_long_table_sorts_every_row_by_the_column_chosen(
+    app_on, fixture_db, offered, monkeypatch, tmp_path
+):
     # a header click sorts the rows on screen; over a page of rows, the picker sorts them all
-    monkeypatch.setattr(tables, "PAGE_ROWS", 1)
+    one_row_a_page(monkeypatch, tmp_path)
     at = open_page(app_on, fixture_db, offered, "overview", **{"to": "2025-02-28"})
     at.selectbox(key="sort_participation_trend").set_value("Tỷ lệ dự").run()
     at.toggle(key="desc_participation_trend").set_value(True).run()

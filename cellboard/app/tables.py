@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from cellboard import export, text
+from cellboard import export, settings, text
 from cellboard.app import ui
 from cellboard.data import db
 
@@ -17,10 +17,14 @@ from cellboard.data import db
 #
 # A table keeps its numbers and dates as numbers and dates (a header click sorts them as such) and
 # shows them in the app's language through a pandas Styler, whose text Streamlit draws while the cell
-# keeps its value. A Styler costs about 0.06 ms a cell a rerun, so a table shows at most PAGE_ROWS
+# keeps its value. A Styler costs about 0.06 ms a cell a rerun, so a table shows at most page_rows()
 # rows at a time (a page picker beneath walks the rest); its downloads hold every row of the view.
 
-PAGE_ROWS = 200
+
+def page_rows() -> int:
+    """Rows a table shows at a time (cellboard.toml's table_rows)."""
+    return max(1, settings.load().table_rows)
+
 
 NUMBER_KINDS = ("pct", "int", "num", "num2", "signed")
 # The number format a kind keeps in an XLSX download (the value stays the number or date shown).
@@ -286,20 +290,26 @@ def styled(shown: View, rows: slice | None = None):
     return frame.style.format({column: shown.formatter(column) for column in shown.kinds})
 
 
-def show(shown: View, name: str, **options: object) -> View:
-    """A view drawn as a table, and its downloads. A long one shows PAGE_ROWS rows at a time, with a
-    page picker and a sort picker beneath: a header click sorts only the rows on screen, the picker
-    sorts every row of the view (and its downloads hold them in that order). Returns the view as
-    ordered on screen."""
-    rows = None
-    if len(shown) > PAGE_ROWS:
-        shown = _sorted_as_chosen(shown, name)
-        rows = _page_of_rows(shown, name)
-    st.dataframe(styled(shown, rows), hide_index=True, width="stretch", **options)
-    if rows is not None:
-        _paging_controls(shown, name, rows)
+def show(shown: View, name: str, **options: object) -> None:
+    """A view drawn as a table, and its downloads. A long one shows page_rows() rows at a time, with
+    a page picker and a sort picker beneath (a header click sorts only the rows on screen; the picker
+    sorts every row of the view, and its downloads hold them in that order): a fragment, so walking
+    the pages reruns the table alone."""
+    if len(shown) > page_rows():
+        _long_table(shown, name, **options)
+        return
+    st.dataframe(styled(shown), hide_index=True, width="stretch", **options)
     downloads(shown, name)
-    return shown
+
+
+@st.fragment
+def _long_table(shown: View, name: str, **options: object) -> None:
+    ui.require_session()  # a fragment's rerun skips dashboard.py and asks no query: check here
+    shown = _sorted_as_chosen(shown, name)
+    rows = _page_of_rows(shown, name)
+    st.dataframe(styled(shown, rows), hide_index=True, width="stretch", **options)
+    _paging_controls(shown, name, rows)
+    downloads(shown, name)
 
 
 def _sorted_as_chosen(shown: View, name: str) -> View:
@@ -314,11 +324,11 @@ def _page_of_rows(shown: View, name: str) -> slice:
     page = min(max(1, int(st.session_state.get(f"page_{name}") or 1)), pages)
     if f"page_{name}" in st.session_state:
         st.session_state[f"page_{name}"] = page  # a shorter table than before: its last page
-    return slice((page - 1) * PAGE_ROWS, page * PAGE_ROWS)
+    return slice((page - 1) * page_rows(), page * page_rows())
 
 
 def _pages(shown: View) -> int:
-    return -(-len(shown) // PAGE_ROWS)
+    return -(-len(shown) // page_rows())
 
 
 def _first_page(name: str) -> None:
@@ -358,7 +368,9 @@ def table(
     **options: object,
 ) -> View:
     """A query's frame shown as its view (see `view`), with downloads of the whole view."""
-    return show(view(loc, frame, formats, headers), name, **options)
+    shown = view(loc, frame, formats, headers)
+    show(shown, name, **options)
+    return shown
 
 
 def downloads(shown: View, name: str) -> None:

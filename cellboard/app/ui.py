@@ -33,8 +33,7 @@ def current_scope() -> db.Scope:
     """The signed-in account's scope, its session checked again: a fragment's rerun skips
     dashboard.py, so the query gateway is where every run meets the check. Without a valid
     session there is no scope, so no query runs."""
-    if signed_in_account() is None:
-        _not_signed_in()
+    require_session()
     return st.session_state[SCOPE_KEY]
 
 
@@ -49,6 +48,13 @@ def _not_signed_in() -> NoReturn:
     if in_fragment():
         st.rerun(scope="app")  # the whole app, whose gate shows the way to the login
     raise NotSignedIn("no account is signed in")
+
+
+def require_session() -> None:
+    """The guard every fragment calls first: its rerun skips dashboard.py, so a logout in another tab,
+    an expiry or a changed password is noticed here (queries check through current_scope)."""
+    if signed_in_account() is None:
+        _not_signed_in()
 
 
 def in_fragment() -> bool:
