@@ -20,7 +20,7 @@ from browser import ROOT, AppServer, free_port
 from https_kit import Proxy
 from test_cli import cli
 
-from cellboard import auth
+from cellboard import auth, sessions
 from cellboard.bench import load
 
 FIELDS = [
@@ -92,13 +92,33 @@ def test_smoke_run_three_users_twenty_seconds_through_caddy(site):
     assert (result["users"], result["seconds"]) == (3, 20)
     logs = "".join(worker.output() for worker in workers)
     assert (result["errors"], result["dropped_sessions"]) == (0, 0), done.stderr + logs
-    # through Caddy: each user's websocket is in its access log
-    asked = [entry["request"] for entry in access_log(proxy)]
-    assert sum(r["uri"] == "/_stcore/stream" for r in asked) == 3
     assert result["actions"] > 0
     assert 0 < result["login_p50_ms"] < 60_000
     assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["max_ms"] < 60_000
     assert 50 < result["server_rss_mb"] < 4096  # a Streamlit worker holds ~100 MiB before any user
+    # through Caddy: each user's login, websocket and logout are in its access log
+    asked = [(entry["request"]["method"], entry["request"]["uri"]) for entry in access_log(proxy)]
+    assert asked.count(("POST", "/login")) == 3
+    assert asked.count(("GET", "/_stcore/stream")) == 3
+    assert asked.count(("GET", "/logout")) == 3
+
+
+def test_a_session_ended_mid_run_is_sent_back_to_the_login(site, monkeypatch):
+    proxy, workers, password = site
+    monkeypatch.setenv("CELLBOARD_USERS", str(workers[0].users))
+    monkeypatch.setenv("CELLBOARD_SECRETS", str(workers[0].secrets))
+
+    async def scenario() -> tuple[bool, int, bool]:
+        user = await load.login(load.target(proxy.url(), proxy.cacert), "admin", password)
+        before = user.showing_login()
+        ended = await asyncio.to_thread(sessions.end_all, "admin", actor="test")  # `users logout admin`
+        await user.run(page=user.screen.page)
+        after = user.showing_login()
+        await user.close()
+        return before, ended, after
+
+    # one session ended: the smoke run's users logged out when it ended
+    assert asyncio.run(scenario()) == (False, 1, True)
 
 
 def test_a_wrong_password_is_an_error_and_no_action(site):

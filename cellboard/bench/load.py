@@ -179,8 +179,8 @@ class Browser:
             con.close()
 
 
-def has_login_route(where: Target) -> bool:
-    """Whether the server signs people in over HTTP (POST /login, a cookie) rather than in the app."""
+def has_login_form(where: Target) -> bool:
+    """Whether the server answers with its login form (GET /login: cellboard/app/web.py)."""
     status, content = Browser(where).request("GET", "/login")
     return status == 200 and b'name="password"' in content
 
@@ -213,8 +213,7 @@ class Screen:
     pages: dict[str, str] = field(default_factory=dict)  # url path -> page script hash
     page: str = ""  # the current page's script hash
     query: str = ""  # the URL's query string as the app last set it
-    login_form: dict[str, str] = field(default_factory=dict)  # login_name, login_password, submit -> ids
-    to_login: bool = False  # the run showed the way to the HTTP login (a link or a redirect to /login)
+    to_login: bool = False  # the run showed the way to the login form (a link or a redirect to /login)
     exceptions: int = 0
 
 
@@ -294,7 +293,6 @@ class Session:
         if kind == "new_session":  # a run starts: what the last one showed is gone
             screen.widgets.clear()
             screen.shown.clear()
-            screen.login_form.clear()
             screen.to_login = False
             self.main_script = message.new_session.main_script_hash
         elif kind == "navigation":
@@ -346,24 +344,20 @@ class Session:
             self._value(
                 dates.id, main, "string_array_value", dates.set_value, list(dates.value), list(dates.default)
             )
-        elif kind == "text_input" and element.text_input.form_id:
-            screen.login_form[widget_key(element.text_input.id)] = element.text_input.id
-        elif kind == "button" and element.button.is_form_submitter:
-            screen.login_form["submit"] = element.button.id
         elif kind in ("link_button", "html"):
             to = element.link_button.url if kind == "link_button" else element.html.body
             screen.to_login = screen.to_login or f"{self.where.base}/login?" in to
 
     def showing_login(self) -> bool:
-        return "login_password" in self.screen.login_form or self.screen.to_login
+        return self.screen.to_login
 
     def current(self, widget_id: str) -> object:
         return self.values.get(widget_id, ("", None))[1]
 
-    async def run(self, *, page: str = "", page_name: str = "", widgets=(), form=()) -> float:
+    async def run(self, *, page: str = "", page_name: str = "", widgets=()) -> float:
         """Ask for a script run, as a browser does: the widgets' values (only the entry script's on a
-        page change, where the query string is left to the app), the changed ones (`widgets`: (id, proto
-        field, value)) and a form's (`form`, sent once). Seconds until the run finished.
+        page change, where the query string is left to the app) with the changed ones (`widgets`: (id,
+        proto field, value)). Seconds until the run finished.
         Raises Dropped, ConnectionError, TimeoutError, RuntimeError (an exception shown)."""
         while not self.finished.empty():  # a finish nobody waited for (a fragment's, a late one)
             if self.finished.get_nowait() == -1:
@@ -382,7 +376,7 @@ class Session:
             for widget_id, main in self.screen.shown.items()
             if self.current(widget_id) is not None and (main or not changing_page)
         ]
-        for widget_id, field_name, value in [*sent, *form]:
+        for widget_id, field_name, value in sent:
             entry = state.widget_states.widgets.add()
             entry.id = widget_id
             if field_name == "string_array_value":
@@ -422,9 +416,9 @@ class Tally:
     dropped: int = 0
 
 
-async def login_http(where: Target, name: str, password: str) -> Session:
-    """Sign in through the server's HTTP login (POST /login sets the session cookie), load the page
-    as a browser would, then open the websocket with the cookies."""
+async def login(where: Target, name: str, password: str) -> Session:
+    """Sign in as a browser does: POST /login (the session cookie, and the proxy's sticky one), GET the
+    page it sends back to, open the websocket with the cookies, and wait for the first page's run."""
     browser = Browser(where)
     status, _ = await asyncio.to_thread(
         browser.request, "POST", "/login", {"name": name, "password": password, "next": "/", "lang": "vi"}
@@ -440,35 +434,6 @@ async def login_http(where: Target, name: str, password: str) -> Session:
         await session.run()
         if session.showing_login():
             raise PermissionError("the app asked for a login again")
-    except BaseException:
-        await session.close()
-        raise
-    return session
-
-
-async def login_in_app(where: Target, name: str, password: str) -> Session:
-    """Sign in through the app's own login form (a server without the HTTP login route)."""
-    browser = Browser(where)
-    status, _ = await asyncio.to_thread(browser.request, "GET", "/")
-    if status != 200:
-        raise ConnectionError(f"GET /: HTTP {status}")
-    session = Session(where, browser.cookie_header())
-    await session.open()
-    try:
-        await session.run()
-        form = dict(session.screen.login_form)
-        if not {"login_name", "login_password", "submit"} <= set(form):
-            raise PermissionError("no login form")
-        await session.run(
-            page=session.screen.page,
-            form=[
-                (form["login_name"], "string_value", name),
-                (form["login_password"], "string_value", password),
-                (form["submit"], "trigger_value", True),
-            ],
-        )
-        if session.showing_login():
-            raise PermissionError("the login was refused")
     except BaseException:
         await session.close()
         raise
@@ -500,7 +465,7 @@ def next_action(rng: random.Random, session: Session) -> tuple[str, dict]:
 
 
 async def virtual_user(
-    number: int, where: Target, account: tuple[str, str], login, start_at: float, stop_at: float, seed: int,
+    number: int, where: Target, account: tuple[str, str], start_at: float, stop_at: float, seed: int,
     tally: Tally,
 ) -> None:  # fmt: skip
     rng = random.Random(seed * 100_003 + number)
@@ -520,7 +485,8 @@ async def virtual_user(
     try:
         while True:
             pause = rng.uniform(*THINK_SECONDS)
-            if time.monotonic() + pause >= stop_at:
+            if time.monotonic() + pause >= stop_at:  # stays connected to the end, as a reader does
+                await asyncio.sleep(max(0.0, stop_at - time.monotonic()))
                 break
             await asyncio.sleep(pause)
             kind, request = next_action(rng, session)
@@ -603,7 +569,7 @@ def first_over(levels: list[dict], limit_ms: float = OVER_SECONDS * 1000) -> int
 
 
 async def measure(
-    where: Target, users: int, seconds: float, account: tuple[str, str], pids: list[int], seed: int, login
+    where: Target, users: int, seconds: float, account: tuple[str, str], pids: list[int], seed: int
 ) -> dict:
     tally = Tally()
     peak = [0]
@@ -612,9 +578,7 @@ async def measure(
     stop_at = now + seconds
     ramp = min(ARRIVAL_SECONDS * users, seconds / 4)
     tasks = [
-        asyncio.create_task(
-            virtual_user(n, where, account, login, now + ramp * n / users, stop_at, seed, tally)
-        )
+        asyncio.create_task(virtual_user(n, where, account, now + ramp * n / users, stop_at, seed, tally))
         for n in range(users)
     ]
     # the users stop starting actions at stop_at; one in flight may take ACTION_TIMEOUT to answer
@@ -642,12 +606,8 @@ async def loadtest(
     account: tuple[str, str],
     pids: list[int],
     seed: int,
-    login,
 ) -> list[dict]:
-    results = []
-    for users in levels:
-        results.append(await measure(where, users, seconds, account, pids, seed, login))
-    return results
+    return [await measure(where, users, seconds, account, pids, seed) for users in levels]
 
 
 def as_lines(results: list[dict]) -> str:
@@ -690,13 +650,15 @@ def cli_loadtest(args: argparse.Namespace) -> int:
         if not Path(f"/proc/{pid}/status").exists():
             return usage(f"--server-pid: không có tiến trình {pid} / no process {pid}")
     try:  # the server answers (and its certificate is trusted) before any user starts
-        login = login_http if has_login_route(where) else login_in_app
+        if not has_login_form(where):
+            print(f"Không thấy trang đăng nhập / no login form at {args.url}/login", file=sys.stderr)
+            return 1
     except (OSError, http.client.HTTPException) as error:
         print(f"Không kết nối được tới / cannot reach {args.url}: {error}", file=sys.stderr)
         return 1
     account = (args.account, password)
     pids = list(args.server_pid or ())
-    results = asyncio.run(loadtest(where, levels, args.seconds, account, pids, args.seed, login))
+    results = asyncio.run(loadtest(where, levels, args.seconds, account, pids, args.seed))
     if args.sweep:
         result: dict | list = {"levels": results, "users_at_p95_over_2s": first_over(results)}
     else:
