@@ -207,9 +207,8 @@ class Screen:
     """What the last script run showed that a user acts on."""
 
     widgets: dict[str, Widget] = field(default_factory=dict)  # selectboxes by key (the id's last part)
-    shown: dict[str, bool] = field(
-        default_factory=dict
-    )  # widget id -> drawn by the entry script (not a page)
+    # widget id -> whether the entry script drew it (the sidebar), not the page
+    shown: dict[str, bool] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # url path -> page script hash
     page: str = ""  # the current page's script hash
     query: str = ""  # the URL's query string as the app last set it
@@ -651,7 +650,10 @@ def cli_loadtest(args: argparse.Namespace) -> int:
             return usage(f"--server-pid: không có tiến trình {pid} / no process {pid}")
     try:  # the server answers (and its certificate is trusted) before any user starts
         if not has_login_form(where):
-            print(f"Không thấy trang đăng nhập / no login form at {args.url}/login", file=sys.stderr)
+            print(
+                f"Không thấy trang đăng nhập / no login form at {where.origin}{where.base}/login",
+                file=sys.stderr,
+            )
             return 1
     except (OSError, http.client.HTTPException) as error:
         print(f"Không kết nối được tới / cannot reach {args.url}: {error}", file=sys.stderr)
