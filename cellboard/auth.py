@@ -33,7 +33,7 @@ from pathlib import Path
 
 import bcrypt
 
-from cellboard import ROOT, private, text
+from cellboard import ROOT, private, settings, text
 from cellboard.data import db
 
 DEFAULT_STORE = ROOT / "data" / "accounts.sqlite"
@@ -455,9 +455,16 @@ def _kept(token: str | None) -> str | None:
     """The stored hash of a session token to keep (None: keep none)."""
     if not token:
         return None
-    from cellboard import sessions  # sessions builds on this module
+    return settings.token_digest(token)
 
-    return sessions.digest(token)
+
+def end_sessions(name: str, *, actor: str, keep: str | None = None, path: Path | None = None) -> int:
+    """End every open session of the account but `keep`'s (a token); audited with the count.
+    -> how many ended. Each browser is told at its next check (reason "ended")."""
+    name = normalise_name(name)
+    with _connect(path, write=True) as con:
+        _require(con, name)
+        return _end_sessions(con, name, actor=actor, reason="logout_all", keep=_kept(keep), audit_none=True)
 
 
 def remove_account(name: str, *, actor: str, path: Path | None = None) -> None:
@@ -952,10 +959,8 @@ def cli_users(args: argparse.Namespace) -> int:
             )
             print(f"{done}: {args.name}")
         elif action == "logout":
-            from cellboard import sessions  # sessions builds on this module
-
             name = normalise_name(args.name)
-            ended = sessions.end_all(name, actor=actor)
+            ended = end_sessions(name, actor=actor)
             done = " / ".join(
                 text.pair_n("cli_sessions_ended", "cli_sessions_ended_plural", ended, count=ended)
             )

@@ -14,8 +14,6 @@ page). Starts, ends and the expiries and endings a check notices are audited.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +30,7 @@ class Checked:
     reason: str | None  # None (valid), "missing", "unknown", "expired" or "ended"
 
 
-def digest(token: str) -> str:
-    """What the store keeps of a token: HMAC-SHA256 under the session secret, in hex."""
-    return hmac.new(settings.secrets().session_secret, token.encode("utf-8"), hashlib.sha256).hexdigest()
+digest = settings.token_digest  # what the store keeps of a token
 
 
 def _limits(now: dt.datetime) -> tuple[str, str]:
@@ -145,11 +141,7 @@ def end(token: str | None, *, reason: str = "logout", path: Path | None = None) 
 def end_all(name: str, *, actor: str, keep: str | None = None, path: Path | None = None) -> int:
     """End every open session of the account but `keep`'s; audited with the count. -> how many ended.
     Each browser is told at its next check (reason "ended")."""
-    name = auth.normalise_name(name)
-    kept = digest(keep) if keep else None
-    with auth._connect(path, write=True) as con:
-        auth._require(con, name)
-        return auth._end_sessions(con, name, actor=actor, reason="logout_all", keep=kept, audit_none=True)
+    return auth.end_sessions(name, actor=actor, keep=keep, path=path)
 
 
 def open_counts(*, now: dt.datetime | None = None, path: Path | None = None) -> dict[str, int]:

@@ -6,7 +6,7 @@ running worker takes a new idle time or lifetime at its next check.
 
 Secrets: `CELLBOARD_SECRETS` if set, else ~/.config/cellboard/secrets.toml, outside the repository.
 Made on first use: Streamlit's `server.cookieSecret` and the key that hashes session tokens
-(sessions.digest), in a 0600 file in a 0700 folder (cellboard/private.py). Several workers starting at
+(token_digest), in a 0600 file in a 0700 folder (cellboard/private.py). Several workers starting at
 once agree on one file: each writes its candidate to a file of its own and links it into place, which
 only one link can do (like O_EXCL); the others read the winner's. `rotate_secrets()` replaces both:
 every session ends (its stored hash no longer matches any cookie) and the workers are to be restarted
@@ -16,6 +16,8 @@ every session ends (its stored hash no longer matches any cookie) and the worker
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import hmac
 import os
 import secrets as random_source
 import stat
@@ -229,3 +231,9 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def token_digest(token: str) -> str:
+    """What the accounts store keeps of a session token: HMAC-SHA256 under the session secret, in hex
+    (cellboard/sessions.py; auth.py ends sessions by it too)."""
+    return hmac.new(secrets().session_secret, token.encode("utf-8"), hashlib.sha256).hexdigest()
