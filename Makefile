@@ -89,7 +89,7 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 
 test: $(VENV)/.dev locale browser jemalloc caddy lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 bench: $(VENV)/.dev jemalloc
 	$(PY) -m cellboard bench --scale $(or $(SCALE),M)
