@@ -511,10 +511,7 @@ def test_opened_from_a_link_and_clicked_in_chromium(served, browser, fixture_db,
     server = served(fixture_db)
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     try:
-        # A fresh server's first visitor must come in through the entry page (see the report of issue 4:
-        # Streamlit runs a pages/ file alone until some session has called st.navigation).
-        page.goto(server.url(""))
-        wait_for_app(page)
+        # a fresh server's first visitor, from a link: the login form, then the link's page
         page.goto(server.url("participation", unit="X1", cell="C1", **JAN_FEB))
         login(page, "admin", accounts_store.password)
         page.get_by_text("Các buổi sinh hoạt của Chi bộ thôn Đông").first.wait_for(timeout=30_000)
@@ -524,8 +521,8 @@ def test_opened_from_a_link_and_clicked_in_chromium(served, browser, fixture_db,
         assert "cell=C1" in page.url  # (commune= is not needed: the unit is one commune)
 
         # the whole tree: a click on Xã An Bình's bar (lowest first), then on its lowest cell's
-        page.goto(server.url("participation", **JAN_FEB))
-        login(page, "admin", accounts_store.password)  # a new page load is a new session
+        page.goto(server.url("participation", **JAN_FEB))  # still signed in (the session's cookie)
+        wait_for_app(page)
         page.locator(".js-plotly-plot").nth(1).locator(".bars .point path").first.click(force=True)
         page.wait_for_url("**commune=X1**", timeout=30_000)
         wait_for_app(page)

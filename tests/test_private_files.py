@@ -139,7 +139,7 @@ def make_dry_run(*variables: str) -> list[str]:
 
 
 def server_command(lines: list[str]) -> str:
-    return next(line for line in lines if "streamlit run dashboard.py" in line)
+    return next(line for line in lines if "streamlit run serve.py" in line)
 
 
 def test_make_run_listens_on_this_machine_only_unless_told(fixture_db):
