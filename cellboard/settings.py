@@ -220,20 +220,35 @@ def rotate_secrets(*, out=None) -> Secrets:
     return fresh
 
 
+def token_digest(token: str) -> str:
+    """What the accounts store keeps of a session token: HMAC-SHA256 under the session secret, in hex
+    (cellboard/sessions.py; auth.py ends sessions by it too)."""
+    return hmac.new(secrets().session_secret, token.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+FIRST_PORT = 8501  # the first worker's port (deploy/cellboard@.service instances count up from it)
+
+
+def worker_ports() -> list[int]:
+    """The workers' ports: one per worker of the settings (0: one per processor core)."""
+    count = load().workers or os.cpu_count() or 1
+    return list(range(FIRST_PORT, FIRST_PORT + count))
+
+
+COMMANDS = ("rotate-secrets", "worker-ports")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv != ["rotate-secrets"]:
-        print("python -m cellboard.settings rotate-secrets", file=sys.stderr)
+    if len(argv) != 1 or argv[0] not in COMMANDS:
+        print("python -m cellboard.settings rotate-secrets | worker-ports", file=sys.stderr)
         return 2
+    if argv[0] == "worker-ports":
+        print(" ".join(map(str, worker_ports())))
+        return 0
     rotate_secrets()
     return 0
 
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def token_digest(token: str) -> str:
-    """What the accounts store keeps of a session token: HMAC-SHA256 under the session secret, in hex
-    (cellboard/sessions.py; auth.py ends sessions by it too)."""
-    return hmac.new(secrets().session_secret, token.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -484,3 +484,13 @@ def test_a_password_change_on_its_page_ends_the_other_sessions_and_keeps_this_on
     assert sessions.check(other).reason == "ended"
     here = sessions.check(at.session_state[ui.TOKEN_KEY])
     assert (here.reason, here.account.name, here.account.version) == (None, "x2", 2)
+
+
+def test_the_worker_ports_follow_the_settings(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CELLBOARD_SETTINGS", str(tmp_path / "cellboard.toml"))
+    (tmp_path / "cellboard.toml").write_text("workers = 3\n", encoding="utf-8")
+    assert settings.main(["worker-ports"]) == 0
+    assert capsys.readouterr().out == "8501 8502 8503\n"
+    (tmp_path / "cellboard.toml").write_text("workers = 0\n", encoding="utf-8")  # one per core
+    assert settings.worker_ports() == list(range(8501, 8501 + os.cpu_count()))
+    assert settings.main(["nothing"]) == 2
