@@ -103,7 +103,7 @@ def test_every_id_the_code_names_is_in_both_catalogues_and_translated():
 
 
 def test_every_message_of_the_catalogues_is_named_by_the_code():
-    """No message the code never asks for: an id built at run time is listed (text.CODED, ui.HEADERS,
+    """No message the code never asks for: an id built at run time is listed (text.CODED, tables.HEADERS,
     dashboard.PAGES, ...) so that extraction sees it."""
     named = {message if isinstance(message, str) else message[0] for message in extracted()}
     # a problem's group title is its code's id + "_group" where the catalogue has one (Problem.group_title)
