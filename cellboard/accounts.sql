@@ -28,7 +28,7 @@ create table if not exists login_failure (
 );
 -- Logins being checked now, and the failures since the last success (auth._verify): a login takes
 -- a row before its password is checked, in the transaction that reads the lock; a wrong password
--- marks it failed, the right one deletes it with every row taken before it. Failures plus rows in
+-- marks it failed, the right one deletes it and the failed rows before it. Failures plus rows in
 -- flight never pass auth.MAX_FAILURES, so no more wrong passwords are checked before the lock.
 create table if not exists login_attempt (
     id integer primary key autoincrement,

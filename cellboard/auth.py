@@ -645,7 +645,7 @@ def first_admin_pending(*, path: Path | None = None) -> bool:
 #   1. _begin_attempt: is the name locked? are all its MAX_FAILURES places taken? If not, take one
 #      (a login_attempt row, a failure until proven otherwise) and read the account;
 #   2. _settle_attempt: a wrong password turns its place into a failure (the MAX_FAILURES-th locks
-#      the name); the right one frees every place taken before its own (the count starts again).
+#      the name); the right one frees its own place and the failures before it (the count starts again).
 # Failures plus attempts in flight never pass MAX_FAILURES, so however many logins arrive at once,
 # at most MAX_FAILURES wrong passwords are checked before the lock, and a right password that comes
 # after them is refused. Administrators' resets (_clear_failures) free every place.
@@ -733,7 +733,12 @@ def _settle_attempt(
             con.execute("delete from login_attempt where id = ?", (attempt,))
             _audit(con, name, action + "_failed", {"reason": "disabled"}, now)
             return LoginResult(None, "disabled")
-        con.execute("delete from login_attempt where name = ? and id <= ?", (name, attempt))
+        # its own place, and the failures before it (the count starts again); a login of the same
+        # name still being checked keeps its place (two browsers signing in at once both get in)
+        con.execute(
+            "delete from login_attempt where name = ? and (id = ? or (id < ? and failed = 1))",
+            (name, attempt, attempt),
+        )
         _count_failures(con, name, now)  # the failures of attempts begun after this one still count
         if action == "login":
             con.execute("update account set last_login = ? where name = ?", (_stamp(now), name))

@@ -154,10 +154,24 @@ def test_the_right_password_before_wrong_ones_still_in_flight_lets_in_and_they_c
         late = auth._begin_attempt(con, NAME, "login", now)  # began after it
         assert auth._settle_attempt(con, NAME, "login", early[0], early[1], False, now).reason == "wrong"
         assert auth._settle_attempt(con, NAME, "login", late[0], late[1], False, now).reason == "wrong"
-    # the early one counts for nothing (the success came after it), the late one counts
-    assert [(check["failures"]) for check in wrong_checks(store)] == [0, 1]
+    # both count after the success, as if they had come after it (the one in flight kept its place)
+    assert [(check["failures"]) for check in wrong_checks(store)] == [1, 2]
     with sqlite3.connect(store) as con:
-        assert con.execute("select failures, locked_until from login_failure").fetchall() == [(1, None)]
+        assert con.execute("select failures, locked_until from login_failure").fetchall() == [(2, None)]
+
+
+def test_the_right_password_from_several_browsers_at_once_lets_each_in(store):
+    # one account, signed in from several browsers at the same moment (a commune's staff, a second
+    # tab): a success frees its own place, not the places of the others still being checked
+    barrier = threading.Barrier(auth.MAX_FAILURES)
+
+    def login(_: int) -> str:
+        barrier.wait()
+        return auth.authenticate(NAME, RIGHT, path=store).reason
+
+    with ThreadPoolExecutor(auth.MAX_FAILURES) as pool:
+        assert list(pool.map(login, range(auth.MAX_FAILURES))) == ["ok"] * auth.MAX_FAILURES
+    assert attempt_rows(store) == []
 
 
 def test_a_place_left_by_a_process_that_died_counts_as_a_failure(store):
