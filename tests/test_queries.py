@@ -530,15 +530,16 @@ def test_the_scope_macros_give_the_subtree(fixture_db):
 
 
 def test_the_opinion_status_and_the_rates(fixture_db):
-    due, as_of = "date '2025-02-25'", "date '2025-03-31'"
     assert macro_values(
         fixture_db,
-        f"select opinion_status(date '2025-02-25', {due}, {as_of}), "  # on the due day: on time
-        f"opinion_status(date '2025-02-26', {due}, {as_of}), "
-        f"opinion_status(null, {due}, {as_of}), "
-        f"opinion_status(null, date '2025-03-31', {as_of}), "  # due on as_of: not overdue yet
+        "select opinion_status(date '2025-02-25', $due, $as_of), "  # on the due day: on time
+        "opinion_status(date '2025-02-26', $due, $as_of), "
+        "opinion_status(null, $due, $as_of), "
+        "opinion_status(null, date '2025-03-31', $as_of), "  # due on as_of: not overdue yet
         "on_time_rate(3, 5, 1), on_time_rate(0, 2, 2), attendance_rate(7, 12, 3), attendance_rate(0, 2, 2), "
         "rate(1, 4), rate(1, 0)",
+        due=D(2025, 2, 25),
+        as_of=D(2025, 3, 31),
     ) == [("answered_on_time", "answered_late", "overdue", "open", 0.75, None, 7 / 9, None, 0.25, None)]
 
 
