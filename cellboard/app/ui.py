@@ -30,11 +30,16 @@ class NotSignedIn(PermissionError):
 
 
 def current_scope() -> db.Scope:
-    """The signed-in account's scope, its session checked again: a fragment's rerun skips
-    dashboard.py, so the query gateway is where every run meets the check. Without a valid
-    session there is no scope, so no query runs."""
-    require_session()
-    return st.session_state[SCOPE_KEY]
+    """The signed-in account's scope. dashboard.py checks the session once at the start of every
+    full run; a fragment's rerun skips it, so there the query gateway checks again (once a run is
+    enough: a check is a read of the accounts store). Without a valid session there is no scope, so
+    no query runs."""
+    if in_fragment():
+        require_session()
+    scope = st.session_state.get(SCOPE_KEY)
+    if not isinstance(scope, db.Scope):
+        _not_signed_in()
+    return scope
 
 
 def _not_signed_in() -> NoReturn:
