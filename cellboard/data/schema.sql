@@ -56,6 +56,8 @@ create table meeting (
     excused integer check (excused is null or excused >= 0),
     absent integer check (absent is null or absent >= 0),
     exempt integer check (exempt is null or exempt >= 0),
+    -- set when the meeting is withdrawn (with the reason): it stays, with its history, but counts nowhere
+    withdrawn_reason varchar,
     check (expected is null or coalesce(present, 0) + coalesce(excused, 0) + coalesce(absent, 0)
         + coalesce(exempt, 0) = expected)
 );
@@ -115,7 +117,66 @@ create table opinion (
     assigned_to varchar,
     answered_on date,
     answer varchar,
+    -- what happens to an unanswered opinion: null (waiting), handling (being handled, no answer yet),
+    -- forwarded (sent on to the department now in assigned_to); an answer clears it
+    handling varchar check (handling is null or handling in ('handling', 'forwarded')),
     check (answered_on is null or answered_on >= raised_on)
+);
+
+-- The departments that answer opinions: each serves a unit's subtree (its unit, usually a commune,
+-- and everything below). Names are stored trimmed and in Unicode NFC; an opinion's assigned_to names
+-- a department of one of the opinion's unit's ancestors (or of the unit itself).
+create table department (
+    unit_id varchar not null,
+    name varchar not null,
+    primary key (unit_id, name)
+);
+
+-- What happened to each opinion after it was raised, in order: answered, marked as being handled,
+-- forwarded (from_department -> department), the answer corrected. Written by the write path
+-- (cellboard/ingest/changes.py) in the same transaction as the opinion row.
+create table opinion_event (
+    event_id varchar primary key,
+    opinion_id varchar not null,
+    at timestamp not null,
+    account varchar,
+    action varchar not null check (action in ('answered', 'handling', 'forwarded', 'imported')),
+    department varchar,
+    from_department varchar,
+    answered_on date,
+    note varchar
+);
+
+-- Every change to a base table's row, written in the same transaction as the change (a restore of
+-- the file rolls both back together). One row per changed row: its key and the row before and after
+-- as JSON (`before` null: a new row; `after` null: an imported new row, logged by its key only, its
+-- values being the batch's (import_batch) until a later change logs them as its `before`).
+create table change_log (
+    change_id bigint primary key,
+    write_id varchar not null,          -- one write: a form, a command, an import, an undo
+    at timestamp not null,
+    account varchar,
+    os_user varchar,                    -- the operating-system user of a command run with --as
+    origin varchar not null check (origin in ('import', 'app', 'cli', 'migration')),
+    action varchar not null,            -- answer, handling, forward, meeting, correct, withdraw, import, undo, ...
+    table_name varchar not null,
+    row_key varchar not null,           -- JSON of the key columns
+    before varchar,
+    after varchar,
+    overwrite boolean not null default false,  -- an import run with --overwrite-edits replaced edits
+    undone_by varchar                   -- the write that undid this change
+);
+
+-- The fields people set in the app (or by a command), with the value each held before the first such
+-- edit (`base`, JSON): a later import leaves them alone when it brings the base value again or a blank,
+-- and is refused when it brings a third value (unless run with --overwrite-edits).
+create table edited_field (
+    table_name varchar not null,
+    row_key varchar not null,
+    field varchar not null,
+    base varchar,
+    write_id varchar not null,
+    primary key (table_name, row_key, field)
 );
 
 create table rating (
@@ -294,6 +355,15 @@ create table meeting_roll (
 -- (`derive_snapshot` before it writes, `derive_changes` after), so a month's import into a province
 -- does not recompute five years. Any other `derive_*` section runs whole after every write.
 
+-- section: departments_from_opinions
+-- The departments the opinions name, each serving the commune its opinions came from (or the unit
+-- itself above communes): what a database built before departments existed, or a demo, starts with.
+insert or ignore into department
+select distinct coalesce(cc.commune_id, o.unit_id), nfc_normalize(trim(o.assigned_to))
+from opinion o
+left join cell_commune cc on cc.cell_id = o.unit_id
+where nullif(trim(o.assigned_to), '') is not null;
+
 -- section: derive_units
 delete from unit_closure;
 insert into unit_closure
@@ -390,6 +460,7 @@ left join (
     group by meeting_id
 ) v on v.meeting_id = m.meeting_id
 where m.meeting_id in (select meeting_id from changed_meetings)
+  and m.withdrawn_reason is null  -- a withdrawn meeting counts nowhere
 -- clustered by commune and date so a commune's or a period's rows sit together
 order by cc.commune_id, m.held_on;
 
@@ -585,6 +656,7 @@ roll as (
 select m.meeting_id, m.held_on, coalesce(r.members, 0)
 from meeting m
 asof left join roll r on r.cell_id = m.cell_id and r.on_date <= m.held_on
+where m.withdrawn_reason is null
 order by m.held_on;
 
 -- section: derive_members
@@ -635,6 +707,9 @@ select person_id from committee_member where person_id in (select id from wanted
 -- section: import_known_briefings
 select briefing_id from briefing where briefing_id in (select id from wanted);
 
+-- section: import_known_departments
+select unit_id, name from department;
+
 -- section: import_known_categories
 select code, name_vi, name_en, sort from category order by sort, code;
 
@@ -645,6 +720,10 @@ insert into category by name select * from incoming;
 -- section: replace_unit
 delete from unit where unit_id in (select unit_id from incoming);
 insert into unit by name select * from incoming;
+
+-- section: replace_department
+delete from department t using incoming i where t.unit_id = i.unit_id and t.name = i.name;
+insert into department by name select * from incoming;
 
 -- section: replace_member
 delete from member where member_id in (select member_id from incoming);
@@ -713,5 +792,26 @@ select
         as opinion_orphans,
     (select count(*) from rating r
         where r.cell_id not in (select unit_id from unit where kind = 'cell')) as rating_orphans,
-    (select count(*) from meeting) - (select count(*) from meeting_stats) as meeting_stats_missing,
+    (select count(*) from meeting where withdrawn_reason is null) - (select count(*) from meeting_stats)
+        as meeting_stats_missing,
     (select count(*) from unit) - (select count(*) from unit_closure where depth = 0) as closure_missing;
+
+-- section: migrate_from_2
+-- A file of schema version 2 (attached as `old`) copied into a new file of this version: every base
+-- table as it was; the columns and tables version 3 added start empty (store.migrate adds the
+-- departments the opinions name).
+delete from category;
+delete from visit_rule;
+insert into visit_rule by name select * from old.visit_rule;
+insert into category by name select * from old.category;
+insert into unit by name select * from old.unit;
+insert into member by name select * from old.member;
+insert into membership by name select * from old.membership;
+insert into meeting by name select * from old.meeting;
+insert into attendance by name select * from old.attendance;
+insert into committee_member by name select * from old.committee_member;
+insert into visit by name select * from old.visit;
+insert into briefing by name select * from old.briefing;
+insert into opinion by name select * from old.opinion;
+insert into rating by name select * from old.rating;
+insert into import_batch by name select * from old.import_batch;

@@ -38,6 +38,7 @@ BACKUP_DIR = "backups"
 BASE_TABLES = (
     "category",
     "unit",
+    "department",
     "member",
     "membership",
     "meeting",
@@ -48,6 +49,9 @@ BASE_TABLES = (
     "opinion",
     "rating",
     "import_batch",
+    "opinion_event",
+    "change_log",
+    "edited_field",
 )
 DERIVED_TABLES = (
     "unit_closure",
@@ -67,6 +71,7 @@ DERIVED_TABLES = (
 TABLE_KEYS = {
     "category": ("code",),
     "unit": ("unit_id",),
+    "department": ("unit_id", "name"),
     "member": ("member_id",),
     "membership": ("member_id", "cell_id", "from_date"),
     "meeting": ("meeting_id",),
@@ -410,12 +415,64 @@ def write_database(path: Path, tables: Mapping[str, pd.DataFrame], source: str) 
                             con.execute("delete from category")
                         append_rows(con, table, tables[table])
                 rebuild_derived(con)
+                if "department" not in tables:  # a demo or a fixture: the departments its opinions name
+                    con.execute(schema_sections()["departments_from_opinions"])
                 con.execute("commit")
                 con.execute("checkpoint")
             finally:
                 con.close()
             check_file(tmp)
             swap_in(tmp, path, "replaced")
+        finally:
+            tmp.unlink(missing_ok=True)
+            Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+def file_version(path: Path) -> tuple[str | None, str | None]:
+    """The schema version and source (meta) of a database file, read-only."""
+    con = connect()
+    try:
+        con.execute("attach $path as existing (type duckdb, read_only)", {"path": str(path)})
+        rows = dict(con.execute("select key, value from existing.meta").fetchall())
+    finally:
+        con.close()
+    return rows.get("schema_version"), rows.get("source")
+
+
+# The schema versions migrate() brings up to SCHEMA_VERSION, and the schema.sql section each copies with.
+MIGRATIONS = {"2": "migrate_from_2"}
+
+
+def migrate(path: Path) -> Path | None:
+    """Bring a file of an older schema version up to this one: a new file is built from its base tables
+    (schema.sql's `migrate_from_N`; what the new version added starts empty, the departments from the
+    opinions that name them), checked and swapped in; the old file is kept as a backup, returned.
+    None when the file is already of this version. Raises WriteError for a version it does not know."""
+    path = Path(path)
+    with private.owner_only(), locked(path):
+        version, source = file_version(path)
+        if version == SCHEMA_VERSION:
+            return None
+        if version not in MIGRATIONS:
+            raise WriteError(f"no migration from schema version {version!r} to {SCHEMA_VERSION!r}")
+        remove_stale(path)
+        tmp = temp_path(path)
+        try:
+            con = connect(str(tmp))
+            try:
+                con.execute("begin")
+                create_schema(con, source or "imported")
+                con.execute("attach $path as old (type duckdb, read_only)", {"path": str(path)})
+                con.execute(schema_sections()[MIGRATIONS[version]])
+                rebuild_derived(con)
+                con.execute(schema_sections()["departments_from_opinions"])
+                con.execute("commit")
+                con.execute("detach old")
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            check_file(tmp)
+            return swap_in(tmp, path, "migrate")
         finally:
             tmp.unlink(missing_ok=True)
             Path(f"{tmp}.wal").unlink(missing_ok=True)
