@@ -27,6 +27,9 @@ PAGES = [
     ("pages/overview.py", text.N_("page_overview"), ":material/dashboard:"),
     ("pages/participation.py", text.N_("page_participation"), ":material/groups:"),
     ("pages/opinions.py", text.N_("page_opinions"), ":material/forum:"),
+    ("pages/answers.py", text.N_("page_answers"), ":material/rate_review:"),
+    ("pages/month.py", text.N_("page_month"), ":material/edit_calendar:"),
+    ("pages/corrections.py", text.N_("page_corrections"), ":material/history_edu:"),
     ("pages/rankings.py", text.N_("page_rankings"), ":material/leaderboard:"),
     ("pages/supervision.py", text.N_("page_supervision"), ":material/visibility:"),
     ("pages/review.py", text.N_("page_review"), ":material/description:"),
@@ -249,8 +252,9 @@ def main() -> None:
     choose_language()
     loc = ui.locale()  # the session's language, chosen above, for everything this run shows
     account = login_gate(loc)
+    home = auth.home_page(account.role)  # None: the first page the role may open
     pages = [
-        st.Page(path, title=loc.t(label), icon=icon)
+        st.Page(path, title=loc.t(label), icon=icon, default=path == home)
         for path, label, icon in auth.pages_for(account.role, PAGES)
     ]
     navigation = st.navigation(pages)

@@ -138,7 +138,7 @@ create table department (
 create table opinion_event (
     event_id varchar primary key,
     opinion_id varchar not null,
-    at timestamp not null,
+    recorded_at timestamp not null,
     account varchar,
     action varchar not null check (action in ('answered', 'handling', 'forwarded', 'imported')),
     department varchar,
@@ -154,7 +154,7 @@ create table opinion_event (
 create table change_log (
     change_id bigint primary key,
     write_id varchar not null,          -- one write: a form, a command, an import, an undo
-    at timestamp not null,
+    recorded_at timestamp not null,
     account varchar,
     os_user varchar,                    -- the operating-system user of a command run with --as
     origin varchar not null check (origin in ('import', 'app', 'cli', 'migration')),
@@ -815,3 +815,101 @@ insert into briefing by name select * from old.briefing;
 insert into opinion by name select * from old.opinion;
 insert into rating by name select * from old.rating;
 insert into import_batch by name select * from old.import_batch;
+
+-- section: log_start
+-- ---- the write path's change log (cellboard/ingest/changes.py) -------------------------------------
+-- Before a write replaces rows (each table's new rows registered in turn as `incoming`, in the table's
+-- column order, with $table and its key columns $keys, the first $first_key): their keys as JSON and
+-- the rows they replace; after it, one change_log row per row that changed.
+create or replace temp table log_keys (table_name varchar, row_key varchar);
+create or replace temp table log_before (table_name varchar, row_key varchar, row varchar);
+
+-- section: log_keys
+insert into log_keys
+select distinct $table, to_json(struct_pack(*columns(lambda c: list_contains($keys, c))))
+from incoming;
+
+-- section: log_before
+insert into log_before
+select $table, to_json(struct_pack(*columns(lambda c: list_contains($keys, c)))), to_json(t)
+from query_table($table) t
+where columns(lambda c: c = $first_key) in (select columns(lambda c: c = $first_key) from incoming)
+  and to_json(struct_pack(*columns(lambda c: list_contains($keys, c))))
+      in (select row_key from log_keys where table_name = $table);
+
+-- section: log_changes
+-- One row per row that changed (an imported new row by its key only); returns how many.
+insert into change_log (change_id, write_id, recorded_at, account, os_user, origin, action, table_name, row_key,
+                        before, after, overwrite)
+with after as (
+    select to_json(struct_pack(*columns(lambda c: list_contains($keys, c)))) as row_key, to_json(t) as row
+    from query_table($table) t
+    where columns(lambda c: c = $first_key) in (select columns(lambda c: c = $first_key) from incoming)
+      and to_json(struct_pack(*columns(lambda c: list_contains($keys, c))))
+          in (select row_key from log_keys where table_name = $table)
+)
+select (select coalesce(max(change_id), 0) from change_log) + row_number() over (order by k.row_key),
+       $write_id, $recorded_at, $account, $os_user, $origin, $action, $table, k.row_key, b.row,
+       case when b.row is null and $origin = 'import' then null else a.row end, $overwrite
+from log_keys k
+left join log_before b on b.table_name = k.table_name and b.row_key = k.row_key
+left join after a on a.row_key = k.row_key
+where k.table_name = $table and b.row is distinct from a.row;
+
+-- section: log_cleanup
+drop table if exists log_keys;
+drop table if exists log_before;
+
+-- section: changes_of_write
+select table_name, row_key, before, after from change_log where write_id = $write_id order by change_id;
+
+-- section: edited_field_base
+select base from edited_field where table_name = $table and row_key = $row_key and field = $field;
+
+-- section: edited_field_add
+insert into edited_field values ($table, $row_key, $field, $base, $write_id);
+
+-- section: edited_field_drop
+delete from edited_field where table_name = $table and row_key = $row_key and field = $field;
+
+-- section: scope_units
+-- The units of a writer's subtree.
+select descendant_id from unit_closure where ancestor_id = $root;
+
+-- section: scope_meeting_cells
+select meeting_id, cell_id from meeting where meeting_id in (select unnest($ids::varchar[]));
+
+-- section: scope_member_cells
+select member_id, cell_id from membership where member_id in (select unnest($ids::varchar[]));
+
+-- section: opinion_row
+select * from opinion where opinion_id = $opinion_id;
+
+-- section: add_opinion_event
+insert into opinion_event by name select * from incoming;
+
+-- section: edits_of_incoming
+-- The fields people set in the app among the rows an import brings ($table, `incoming`): each with its
+-- base (the value before the first edit), the value stored now and the value the import brings (JSON).
+with incoming_rows as (
+    select to_json(struct_pack(*columns(lambda c: list_contains($keys, c)))) as row_key, to_json(i) as row
+    from incoming i
+),
+stored as (
+    select to_json(struct_pack(*columns(lambda c: list_contains($keys, c)))) as row_key, to_json(t) as row
+    from query_table($table) t
+    where columns(lambda c: c = $first_key) in (select columns(lambda c: c = $first_key) from incoming)
+)
+select e.row_key, e.field, e.base, json_extract(s.row, '$.' || e.field) as stored,
+       json_extract(i.row, '$.' || e.field) as brought
+from edited_field e
+join incoming_rows i on i.row_key = e.row_key
+left join stored s on s.row_key = e.row_key
+where e.table_name = $table
+order by e.row_key, e.field;
+
+-- section: import_known_cell_meetings
+-- The meetings, not withdrawn, of the cells an import brings meetings for (`wanted`): one meeting of a
+-- kind per cell and day (cellboard/ingest/validation.py, Checker.same_day_meetings).
+select meeting_id, cell_id, held_on, kind from meeting
+where cell_id in (select id from wanted) and withdrawn_reason is null;

@@ -366,17 +366,20 @@ def prune_backups(path: Path, keep: int = KEEP_BACKUPS) -> None:
         old.unlink(missing_ok=True)
 
 
-def swap_in(new_file: Path, path: Path, reason: str) -> Path | None:
-    """Replace the database by a finished file atomically, keeping the old one as a backup.
+def swap_in(new_file: Path, path: Path, reason: str, *, keep: bool = True) -> Path | None:
+    """Replace the database by a finished file atomically, keeping the old one as a backup (unless
+    `keep` is false: the writes people make in the app, whose undo is the change log, do not push the
+    imports' backups out of the kept set).
 
-    Call with the lock held. Returns the backup kept (None when there was no database).
+    Call with the lock held. Returns the backup kept (None when there was none).
     """
     path = Path(path)
     _fsync(new_file)
-    kept = keep_backup(path, reason)
+    kept = keep_backup(path, reason) if keep else None
     os.replace(new_file, path)
     _fsync(path.parent)
-    prune_backups(path)
+    if keep:
+        prune_backups(path)
     return kept
 
 
@@ -492,12 +495,12 @@ class Draft:
     published: bool = False
     backup: Path | None = field(default=None)
 
-    def publish(self) -> Path | None:
-        """Checkpoint and close the copy, check it opens, swap it in; the backup kept."""
+    def publish(self, *, keep: bool = True) -> Path | None:
+        """Checkpoint and close the copy, check it opens, swap it in; the backup kept (see swap_in)."""
         self.con.execute("checkpoint")
         self.con.close()
         check_file(self.tmp)
-        self.backup = swap_in(self.tmp, self.path, self.reason)
+        self.backup = swap_in(self.tmp, self.path, self.reason, keep=keep)
         self.published = True
         return self.backup
 
@@ -523,8 +526,16 @@ def draft(
     until `publish()` renames the checked copy over it. `wait`, `waiting`: as for `locked`.
     """
     path = Path(path)
+    with locked(path, wait, waiting), draft_under_lock(path, reason, source_file) as current:
+        yield current
+
+
+@contextlib.contextmanager
+def draft_under_lock(path: Path, reason: str = "import", source_file: Path | None = None) -> Iterator[Draft]:
+    """`draft` for a caller that already holds the write lock (the write queue's leader)."""
+    path = Path(path)
     # owner_only for as long as the copy is open: DuckDB makes its .wal whenever the import writes
-    with private.owner_only(), locked(path, wait, waiting):
+    with private.owner_only():
         remove_stale(path)
         origin = Path(source_file or path)
         if not origin.exists():

@@ -1,0 +1,546 @@
+"""The one write path: every change to the data goes through here.
+
+An imported workbook, a form in the app and a command alike are checked by one rule set (the import's
+Checker, plus the writer's rights and scope), applied all or nothing, and logged row by row in the
+change log **inside the same DuckDB transaction** (`change_log`: each changed row's key, before and
+after), so restoring a file rolls data and log back together.
+
+Writers and readers in several processes (docs/PERFORMANCE.md, "Writes: copy and swap, batched"):
+DuckDB lets one process hold a file for writing and then refuses every other, even read-only ones, so
+a write is made on a copy that is swapped in (cellboard/data/store.py). Small writes (an answer, a
+meeting, a correction, an undo) are queued as JSON files beside the database; whoever holds the write
+lock applies every queued request on one copy, each in its own transaction (one refused request does
+not stop the others), swaps the copy in once, and leaves each requester its result. A request returns
+only once its write is in the file every new query opens: visible to every process and session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import getpass
+import json
+import os
+import re
+import time
+import unicodedata
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from cellboard import text
+from cellboard.data import store
+from cellboard.ingest import limits
+from cellboard.ingest.problems import Problem, Report, Where
+from cellboard.ingest.spec import SHEET_BY_TABLE
+from cellboard.ingest.validation import Checker, Record, parse_cell
+
+ANSWER_ACTIONS = ("answered", "handling", "forwarded")
+ANSWER_ROLES = frozenset({"admin", "standing_committee", "organisation_board", "department"})
+CORRECT_ROLES = frozenset({"admin", "organisation_board", "commune"})
+MONTH_ROLES = frozenset({"admin", "organisation_board", "commune"})
+# The tables a workbook imported by each role may write; a role not listed imports nothing.
+IMPORT_TABLES = {
+    "admin": frozenset(store.TABLE_KEYS),
+    "commune": frozenset({"meeting", "attendance", "member", "membership", "opinion"}),
+}
+FORM = "form"  # the source a form's problems name
+QUEUE_SUFFIX = ".writes"
+RESULT_KEEP_SECONDS = 600  # results nobody collected (their writer died) are removed after this
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who writes, with what rights: an account's name, role, unit (its scope's root; None: the whole
+    tree) and department; where the write comes from (app, cli, import) and, for a command run with
+    --as, the operating-system user beside the account."""
+
+    account: str | None
+    role: str = "admin"
+    unit_id: str | None = None
+    department: str | None = None
+    origin: str = "app"
+    os_user: str | None = None
+
+    @classmethod
+    def of(cls, account: object, origin: str = "app") -> Writer:
+        """The writer for an auth.Account."""
+        return cls(
+            account.name,
+            account.role,
+            account.unit_id,
+            getattr(account, "department", None),
+            origin,
+            os_user() if origin == "cli" else None,
+        )
+
+
+def os_user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+class Refused(Exception):
+    """A write refused whole: nothing was written. `problems` name each bad field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(problem.line() for problem in problems[:5]))
+        self.problems = problems
+
+    def lines(self) -> list[str]:
+        """Bilingual lines, as the command line prints them."""
+        return [problem.line() for problem in self.problems]
+
+    def messages(self, language: str) -> list[str]:
+        """Lines in one language, as a page shows them."""
+        return [f"{problem.location()}: {problem.reason(language)}" for problem in self.problems]
+
+
+@dataclass
+class Written:
+    """A write that landed: its id (the change log's write_id) and the rows it changed, by table."""
+
+    write_id: str
+    changed: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def new_write_id() -> str:
+    return f"{dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def normal_name(name: object) -> str:
+    """A department's name as stored and compared: trimmed, Unicode NFC."""
+    return unicodedata.normalize("NFC", str(name).strip())
+
+
+# ---- problems --------------------------------------------------------------------------------------
+
+
+def _problem(table: str, column: str | None, code: str, **values: object) -> Problem:
+    """A problem of a form's field: the sheet's and the column's Vietnamese names, as the import has them."""
+    report = Report()
+    spec = SHEET_BY_TABLE[table]
+    header = spec.column(column).vi if column else None
+    report.add(Where(FORM, spec.vi, table), code, None, header, **values)
+    return report.problems[0]
+
+
+def refuse(table: str, column: str | None, code: str, **values: object) -> None:
+    raise Refused([_problem(table, column, code, **values)])
+
+
+# ---- checking rows with the import's rules -----------------------------------------------------------
+
+
+def form_records(tables: Mapping[str, list[dict]], report: Report) -> dict[str, list[Record]]:
+    """A form's rows as the import's records: every value parsed by the import's cell rules (required,
+    allowed values, dates, text length), named by the sheet's and column's Vietnamese names."""
+    records: dict[str, list[Record]] = {}
+    for order, (table, rows) in enumerate(tables.items()):
+        spec = SHEET_BY_TABLE[table]
+        where = Where(FORM, spec.vi, table, 0, order, headers={c.name: c.vi for c in spec.columns})
+        where.column_order = {c.vi: i for i, c in enumerate(spec.columns)}
+        records[table] = []
+        for number, values in enumerate(rows, start=1):
+            record = Record(number if len(rows) > 1 else None, {}, where=where)
+            for column in spec.columns:
+                parse_cell(column, values.get(column.name), record, column.vi, report)
+            records[table].append(record)
+    return records
+
+
+def check_rows(con: duckdb.DuckDBPyConnection, tables: Mapping[str, list[dict]], writer: Writer) -> None:
+    """Refuse (Refused, every bad field named) rows a form or command writes that break a rule of the
+    import, or lie outside the writer's scope."""
+    report = Report()
+    records = form_records(tables, report)
+    Checker(records, con, report).run()
+    check_scope(con, records, writer, report)
+    if report.problems:
+        raise Refused(sorted(report.problems, key=lambda p: p.order))
+
+
+# ---- rights and scope --------------------------------------------------------------------------------
+
+
+def check_tables_allowed(tables: Iterable[str], writer: Writer, report: Report, where_of: Callable) -> None:
+    """An import by a role may write only its tables (IMPORT_TABLES): any other sheet is refused by name."""
+    allowed = IMPORT_TABLES.get(writer.role, frozenset())
+    for table in tables:
+        if table not in allowed:
+            report.add(where_of(table), "chg_sheet_not_allowed", role=writer.role, account=writer.account or "")
+
+
+def check_scope(con, records: Mapping[str, list[Record]], writer: Writer, report: Report) -> None:
+    """Every row must lie in the writer's subtree: a meeting's, membership's and opinion's unit, an
+    attendance row's meeting, a member's cells (in the database or the same rows)."""
+    if writer.unit_id is None:
+        return
+    inside = {row[0] for row in _rows(con, "scope_units", {"root": writer.unit_id})}
+    meeting_cells = {r.values.get("meeting_id"): r.values.get("cell_id") for r in records.get("meeting", [])}
+    wanted = [r.values.get("meeting_id") for r in records.get("attendance", [])]
+    stored_cells = dict(_rows(con, "scope_meeting_cells", {"ids": sorted({w for w in wanted if w})}))
+    member_ids = sorted({r.values.get("member_id") for r in records.get("member", []) if r.values.get("member_id")})
+    member_cells = defaultdict(set)
+    for member_id, cell_id in _rows(con, "scope_member_cells", {"ids": member_ids}):
+        member_cells[member_id].add(cell_id)
+    for r in records.get("membership", []):
+        member_cells[r.values.get("member_id")].add(r.values.get("cell_id"))
+
+    def outside(record: Record, column: str, value: object) -> None:
+        Checker({}, con, report).problem(record, column, "chg_out_of_scope", value=value, unit=writer.unit_id)
+
+    for table, column in (("meeting", "cell_id"), ("membership", "cell_id"), ("opinion", "unit_id")):
+        for record in records.get(table, []):
+            value = record.values.get(column)
+            if value is not None and value not in inside:
+                outside(record, column, value)
+    for record in records.get("attendance", []):
+        meeting = record.values.get("meeting_id")
+        cell = meeting_cells.get(meeting, stored_cells.get(meeting))
+        if meeting is not None and cell not in inside:
+            outside(record, "meeting_id", meeting)
+    for record in records.get("member", []):
+        member = record.values.get("member_id")
+        if member is not None and not (member_cells.get(member, set()) & inside):
+            outside(record, "member_id", member)
+
+
+def _run(con: duckdb.DuckDBPyConnection, section: str, params: Mapping[str, object] = {}):  # noqa: B006
+    """Run a schema.sql section with the parameters it names (DuckDB refuses any other)."""
+    sql = store.schema_sections()[section]
+    named = set(re.findall(r"\$(\w+)", sql))
+    return con.execute(sql, {name: value for name, value in params.items() if name in named})
+
+
+def _rows(con, section: str, params: Mapping[str, object]) -> list[tuple]:
+    return _run(con, section, params).fetchall()
+
+
+@contextlib.contextmanager
+def _incoming(con: duckdb.DuckDBPyConnection, rows: pa.Table):
+    """Rows registered as `incoming` for a section to read (never spelled into SQL)."""
+    con.register("incoming", rows)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses even this
+            con.unregister("incoming")
+
+
+# ---- the logged write ---------------------------------------------------------------------------------
+
+
+def table_schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
+    return con.sql("select * from query_table($table) limit 0", params={"table": table}).to_arrow_table().schema
+
+
+def in_table_order(con, table: str, rows: pa.Table) -> pa.Table:
+    """The rows' columns in the table's order (the change log's keys are JSON built in that order)."""
+    names = [name for name in table_schema(con, table).names if name in rows.column_names]
+    return rows.select(names)
+
+
+def as_arrow(con, table: str, rows: list[dict]) -> pa.Table:
+    """Whole rows (every column of the table) typed as the table is."""
+    return pa.Table.from_pylist(rows, schema=table_schema(con, table))
+
+
+def _key_params(table: str) -> dict[str, object]:
+    keys = list(store.TABLE_KEYS[table])
+    return {"table": table, "keys": keys, "first_key": keys[0]}
+
+
+def write_logged(
+    con: duckdb.DuckDBPyConnection,
+    tables: Mapping[str, pa.Table],
+    writer: Writer,
+    write_id: str,
+    action: str,
+    *,
+    overwrite: bool = False,
+) -> dict[str, int]:
+    """Replace rows by key (store.apply_rows: the derived tables follow) and log each row that changed.
+    Call inside a transaction. Returns the rows changed per table."""
+    ordered = {t: in_table_order(con, t, tables[t]) for t in store.BASE_TABLES if t in tables and len(tables[t])}
+    _run(con, "log_start")
+    for table, rows in ordered.items():
+        with _incoming(con, rows):
+            _run(con, "log_keys", _key_params(table))
+            _run(con, "log_before", _key_params(table))
+    store.apply_rows(con, ordered)
+    stamp = dt.datetime.now()
+    changed = {}
+    for table, rows in ordered.items():
+        with _incoming(con, rows):
+            params = _key_params(table) | {
+                "write_id": write_id,
+                "recorded_at": stamp,
+                "account": writer.account,
+                "os_user": writer.os_user,
+                "origin": writer.origin,
+                "action": action,
+                "overwrite": overwrite,
+            }
+            changed[table] = _rows(con, "log_changes", params)[0][0]
+    _run(con, "log_cleanup")
+    if writer.origin != "import":
+        note_edits(con, write_id)
+    return {table: count for table, count in changed.items() if count}
+
+
+def note_edits(con: duckdb.DuckDBPyConnection, write_id: str) -> None:
+    """The fields this write (from the app or a command) set: each becomes an edit a later import leaves
+    alone, with the value before the first edit as its base; a field brought back to its base is none."""
+    changes = _rows(con, "changes_of_write", {"write_id": write_id})
+    for table, row_key, before, after in changes:
+        old = json.loads(before) if before else {}
+        new = json.loads(after) if after else {}
+        for name in sorted(set(old) | set(new)):
+            if old.get(name) == new.get(name):
+                continue
+            known = _rows(con, "edited_field_base", {"table": table, "row_key": row_key, "field": name})
+            if not known:
+                base = json.dumps(old.get(name), ensure_ascii=False)
+                params = {"table": table, "row_key": row_key, "field": name, "base": base, "write_id": write_id}
+                _run(con, "edited_field_add", params)
+            elif json.loads(known[0][0]) == new.get(name):
+                _run(con, "edited_field_drop", {"table": table, "row_key": row_key, "field": name})
+
+
+# ---- the queue: small writes applied together under the write lock -------------------------------------
+
+
+def queue_dir(path: Path) -> Path:
+    return Path(path).with_name(f".{Path(path).name}{QUEUE_SUFFIX}")
+
+
+def submit(path: Path, op: str, args: Mapping[str, object], writer: Writer, *, wait: float | None = None) -> Written:
+    """Queue one write and return once it is in the database file (or refused: Refused).
+
+    Whoever takes the write lock applies every request queued by then (its own included) on one copy
+    of the file and swaps it in once: twenty writers arriving together cost one or two copies, not
+    twenty. A request's file is written whole before the lock is asked for, so the leader sees it
+    complete or not at all.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(str(path))
+    folder = queue_dir(path)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    request_id = f"{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    request = {"id": request_id, "pid": os.getpid(), "op": op, "args": dict(args), "writer": asdict(writer)}
+    tmp = folder / f".{request_id}.tmp"
+    tmp.write_text(json.dumps(request, ensure_ascii=False, default=str), encoding="utf-8")
+    os.replace(tmp, folder / f"{request_id}.request")
+    try:
+        with store.locked(path, wait if wait is not None else limits.lock_wait_seconds()):
+            result = _take_result(folder, request_id)
+            if result is None:
+                _apply_queue(path, folder)
+                result = _take_result(folder, request_id)
+    finally:
+        (folder / f"{request_id}.request").unlink(missing_ok=True)
+    if result is None:
+        raise store.WriteError("the write was not applied")
+    if not result["ok"]:
+        raise Refused([Problem(**{**p, "values": tuple(map(tuple, p["values"]))}) for p in result["problems"]])
+    return Written(result["write_id"], result["changed"], result["seconds"])
+
+
+def _take_result(folder: Path, request_id: str) -> dict | None:
+    result = folder / f"{request_id}.result"
+    if not result.exists():
+        return None
+    data = json.loads(result.read_text(encoding="utf-8"))
+    result.unlink(missing_ok=True)
+    return data
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _pending(folder: Path) -> list[dict]:
+    """Queued requests, oldest first; those whose writer died meanwhile are dropped unapplied."""
+    requests = []
+    for file in sorted(folder.glob("*.request")):
+        try:
+            request = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if (folder / f"{request['id']}.result").exists():
+            continue
+        if not _alive(int(request["pid"])):
+            file.unlink(missing_ok=True)
+            continue
+        requests.append(request)
+    return requests
+
+
+def _apply_queue(path: Path, folder: Path) -> None:
+    """Under the write lock: every pending request on one copy, each in a transaction of its own; one
+    swap; then each requester's result."""
+    _forget_old_results(folder)
+    requests = _pending(folder)
+    if not requests:
+        return
+    results: dict[str, dict] = {}
+    with store.draft_under_lock(path, "edit") as draft:
+        store.use_macros(draft.con)
+        landed = False
+        for request in requests:
+            started = time.perf_counter()
+            write_id = new_write_id()
+            writer = Writer(**request["writer"])
+            draft.con.execute("begin")
+            try:
+                changed = OPS[request["op"]](draft.con, writer, write_id, request["args"])
+                broken = store.check_integrity(draft.con)
+                if broken:
+                    raise store.WriteError(f"the checks after writing failed: {broken}")
+                draft.con.execute("commit")
+            except Refused as refused:
+                draft.con.execute("rollback")
+                results[request["id"]] = _refusal(refused.problems)
+                continue
+            except (duckdb.Error, store.WriteError, ValueError, KeyError) as error:
+                draft.con.execute("rollback")
+                problem = _problem("opinion", None, "chg_write_failed", detail=str(error).splitlines()[0][:300])
+                results[request["id"]] = _refusal([problem])
+                continue
+            landed = True
+            seconds = time.perf_counter() - started
+            results[request["id"]] = {"ok": True, "write_id": write_id, "changed": changed, "seconds": seconds}
+        if landed:
+            draft.publish(keep=False)  # the change log is these writes' undo: imports' backups stay
+    for request_id, result in results.items():
+        tmp = folder / f".{request_id}.result.tmp"
+        tmp.write_text(json.dumps(result, ensure_ascii=False, default=str), encoding="utf-8")
+        os.replace(tmp, folder / f"{request_id}.result")
+
+
+def _refusal(problems: list[Problem]) -> dict:
+    listed = [
+        {"source": p.source, "sheet": p.sheet, "row": p.row, "column": p.column, "code": p.code, "values": p.values}
+        for p in problems
+    ]
+    return {"ok": False, "problems": listed}
+
+
+def _forget_old_results(folder: Path) -> None:
+    cutoff = time.time() - RESULT_KEEP_SECONDS
+    for file in folder.glob("*.result"):
+        with contextlib.suppress(OSError):
+            if file.stat().st_mtime < cutoff:
+                file.unlink()
+
+
+# ---- the writes people make -------------------------------------------------------------------------
+
+
+def _one(con, section: str, params: Mapping[str, object]) -> dict | None:
+    cursor = _run(con, section, params)
+    names = [c[0] for c in cursor.description]
+    row = cursor.fetchone()
+    cursor.fetchall()
+    return dict(zip(names, row, strict=True)) if row else None
+
+
+def _date(value: object) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def record_answer(
+    path: Path,
+    writer: Writer,
+    opinion_id: str,
+    action: str = "answered",
+    *,
+    on: dt.date | None = None,
+    answer: str | None = None,
+    to: str | None = None,
+    wait: float | None = None,
+) -> Written:
+    """Record an answer (on, answer), mark an opinion as being handled, or forward it to another
+    department (to). Refused (nothing written) when the writer may not, or a rule breaks."""
+    args = {"opinion_id": opinion_id, "action": action, "on": on, "answer": answer, "to": to}
+    return submit(path, "answer", args, writer, wait=wait)
+
+
+def _op_answer(con, writer: Writer, write_id: str, args: Mapping[str, object]) -> dict[str, int]:
+    action = args["action"]
+    if action not in ANSWER_ACTIONS:
+        refuse("opinion", None, "chg_bad_action", value=action, allowed=", ".join(ANSWER_ACTIONS))
+    opinion = _one(con, "opinion_row", {"opinion_id": args["opinion_id"]})
+    if opinion is None:
+        refuse("opinion", "opinion_id", "chg_no_opinion", value=args["opinion_id"])
+    may_answer(con, writer, opinion)
+    holder = opinion["assigned_to"]
+    row = dict(opinion)
+    if action == "answered":
+        row["answered_on"], row["answer"], row["handling"] = _date(args["on"]), args["answer"], None
+        if row["answered_on"] is None:
+            refuse("opinion", "answered_on", "imp_required")
+        if not (row["answer"] or "").strip():
+            refuse("opinion", "answer", "imp_required")
+    else:
+        if opinion["answered_on"] is not None:
+            refuse("opinion", "answered_on", "chg_already_answered", value=opinion["answered_on"])
+        if action == "forwarded":
+            if not (args.get("to") or "").strip():
+                refuse("opinion", "assigned_to", "imp_required")
+            row["assigned_to"] = normal_name(args["to"])
+            if row["assigned_to"] == normal_name(holder or ""):
+                refuse("opinion", "assigned_to", "chg_forward_same", value=row["assigned_to"])
+        row["handling"] = action
+    check_rows(con, {"opinion": [row]}, Writer(writer.account, "admin", writer.unit_id, origin=writer.origin))
+    changed = write_logged(con, {"opinion": as_arrow(con, "opinion", [row])}, writer, write_id, action)
+    event = {
+        "event_id": f"{write_id}-{row['opinion_id']}",
+        "opinion_id": row["opinion_id"],
+        "recorded_at": dt.datetime.now(),
+        "account": writer.account,
+        "action": action,
+        "department": row["assigned_to"],
+        "from_department": holder if action == "forwarded" else None,
+        "answered_on": row["answered_on"] if action == "answered" else None,
+        "note": row["answer"] if action == "answered" else args.get("answer"),
+    }
+    with _incoming(con, as_arrow(con, "opinion_event", [event])):
+        _run(con, "add_opinion_event")
+    return changed
+
+
+def may_answer(con, writer: Writer, opinion: Mapping[str, object]) -> None:
+    """Who may answer an opinion: the department it is assigned to (within the department's unit), the
+    standing committee, the organisation board and administrators, within their scope."""
+    if writer.role not in ANSWER_ROLES:
+        refuse("opinion", None, "chg_role_cannot", role=writer.role, account=writer.account or "")
+    if writer.unit_id is not None:
+        inside = {row[0] for row in _rows(con, "scope_units", {"root": writer.unit_id})}
+        if opinion["unit_id"] not in inside:
+            refuse("opinion", "unit_id", "chg_out_of_scope", value=opinion["unit_id"], unit=writer.unit_id)
+    if writer.role == "department" and normal_name(opinion["assigned_to"] or "") != normal_name(
+        writer.department or ""
+    ):
+        refuse("opinion", "assigned_to", "chg_not_your_opinion", value=opinion["assigned_to"] or "")
+
+
+OPS: dict[str, Callable] = {"answer": _op_answer}

@@ -1,0 +1,9 @@
+"""Placeholder: being built (issue 14)."""
+
+import streamlit as st
+
+from cellboard.app import ui
+
+loc = ui.locale()
+ui.require_role(loc, "admin", "organisation_board", "commune")
+st.title(loc.t("page_month"))
