@@ -133,14 +133,14 @@ create table department (
 );
 
 -- What happened to each opinion after it was raised, in order: answered, marked as being handled,
--- forwarded (from_department -> department), the answer corrected. Written by the write path
+-- forwarded (from_department -> department), an earlier step undone. Written by the write path
 -- (cellboard/ingest/changes.py) in the same transaction as the opinion row.
 create table opinion_event (
     event_id varchar primary key,
     opinion_id varchar not null,
     recorded_at timestamp not null,
     account varchar,
-    action varchar not null check (action in ('answered', 'handling', 'forwarded', 'imported')),
+    action varchar not null check (action in ('answered', 'handling', 'forwarded', 'undone')),
     department varchar,
     from_department varchar,
     answered_on date,
@@ -913,3 +913,48 @@ order by e.row_key, e.field;
 -- kind per cell and day (cellboard/ingest/validation.py, Checker.same_day_meetings).
 select meeting_id, cell_id, held_on, kind from meeting
 where cell_id in (select id from wanted) and withdrawn_reason is null;
+
+-- section: meeting_row
+select * from meeting where meeting_id = $meeting_id;
+
+-- section: attendance_rows
+select * from attendance where meeting_id = $meeting_id order by member_id;
+
+-- section: meeting_ids_like
+-- the form's meeting ids already used for a cell, day and kind (withdrawn ones too): the next takes the next number
+select count(*) from meeting where starts_with(meeting_id, $prefix);
+
+-- section: preview_rows
+-- What a write would do to each of its rows ($table, `incoming` with the columns $columns, in the
+-- table's order): new, changed or unchanged, with the stored row and the new one as JSON.
+with incoming_rows as (
+    select to_json(struct_pack(*columns(lambda c: list_contains($keys, c)))) as row_key, to_json(i) as row
+    from incoming i
+),
+stored as (
+    select to_json(struct_pack(*columns(lambda c: list_contains($keys, c)))) as row_key,
+           to_json(struct_pack(*columns(lambda c: list_contains($columns, c)))) as row
+    from query_table($table) t
+    where columns(lambda c: c = $first_key) in (select columns(lambda c: c = $first_key) from incoming)
+)
+select i.row_key, s.row as before, i.row as after,
+       case when s.row is null then 'new' when s.row = i.row then 'unchanged' else 'changed' end as state
+from incoming_rows i
+left join stored s on s.row_key = i.row_key
+order by i.row_key;
+
+-- section: current_row
+select to_json(t) from query_table($table) t
+where to_json(struct_pack(*columns(lambda c: list_contains($keys, c)))) = $row_key;
+
+-- section: write_changes_to_undo
+select change_id, table_name, row_key, before, after from change_log
+where write_id = $write_id and undone_by is null
+order by change_id desc;
+
+-- section: mark_undone
+update change_log set undone_by = $undo_id where write_id = $write_id and undone_by is null
+    and change_id <= $last_change;
+
+-- section: remove_attendance
+delete from attendance t using incoming i where t.meeting_id = i.meeting_id and t.member_id = i.member_id;

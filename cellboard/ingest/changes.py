@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import getpass
+import hashlib
 import json
 import os
 import re
@@ -33,8 +34,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from cellboard import text
-from cellboard.data import store
+from cellboard.data import db, store
 from cellboard.ingest import limits
 from cellboard.ingest.problems import Problem, Report, Where
 from cellboard.ingest.spec import SHEET_BY_TABLE
@@ -176,7 +176,9 @@ def check_tables_allowed(tables: Iterable[str], writer: Writer, report: Report, 
     allowed = IMPORT_TABLES.get(writer.role, frozenset())
     for table in tables:
         if table not in allowed:
-            report.add(where_of(table), "chg_sheet_not_allowed", role=writer.role, account=writer.account or "")
+            report.add(
+                where_of(table), "chg_sheet_not_allowed", role=writer.role, account=writer.account or ""
+            )
 
 
 def check_scope(con, records: Mapping[str, list[Record]], writer: Writer, report: Report) -> None:
@@ -188,7 +190,9 @@ def check_scope(con, records: Mapping[str, list[Record]], writer: Writer, report
     meeting_cells = {r.values.get("meeting_id"): r.values.get("cell_id") for r in records.get("meeting", [])}
     wanted = [r.values.get("meeting_id") for r in records.get("attendance", [])]
     stored_cells = dict(_rows(con, "scope_meeting_cells", {"ids": sorted({w for w in wanted if w})}))
-    member_ids = sorted({r.values.get("member_id") for r in records.get("member", []) if r.values.get("member_id")})
+    member_ids = sorted(
+        {r.values.get("member_id") for r in records.get("member", []) if r.values.get("member_id")}
+    )
     member_cells = defaultdict(set)
     for member_id, cell_id in _rows(con, "scope_member_cells", {"ids": member_ids}):
         member_cells[member_id].add(cell_id)
@@ -240,7 +244,9 @@ def _incoming(con: duckdb.DuckDBPyConnection, rows: pa.Table):
 
 
 def table_schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
-    return con.sql("select * from query_table($table) limit 0", params={"table": table}).to_arrow_table().schema
+    return (
+        con.sql("select * from query_table($table) limit 0", params={"table": table}).to_arrow_table().schema
+    )
 
 
 def in_table_order(con, table: str, rows: pa.Table) -> pa.Table:
@@ -267,19 +273,27 @@ def write_logged(
     action: str,
     *,
     overwrite: bool = False,
+    remove: Mapping[str, pa.Table] | None = None,
 ) -> dict[str, int]:
     """Replace rows by key (store.apply_rows: the derived tables follow) and log each row that changed.
-    Call inside a transaction. Returns the rows changed per table."""
-    ordered = {t: in_table_order(con, t, tables[t]) for t in store.BASE_TABLES if t in tables and len(tables[t])}
+    `remove`: rows taken out by key (only attendance: an undo of a mark added to a meeting; the log keeps
+    them). Call inside a transaction. Returns the rows changed per table."""
+    ordered = {
+        t: in_table_order(con, t, tables[t]) for t in store.BASE_TABLES if t in tables and len(tables[t])
+    }
+    removed = {t: in_table_order(con, t, rows) for t, rows in (remove or {}).items() if len(rows)}
     _run(con, "log_start")
-    for table, rows in ordered.items():
+    for table, rows in [*ordered.items(), *removed.items()]:
         with _incoming(con, rows):
             _run(con, "log_keys", _key_params(table))
             _run(con, "log_before", _key_params(table))
+    for table, rows in removed.items():
+        with _incoming(con, rows):
+            _run(con, f"remove_{table}")
     store.apply_rows(con, ordered)
     stamp = dt.datetime.now()
     changed = {}
-    for table, rows in ordered.items():
+    for table, rows in [*ordered.items(), *removed.items()]:
         with _incoming(con, rows):
             params = _key_params(table) | {
                 "write_id": write_id,
@@ -290,7 +304,7 @@ def write_logged(
                 "action": action,
                 "overwrite": overwrite,
             }
-            changed[table] = _rows(con, "log_changes", params)[0][0]
+            changed[table] = changed.get(table, 0) + _rows(con, "log_changes", params)[0][0]
     _run(con, "log_cleanup")
     if writer.origin != "import":
         note_edits(con, write_id)
@@ -304,13 +318,20 @@ def note_edits(con: duckdb.DuckDBPyConnection, write_id: str) -> None:
     for table, row_key, before, after in changes:
         old = json.loads(before) if before else {}
         new = json.loads(after) if after else {}
+        keys = store.TABLE_KEYS.get(table, ())
         for name in sorted(set(old) | set(new)):
-            if old.get(name) == new.get(name):
+            if name in keys or old.get(name) == new.get(name):
                 continue
             known = _rows(con, "edited_field_base", {"table": table, "row_key": row_key, "field": name})
             if not known:
                 base = json.dumps(old.get(name), ensure_ascii=False)
-                params = {"table": table, "row_key": row_key, "field": name, "base": base, "write_id": write_id}
+                params = {
+                    "table": table,
+                    "row_key": row_key,
+                    "field": name,
+                    "base": base,
+                    "write_id": write_id,
+                }
                 _run(con, "edited_field_add", params)
             elif json.loads(known[0][0]) == new.get(name):
                 _run(con, "edited_field_drop", {"table": table, "row_key": row_key, "field": name})
@@ -323,7 +344,9 @@ def queue_dir(path: Path) -> Path:
     return Path(path).with_name(f".{Path(path).name}{QUEUE_SUFFIX}")
 
 
-def submit(path: Path, op: str, args: Mapping[str, object], writer: Writer, *, wait: float | None = None) -> Written:
+def submit(
+    path: Path, op: str, args: Mapping[str, object], writer: Writer, *, wait: float | None = None
+) -> Written:
     """Queue one write and return once it is in the database file (or refused: Refused).
 
     Whoever takes the write lock applies every request queued by then (its own included) on one copy
@@ -352,7 +375,9 @@ def submit(path: Path, op: str, args: Mapping[str, object], writer: Writer, *, w
     if result is None:
         raise store.WriteError("the write was not applied")
     if not result["ok"]:
-        raise Refused([Problem(**{**p, "values": tuple(map(tuple, p["values"]))}) for p in result["problems"]])
+        raise Refused(
+            [Problem(**{**p, "values": tuple(map(tuple, p["values"]))}) for p in result["problems"]]
+        )
     return Written(result["write_id"], result["changed"], result["seconds"])
 
 
@@ -420,12 +445,19 @@ def _apply_queue(path: Path, folder: Path) -> None:
                 continue
             except (duckdb.Error, store.WriteError, ValueError, KeyError) as error:
                 draft.con.execute("rollback")
-                problem = _problem("opinion", None, "chg_write_failed", detail=str(error).splitlines()[0][:300])
+                problem = _problem(
+                    "opinion", None, "chg_write_failed", detail=str(error).splitlines()[0][:300]
+                )
                 results[request["id"]] = _refusal([problem])
                 continue
             landed = True
             seconds = time.perf_counter() - started
-            results[request["id"]] = {"ok": True, "write_id": write_id, "changed": changed, "seconds": seconds}
+            results[request["id"]] = {
+                "ok": True,
+                "write_id": write_id,
+                "changed": changed,
+                "seconds": seconds,
+            }
         if landed:
             draft.publish(keep=False)  # the change log is these writes' undo: imports' backups stay
     for request_id, result in results.items():
@@ -436,7 +468,14 @@ def _apply_queue(path: Path, folder: Path) -> None:
 
 def _refusal(problems: list[Problem]) -> dict:
     listed = [
-        {"source": p.source, "sheet": p.sheet, "row": p.row, "column": p.column, "code": p.code, "values": p.values}
+        {
+            "source": p.source,
+            "sheet": p.sheet,
+            "row": p.row,
+            "column": p.column,
+            "code": p.code,
+            "values": p.values,
+        }
         for p in problems
     ]
     return {"ok": False, "problems": listed}
@@ -543,4 +582,239 @@ def may_answer(con, writer: Writer, opinion: Mapping[str, object]) -> None:
         refuse("opinion", "assigned_to", "chg_not_your_opinion", value=opinion["assigned_to"] or "")
 
 
-OPS: dict[str, Callable] = {"answer": _op_answer}
+# ---- meetings: a commune's month by form, corrections, withdrawals ------------------------------------
+
+
+COUNTS = ("expected", "present", "excused", "absent", "exempt")
+
+
+def meeting_id_for(cell_id: str, held_on: dt.date, kind: str, sequence: int) -> str:
+    """A meeting id a form makes: the same cell, day, kind and sequence always give the same id."""
+    return f"{cell_id}-{held_on:%Y%m%d}-{kind}-{sequence}"
+
+
+def meeting_rows(con, writer: Writer, args: Mapping[str, object]) -> dict[str, list[dict]]:
+    """The rows a meeting form writes (checked by the import's rules, the writer's rights and scope):
+    the meeting, and an attendance row per member marked (or the counts, for cells that report numbers).
+
+    args: meeting_id (None: a new meeting, its id made from cell, day, kind), cell_id, held_on, kind,
+    topic, counts (expected, present, excused, absent, exempt) or marks [{member_id, status, reason}]."""
+    meeting_id = args.get("meeting_id")
+    stored = _one(con, "meeting_row", {"meeting_id": meeting_id}) if meeting_id else None
+    if meeting_id and stored is None:
+        refuse("meeting", "meeting_id", "chg_no_meeting", value=meeting_id)
+    roles = CORRECT_ROLES if stored else MONTH_ROLES
+    if writer.role not in roles:
+        refuse("meeting", None, "chg_role_cannot", role=writer.role, account=writer.account or "")
+    if stored is not None and stored["withdrawn_reason"] is not None:
+        refuse("meeting", "meeting_id", "chg_meeting_withdrawn", value=meeting_id)
+    held_on, kind = _date(args.get("held_on")), args.get("kind") or "regular"
+    if stored is None and args.get("cell_id") and held_on:
+        prefix = meeting_id_for(str(args["cell_id"]), held_on, str(kind), 0)[:-1]
+        meeting_id = meeting_id_for(
+            str(args["cell_id"]),
+            held_on,
+            str(kind),
+            _rows(con, "meeting_ids_like", {"prefix": prefix})[0][0] + 1,
+        )
+    counts = args.get("counts") or {}
+    row = dict(stored or {}) | {
+        "meeting_id": meeting_id,
+        "cell_id": args.get("cell_id") if stored is None else stored["cell_id"],
+        "held_on": held_on,
+        "kind": kind,
+        "topic": (args.get("topic") or None),
+        **{name: counts.get(name) for name in COUNTS},
+        "withdrawn_reason": None,
+    }
+    marks = [
+        {
+            "meeting_id": meeting_id,
+            "member_id": m["member_id"],
+            "status": m.get("status"),
+            "reason": m.get("reason") or None,
+        }
+        for m in args.get("marks") or []
+    ]
+    tables = {"meeting": [row]} | ({"attendance": marks} if marks else {})
+    check_rows(con, tables, writer)
+    return tables
+
+
+def _op_meeting(con, writer: Writer, write_id: str, args: Mapping[str, object]) -> dict[str, int]:
+    rows = meeting_rows(con, writer, args)
+    tables = {table: as_arrow(con, table, table_rows) for table, table_rows in rows.items()}
+    if args.get("expect") is not None and preview_tables(con, tables).fingerprint != args["expect"]:
+        refuse("meeting", None, "chg_changed_since_preview")
+    action = "correct" if args.get("meeting_id") else "meeting"
+    return write_logged(con, tables, writer, write_id, action)
+
+
+def save_meeting(
+    path: Path, writer: Writer, args: Mapping[str, object], *, wait: float | None = None
+) -> Written:
+    """Write a meeting from a form: a new one (meeting_id None) or a correction of one (see meeting_rows).
+    With args["expect"] (a Preview's fingerprint) it is refused if the rows changed since the preview."""
+    return submit(path, "meeting", args, writer, wait=wait)
+
+
+def _op_withdraw(con, writer: Writer, write_id: str, args: Mapping[str, object]) -> dict[str, int]:
+    stored = _one(con, "meeting_row", {"meeting_id": args["meeting_id"]})
+    if stored is None:
+        refuse("meeting", "meeting_id", "chg_no_meeting", value=args["meeting_id"])
+    may_correct(con, writer, stored)
+    reason = (args.get("reason") or "").strip()
+    if not reason:
+        refuse("meeting", None, "chg_reason_required")
+    if stored["withdrawn_reason"] is not None:
+        refuse("meeting", "meeting_id", "chg_meeting_withdrawn", value=args["meeting_id"])
+    row = dict(stored) | {"withdrawn_reason": reason}
+    return write_logged(con, {"meeting": as_arrow(con, "meeting", [row])}, writer, write_id, "withdraw")
+
+
+def withdraw_meeting(
+    path: Path, writer: Writer, meeting_id: str, reason: str, *, wait: float | None = None
+) -> Written:
+    """Withdraw a meeting with a reason: it stays, with its history, but counts nowhere; undo restores it."""
+    return submit(path, "withdraw", {"meeting_id": meeting_id, "reason": reason}, writer, wait=wait)
+
+
+def may_correct(con, writer: Writer, meeting: Mapping[str, object]) -> None:
+    """Administrators, the organisation board and the commune that owns a meeting correct it."""
+    if writer.role not in CORRECT_ROLES:
+        refuse("meeting", None, "chg_role_cannot", role=writer.role, account=writer.account or "")
+    if writer.unit_id is not None:
+        inside = {row[0] for row in _rows(con, "scope_units", {"root": writer.unit_id})}
+        if meeting["cell_id"] not in inside:
+            refuse("meeting", "cell_id", "chg_out_of_scope", value=meeting["cell_id"], unit=writer.unit_id)
+
+
+# ---- preview -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Preview:
+    """What a write would do to each row: new, changed or unchanged (rows: table, row_key, state, before,
+    after), and a fingerprint of the stored rows it compared (a write given it is refused if they changed)."""
+
+    rows: list[tuple[str, str, str, str | None, str]]
+    fingerprint: str
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        counted: dict[str, dict[str, int]] = defaultdict(lambda: {"new": 0, "changed": 0, "unchanged": 0})
+        for table, _key, state, _before, _after in self.rows:
+            counted[table][state] += 1
+        return dict(counted)
+
+
+def preview_tables(con, tables: Mapping[str, pa.Table]) -> Preview:
+    rows = []
+    for table in store.BASE_TABLES:
+        if table not in tables or not len(tables[table]):
+            continue
+        incoming = in_table_order(con, table, tables[table])
+        with _incoming(con, incoming):
+            params = _key_params(table) | {"columns": incoming.column_names}
+            for row_key, before, after, state in _rows(con, "preview_rows", params):
+                rows.append((table, row_key, state, before, after))
+    digest = hashlib.sha256()
+    for table, row_key, _state, before, _after in rows:
+        digest.update(json.dumps([table, row_key, before], ensure_ascii=False).encode())
+    return Preview(rows, digest.hexdigest())
+
+
+def preview_meeting(path: Path, writer: Writer, args: Mapping[str, object]) -> Preview:
+    """What save_meeting would write, read-only (Refused as save_meeting would be)."""
+    con = db.reader(path)
+    try:
+        store.use_macros(con)
+        rows = meeting_rows(con, writer, args)
+        return preview_tables(
+            con, {table: as_arrow(con, table, table_rows) for table, table_rows in rows.items()}
+        )
+    finally:
+        con.close()
+
+
+# ---- undo ------------------------------------------------------------------------------------------------
+
+
+def _typed(con, table: str, values: Mapping[str, object]) -> dict:
+    """A row read back from the change log's JSON, with dates and times as the table holds them."""
+    row = dict(values)
+    for column in table_schema(con, table):
+        value = row.get(column.name)
+        if isinstance(value, str) and pa.types.is_date(column.type):
+            row[column.name] = dt.date.fromisoformat(value)
+        elif isinstance(value, str) and pa.types.is_timestamp(column.type):
+            row[column.name] = dt.datetime.fromisoformat(value)
+    return row
+
+
+def _op_undo(con, writer: Writer, write_id: str, args: Mapping[str, object]) -> dict[str, int]:
+    target = args["write_id"]
+    changes = _rows(con, "write_changes_to_undo", {"write_id": target})
+    if not changes:
+        refuse("meeting", None, "chg_nothing_to_undo", value=target)
+    restore: dict[str, list[dict]] = defaultdict(list)
+    remove: dict[str, list[dict]] = defaultdict(list)
+    marked_meetings: dict[str, dict] = {}
+    for _change_id, table, row_key, before, after in changes:
+        current = _rows(
+            con, "current_row", {"table": table, "keys": list(store.TABLE_KEYS[table]), "row_key": row_key}
+        )
+        if (current[0][0] if current else None) != after:
+            refuse(
+                table if table in SHEET_BY_TABLE else "meeting", None, "chg_undo_changed_since", value=row_key
+            )
+        new = _typed(con, table, json.loads(after)) if after else None
+        old = _typed(con, table, json.loads(before)) if before else None
+        if table == "meeting":
+            may_correct(con, writer, new or old)
+            restore[table].append(old or new | {"withdrawn_reason": "undo"})
+        elif table == "opinion":
+            may_answer(con, writer, new or old)
+            restore[table].append(old)
+        elif table == "attendance":
+            meeting = _one(con, "meeting_row", {"meeting_id": (new or old)["meeting_id"]})
+            may_correct(con, writer, meeting)
+            (restore if old else remove)[table].append(old or new)
+            marked_meetings[meeting["meeting_id"]] = meeting  # its figures are counted again
+        else:
+            refuse("meeting", None, "chg_cannot_undo", value=table)
+    restored = {row["meeting_id"] for row in restore.get("meeting", [])}
+    restore["meeting"] += [row for key, row in marked_meetings.items() if key not in restored]
+    tables = {table: as_arrow(con, table, rows) for table, rows in restore.items() if rows}
+    removed = {table: as_arrow(con, table, rows) for table, rows in remove.items()}
+    changed = write_logged(con, tables, writer, write_id, "undo", remove=removed)
+    _run(con, "mark_undone", {"undo_id": write_id, "write_id": target, "last_change": changes[0][0]})
+    for row in restore.get("opinion", []):
+        event = {
+            "event_id": f"{write_id}-{row['opinion_id']}",
+            "opinion_id": row["opinion_id"],
+            "recorded_at": dt.datetime.now(),
+            "account": writer.account,
+            "action": "undone",
+            "department": row["assigned_to"],
+            "from_department": None,
+            "answered_on": None,
+            "note": target,
+        }
+        with _incoming(con, as_arrow(con, "opinion_event", [event])):
+            _run(con, "add_opinion_event")
+    return changed
+
+
+def undo(path: Path, writer: Writer, write_id: str, *, wait: float | None = None) -> Written:
+    """Undo a write made in the app or by a command: each row it changed gets its values back (a meeting
+    it made is withdrawn; a mark it added is taken out, kept in the log). Refused when a row changed
+    since, or the writer may not change it."""
+    return submit(path, "undo", {"write_id": write_id}, writer, wait=wait)
+
+
+OPS: dict[str, Callable] = {
+    "answer": _op_answer,
+    "meeting": _op_meeting,
+    "withdraw": _op_withdraw,
+    "undo": _op_undo,
+}
