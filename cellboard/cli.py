@@ -121,6 +121,14 @@ def delegate(module: str, function: str):
 # ---- parser ------------------------------------------------------------------------
 
 
+def iso_date(value: str) -> dt.date:
+    """A date argument as YYYY-MM-DD (argparse says what is wrong, exit 2)."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {value!r}") from None
+
+
 def add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="database file (else $CELLBOARD_DB, else data/cellboard.duckdb)")
 
@@ -157,7 +165,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     add_db(p)
     p.add_argument("--dry-run", action="store_true", help="validate and report only")
+    p.add_argument(
+        "--as",
+        dest="account",
+        metavar="ACCOUNT",
+        help="write with that account's rights and scope (no password)",
+    )
+    p.add_argument(
+        "--overwrite-edits", action="store_true", help="the files' values win over fields set in the app"
+    )
     p.set_defaults(func=delegate("ingest", "cli_import"))
+
+    p = sub.add_parser("answer", help="record an answer to an opinion, mark it handled, or forward it")
+    p.add_argument("opinion_id", metavar="OPINION_ID")
+    p.add_argument("--on", type=iso_date, metavar="YYYY-MM-DD", help="the answer's date")
+    p.add_argument("--text", help="the answer")
+    p.add_argument("--status", choices=("answered", "handling", "forwarded"), default="answered")
+    p.add_argument("--to", metavar="DEPARTMENT", help="the department to forward to")
+    p.add_argument("--as", dest="account", metavar="ACCOUNT", required=True, help="the account answering")
+    add_db(p)
+    p.set_defaults(func=delegate("ingest.cli", "cli_answer"))
+
+    p = sub.add_parser("migrate", help="bring a database of an older schema version up to this one")
+    add_db(p)
+    p.set_defaults(func=delegate("ingest.cli", "cli_migrate"))
 
     p = sub.add_parser("templates", help="write the blank import templates")
     p.add_argument("dir")
@@ -185,8 +216,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="logout NAME: end every session of the account, on every browser",
     )
     p.add_argument("name", nargs="?")
-    p.add_argument("--role", choices=("admin", "standing_committee", "organisation_board", "commune"))
+    p.add_argument("--role", choices=auth.ROLES)
     p.add_argument("--unit")
+    p.add_argument(
+        "--department",
+        help="users add --role department: the department's name, as the data database's department "
+        "table has it at --unit",
+    )
     p.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
     p.add_argument("--limit", type=int, help="users audit: only the newest N rows")
     add_db(p)

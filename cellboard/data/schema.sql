@@ -958,3 +958,12 @@ update change_log set undone_by = $undo_id where write_id = $write_id and undone
 
 -- section: remove_attendance
 delete from attendance t using incoming i where t.meeting_id = i.meeting_id and t.member_id = i.member_id;
+
+-- section: incoming_keyed
+-- An import's rows ($table's `incoming`) with their keys as JSON, as the change log writes them.
+select to_json(struct_pack(*columns(lambda c: list_contains($keys, c)))) as row_key, * from incoming;
+
+-- section: stored_keyed
+select to_json(struct_pack(*columns(lambda c: list_contains($keys, c)))) as row_key, *
+from query_table($table) t
+where columns(lambda c: c = $first_key) in (select columns(lambda c: c = $first_key) from incoming);

@@ -374,11 +374,28 @@ def submit(
         (folder / f"{request_id}.request").unlink(missing_ok=True)
     if result is None:
         raise store.WriteError("the write was not applied")
+    _audit(path, op, args, writer, result)
     if not result["ok"]:
         raise Refused(
             [Problem(**{**p, "values": tuple(map(tuple, p["values"]))}) for p in result["problems"]]
         )
     return Written(result["write_id"], result["changed"], result["seconds"])
+
+
+def _audit(path: Path, op: str, args: Mapping[str, object], writer: Writer, result: Mapping) -> None:
+    """Every write in the accounts store's audit: who (and the operating-system user of a command run
+    with --as), what was asked, and the write id that finds its rows in the change log."""
+    from cellboard import auth
+
+    details = {"db": str(path), "op": op, "ok": result["ok"], "origin": writer.origin}
+    details |= {key: str(value)[:200] for key, value in args.items() if value is not None}
+    if writer.os_user:
+        details["os_user"] = writer.os_user
+    if result["ok"]:
+        details |= {"write_id": result["write_id"], "changed": result["changed"]}
+    else:
+        details["problems"] = sorted({problem["code"] for problem in result["problems"]})
+    auth.audit(writer.account, f"write_{op}", details)
 
 
 def _take_result(folder: Path, request_id: str) -> dict | None:
@@ -818,3 +835,97 @@ OPS: dict[str, Callable] = {
     "withdraw": _op_withdraw,
     "undo": _op_undo,
 }
+
+
+# ---- imports: the writer's rights, and the edits made in the app -------------------------------------------
+
+
+def import_rights(writer: Writer) -> Callable:
+    """The check an import by `writer` adds to the import's rules: only the sheets its role may write
+    (IMPORT_TABLES), only rows within its scope; every other sheet or row refused by name."""
+
+    def check(records: Mapping[str, list[Record]], con, report: Report) -> None:
+        allowed = IMPORT_TABLES.get(writer.role, frozenset())
+        for table, rows in records.items():
+            if rows and table not in allowed:
+                report.add(
+                    rows[0].where, "chg_sheet_not_allowed", role=writer.role, account=writer.account or ""
+                )
+        check_scope(con, records, writer, report)
+
+    return check
+
+
+def _loads(value: str | None) -> object:
+    return None if value is None else json.loads(value)
+
+
+def merge_edits(
+    con, tables: Mapping[str, pa.Table], *, overwrite: bool
+) -> tuple[dict[str, pa.Table], list[Problem], list[tuple[str, str, str]]]:
+    """An import meets what people set in the app (edited_field). For each such field of a row it brings:
+    a blank, or the value the field held before it was edited (the workbook has not changed it since),
+    keeps the edit; the value set in the app is agreement; any third value is a conflict, refused and
+    named, unless `overwrite` (--overwrite-edits) lets the workbook's value win (the edit is then
+    forgotten, and the change log marks the write). Returns the rows to write, the conflicts, and the
+    edits overwritten."""
+    merged, conflicts, overwritten = {}, [], []
+    for table, rows in tables.items():
+        merged[table] = rows
+        if table not in store.TABLE_KEYS or not len(rows):
+            continue
+        incoming = in_table_order(con, table, rows)
+        with _incoming(con, incoming):
+            found = _rows(con, "edits_of_incoming", _key_params(table))
+        keep: dict[str, set[str]] = defaultdict(set)
+        for row_key, name, base, stored, brought in found:
+            value = _loads(brought)
+            if value is None or value == _loads(base):
+                keep[row_key].add(name)
+            elif value == _loads(stored):
+                continue
+            elif overwrite:
+                overwritten.append((table, row_key, name))
+            else:
+                conflicts.append(
+                    _problem(table, name, "chg_conflict", key=row_key, stored=_loads(stored), brought=value)
+                )
+        if keep:
+            merged[table] = _keep_edits(con, table, incoming, keep)
+    return merged, conflicts, overwritten
+
+
+def _keep_edits(con, table: str, incoming: pa.Table, keep: Mapping[str, set[str]]) -> pa.Table:
+    """The incoming rows with the edited fields in `keep` given their stored values (a column the
+    workbook does not have, such as an opinion's handling, is added for them)."""
+    names = sorted(set().union(*keep.values()))
+    schema = table_schema(con, table)
+    columns = [c for c in schema.names if c in incoming.column_names or c in names]
+    with _incoming(con, incoming):
+        keyed = _run(con, "incoming_keyed", _key_params(table)).to_arrow_table()
+        stored = {
+            row["row_key"]: row
+            for row in _run(con, "stored_keyed", _key_params(table)).to_arrow_table().to_pylist()
+        }
+    rows = []
+    for row in keyed.to_pylist():
+        key = row.pop("row_key")
+        for name in keep.get(key, ()):
+            if key in stored:
+                row[name] = stored[key][name]
+        rows.append({c: row.get(c) for c in columns})
+    return pa.Table.from_pylist(rows, schema=pa.schema([schema.field(c) for c in columns]))
+
+
+def write_import(
+    con, tables: Mapping[str, pa.Table], writer: Writer, write_id: str, *, overwrite: bool
+) -> dict[str, int]:
+    """An import's rows written through the one path: edits merged (Refused on a conflict), every changed
+    row logged. Call inside the import's transaction."""
+    merged, conflicts, overwritten = merge_edits(con, tables, overwrite=overwrite)
+    if conflicts:
+        raise Refused(conflicts)
+    changed = write_logged(con, merged, writer, write_id, "import", overwrite=bool(overwritten))
+    for table, row_key, name in overwritten:
+        _run(con, "edited_field_drop", {"table": table, "row_key": row_key, "field": name})
+    return changed

@@ -1,9 +1,11 @@
 """From rows to checked records: the header found, every cell parsed, then the checks.
 
 Checking covers types, required values, allowed values, duplicate keys, references to
-the database or the same files, counts that must add up, date order, the unit tree and who was in
-which cell when. Every problem names `sheet, row (as Excel shows it), column` with a reason in
-Vietnamese and English; any problem rejects the whole import.
+the database or the same files, counts that must add up, date order, the unit tree, who was in
+which cell when, one meeting of a kind per cell and day, answers not dated after today and the
+departments opinions are assigned to. Every problem names `sheet, row (as Excel shows it), column`
+with a reason in Vietnamese and English; any problem rejects the whole import. The same Checker
+checks the rows people enter in the app's forms (issue 14: one rule set for every write).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -243,7 +245,7 @@ def parse_cell(column: Column, raw: object, record: Record, header: str, report:
     elif kind in ("id", "category"):
         value = unicodedata.normalize("NFC", _as_text(raw).strip().strip("\u00a0").strip())
         if len(value) > MAX_TEXT:
-            return bad("imp_too_long", length=len(value), limit="32.767")
+            return bad("imp_too_long", length=f"{len(value):,}".replace(",", "."), limit="32.767")
         record.values[column.name] = value
     elif kind == "enum":
         code = enum_lookup(column.enum).get(norm(raw))
@@ -404,8 +406,12 @@ def check_sources(
     *,
     allow_demo: bool = False,
     db_label: str = "",
+    today: dt.date | None = None,
+    rights: Callable[[Mapping[str, list[Record]], object, Report], None] | None = None,
 ) -> Checked:
-    """Read and check the sources against a database (a connection; None = an empty one)."""
+    """Read and check the sources against a database (a connection; None = an empty one).
+
+    `today`: the day answers may not be dated after (None: the computer's date today)."""
     report = report or Report()
     meta = dict(_lookup(con, "import_known_meta"))
     if meta.get("schema_version") != SCHEMA_VERSION:
@@ -441,7 +447,9 @@ def check_sources(
     records: dict[str, list[Record]] = defaultdict(list)
     for sheet in parsed:
         records[sheet.spec.table] += sheet.records
-    Checker(records, con, report).run()
+    Checker(records, con, report, today=today).run()
+    if rights is not None:  # the writer's rights and scope (cellboard/ingest/changes.py, check_import_rights)
+        rights(records, con, report)
     report.problems.sort(key=lambda p: p.order)
     tables = {table: to_arrow(table, rows) for table, rows in records.items() if rows}
     rows_by_source: dict[str, dict[str, int]] = {source.name: {} for source in sources}
@@ -468,15 +476,29 @@ REFERENCED = {
     "person": text.N_("ref_person"),
     "briefing": text.N_("ref_briefing"),
 }
+SHOWN_NAMES = 20  # the departments a refused assigned_to lists at most
+
+
+def department_name(value: str) -> str:
+    """A department's name as stored and compared: trimmed, in Unicode NFC."""
+    return unicodedata.normalize("NFC", value.strip())
 
 
 class Checker:
     """The checks that look across rows, sheets and the database."""
 
-    def __init__(self, records: Mapping[str, list[Record]], con, report: Report) -> None:
+    def __init__(
+        self,
+        records: Mapping[str, list[Record]],
+        con,
+        report: Report,
+        *,
+        today: dt.date | None = None,
+    ) -> None:
         self.records = records
         self.con = con
         self.report = report
+        self.today = today or dt.date.today()
 
     def problem(self, record: Record, column: str, code: str, **values: object) -> None:
         record.mark_bad(column)
@@ -496,6 +518,8 @@ class Checker:
         self.units()
         self.references()
         self.attendance()
+        self.same_day_meetings()
+        self.assigned_departments()
 
     # -- within a row
     def row_rules(self) -> None:
@@ -522,6 +546,17 @@ class Checker:
                     value=v["answered_on"],
                     other=v["raised_on"],
                 )
+            elif record.ok("answered_on") and v["answered_on"] > self.today:
+                self.problem(
+                    record,
+                    "answered_on",
+                    "imp_answered_after_today",
+                    value=v["answered_on"],
+                    today=self.today,
+                )
+        for record in self.rows("department"):
+            if record.ok("name"):
+                record.values["name"] = department_name(record.values["name"])
         for record in self.rows("meeting"):
             counts = ("present", "excused", "absent", "exempt")
             if any(c in record.bad for c in (*counts, "expected")):
@@ -710,7 +745,7 @@ class Checker:
         for table, column in (("membership", "cell_id"), ("meeting", "cell_id"), ("rating", "cell_id")):
             for record in self.rows(table):
                 self.is_cell(record, column)
-        for table in ("committee_member", "briefing", "opinion"):
+        for table in ("committee_member", "briefing", "opinion", "department"):
             for record in self.rows(table):
                 self.is_unit(record, "unit_id")
         to_members = [(r, "member_id") for t in ("membership", "attendance") for r in self.rows(t)]
@@ -781,6 +816,83 @@ class Checker:
                 self.problem(
                     record, "member_id", "imp_not_member_then", member=member_id, cell=cell_id, date=held_on
                 )
+
+    # -- one meeting of a kind per cell and day: against the database's (withdrawn ones aside) and
+    #    the files' other rows
+    def same_day_meetings(self) -> None:
+        batch = [r for r in self.rows("meeting") if r.ok("meeting_id", "cell_id", "held_on", "kind")]
+        if not batch:
+            return
+        brought = {r.values["meeting_id"] for r in self.rows("meeting") if r.ok("meeting_id")}
+        stored: dict[tuple, str] = {}
+        cells = {r.values["cell_id"] for r in batch}
+        for meeting_id, cell_id, held_on, kind in sorted(
+            _lookup(self.con, "import_known_cell_meetings", cells)
+        ):
+            if meeting_id not in brought:  # a meeting the files bring again is judged as they have it
+                stored.setdefault((cell_id, held_on, kind), meeting_id)
+        first: dict[tuple, Record] = {}
+        for record in batch:
+            v = record.values
+            key = (v["cell_id"], v["held_on"], v["kind"])
+            vi, en, _ = ENUMS["meeting_kind"][v["kind"]]
+            names = {"cell": v["cell_id"], "date": v["held_on"], "kind": vi.lower(), "kind_en": en.lower()}
+            if key in stored:
+                self.problem(record, "held_on", "imp_same_day_meeting_stored", other=stored[key], **names)
+            elif key in first:
+                earlier = first[key]
+                self.problem(
+                    record,
+                    "held_on",
+                    "imp_same_day_meeting",
+                    other=earlier.values["meeting_id"],
+                    first=f"{earlier.where.sheet}, {earlier.row}",
+                    **names,
+                )
+            else:
+                first[key] = record
+
+    # -- an opinion's assigned_to: a department of its unit or of a unit above it (the database's
+    #    departments and the files'), compared trimmed and in NFC; stored as the department's name
+    def assigned_departments(self) -> None:
+        opinions = [r for r in self.rows("opinion") if r.ok("assigned_to", "unit_id")]
+        if not opinions:
+            return
+        served: dict[str, set[str]] = defaultdict(set)
+        for unit_id, name in _lookup(self.con, "import_known_departments"):
+            served[unit_id].add(department_name(name))
+        for record in self.rows("department"):
+            if record.ok("unit_id", "name"):
+                served[record.values["unit_id"]].add(record.values["name"])
+        for record in opinions:
+            unit_id = record.values["unit_id"]
+            if unit_id not in self.kinds:
+                continue  # an unknown unit: said by references()
+            name = department_name(record.values["assigned_to"])
+            chain = self.ancestors(unit_id)
+            if any(name in served.get(unit, ()) for unit in chain):
+                record.values["assigned_to"] = name
+                continue
+            names = sorted(
+                {n for unit in chain for n in served.get(unit, ())}, key=lambda n: (text.fold(n), n)
+            )
+            allowed = "; ".join(names[:SHOWN_NAMES]) + ("; …" if len(names) > SHOWN_NAMES else "")
+            self.problem(
+                record,
+                "assigned_to",
+                "imp_unknown_department",
+                value=record.values["assigned_to"],
+                unit=unit_id,
+                allowed=allowed or "—",
+            )
+
+    def ancestors(self, unit_id: str) -> list[str]:
+        """The unit and the units above it, nearest first (a cycle stops the walk)."""
+        chain, current = [], unit_id
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = self.parents.get(current)
+        return chain
 
 
 # ---- typed rows -----------------------------------------------------------------------------------

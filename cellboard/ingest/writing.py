@@ -6,6 +6,7 @@ copy, apply every row in one transaction, rebuild the derived tables, check, swa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import json
@@ -21,7 +22,7 @@ import pandas as pd
 
 from cellboard import text
 from cellboard.data import db, store
-from cellboard.ingest import limits
+from cellboard.ingest import changes, limits
 from cellboard.ingest.problems import Problem, Report, report_frame, report_lines
 from cellboard.ingest.reading import Source, _n, sources_from_paths, sources_from_uploads
 from cellboard.ingest.validation import Checked, check_sources
@@ -47,6 +48,7 @@ class ImportResult:
     process: int = 0  # the process that read and checked (the Data page's worker: not the server's)
     unlisted: int = 0  # problems past limits.MAX_LISTED: counted, not listed
     unlisted_warnings: int = 0
+    preview: changes.Preview | None = None  # a dry run's new, changed and unchanged rows
 
     @property
     def imported(self) -> bool:
@@ -106,14 +108,30 @@ def import_files(
     account: str | None = None,
     *,
     allow_demo: bool = False,
+    writer: changes.Writer | None = None,
+    overwrite_edits: bool = False,
+    expect: str | None = None,
 ) -> ImportResult:
     """Import workbooks, CSV files or folders of CSV into the database at db_path, all or nothing.
 
-    `allow_demo` lets the benchmark and tests import into a demo database; users cannot.
+    `allow_demo` lets the benchmark and tests import into a demo database; users cannot. `writer`: whose
+    rights and scope apply (None: an administrator's, as the account). `overwrite_edits`: the files'
+    values win over fields set in the app (changes.merge_edits). `expect`: a dry run's preview
+    fingerprint; the import is refused if the rows it compared changed since.
     """
     report = Report()
     sources = sources_from_paths(paths, report)
-    return run_import(sources, Path(db_path), report, dry_run=dry_run, account=account, allow_demo=allow_demo)
+    return run_import(
+        sources,
+        Path(db_path),
+        report,
+        dry_run=dry_run,
+        account=account,
+        allow_demo=allow_demo,
+        writer=writer,
+        overwrite_edits=overwrite_edits,
+        expect=expect,
+    )
 
 
 def import_uploads(
@@ -121,11 +139,24 @@ def import_uploads(
     db_path: str | Path,
     dry_run: bool = False,
     account: str | None = None,
+    *,
+    writer: changes.Writer | None = None,
+    overwrite_edits: bool = False,
+    expect: str | None = None,
 ) -> ImportResult:
-    """The same for uploaded files (name, content): the Data page."""
+    """The same for uploaded files (name, content): the Data page, a commune's month."""
     report = Report()
     sources = sources_from_uploads(files, report)
-    return run_import(sources, Path(db_path), report, dry_run=dry_run, account=account)
+    return run_import(
+        sources,
+        Path(db_path),
+        report,
+        dry_run=dry_run,
+        account=account,
+        writer=writer,
+        overwrite_edits=overwrite_edits,
+        expect=expect,
+    )
 
 
 def run_import(
@@ -136,11 +167,18 @@ def run_import(
     dry_run: bool,
     account: str | None,
     allow_demo: bool = False,
+    writer: changes.Writer | None = None,
+    overwrite_edits: bool = False,
+    expect: str | None = None,
 ) -> ImportResult:
     started = time.perf_counter()
     label = str(path)
-    backup, batch_ids = None, []
+    backup, batch_ids, preview = None, [], None
     checked = None
+    writer = writer or changes.Writer(account, "admin", None, origin="import")
+    if writer.origin != "import":
+        writer = dataclasses.replace(writer, origin="import")
+    rights = changes.import_rights(writer)
     try:
         if path.exists():
             # read and check everything first, against the file as it is, without the write lock
@@ -148,7 +186,11 @@ def run_import(
             before = (len(report.problems), len(report.warnings))
             con = db.reader(path) if dry_run else _read_only(path)
             try:
-                checked = check_sources(sources, con, report, allow_demo=allow_demo, db_label=label)
+                checked = check_sources(
+                    sources, con, report, allow_demo=allow_demo, db_label=label, rights=rights
+                )
+                if dry_run and checked.ok:  # what the import would do: new, changed, unchanged rows
+                    preview = changes.preview_tables(con, checked.tables)
             finally:
                 con.close()
             if not dry_run and checked.ok:
@@ -160,12 +202,19 @@ def run_import(
                         report.cells = report.chars = report.rows = 0
                         report.unlisted = report.unlisted_warnings = 0
                         checked = check_sources(
-                            sources, draft.con, report, allow_demo=allow_demo, db_label=label
+                            sources, draft.con, report, allow_demo=allow_demo, db_label=label, rights=rights
                         )
-                    if checked.ok:
+                    if checked.ok and expect is not None:
+                        store.use_macros(draft.con)
+                        if changes.preview_tables(draft.con, checked.tables).fingerprint != expect:
+                            report.add(None, "chg_changed_since_preview", source=label)
+                    if checked.ok and not report.problems:
                         try:
-                            batch_ids = apply(draft.con, checked, account, path)
+                            batch_ids = apply(draft.con, checked, writer, path, overwrite=overwrite_edits)
                             backup = draft.publish()
+                        except changes.Refused as refused:  # fields set in the app that the files contradict
+                            batch_ids = []
+                            report.problems.extend(refused.problems)
                         except (duckdb.Error, store.WriteError) as error:
                             batch_ids = []
                             report.add(None, "imp_write_failed", source=label, detail=db.first_line(error))
@@ -181,13 +230,15 @@ def run_import(
             report.add(None, "imp_checked_without_database", source=label, warning=True, path=label)
         elif not path.exists():
             report.add(None, "imp_no_database", source=label, path=label)
-        checked = check_sources(sources, None, report, db_label=label)
+        checked = check_sources(sources, None, report, db_label=label, rights=rights)
     problems = sorted(report.problems, key=lambda p: p.order)
     if not dry_run:  # ---- the audit trail (issue 7): who imported what, and how it ended ----
         from cellboard import auth
 
         files = [source.name for source in sources]
         details = {"files": files, "ok": not problems, "batches": batch_ids, "db": label}
+        if overwrite_edits:
+            details["overwrite_edits"] = True
         if problems:
             details["problems"] = sorted({problem.code for problem in problems})
         auth.audit(account, "import", details)
@@ -205,6 +256,7 @@ def run_import(
         seconds=time.perf_counter() - started,
         unlisted=report.unlisted,
         unlisted_warnings=report.unlisted_warnings,
+        preview=preview,
     )
 
 
@@ -232,12 +284,22 @@ def say_waiting(seconds: float | None) -> None:
     print(" / ".join(text.pair("imp_lock_waiting", seconds=shown)), file=sys.stderr, flush=True)
 
 
-def apply(con: duckdb.DuckDBPyConnection, checked: Checked, account: str | None, original: Path) -> list[str]:
-    """Write checked rows in one transaction: replace by key, record the batch, update the derived
-    tables, check nothing got broken (against the original file when the copy is not sound)."""
+def apply(
+    con: duckdb.DuckDBPyConnection,
+    checked: Checked,
+    writer: changes.Writer,
+    original: Path,
+    *,
+    overwrite: bool = False,
+) -> list[str]:
+    """Write checked rows in one transaction through the one write path (changes.write_import: fields
+    set in the app kept or refused as conflicts, each changed row logged), record the batch, check
+    nothing got broken (against the original file when the copy is not sound)."""
+    account = writer.account
     con.execute("begin")
     try:
-        store.apply_rows(con, checked.tables)
+        store.use_macros(con)
+        changes.write_import(con, checked.tables, writer, changes.new_write_id(), overwrite=overwrite)
         imported_at = dt.datetime.now()
         batch_ids = []
         for source in checked.sources:
