@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cellboard.ingest import changes
 from cellboard.ingest.reading import set_progress
 from cellboard.ingest.writing import ImportResult, import_uploads
 
@@ -32,12 +34,23 @@ def write_worker_folder(folder: Path, files: Sequence[tuple[str, bytes]]) -> Non
     (folder / WORKER_NAMES).write_text(json.dumps([name for name, _ in files]), encoding="utf-8")
 
 
-def worker_command(folder: Path, db_path: Path, dry_run: bool, account: str | None) -> list[str]:
+def worker_command(
+    folder: Path,
+    db_path: Path,
+    dry_run: bool,
+    account: str | None,
+    writer: changes.Writer | None = None,
+    expect: str | None = None,
+) -> list[str]:
     command = [sys.executable, "-m", "cellboard.ingest", str(folder), "--db", str(db_path)]
     if dry_run:
         command.append("--dry-run")
     if account:
         command += ["--account", account]
+    if writer is not None:  # whose rights and scope apply (a commune's month): as JSON, never a shell word
+        command += ["--writer", json.dumps(dataclasses.asdict(writer), ensure_ascii=False)]
+    if expect:
+        command += ["--expect", expect]
     return command
 
 
@@ -57,6 +70,8 @@ def run_in_worker(
     account: str | None = None,
     progress=None,
     poll: float = 0.25,
+    writer: changes.Writer | None = None,
+    expect: str | None = None,
 ) -> ImportResult | WorkerFailure:
     """import_uploads in a process of its own; `progress(seconds, last line)` is called while it runs.
     Leaving early (an exception from `progress`: the page rerun or left) kills it: nothing is
@@ -75,7 +90,7 @@ def run_in_worker(
             path_now = os.environ.get("PYTHONPATH")
             env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, path_now]))}
             worker = subprocess.Popen(
-                worker_command(folder, Path(db_path), dry_run, account),
+                worker_command(folder, Path(db_path), dry_run, account, writer, expect),
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -107,12 +122,17 @@ def worker_main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--db", required=True)
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument("--account")
+    parser.add_argument("--writer")
+    parser.add_argument("--expect")
     args = parser.parse_args(argv)
     folder = Path(args.folder)
     names = json.loads((folder / WORKER_NAMES).read_text(encoding="utf-8"))
     files = [(name, (folder / WORKER_FILES / str(i)).read_bytes()) for i, name in enumerate(names)]
     set_progress(lambda message: print(message, file=sys.stderr, flush=True))
-    result = import_uploads(files, args.db, dry_run=args.dry_run, account=args.account)
+    writer = changes.Writer(**json.loads(args.writer)) if args.writer else None
+    result = import_uploads(
+        files, args.db, dry_run=args.dry_run, account=args.account, writer=writer, expect=args.expect
+    )
     result.process = os.getpid()
     partial = folder / (WORKER_RESULT + ".part")
     partial.write_bytes(pickle.dumps(result))
