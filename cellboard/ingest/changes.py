@@ -368,7 +368,7 @@ def submit(
         with store.locked(path, wait if wait is not None else limits.lock_wait_seconds()):
             result = _take_result(folder, request_id)
             if result is None:
-                _apply_queue(path, folder)
+                _apply_queue(path, folder, request_id)
                 result = _take_result(folder, request_id)
     finally:
         (folder / f"{request_id}.request").unlink(missing_ok=True)
@@ -434,11 +434,17 @@ def _pending(folder: Path) -> list[dict]:
     return requests
 
 
-def _apply_queue(path: Path, folder: Path) -> None:
+def batching() -> bool:
+    """Whether a leader applies every queued request (the default) or only its own: CELLBOARD_WRITE_BATCH=0
+    is for measuring what batching saves (docs/PERFORMANCE.md)."""
+    return os.environ.get("CELLBOARD_WRITE_BATCH", "1") != "0"
+
+
+def _apply_queue(path: Path, folder: Path, own: str) -> None:
     """Under the write lock: every pending request on one copy, each in a transaction of its own; one
     swap; then each requester's result."""
     _forget_old_results(folder)
-    requests = _pending(folder)
+    requests = [r for r in _pending(folder) if batching() or r["id"] == own]
     if not requests:
         return
     results: dict[str, dict] = {}
