@@ -66,3 +66,38 @@ create table session (
 );
 create index session_account on session (account);
 pragma user_version = 2;
+
+-- step 3: the role `department` (issue 14). A department (Phòng ban / cơ quan) answers the opinions
+-- of its unit's subtree: an account of that role names its department, as the data database's
+-- `department` table spells it (trimmed, Unicode NFC; auth.check_department checks it exists at the
+-- account's unit), and no other role names one. The role list is a CHECK of `account`, which SQLite
+-- cannot alter in place, so the table is rebuilt with the new CHECK and the new column, every row
+-- copied as it was (department null). No index or trigger belongs to `account`, and no foreign key
+-- names it (sessions, failures and the audit name an account by its text), so nothing else changes.
+create table account_new (
+    name text primary key,
+    role text not null check (
+        role in ('admin', 'standing_committee', 'organisation_board', 'commune', 'department')
+    ),
+    unit_id text,
+    password_hash text not null,
+    disabled integer not null default 0,
+    version integer not null default 1,
+    created_at text not null,
+    password_changed_at text,
+    last_login text,
+    department text,
+    -- a department account names its department and its unit; no other account names a department
+    check (
+        case when role = 'department' then department is not null and trim(department) <> ''
+                                           and unit_id is not null
+             else department is null end
+    )
+);
+insert into account_new (name, role, unit_id, password_hash, disabled, version, created_at,
+                         password_changed_at, last_login)
+select name, role, unit_id, password_hash, disabled, version, created_at, password_changed_at, last_login
+from account;
+drop table account;
+alter table account_new rename to account;
+pragma user_version = 3;

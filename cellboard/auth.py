@@ -9,8 +9,10 @@ also holds the sessions of signed-in browsers (cellboard/sessions.py); its schem
 
 Roles (docs/DOMAIN.md): `admin` sees everything and manages accounts; `standing_committee` and
 `organisation_board` see their unit's subtree, names included; `commune` sees its commune's
-subtree, so only the names of its own members. Scope is enforced in db.py on every query:
-`scope_of(account)` is what the app, downloads, reports and `query --as` pass there.
+subtree, so only the names of its own members; `department` (a department that answers opinions,
+named by the account) sees its unit's subtree without members' names, and opens only its own pages.
+Scope is enforced in db.py on every query: `scope_of(account)` is what the app, downloads, reports
+and `query --as` pass there.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import secrets
 import sqlite3
 import sys
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,17 +40,38 @@ from cellboard import ROOT, private, settings, text
 from cellboard.data import db
 
 DEFAULT_STORE = ROOT / "data" / "accounts.sqlite"
-ROLES = ("admin", "standing_committee", "organisation_board", "commune")
+ROLES = ("admin", "standing_committee", "organisation_board", "commune", "department")
 # each role's name is the message role_<role> (text.coded("role", role))
 # Whether a role sees members' names within its subtree. A commune's subtree is its own commune,
-# so a commune account sees the names of its own members only.
-ROLE_NAMES = {"admin": True, "standing_committee": True, "organisation_board": True, "commune": True}
-# Pages open to some roles only; every other page in dashboard.PAGES is open to every role
-# (what it shows is limited by the scope, not by the page list).
+# so a commune account sees the names of its own members only. A department sees the opinions of
+# its unit's subtree, never members' names.
+ROLE_NAMES = {
+    "admin": True,
+    "standing_committee": True,
+    "organisation_board": True,
+    "commune": True,
+    "department": False,
+}
+# Pages open to some roles only; every other page in dashboard.PAGES is open to every role but
+# those of ROLE_PAGES (what it shows is limited by the scope, not by the page list).
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "pages/accounts.py": frozenset({"admin"}),
     "pages/data.py": frozenset({"admin", "standing_committee", "organisation_board"}),
+    # the opinions to answer, and the answers given
+    "pages/answers.py": frozenset({"admin", "standing_committee", "organisation_board", "department"}),
+    # a commune's monthly submission
+    "pages/month.py": frozenset({"admin", "organisation_board", "commune"}),
+    # corrections to meetings
+    "pages/corrections.py": frozenset({"admin", "organisation_board", "standing_committee", "commune"}),
 }
+# Roles that may open only the pages listed here (and only those of them PAGE_ROLES opens to the
+# role): a department has its opinions and its password, none of the dashboard's figures.
+ROLE_PAGES: dict[str, frozenset[str]] = {
+    "department": frozenset({"pages/answers.py", "pages/password.py"}),
+}
+# The page a role lands on (served at the root) when it is not the first page of dashboard.PAGES
+# it may open; every role's home is a page it may open (tests/test_department_role.py checks it).
+HOME_PAGES: dict[str, str] = {"department": "pages/answers.py"}
 
 MAX_FAILURES = 5  # consecutive failed logins before the name is locked
 LOCK_MINUTES = 15
@@ -82,6 +106,7 @@ class Account:
     name: str
     role: str
     unit_id: str | None
+    department: str | None  # the department's name (role department only), as the data spells it
     disabled: bool
     version: int
     created_at: dt.datetime
@@ -121,20 +146,18 @@ def store_path(value: str | os.PathLike | None = None) -> Path:
 # the new user_version written in that same transaction (each step's last statement), so a step is
 # applied whole or not at all.
 #
-# A step that changes what SQLite cannot alter in place is a table rebuild within its one step. The
-# write-path issue's new role is such a step: the role list is a CHECK of `account`, so it appends
-#     -- step 3: the role <new role> (the write-path issue)
-#     create table account_new (... as in step 1, with the new role in the CHECK ...);
-#     insert into account_new (name, role, unit_id, password_hash, disabled, version, created_at,
-#         password_changed_at, last_login) select <the same columns> from account;
-#     drop table account;
-#     alter table account_new rename to account;
-#     pragma user_version = 3;
-# to accounts.sql (re-creating any index or trigger of `account` before the last line: none today).
-# No foreign key names `account` (sessions, failures and the audit name an account by its text), so
-# nothing else is rebuilt and foreign_keys needs no switching off; ROLES (and ROLE_NAMES, PAGE_ROLES,
-# the role_<role> message) gain the role in the same change. Step 1 is never edited: a new store gets
-# the old CHECK from step 1 and the new one from step 3, like every existing store.
+# A step that changes what SQLite cannot alter in place is a table rebuild within its one step.
+# Step 3 (the write path, issue 14) is one: the role list is a CHECK of `account`, so to add the role
+# `department` and its column `department` (the department's name: required for that role, null for
+# every other, a CHECK too) it creates `account_new` (step 1's columns, the new CHECKs, the new
+# column), copies every account into it (department null), drops `account` and renames
+# `account_new` to `account`, then sets user_version 3, all in the step's one transaction. `account`
+# has no index or trigger to re-create, and no foreign key names it (sessions, failures and the
+# audit name an account by its text), so nothing else was rebuilt and foreign_keys needed no
+# switching off; ROLES, ROLE_NAMES, PAGE_ROLES, ROLE_PAGES, HOME_PAGES and the message
+# role_department gained the role in the same change. Step 1 is never edited: a new store gets the
+# old CHECK from step 1 and the new one from step 3, like every existing store. A later rebuild of
+# `account` follows the same recipe with step 3's table as its starting point.
 
 _STEP = re.compile(r"^-- step (\d+):.*$", re.M)
 
@@ -253,11 +276,12 @@ def _moment(text: str | None) -> dt.datetime | None:
 
 
 def _account(row: sqlite3.Row | tuple, locked_until: str | None = None) -> Account:
-    name, role, unit_id, disabled, version, created_at, last_login = row
+    name, role, unit_id, department, disabled, version, created_at, last_login = row
     return Account(
         name=name,
         role=role,
         unit_id=unit_id,
+        department=department,
         disabled=bool(disabled),
         version=int(version),
         created_at=_moment(created_at),
@@ -355,23 +379,68 @@ def check_unit(role: str, unit_id: str | None, data_path: Path | None = None) ->
     return unit_id
 
 
+def department_name(department: str | None) -> str | None:
+    """A department's name as the data database keeps it: trimmed, Unicode NFC (None when empty)."""
+    return unicodedata.normalize("NFC", (department or "").strip()) or None
+
+
+def check_department(
+    role: str, unit_id: str | None, department: str | None, data_path: Path | None = None
+) -> str | None:
+    """The department an account of `role` names: required for role department, where it must be one
+    of the data database's departments at the account's unit (when there is a database), and refused
+    for every other role. -> its name as the data database spells it (None for other roles)."""
+    name = department_name(department)
+    if role != "department":
+        if name is not None:
+            raise AccountError(
+                f"Chỉ tài khoản phòng ban mới gắn với một phòng ban (--department); vai trò {role} thì không. / "
+                f"Only a department account names a department (--department); role {role} does not."
+            )
+        return None
+    if name is None:
+        raise AccountError(
+            "Tài khoản phòng ban cần tên phòng ban (--department). / "
+            "A department account needs the department's name (--department)."
+        )
+    path = db.db_path(data_path)
+    if unit_id is None or not path.exists():
+        return name
+    con = db.reader(path)  # read-only, the name bound
+    try:
+        found = con.execute(
+            "select name from department where unit_id = ? and nfc_normalize(trim(name)) = ?",
+            [unit_id, name],
+        ).fetchone()
+    finally:
+        con.close()
+    if found is None:
+        raise AccountError(
+            f"Không có phòng ban «{name}» tại đơn vị «{unit_id}» trong cơ sở dữ liệu {path}. / "
+            f"There is no department «{name}» at unit «{unit_id}» in {path}."
+        )
+    return found[0]
+
+
 def get_account(name: str, *, path: Path | None = None) -> Account | None:
     with _connect(path) as con:
         row = con.execute(
-            "select a.name, a.role, a.unit_id, a.disabled, a.version, a.created_at, a.last_login, "
-            "f.locked_until from account a left join login_failure f on f.name = a.name where a.name = ?",
+            "select a.name, a.role, a.unit_id, a.department, a.disabled, a.version, a.created_at, "
+            "a.last_login, f.locked_until from account a left join login_failure f on f.name = a.name "
+            "where a.name = ?",
             (normalise_name(name),),
         ).fetchone()
-    return None if row is None else _account(row[:7], row[7])
+    return None if row is None else _account(row[:8], row[8])
 
 
 def list_accounts(*, path: Path | None = None) -> list[Account]:
     with _connect(path) as con:
         rows = con.execute(
-            "select a.name, a.role, a.unit_id, a.disabled, a.version, a.created_at, a.last_login, "
-            "f.locked_until from account a left join login_failure f on f.name = a.name order by a.name"
+            "select a.name, a.role, a.unit_id, a.department, a.disabled, a.version, a.created_at, "
+            "a.last_login, f.locked_until from account a left join login_failure f on f.name = a.name "
+            "order by a.name"
         ).fetchall()
-    return [_account(row[:7], row[7]) for row in rows]
+    return [_account(row[:8], row[8]) for row in rows]
 
 
 def _require(con: sqlite3.Connection, name: str) -> tuple:
@@ -403,9 +472,12 @@ def add_account(
     path: Path | None = None,
     data_path: Path | None = None,
     now: dt.datetime | None = None,
+    department: str | None = None,
 ) -> Account:
+    """A new account; a department account names its department (`department`), no other does."""
     name = check_name(name)
     unit_id = check_unit(role, unit_id, data_path)
+    department = check_department(role, unit_id, department, data_path)
     check_new_password(password)
     hashed = hash_password(password)
     with _connect(path, write=True) as con:
@@ -413,12 +485,15 @@ def add_account(
             raise AccountError(f"Đã có tài khoản «{name}». / Account «{name}» exists.")
         stamp = _stamp(_now(now))
         con.execute(
-            "insert into account (name, role, unit_id, password_hash, created_at, password_changed_at) "
-            "values (?, ?, ?, ?, ?, ?)",
-            (name, role, unit_id, hashed, stamp, stamp),
+            "insert into account (name, role, unit_id, department, password_hash, created_at, "
+            "password_changed_at) values (?, ?, ?, ?, ?, ?, ?)",
+            (name, role, unit_id, department, hashed, stamp, stamp),
         )
         _clear_failures(con, name)
-        _audit(con, actor, "account_add", {"name": name, "role": role, "unit": unit_id}, now)
+        details = {"name": name, "role": role, "unit": unit_id}
+        if department is not None:
+            details["department"] = department
+        _audit(con, actor, "account_add", details, now)
     return get_account(name, path=path)
 
 
@@ -831,8 +906,18 @@ def refusal(unit: object, scope: db.Scope) -> str:
 
 
 def may_open(role: str, page: str) -> bool:
+    """May an account of `role` open the page (a path of dashboard.PAGES)?"""
+    only = ROLE_PAGES.get(role)
+    if only is not None and page not in only:
+        return False
     allowed = PAGE_ROLES.get(page)
     return allowed is None or role in allowed
+
+
+def home_page(role: str) -> str | None:
+    """The page a role lands on when it is not the first page of dashboard.PAGES it may open (None:
+    that first page, the Overview for every role but department)."""
+    return HOME_PAGES.get(role)
 
 
 def pages_for(role: str, pages: Iterable[Sequence]) -> list:
@@ -904,13 +989,22 @@ def _read_password(args: argparse.Namespace, prompt: str) -> str:
 
 def _print_accounts(accounts: list[Account]) -> None:
     now = _now()
-    header = ("name", "role", "unit", "status", "last_login")
+    header = ("name", "role", "unit", "department", "status", "last_login")
     rows = []
     for account in accounts:
         status = "disabled" if account.disabled else "active"
         if account.locked_until and account.locked_until > now:
             status += f", locked until {_local(account.locked_until)}"
-        rows.append((account.name, account.role, account.unit_id or "*", status, _local(account.last_login)))
+        rows.append(
+            (
+                account.name,
+                account.role,
+                account.unit_id or "*",
+                account.department or "",
+                status,
+                _local(account.last_login),
+            )
+        )
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(str(value).ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())
@@ -931,18 +1025,28 @@ def cli_users(args: argparse.Namespace) -> int:
                     f"Cần --role ({', '.join(ROLES)}). / --role is required ({', '.join(ROLES)})."
                 )
             name = check_name(args.name)
-            check_unit(args.role, args.unit, args.db)
+            department = getattr(args, "department", None)
+            unit_id = check_unit(args.role, args.unit, args.db)
+            check_department(args.role, unit_id, department, args.db)
             if not db.db_path(args.db).exists() and args.unit:
                 print(
                     f"Chú ý: chưa có cơ sở dữ liệu nên chưa kiểm tra được đơn vị «{args.unit}». / "
                     f"Note: no database yet, so unit «{args.unit}» was not checked.",
                     file=sys.stderr,
                 )
+                typed = department_name(department)
+                if typed:
+                    print(
+                        f"Chú ý: chưa có cơ sở dữ liệu nên chưa kiểm tra được phòng ban «{typed}». / "
+                        f"Note: no database yet, so department «{typed}» was not checked.",
+                        file=sys.stderr,
+                    )
             password = _read_password(args, f"Mật khẩu cho / password for {name}: ")
-            account = add_account(name, args.role, args.unit, password, actor=actor, data_path=args.db)
-            print(
-                f"{text.line('cli_account_added')}: {account.name} ({account.role}, {account.unit_id or '*'})"
+            account = add_account(
+                name, args.role, args.unit, password, actor=actor, data_path=args.db, department=department
             )
+            held = ", ".join(value for value in (account.unit_id or "*", account.department) if value)
+            print(f"{text.line('cli_account_added')}: {account.name} ({account.role}, {held})")
         elif action == "remove":
             remove_account(args.name, actor=actor)
             print(f"{text.line('cli_account_removed')}: {normalise_name(args.name)}")

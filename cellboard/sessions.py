@@ -95,8 +95,8 @@ def check(token: str | None, *, now: dt.datetime | None = None, path: Path | Non
     moment = auth._now(now)
     with auth._connect(path) as con:
         row = con.execute(
-            "select s.account, s.version, s.created_at, s.last_seen, s.ended, a.name, a.role, a.unit_id, a.disabled, "
-            "a.version, a.created_at, a.last_login, f.locked_until from session s "
+            "select s.account, s.version, s.created_at, s.last_seen, s.ended, a.name, a.role, a.unit_id, "
+            "a.department, a.disabled, a.version, a.created_at, a.last_login, f.locked_until from session s "
             "left join account a on a.name = s.account left join login_failure f on f.name = s.account "
             "where s.token_hash = ?",
             (hashed,),
@@ -104,7 +104,7 @@ def check(token: str | None, *, now: dt.datetime | None = None, path: Path | Non
     if row is None:
         return Checked(None, "unknown")
     name, version, created_at, last_seen, ended = row[:5]
-    account = None if row[5] is None else auth._account(row[5:12], row[12])
+    account = None if row[5] is None else auth._account(row[5:13], row[13])
     if ended is not None:  # ended for this browser by a password change, a disable, `users logout`
         _close(hashed, name, "session_ended", ended, moment, path)
         return Checked(None, "ended")

@@ -1,5 +1,6 @@
-"""Accounts (Tài khoản), administrators only: the accounts with their roles, units and open sessions,
-adding, resetting a password, disabling and enabling, ending an account's sessions, and the audit trail."""
+"""Accounts (Tài khoản), administrators only: the accounts with their roles, units, departments and open
+sessions, adding (a department account: its department picked among those serving the chosen unit),
+resetting a password, disabling and enabling, ending an account's sessions, and the audit trail."""
 
 import pandas as pd
 import streamlit as st
@@ -61,6 +62,7 @@ tables.table(
             "unit": [
                 loc.t("whole_tree") if a.is_admin else unit_names.get(a.unit_id, a.unit_id) for a in accounts
             ],
+            "department": [a.department or "" for a in accounts],
             "status": [status(loc, a) for a in accounts],
             "sessions": pd.Series([open_sessions.get(a.name, 0) for a in accounts], dtype="int64"),
             "last_login": local(a.last_login for a in accounts),
@@ -79,6 +81,7 @@ tables.table(
         "name": loc.t("accounts_name"),
         "role": loc.t("accounts_role"),
         "unit": loc.t("accounts_unit"),
+        "department": loc.t("acct_dept_department"),
         "status": loc.t("accounts_status"),
         "sessions": loc.t("accounts_sessions"),
         "last_login": loc.t("accounts_last_login"),
@@ -96,8 +99,8 @@ add_tab, reset_tab, disable_tab, sessions_tab, audit_tab = st.tabs(
     ]
 )
 
-with add_tab, st.form("account_add", clear_on_submit=True):
-    name = st.text_input(loc.t("accounts_name"), key="acc_name")
+with add_tab:
+    # the role and the unit outside the form: a department account's picker follows them at once
     role = st.selectbox(
         loc.t("accounts_role"), auth.ROLES, key="acc_role", format_func=lambda code: ui.role_label(loc, code)
     )
@@ -108,6 +111,25 @@ with add_tab, st.form("account_add", clear_on_submit=True):
         format_func=lambda u: "—" if u is None else "\u2003" * int(depths[u]) + unit_names[u],
         help=loc.t("accounts_unit_help"),
     )
+    department = None  # (unit_id, name): the department account's department; it is bound to its unit
+    if role == "department":
+        if unit is None:
+            st.caption(loc.t("acct_dept_pick_unit"))
+        else:
+            serving = ui.query("departments", unit=unit)
+            offered = list(zip(serving["unit_id"], serving["name"], strict=True))
+            if not offered:
+                st.caption(loc.t("acct_dept_none"))
+            department = st.selectbox(
+                loc.t("acct_dept_department"),
+                offered,
+                key="acc_department",
+                format_func=lambda d: f"{d[1]} — {unit_names.get(d[0], d[0])}",
+                help=loc.t("acct_dept_help"),
+            )
+
+with add_tab, st.form("account_add", clear_on_submit=True):
+    name = st.text_input(loc.t("accounts_name"), key="acc_name")
     password = st.text_input(
         loc.t("password_new"),
         type="password",
@@ -123,7 +145,14 @@ with add_tab, st.form("account_add", clear_on_submit=True):
             st.error(loc.t("password_mismatch"))
         else:
             try:
-                added = auth.add_account(name, role, unit, password, actor=admin.name)
+                added = auth.add_account(
+                    name,
+                    role,
+                    department[0] if department else unit,
+                    password,
+                    actor=admin.name,
+                    department=department[1] if department else None,
+                )
             except auth.AccountError as bad:
                 st.error(plain(loc.half(str(bad))))
             else:

@@ -369,10 +369,12 @@ def test_pages_by_role():
     assert "pages/accounts.py" in paths and "pages/data.py" in paths and "pages/password.py" in paths
     allowed = {role: {entry[0] for entry in auth.pages_for(role, pages)} for role in auth.ROLES}
     assert allowed["admin"] == set(paths)
-    assert (
-        allowed["standing_committee"] == allowed["organisation_board"] == set(paths) - {"pages/accounts.py"}
-    )
-    assert allowed["commune"] == set(paths) - {"pages/accounts.py", "pages/data.py"}
+    # a commune's monthly submission is not the standing committee's; the opinions' answers are not
+    # a commune's (tests/test_department_role.py: every role on the write path's pages)
+    assert allowed["organisation_board"] == set(paths) - {"pages/accounts.py"}
+    assert allowed["standing_committee"] == set(paths) - {"pages/accounts.py", "pages/month.py"}
+    assert allowed["commune"] == set(paths) - {"pages/accounts.py", "pages/data.py", "pages/answers.py"}
+    assert allowed["department"] == {"pages/answers.py", "pages/password.py"}
     assert all("pages/password.py" in pages for pages in allowed.values())
 
 

@@ -178,14 +178,14 @@ def test_two_processes_starting_at_once_agree_on_one_secrets_file_and_migrate_on
     outputs = [process.communicate(timeout=120) for process in started]
     assert [process.returncode for process in started] == [0, 0], outputs
     first, second = (out.split() for out, _ in outputs)
-    assert first == second and first[2] == "2"
+    assert first == second and first[2] == "3"
     monkeypatch.setenv("CELLBOARD_SECRETS", env["CELLBOARD_SECRETS"])
     assert settings.secrets().session_secret.hex() == first[1]
     assert secrets_file_modes(tmp_path / "secrets" / "secrets.toml") == ("0o600", "0o700")
     assert sorted(p.name for p in (tmp_path / "secrets").iterdir()) == ["secrets.toml"]
     store = tmp_path / "accounts" / "accounts.sqlite"
     with sqlite3.connect(store) as con:
-        assert con.execute("pragma user_version").fetchone() == (2,)
+        assert con.execute("pragma user_version").fetchone() == (3,)
         assert con.execute("pragma journal_mode").fetchone() == ("wal",)
 
 
@@ -386,9 +386,9 @@ def test_a_store_made_by_the_accounts_sql_before_sessions_is_migrated(tmp_path, 
             ("delete",),
         )
     monkeypatch.setenv("CELLBOARD_USERS", str(path))
-    assert auth.migrate() == 2
+    assert auth.migrate() == 3
     with sqlite3.connect(path) as con:
-        assert con.execute("pragma user_version").fetchone() == (2,)
+        assert con.execute("pragma user_version").fetchone() == (3,)
         assert con.execute("pragma journal_mode").fetchone() == ("wal",)
         assert con.execute("select name, failures from login_failure").fetchall() == [("cu", 2)]
         assert [c[1] for c in con.execute("pragma table_info(session)")] == [
@@ -405,15 +405,15 @@ def test_a_store_made_by_the_accounts_sql_before_sessions_is_migrated(tmp_path, 
     assert auth.authenticate("cu", "mat-khau-cu-1").reason == "ok"
     token = sessions.start("cu")
     assert sessions.check(token).account.name == "cu"
-    assert auth.migrate() == 2  # again: nothing to do
+    assert auth.migrate() == 3  # again: nothing to do
     with sqlite3.connect(path) as con:
-        con.execute("pragma user_version = 3")  # a newer program's store
-    with pytest.raises(auth.AccountError, match="version 3, newer than the version 2"):
+        con.execute("pragma user_version = 4")  # a newer program's store
+    with pytest.raises(auth.AccountError, match="version 4, newer than the version 3"):
         auth.migrate()
 
 
 def test_the_steps_are_numbered_and_a_failing_step_leaves_the_store_as_it_was(tmp_path, monkeypatch):
-    assert [number for number, _ in auth.STEPS] == [1, 2] and auth.VERSION == 2
+    assert [number for number, _ in auth.STEPS] == [1, 2, 3] and auth.VERSION == 3
     assert [statement.split("(")[0].strip() for statement in auth.STEPS[1][1]] == [
         "create table session",
         "create index session_account on session",

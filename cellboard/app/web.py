@@ -204,6 +204,13 @@ ROUTES = [Route(LOGIN, login, methods=["GET", "POST"]), Route(LOGOUT, logout, me
 # ---- the gate -------------------------------------------------------------------------------------------
 
 
+def home_paths(role: str) -> set[str]:
+    """The addresses of a role's default page by its own name (HOME, and a role's own home page,
+    auth.HOME_PAGES): Streamlit serves that page at / only, so they are sent there."""
+    own = auth.home_page(role)
+    return {f"/{HOME}"} | ({"/" + own.removeprefix("pages/").removesuffix(".py")} if own else set())
+
+
 def is_page(request: Request) -> bool:
     """A request for one of the app's pages (Streamlit answers every such path with its index)."""
     path = request.url.path
@@ -222,7 +229,7 @@ class SessionGate(BaseHTTPMiddleware):
         token = request.cookies.get(sessions.COOKIE)
         checked = await anyio.to_thread.run_sync(sessions.check, token)
         if checked.account is not None:
-            if request.url.path.rstrip("/") == f"/{HOME}":
+            if request.url.path.rstrip("/") in home_paths(checked.account.role):
                 home = "/" + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(home, status_code=303, headers=NO_STORE)
             return await call_next(request)
