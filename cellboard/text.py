@@ -151,7 +151,7 @@ CODED = frozenset(
         *(N_("rv_page_docx"), N_("rv_page_docx_help"), N_("rv_page_xlsx"), N_("rv_page_xlsx_help")),
         *(N_("login_notice_expired"), N_("login_notice_ended"), N_("login_notice_signed_out")),
         *(N_("role_admin"), N_("role_standing_committee"), N_("role_organisation_board")),
-        N_("role_commune"),
+        *(N_("role_commune"), N_("role_department")),
         *(N_("preset_this_month"), N_("preset_last_month"), N_("preset_last_6_months"), N_("preset_year")),
         *(N_("preset_first_half"), N_("preset_second_half"), N_("preset_custom")),
         *(N_("dq_counts_vs_rows"), N_("dq_roll_vs_rows"), N_("dq_nobody_expected"), N_("dq_unanswered")),
