@@ -797,24 +797,24 @@ select
     (select count(*) from unit) - (select count(*) from unit_closure where depth = 0) as closure_missing;
 
 -- section: migrate_from_2
--- A file of schema version 2 (attached as `old`) copied into a new file of this version: every base
+-- A file of schema version 2 (attached as `cellboard_before`) copied into a new file of this version: every base
 -- table as it was; the columns and tables version 3 added start empty (store.migrate adds the
 -- departments the opinions name).
 delete from category;
 delete from visit_rule;
-insert into visit_rule by name select * from old.visit_rule;
-insert into category by name select * from old.category;
-insert into unit by name select * from old.unit;
-insert into member by name select * from old.member;
-insert into membership by name select * from old.membership;
-insert into meeting by name select * from old.meeting;
-insert into attendance by name select * from old.attendance;
-insert into committee_member by name select * from old.committee_member;
-insert into visit by name select * from old.visit;
-insert into briefing by name select * from old.briefing;
-insert into opinion by name select * from old.opinion;
-insert into rating by name select * from old.rating;
-insert into import_batch by name select * from old.import_batch;
+insert into visit_rule by name select * from cellboard_before.visit_rule;
+insert into category by name select * from cellboard_before.category;
+insert into unit by name select * from cellboard_before.unit;
+insert into member by name select * from cellboard_before.member;
+insert into membership by name select * from cellboard_before.membership;
+insert into meeting by name select * from cellboard_before.meeting;
+insert into attendance by name select * from cellboard_before.attendance;
+insert into committee_member by name select * from cellboard_before.committee_member;
+insert into visit by name select * from cellboard_before.visit;
+insert into briefing by name select * from cellboard_before.briefing;
+insert into opinion by name select * from cellboard_before.opinion;
+insert into rating by name select * from cellboard_before.rating;
+insert into import_batch by name select * from cellboard_before.import_batch;
 
 -- section: log_start
 -- ---- the write path's change log (cellboard/ingest/changes.py) -------------------------------------

@@ -465,12 +465,13 @@ def migrate(path: Path) -> Path | None:
             try:
                 con.execute("begin")
                 create_schema(con, source or "imported")
-                con.execute("attach $path as old (type duckdb, read_only)", {"path": str(path)})
+                # an alias no file name gives (DuckDB names the new file's own catalogue after its stem)
+                con.execute("attach $path as cellboard_before (type duckdb, read_only)", {"path": str(path)})
                 con.execute(schema_sections()[MIGRATIONS[version]])
                 rebuild_derived(con)
                 con.execute(schema_sections()["departments_from_opinions"])
                 con.execute("commit")
-                con.execute("detach old")
+                con.execute("detach cellboard_before")
                 con.execute("checkpoint")
             finally:
                 con.close()

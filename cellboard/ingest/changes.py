@@ -68,15 +68,15 @@ class Writer:
     os_user: str | None = None
 
     @classmethod
-    def of(cls, account: object, origin: str = "app") -> Writer:
-        """The writer for an auth.Account."""
+    def of(cls, account: object, origin: str = "app", *, command: bool = False) -> Writer:
+        """The writer for an auth.Account; `command`: run from the command line (its OS user recorded)."""
         return cls(
             account.name,
             account.role,
             account.unit_id,
             getattr(account, "department", None),
             origin,
-            os_user() if origin == "cli" else None,
+            os_user() if command or origin == "cli" else None,
         )
 
 
@@ -221,7 +221,7 @@ def check_scope(con, records: Mapping[str, list[Record]], writer: Writer, report
 def _run(con: duckdb.DuckDBPyConnection, section: str, params: Mapping[str, object] = {}):  # noqa: B006
     """Run a schema.sql section with the parameters it names (DuckDB refuses any other)."""
     sql = store.schema_sections()[section]
-    named = set(re.findall(r"\$(\w+)", sql))
+    named = set(re.findall(r"\$(\w+)", re.sub(r"--[^\n]*", "", sql)))  # not those a comment names
     return con.execute(sql, {name: value for name, value in params.items() if name in named})
 
 
@@ -515,12 +515,15 @@ def _forget_old_results(folder: Path) -> None:
 # ---- the writes people make -------------------------------------------------------------------------
 
 
-def _one(con, section: str, params: Mapping[str, object]) -> dict | None:
+def _dicts(con, section: str, params: Mapping[str, object]) -> list[dict]:
     cursor = _run(con, section, params)
     names = [c[0] for c in cursor.description]
-    row = cursor.fetchone()
-    cursor.fetchall()
-    return dict(zip(names, row, strict=True)) if row else None
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _one(con, section: str, params: Mapping[str, object]) -> dict | None:
+    found = _dicts(con, section, params)
+    return found[0] if found else None
 
 
 def _date(value: object) -> dt.date | None:
@@ -908,13 +911,10 @@ def _keep_edits(con, table: str, incoming: pa.Table, keep: Mapping[str, set[str]
     schema = table_schema(con, table)
     columns = [c for c in schema.names if c in incoming.column_names or c in names]
     with _incoming(con, incoming):
-        keyed = _run(con, "incoming_keyed", _key_params(table)).to_arrow_table()
-        stored = {
-            row["row_key"]: row
-            for row in _run(con, "stored_keyed", _key_params(table)).to_arrow_table().to_pylist()
-        }
+        keyed = _dicts(con, "incoming_keyed", _key_params(table))
+        stored = {row["row_key"]: row for row in _dicts(con, "stored_keyed", _key_params(table))}
     rows = []
-    for row in keyed.to_pylist():
+    for row in keyed:
         key = row.pop("row_key")
         for name in keep.get(key, ()):
             if key in stored:

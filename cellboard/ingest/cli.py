@@ -40,7 +40,7 @@ def writer_for(name: str | None, origin: str) -> changes.Writer:
         raise NoSuchWriter(f"Không có tài khoản «{name}». / There is no account «{name}».")
     if account.disabled:
         raise NoSuchWriter(f"Tài khoản «{name}» đã bị khóa. / Account «{name}» is disabled.")
-    return changes.Writer.of(account, origin)
+    return changes.Writer.of(account, origin, command=True)
 
 
 def cli_import(args: argparse.Namespace) -> int:
