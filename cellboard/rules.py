@@ -14,6 +14,9 @@ MIN_MEETINGS_TO_RANK = 3
 MONTHS_BELOW_TARGET_FOR_HELP = 3
 # An opinion still unanswered this many days after it was raised is a data-quality warning.
 UNANSWERED_DAYS = 60
+# An unanswered opinion due within this many days (its due day included) is "due soon" on the
+# Answers page: a department's week to answer before it is late.
+DUE_SOON_DAYS = 7
 # The weights of a cell's score (cell_ranking's $w_* when the user gives none): URL key -> weight.
 DEFAULT_WEIGHTS = {"w_attendance": 0.4, "w_regularity": 0.3, "w_thematic": 0.2, "w_visits": 0.1}
 
@@ -25,6 +28,7 @@ QUERY_PARAMETERS = {
     "min_meetings_to_rank": MIN_MEETINGS_TO_RANK,
     "months_below_target_for_help": MONTHS_BELOW_TARGET_FOR_HELP,
     "unanswered_days": UNANSWERED_DAYS,
+    "due_soon_days": DUE_SOON_DAYS,
     **{"default_" + key: weight for key, weight in DEFAULT_WEIGHTS.items()},
 }
 

@@ -42,7 +42,7 @@ def info(name: str) -> catalogue.QueryInfo:
 
 
 def test_every_query_has_a_header_the_catalogue_reads():
-    assert len(NAMES) == 28
+    assert len(NAMES) == 32
     for name in NAMES:
         header = info(name)
         assert header.title.endswith("?"), name
@@ -98,10 +98,12 @@ def test_the_parameters_listed_are_those_the_sql_uses():
     )
     assert info("cells_needing_help").rules == ("months_below_target_for_help",)
     assert info("data_quality_warnings").rules == ("unanswered_days",)
+    assert info("department_opinions").rules == ("due_soon_days",)
     assert {name for name in NAMES if info(name).rules} == {
         "cell_ranking",
         "cells_needing_help",
         "data_quality_warnings",
+        "department_opinions",
     }
 
 
