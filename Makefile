@@ -32,7 +32,7 @@ cellboard/locale/%.mo: cellboard/locale/%.po | $(VENV)/.runtime
 
 # The message ids the code names, as a template (cellboard.pot at the top, git-ignored) for a new language or to
 # compare: the keywords below are the ones tests/test_catalogue.py extracts with.
-EXTRACT_KEYWORDS := -k t -k N_ -k tn:1,2 -k pair -k pair_n:1,2 -k both -k line -k page_header:2 -k figure_tile:3 -k choice:4 -k add:2 -k problem:3 -k Refused:1 -k bad:1
+EXTRACT_KEYWORDS := -k t -k N_ -k tn:1,2 -k pair -k pair_n:1,2 -k both -k line -k page_header:2 -k figure_tile:3 -k choice:4 -k add:2 -k problem:3 -k Refused:1 -k bad:1 -k refuse:3 -k _problem:3
 messages: $(VENV)/.runtime
 	$(VENV)/bin/pybabel extract --no-default-keywords $(EXTRACT_KEYWORDS) --no-location --omit-header \
 		-F babel.cfg -o cellboard.pot .

@@ -376,9 +376,8 @@ def submit(
         raise store.WriteError("the write was not applied")
     _audit(path, op, args, writer, result)
     if not result["ok"]:
-        raise Refused(
-            [Problem(**{**p, "values": tuple(map(tuple, p["values"]))}) for p in result["problems"]]
-        )
+        problems = [_listed(problem) for problem in result["problems"]]
+        raise Refused(problems)
     return Written(result["write_id"], result["changed"], result["seconds"])
 
 
@@ -396,6 +395,12 @@ def _audit(path: Path, op: str, args: Mapping[str, object], writer: Writer, resu
     else:
         details["problems"] = sorted({problem["code"] for problem in result["problems"]})
     auth.audit(writer.account, f"write_{op}", details)
+
+
+def _listed(problem: Mapping) -> Problem:
+    """A problem as a result file holds it (JSON), back as a Problem."""
+    values = tuple(tuple(pair) for pair in problem["values"])
+    return Problem(problem["source"], problem["sheet"], problem["row"], problem["column"], problem["code"], values)
 
 
 def _take_result(folder: Path, request_id: str) -> dict | None:
