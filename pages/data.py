@@ -88,7 +88,7 @@ def show_result(loc: text.Locale, result: ingest.ImportResult) -> None:
 
 
 def in_worker(
-    loc: text.Locale, uploads, path, *, dry_run: bool, account: str | None = None
+    loc: text.Locale, uploads, path, *, dry_run: bool, account: str | None = None, overwrite: bool = False
 ) -> ingest.ImportResult | None:
     """Check or import in a process of its own (ingest.run_in_worker), showing its progress: the
     server's process keeps answering the other users and the health check meanwhile (issue 17)."""
@@ -99,7 +99,9 @@ def in_worker(
             step = text.escape_markdown(line)  # sheet names come from the file
             status.update(label=loc.t("data_progress", elapsed=loc.integer(seconds), step=step))
 
-        done = ingest.run_in_worker(uploads, path, dry_run=dry_run, account=account, progress=progress)
+        done = ingest.run_in_worker(
+            uploads, path, dry_run=dry_run, account=account, progress=progress, overwrite_edits=overwrite
+        )
         if isinstance(done, ingest.WorkerFailure):
             status.update(label=label, state="error")
             st.error(loc.t("data_worker_failed", code=done.code, detail=text.escape_markdown(done.detail)))
@@ -118,6 +120,10 @@ def import_section(loc: text.Locale) -> None:
         key="data_upload",
         help=loc.t("data_upload_help"),
     )
+    # fields people set in the app that a file contradicts refuse the import, unless this is ticked
+    overwrite = st.checkbox(
+        loc.t("data_overwrite_edits"), key="data_overwrite", help=loc.t("data_overwrite_help")
+    )
     if files:
         uploads = [(file.name, file.getvalue()) for file in files]
         digest = hashlib.sha256(
@@ -126,10 +132,10 @@ def import_section(loc: text.Locale) -> None:
             ).encode()
         ).hexdigest()
         path = db.db_path()
-        check_key = (digest, db.file_identity(path.resolve()))
+        check_key = (digest, db.file_identity(path.resolve()), overwrite)
         checked = st.session_state.get("_data_check")
         if checked is None or checked[0] != check_key:
-            found = in_worker(loc, uploads, path, dry_run=True)
+            found = in_worker(loc, uploads, path, dry_run=True, overwrite=overwrite)
             if found is None:
                 return
             checked = (check_key, found)
@@ -143,7 +149,14 @@ def import_section(loc: text.Locale) -> None:
                 st.success(loc.t("data_check_ok", rows=loc.integer(result.total_rows)))
                 tables.show(rows_table(loc, result.rows), "import_rows", key="data_rows_table")
                 if st.button(loc.t("data_import_button"), type="primary", key="data_import_button"):
-                    done = in_worker(loc, uploads, path, dry_run=False, account=ui.current_account_name())
+                    done = in_worker(
+                        loc,
+                        uploads,
+                        path,
+                        dry_run=False,
+                        account=ui.current_account_name(),
+                        overwrite=overwrite,
+                    )
                     if done is None:
                         return
                     if done.imported:

@@ -566,10 +566,9 @@ def _op_answer(con, writer: Writer, write_id: str, args: Mapping[str, object]) -
     row = dict(opinion)
     if action == "answered":
         row["answered_on"], row["answer"], row["handling"] = _date(args["on"]), args["answer"], None
-        if row["answered_on"] is None:
-            refuse("opinion", "answered_on", "imp_required")
-        if not (row["answer"] or "").strip():
-            refuse("opinion", "answer", "imp_required")
+        missing = [name for name in ("answered_on", "answer") if not str(row[name] or "").strip()]
+        if missing:  # every empty field named at once
+            raise Refused([_problem("opinion", name, "imp_required") for name in missing])
     else:
         if opinion["answered_on"] is not None:
             refuse("opinion", "answered_on", "chg_already_answered", value=opinion["answered_on"])

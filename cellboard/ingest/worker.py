@@ -41,6 +41,7 @@ def worker_command(
     account: str | None,
     writer: changes.Writer | None = None,
     expect: str | None = None,
+    overwrite_edits: bool = False,
 ) -> list[str]:
     command = [sys.executable, "-m", "cellboard.ingest", str(folder), "--db", str(db_path)]
     if dry_run:
@@ -51,6 +52,8 @@ def worker_command(
         command += ["--writer", json.dumps(dataclasses.asdict(writer), ensure_ascii=False)]
     if expect:
         command += ["--expect", expect]
+    if overwrite_edits:
+        command.append("--overwrite-edits")
     return command
 
 
@@ -72,6 +75,7 @@ def run_in_worker(
     poll: float = 0.25,
     writer: changes.Writer | None = None,
     expect: str | None = None,
+    overwrite_edits: bool = False,
 ) -> ImportResult | WorkerFailure:
     """import_uploads in a process of its own; `progress(seconds, last line)` is called while it runs.
     Leaving early (an exception from `progress`: the page rerun or left) kills it: nothing is
@@ -90,7 +94,7 @@ def run_in_worker(
             path_now = os.environ.get("PYTHONPATH")
             env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, path_now]))}
             worker = subprocess.Popen(
-                worker_command(folder, Path(db_path), dry_run, account, writer, expect),
+                worker_command(folder, Path(db_path), dry_run, account, writer, expect, overwrite_edits),
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -124,6 +128,7 @@ def worker_main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--account")
     parser.add_argument("--writer")
     parser.add_argument("--expect")
+    parser.add_argument("--overwrite-edits", action="store_true")
     args = parser.parse_args(argv)
     folder = Path(args.folder)
     names = json.loads((folder / WORKER_NAMES).read_text(encoding="utf-8"))
@@ -131,7 +136,13 @@ def worker_main(argv: Sequence[str] | None = None) -> int:
     set_progress(lambda message: print(message, file=sys.stderr, flush=True))
     writer = changes.Writer(**json.loads(args.writer)) if args.writer else None
     result = import_uploads(
-        files, args.db, dry_run=args.dry_run, account=args.account, writer=writer, expect=args.expect
+        files,
+        args.db,
+        dry_run=args.dry_run,
+        account=args.account,
+        writer=writer,
+        expect=args.expect,
+        overwrite_edits=args.overwrite_edits,
     )
     result.process = os.getpid()
     partial = folder / (WORKER_RESULT + ".part")

@@ -191,6 +191,10 @@ def run_import(
                 )
                 if dry_run and checked.ok:  # what the import would do: new, changed, unchanged rows
                     preview = changes.preview_tables(con, checked.tables)
+                    # and whether it contradicts what people set in the app (said now, not at the write)
+                    report.problems.extend(
+                        changes.merge_edits(con, checked.tables, overwrite=overwrite_edits)[1]
+                    )
             finally:
                 con.close()
             if not dry_run and checked.ok:
