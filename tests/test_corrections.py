@@ -411,3 +411,20 @@ def test_search_and_english(app_on, data):
         "12/02/2025 · Chi bộ thôn Đông · Thematic",
         "10/01/2025 · Chi bộ thôn Đông · Regular",
     ]
+
+
+def test_the_counts_of_a_cell_that_reports_numbers_are_corrected(app_on, data):
+    at = open_page(app_on, data, meeting="M6")
+    assert not table(at, "fix_marks_M6")  # counts, not marks
+    at.number_input(key="fix_count_present_M6").set_value(9)
+    at.number_input(key="fix_count_excused_M6").set_value(0)
+    at = click(at, "fix_submit_preview_M6")
+    assert tables_with(at, "Dòng", "Thay đổi", "Thông tin", "Trước", "Sau")[0].value.values.tolist() == [
+        ["Buổi sinh hoạt", "Sửa", "Có mặt", "8", "9"],
+        ["Buổi sinh hoạt", "Sửa", "Vắng có lý do", "1", "0"],
+    ]
+    at = click(at, "fix_save_M6")
+    assert messages(at)["success"] == ["Đã lưu sửa đổi (1 dòng thay đổi)."]
+    trend = db.run("participation_trend", {**WINDOW, "unit": "X2"}, path=data)
+    assert (trend["present"].sum(), trend["excused"].sum()) == (9, 0)  # 9 of 9: 100 %
+    assert fields(at)["Tỷ lệ dự"] == "100,0%"
