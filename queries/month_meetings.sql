@@ -1,0 +1,59 @@
+-- month_meetings: which meetings has each cell of the subtree held in a month, and which cells have
+-- none yet?
+--
+-- Scope: unit (the subtree's cells)
+-- Macros: in_scope, existed_between, attendance_rate
+-- Parameters:
+--   $start             date      first day of the month (inclusive)
+--   $end               date      last day of the month (inclusive)
+--   $unit              text      root of the subtree; null = everything
+-- Columns:
+--   commune_id         text      the cell's commune (cell_commune)
+--   commune            text
+--   cell_id            text
+--   cell               text
+--   reports_counts     boolean   the cell's latest meeting up to $end was reported as counts, not
+--                                names (false for a cell that never met)
+--   meeting_id         text      null: the cell held no meeting in the window
+--   held_on            date
+--   kind               text      regular, thematic, extraordinary
+--   topic              text
+--   expected           integer   members on the roll, exempt included
+--   exempt             integer
+--   present            integer
+--   excused            integer
+--   absent             integer
+--   attendance_rate    fraction  present / (expected - exempt)
+-- Notes:
+--   Listed: every cell of the subtree that existed on some day of the window (valid_from, valid_to),
+--   with a row per meeting it held in the window (meeting_stats: withdrawn meetings count nowhere),
+--   or one row without a meeting. Ordered by commune and cell in Vietnamese order, then by date.
+with cells as (
+    select u.unit_id as cell_id, u.name as cell, cc.commune_id
+    from unit u
+    join cell_commune cc on cc.cell_id = u.unit_id
+    where u.kind = 'cell'
+      and in_scope(u.unit_id, $unit)
+      and existed_between(u.valid_from, u.valid_to, $start, $end)
+),
+latest as (
+    select s.cell_id, arg_max(s.from_counts, s.held_on) as reports_counts
+    from meeting_stats s
+    where s.cell_id in (select cell_id from cells) and s.held_on <= $end
+    group by s.cell_id
+),
+held as (
+    select s.*
+    from meeting_stats s
+    where s.cell_id in (select cell_id from cells) and s.held_on between $start and $end
+)
+select c.commune_id, cu.name as commune, c.cell_id, c.cell,
+       coalesce(l.reports_counts, false) as reports_counts,
+       h.meeting_id, h.held_on, h.kind, h.topic,
+       h.expected, h.exempt, h.present, h.excused, h.absent,
+       attendance_rate(h.present, h.expected, h.exempt) as attendance_rate
+from cells c
+left join unit cu on cu.unit_id = c.commune_id
+left join latest l on l.cell_id = c.cell_id
+left join held h on h.cell_id = c.cell_id
+order by cu.name collate vi, c.commune_id, c.cell collate vi, c.cell_id, h.held_on, h.meeting_id;
