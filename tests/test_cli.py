@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from cellboard import SCHEMA_VERSION
 from cellboard.data import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -246,6 +247,7 @@ def test_a_database_of_an_older_schema_is_refused_with_the_way_out(fixture_db, t
         "end=2025-03-31",
     )
     assert done.returncode == 1
-    assert "schema version 1; this program needs 2" in done.stderr
+    assert f"schema version 1; this program needs {SCHEMA_VERSION}" in done.stderr
+    assert f"python -m cellboard migrate --db {old}" in done.stderr
     assert f"python -m cellboard demo --db {old}" in done.stderr
     assert done.stdout == ""
