@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from cellboard import auth
-from cellboard.data import db, store
+from cellboard.data import db, figures, periods, store
 from cellboard.ingest import changes, import_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -410,24 +410,37 @@ def test_answer_on_the_command_line(tmp_path):
 # ---- demo databases, and a file of the schema before -------------------------------------------------------------
 
 
-def test_a_demo_takes_writes_in_the_app_but_not_a_real_workbook(tmp_path):
+def test_a_demo_takes_a_departments_answer_and_the_reviews_on_time_figure_follows_at_once(tmp_path):
     path = tmp_path / "demo.duckdb"
     done = cli("demo", "--db", path, "--scale", "S")
     assert done.returncode == 0, done.stderr
-    opinion, raised = rows(
+    backups = store.list_backups(path)
+    # an overdue opinion and the department holding it, at its commune
+    opinion, raised, due, commune, department = rows(
         path,
-        "select opinion_id, raised_on from opinion where answered_on is null order by opinion_id limit 1",
+        """select o.opinion_id, o.raised_on, f.due_on, f.commune_id, o.assigned_to
+           from opinion o join opinion_facts f using (opinion_id)
+           where o.answered_on is null and f.due_on < current_date
+           order by o.opinion_id limit 1""",
     )[0]
+    period = periods.Period(D(raised.year, 1, 1), D(raised.year, 12, 31))
+
+    def run(name: str, **params: object):
+        return db.run(name, params, path=path)
+
+    before = db.run("opinion_response", {"start": period.start, "end": period.end}, path=path)
+    on_time, counted = int(before["answered_on_time"].sum()), int((before["opinions"] - before["open"]).sum())
+    review_before = figures.compare(run, period, None).current_values["answered_on_time"]
+    assert review_before == pytest.approx(on_time / counted)
+
+    writer = changes.Writer("phong_ban", "department", commune, department)
     changes.record_answer(
-        path,
-        BOARD,
-        opinion,
-        "answered",
-        on=min(raised + dt.timedelta(days=3), dt.date.today()),
-        answer="Đã trả lời",
+        path, writer, opinion, "answered", on=min(due, raised + dt.timedelta(days=2)), answer="Đã trả lời"
     )
-    assert rows(path, "select answer from opinion where opinion_id = $o", {"o": opinion}) == [("Đã trả lời",)]
-    assert rows(path, "select value from meta where key = 'source'") == [("demo",)]
+    review_after = figures.compare(run, period, None).current_values["answered_on_time"]
+    assert review_after == pytest.approx((on_time + 1) / counted)
+    assert rows(path, "select value from meta where key = 'source'") == [("demo",)]  # the banner stays
+    assert store.list_backups(path) == backups  # writes in the app keep no backup: the log is their undo
     refused = import_files([EXAMPLE], path)
     assert [p.code for p in refused.problems] == ["imp_demo_database"]
 
