@@ -156,6 +156,8 @@ CODED = frozenset(
         *(N_("preset_first_half"), N_("preset_second_half"), N_("preset_custom")),
         *(N_("dq_counts_vs_rows"), N_("dq_roll_vs_rows"), N_("dq_nobody_expected"), N_("dq_unanswered")),
         N_("dq_no_cells"),
+        *(N_("dq_answered_after_as_of"), N_("dq_not_on_roll"), N_("dq_same_day_meetings")),
+        N_("dq_unknown_department"),
         *(N_("bad_date"), N_("period_reversed")),  # a link's problems (periods.from_params)
         # the review's signature and title by the unit's kind and the period's
         *(N_("rv_sign_standing"), N_("rv_sign_commune"), N_("rv_sign_cell"), N_("rv_sign_other")),

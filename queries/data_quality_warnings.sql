@@ -9,14 +9,17 @@
 --   $unit        text      root of the subtree; null = everything
 --   $as_of       date      the day "no answer after $unanswered_days (60) days" is judged
 -- Columns:
---   check        text      counts_vs_rows, roll_vs_rows, nobody_expected, unanswered, no_cells (below)
+--   check        text      counts_vs_rows, roll_vs_rows, nobody_expected, unanswered, no_cells,
+--                          answered_after_as_of, not_on_roll, same_day_meetings, unknown_department (below)
 --   unit_id      text
 --   unit         text      its name
 --   item_id      text      the meeting, opinion or unit
 --   on_date      date      held or raised
 --   expected     integer   the two numbers a check compares, where it does
 --   found        integer
---   detail       text      the opinion's text for unanswered, else null
+--   detail       text      the opinion's text for unanswered and answered_after_as_of, the member for
+--                          not_on_roll, the kind (regular, thematic, extraordinary) for
+--                          same_day_meetings, the name assigned_to gives for unknown_department; else null
 -- Notes:
 --   Checks (column check):
 --     counts_vs_rows  a meeting with both counts and attendance rows that disagree (expected/present);
@@ -24,7 +27,18 @@
 --     nobody_expected a meeting with nobody expected (expected - exempt = 0);
 --     unanswered      an opinion raised in the window, unanswered more than $unanswered_days (60) days
 --                     after it was raised;
---     no_cells        a unit above cells (commune, district, ...) existing in the window with no cell.
+--     no_cells        a unit above cells (commune, district, ...) existing in the window with no cell;
+--     answered_after_as_of  an opinion raised in the window whose answer is dated after $as_of
+--                     (found: the days after $as_of);
+--     not_on_roll     an attendance row of a meeting held in the window for a member not in the
+--                     meeting's cell that day (no membership of the cell from_date <= held_on <= to_date);
+--     same_day_meetings  each meeting held in the window when its cell holds another of the same kind
+--                     that day (found: how many that day);
+--     unknown_department  an opinion raised in the window whose assigned_to (trimmed, NFC) names no
+--                     department of its unit or of a unit above it.
+--   The last four are what imports and forms refuse since issue 14 (cellboard/ingest/validation.py):
+--   rows stored before are listed here, not refused after the fact. A withdrawn meeting
+--   (withdrawn_reason set) counts in no check.
 --   Ordered by check, unit, date.
 with meetings as (
     select s.meeting_id, s.cell_id, s.held_on, s.expected, s.exempt, s.present, s.from_counts,
@@ -33,6 +47,7 @@ with meetings as (
     join meeting m on m.meeting_id = s.meeting_id
     where s.held_on between $start and $end
       and m.held_on between $start and $end
+      and m.withdrawn_reason is null  -- a withdrawn meeting counts nowhere (nor in meeting_stats)
       and in_scope(s.cell_id, $unit)
 ),
 roll as (
@@ -75,6 +90,44 @@ found as (
       and not exists (
           select 1 from unit_closure c join unit d on d.unit_id = c.descendant_id and d.kind = 'cell'
           where c.ancestor_id = u.unit_id
+      )
+    union all
+    select 'answered_after_as_of', o.unit_id, o.opinion_id, o.raised_on, null,
+           (o.answered_on - $as_of::date)::bigint, o.text
+    from opinion o
+    where o.raised_on between $start and $end
+      and in_scope(o.unit_id, $unit)
+      and o.answered_on - $as_of::date > 0  -- a date check, not the opinion's status (macros.sql)
+    union all
+    select 'not_on_roll', x.cell_id, x.meeting_id, x.held_on, null, null, a.member_id
+    from meetings x
+    join attendance a on a.meeting_id = x.meeting_id
+    where not exists (
+        select 1 from membership s
+        where s.member_id = a.member_id and s.cell_id = x.cell_id
+          and s.from_date <= x.held_on and (s.to_date is null or x.held_on <= s.to_date)
+    )
+    union all
+    select 'same_day_meetings', x.cell_id, x.meeting_id, x.held_on, null, x.meetings, x.kind
+    from (
+        select m.meeting_id, m.cell_id, m.held_on, m.kind,
+               count(*) over (partition by m.cell_id, m.held_on, m.kind) as meetings
+        from meeting m
+        where m.held_on between $start and $end
+          and m.withdrawn_reason is null
+          and in_scope(m.cell_id, $unit)
+    ) x
+    where x.meetings > 1
+    union all
+    select 'unknown_department', o.unit_id, o.opinion_id, o.raised_on, null, null, o.assigned_to
+    from opinion o
+    where o.raised_on between $start and $end
+      and in_scope(o.unit_id, $unit)
+      and nullif(trim(o.assigned_to), '') is not null
+      and not exists (
+          select 1 from unit_closure c
+          join department d on d.unit_id = c.ancestor_id
+          where c.descendant_id = o.unit_id and d.name = nfc_normalize(trim(o.assigned_to))
       )
 )
 select f.check, f.unit_id, u.name as unit, f.item_id, f.on_date, f.expected::bigint as expected,

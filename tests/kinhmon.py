@@ -24,6 +24,10 @@ Cell KM-TT-01 reports counts only: 10 March 2015, 15 expected, 1 exempt, 12 pres
 Visits, January-June 2015: province member TU-01 visits once (February: complies with 6-monthly);
 district member HU-01 visits in February and May (complies with 3-monthly); commune member
 XU-01 (Xã Hiệp Sơn) visits January-May but not June (short of the monthly rule).
+
+Departments: the six the opinions are assigned to (DEPARTMENTS), each serving the district KM (the
+workbook's departments sheet; tables() leaves them to store.write_database, which puts them at the
+opinions' communes).
 """
 
 from __future__ import annotations
@@ -176,6 +180,12 @@ def opinions() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def departments() -> pd.DataFrame:
+    """The district's departments the opinions are assigned to (each serves the whole district)."""
+    names = sorted(set(DEPARTMENTS.values()))
+    return pd.DataFrame({"unit_id": "KM", "name": names})
+
+
 def members() -> tuple[pd.DataFrame, pd.DataFrame]:
     people, memberships = [], []
     for number in range(1, 28):
@@ -315,6 +325,7 @@ def tables() -> dict[str, pd.DataFrame]:
 
 SHEETS = {  # sheet name in the import format -> table
     "units": "unit",
+    "departments": "department",
     "members": "member",
     "memberships": "membership",
     "meetings": "meeting",
@@ -344,8 +355,9 @@ def write_workbook(path: Path) -> Path:
     """The workbook: title lines, an STT column, Vietnamese category names, mixed dates, a signature."""
     book = openpyxl.Workbook()
     book.remove(book.active)
+    frames = {**tables(), "department": departments()}
     for sheet_name, table in SHEETS.items():
-        frame = tables()[table]
+        frame = frames[table]
         sheet = book.create_sheet(sheet_name)
         sheet.append(["HUYỆN ỦY KINH MÔN"])
         sheet.append([f"BÁO CÁO SỐ LIỆU ({sheet_name})"])

@@ -112,7 +112,7 @@ def test_the_kinh_mon_workbook_imports_and_gives_the_published_category_figures(
     assert cli("init", "--db", path).returncode == 0
     done = cli("import", kinhmon_book, "--db", path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Đã nhập 619 dòng" in done.stdout and "Imported 619 rows" in done.stdout
+    assert "Đã nhập 625 dòng" in done.stdout and "Imported 625 rows" in done.stdout
     shares = db.run("category_shares", {"start": "2015-01-01", "end": "2015-12-31"}, path=path)
     assert shares["category"].tolist() == [
         "agriculture",
@@ -153,10 +153,11 @@ def test_the_sample_district_workbook_imports_cleanly_into_an_empty_database(tmp
     assert info.set_index("key").loc["source", "value"] == "imported"
     history = db.run("import_history", path=path)
     assert history[["file_name", "sha256", "rows"]].values.tolist() == [
-        ["example.xlsx", sha(DATA / "example.xlsx"), 46]
+        ["example.xlsx", sha(DATA / "example.xlsx"), 50]
     ]
     assert json.loads(history["rows_per_table"].iloc[0]) == {
         "unit": 6,
+        "department": 4,
         "member": 6,
         "membership": 7,
         "meeting": 4,
@@ -253,6 +254,7 @@ def test_a_row_with_a_known_key_replaces_the_old_one(tmp_path):
         None,
         D(2024, 5, 10),
         "Đã xử lý",
+        None,
     )
     facts = db.reader(path).execute("select due_on from opinion_facts where opinion_id = 'YK-003'").fetchall()
     assert facts == [(D(2024, 5, 15),)]  # raised 15/04 at no briefing after it: +30 days
@@ -567,7 +569,9 @@ def test_real_form_habits_are_taken(tmp_path):
         ("SH1", "m3", "exempt", None),
     ]
     assert rows["membership"][2] == ("m3", "C1", D(2020, 1, 1), None, "exempt")
-    assert rows["meeting"] == [("SH1", "C1", D(2024, 3, 5), "thematic", None, None, None, None, None, None)]
+    assert rows["meeting"] == [
+        ("SH1", "C1", D(2024, 3, 5), "thematic", None, None, None, None, None, None, None)
+    ]
     assert rows["opinion"][0][4:6] == ("transport_construction", "recommendation")
 
 
@@ -1027,13 +1031,13 @@ def test_the_data_page_shows_the_same_report_as_the_cli(app_on, tmp_path, kinhmo
         ("example.xlsx", (DATA / "example.xlsx").read_bytes(), "application/octet-stream")
     )
     at.run()
-    assert any("46 dòng sẵn sàng" in success.value for success in at.success)
+    assert any("50 dòng sẵn sàng" in success.value for success in at.success)
     at.button(key="data_import_button").click().run()
     assert not at.exception
-    assert any("Đã nhập 46 dòng" in success.value for success in at.success)
+    assert any("Đã nhập 50 dòng" in success.value for success in at.success)
     history = apptools.shown(next(frame for frame in at.dataframe if "Người nhập" in frame.value.columns))
-    assert history["Tệp"].tolist() == ["example.xlsx"] and history["Số dòng"].tolist() == ["46"]
-    assert table_with(at, "Người nhập")["Số dòng"].tolist() == [46]  # a number, shown as one
+    assert history["Tệp"].tolist() == ["example.xlsx"] and history["Số dòng"].tolist() == ["50"]
+    assert table_with(at, "Người nhập")["Số dòng"].tolist() == [50]  # a number, shown as one
     assert history["Người nhập"].tolist() == ["admin"]  # the signed-in account
     assert len(content(path, "unit")["unit"]) == 6
 

@@ -473,8 +473,8 @@ def test_the_data_page_checks_and_imports_in_another_process(app_on, tmp_path):
     at.run()
     assert not at.exception
     checked = at.session_state["_data_check"][1]
-    assert checked.ok and checked.total_rows == 46
+    assert checked.ok and checked.total_rows == 50
     assert checked.process not in (0, os.getpid())  # the worker's, not this (the server's) process
     at.button(key="data_import_button").click().run()
     assert not at.exception
-    assert any("Đã nhập 46 dòng" in success.value for success in at.success)
+    assert any("Đã nhập 50 dòng" in success.value for success in at.success)

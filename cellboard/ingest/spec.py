@@ -251,6 +251,30 @@ SHEETS: tuple[Sheet, ...] = (
         aliases=("unit", "don vi", "dang bo chi bo"),
     ),
     Sheet(
+        "departments",
+        "Phòng ban",
+        "department",
+        (
+            _id(
+                "unit_id",
+                "Mã đơn vị",
+                key=True,
+                aliases=("Mã đơn vị phục vụ", "Đơn vị"),
+                help_id=text.N_("imp_help_departments_unit_id"),
+            ),
+            Column(
+                "name",
+                "Tên phòng ban",
+                "text",
+                key=True,
+                required=True,
+                aliases=("Tên cơ quan", "Cơ quan giải quyết"),
+                help_id=text.N_("imp_help_departments_name"),
+            ),
+        ),
+        aliases=("department", "phong ban", "co quan", "co quan giai quyet", "co quan chuyen mon"),
+    ),
+    Sheet(
         "members",
         "Đảng viên",
         "member",

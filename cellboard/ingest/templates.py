@@ -31,6 +31,7 @@ GUIDE_NOTES = (
     text.N_("imp_guide_note_6"),
     text.N_("imp_guide_note_7"),
     text.N_("imp_guide_note_8"),
+    text.N_("imp_guide_note_9"),
 )
 
 
