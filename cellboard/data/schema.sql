@@ -635,7 +635,8 @@ create or replace temp table changed_opinions as
     );
 
 -- section: derive_roll
--- Whole on every write: membership rows are few next to attendance, and a move changes two cells.
+-- Whole on every write of meetings or memberships (store.DERIVE_INPUTS): membership rows are few next
+-- to attendance, and a move changes two cells.
 delete from meeting_roll;
 insert into meeting_roll
 with changes as (
@@ -660,7 +661,8 @@ where m.withdrawn_reason is null
 order by m.held_on;
 
 -- section: derive_members
--- Whole on every write: a copy of two small tables keyed by number.
+-- Whole on every write of members or memberships (store.DERIVE_INPUTS): a copy of two small tables
+-- keyed by number.
 delete from member_facts;
 insert into member_facts
 select hash(member_id), member_id, full_name, row_number() over (order by full_name collate vi, member_id)
@@ -967,3 +969,6 @@ select to_json(struct_pack(*columns(lambda c: list_contains($keys, c)))) as row_
 select to_json(struct_pack(*columns(lambda c: list_contains($keys, c)))) as row_key, *
 from query_table($table) t
 where columns(lambda c: c = $first_key) in (select columns(lambda c: c = $first_key) from incoming);
+
+-- section: edited_fields_of_table
+select count(*) from edited_field where table_name = $table;

@@ -152,8 +152,23 @@ _DERIVE_STEPS = (
 )
 
 
-def _other_derive_sections() -> list[str]:
-    return [name for name in schema_sections() if name.startswith("derive_") and name not in _DERIVE_STEPS]
+# The base tables each whole-table derive section reads: a write touching none of them (an answer to an
+# opinion) skips the section. A section not listed runs on every write.
+DERIVE_INPUTS = {
+    "derive_roll": frozenset({"membership", "meeting"}),
+    "derive_members": frozenset({"member", "membership"}),
+}
+
+
+def _other_derive_sections(tables: Mapping[str, object] | None = None) -> list[str]:
+    """The whole-table derive sections to run: all of them, or those whose inputs `tables` touches."""
+    return [
+        name
+        for name in schema_sections()
+        if name.startswith("derive_")
+        and name not in _DERIVE_STEPS
+        and (tables is None or name not in DERIVE_INPUTS or DERIVE_INPUTS[name] & set(tables))
+    ]
 
 
 def use_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -227,7 +242,7 @@ def apply_rows(con: duckdb.DuckDBPyConnection, tables: Mapping[str, object]) -> 
             "derive_changes",
             "derive_meetings",
             "derive_opinions",
-            *_other_derive_sections(),
+            *_other_derive_sections({t: rows for t, rows in tables.items() if len(rows)}),
             "derive_cleanup",
         ):
             con.execute(sections[name])

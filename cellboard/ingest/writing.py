@@ -210,7 +210,7 @@ def run_import(
                         )
                     if checked.ok and expect is not None:
                         store.use_macros(draft.con)
-                        if changes.preview_tables(draft.con, checked.tables).fingerprint != expect:
+                        if changes.fingerprint(draft.con, checked.tables) != expect:
                             report.add(None, "chg_changed_since_preview", source=label)
                     if checked.ok and not report.problems:
                         try:
