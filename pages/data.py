@@ -311,6 +311,8 @@ else:
                 headers |= {"found": loc.t("data_col_days"), "detail": loc.t("data_col_text")}
             elif check in ("counts_vs_rows", "roll_vs_rows"):
                 headers |= {"expected": loc.t("data_col_should_be"), "found": loc.t("data_col_found")}
+            elif check in ("answered_after_as_of", "not_on_roll", "same_day_meetings", "unknown_department"):
+                headers |= {"detail": loc.t("data_col_detail")}  # the text, member, kind or department
             # opinion text is data: st.dataframe shows it as text, never as markdown or HTML
             tables.table(
                 loc,

@@ -206,6 +206,7 @@ def test_reimporting_keeps_answers_and_corrections_and_a_contradicting_workbook_
     }
     corrected = changes.save_meeting(example_db, BOARD, meeting)
     assert corrected.changed == {"meeting": 1, "attendance": 1}
+    changes.withdraw_meeting(example_db, BOARD, "TD-DT-02-2403", "Nhập nhầm")
     state = rows(example_db, "select count(*) from change_log")
 
     # the original workbook again: its blanks and its old values clear nothing, and change nothing
@@ -221,6 +222,9 @@ def test_reimporting_keeps_answers_and_corrections_and_a_contradicting_workbook_
     assert rows(example_db, "select topic from meeting where meeting_id = 'TD-DT-01-2403'") == [
         ("Sinh hoạt thường kỳ tháng 3 (đã sửa)",)
     ]
+    assert rows(example_db, "select withdrawn_reason from meeting where meeting_id = 'TD-DT-02-2403'") == [
+        ("Nhập nhầm",)
+    ]  # a column the workbook does not have is kept too
     assert rows(example_db, "select count(*) from change_log") == state  # only rows that changed are logged
 
     # a workbook giving that opinion another answer is refused, naming the row and field
