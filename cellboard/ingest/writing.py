@@ -243,6 +243,8 @@ def run_import(
         details = {"files": files, "ok": not problems, "batches": batch_ids, "db": label}
         if overwrite_edits:
             details["overwrite_edits"] = True
+        if writer.os_user:  # a command run with --as: who ran it, beside the account
+            details["os_user"] = writer.os_user
         if problems:
             details["problems"] = sorted({problem.code for problem in problems})
         auth.audit(account, "import", details)
