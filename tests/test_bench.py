@@ -102,3 +102,24 @@ def test_the_national_trial_answers_alike_from_attached_files_and_parquet(tmp_pa
     assert trial["parquet_bytes"] == sum(p.stat().st_size for p in (folder / "parquet").rglob("*.parquet"))
     for way in ("attach_ms", "parquet_ms"):
         assert set(trial[way]) == {"national_trend", "by_province", "one_commune"}
+
+
+def test_bench_times_writes_until_another_process_sees_them(bench_run):
+    _, result = bench_run
+    for field in (
+        "write_answer_ms",
+        "write_commune_month_ms",
+        "write_20_concurrent_s",
+        "write_20_concurrent_unbatched_s",
+    ):
+        assert isinstance(result[field], float) and result[field] > 0, field
+    assert result["write_answer_ms"] <= result["write_answer_max_ms"]
+    assert result["write_commune_month_ms"] <= result["write_commune_month_max_ms"]
+    assert isinstance(result["write_commune_month_marks"], int) and result["write_commune_month_marks"] > 0
+    # the writes went to a copy: the measured database holds none of them
+    path, _ = bench_run
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        assert con.table("change_log").count("*").fetchall()[0][0] == 0
+    finally:
+        con.close()

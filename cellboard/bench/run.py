@@ -3,7 +3,8 @@
 Builds (or reuses) a demo database at a scale and times each named query (whole tree and one
 commune), the same questions in pandas over loaded DataFrames (cellboard/bench/baseline.py), each
 page's server-side render in AppTest (cold and warm), importing one commune's month with the
-swap, building the review report, and reports file size, row counts and peak memory.
+swap, building the review report, writes through the write path until another process sees them
+(cellboard/bench/writes.py), and reports file size, row counts and peak memory.
 """
 
 from __future__ import annotations
@@ -211,6 +212,13 @@ def bench_report(path: Path, period) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
 
 
+def bench_writes(path: Path) -> dict[str, float]:
+    """Writes through the one write path, timed until another process sees them (on a copy)."""
+    from cellboard.bench import writes
+
+    return writes.bench_writes(path)
+
+
 def run_bench(scale: str, path: Path | None = None) -> dict:
     path, demo_seconds = bench_database(scale, path)
     period, commune, cell = typical_params(path)
@@ -228,6 +236,7 @@ def run_bench(scale: str, path: Path | None = None) -> dict:
         "pages": bench_pages(path, period),
         "import_commune_month_ms": bench_import(path),
         "report_ms": bench_report(path, period),
+        **bench_writes(path),  # write_answer_ms, write_commune_month_ms, write_20_concurrent_s, ...
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "allocator": allocator.in_use(),  # jemalloc unless missing or CELLBOARD_MALLOC=system
     }
@@ -256,6 +265,11 @@ def as_table(result: dict) -> str:
         f"pandas load of the base tables: {result['pandas_load_ms']} ms",
         f"import of a commune's month, swap included: {result['import_commune_month_ms']} ms",
         f"review report (DOCX, whole tree, a half-year): {result['report_ms']} ms",
+        f"an answer, until another process sees it: {result['write_answer_ms']} ms",
+        f"a meeting with its cell's roll ({result['write_commune_month_marks']} marks), until seen: "
+        f"{result['write_commune_month_ms']} ms",
+        f"20 answers from 20 processes at once, until all seen: {result['write_20_concurrent_s']} s "
+        f"(unbatched {result['write_20_concurrent_unbatched_s']} s)",
         f"peak memory: {result['peak_rss_mb']} MiB",
     ]
     return "\n".join(lines)
