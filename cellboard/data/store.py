@@ -418,32 +418,42 @@ def check_file(path: Path) -> None:
 
 def write_database(path: Path, tables: Mapping[str, pd.DataFrame], source: str) -> None:
     """Build a complete database at a temporary path and swap it in atomically."""
-    path = Path(path)
+
+    def fill(con: duckdb.DuckDBPyConnection) -> None:
+        create_schema(con, source)
+        for table in BASE_TABLES:
+            if table in tables:
+                if table == "category":
+                    con.execute("delete from category")
+                append_rows(con, table, tables[table])
+        rebuild_derived(con)
+        if "department" not in tables:  # a demo or a fixture: the departments its opinions name
+            con.execute(schema_sections()["departments_from_opinions"])
+
     with private.owner_only(), locked(path):  # DuckDB makes the file and its .wal: 0600
-        remove_stale(path)
-        tmp = temp_path(path)
+        build_new_file(path, fill, "replaced")
+
+
+def build_new_file(path: Path, fill: Callable[[duckdb.DuckDBPyConnection], None], reason: str) -> Path | None:
+    """Under the lock: a new file beside the database filled in one transaction by `fill`, checked and
+    swapped in (the old one kept as a backup, returned)."""
+    path = Path(path)
+    remove_stale(path)
+    tmp = temp_path(path)
+    try:
+        con = connect(str(tmp))
         try:
-            con = connect(str(tmp))
-            try:
-                con.execute("begin")
-                create_schema(con, source)
-                for table in BASE_TABLES:
-                    if table in tables:
-                        if table == "category":
-                            con.execute("delete from category")
-                        append_rows(con, table, tables[table])
-                rebuild_derived(con)
-                if "department" not in tables:  # a demo or a fixture: the departments its opinions name
-                    con.execute(schema_sections()["departments_from_opinions"])
-                con.execute("commit")
-                con.execute("checkpoint")
-            finally:
-                con.close()
-            check_file(tmp)
-            swap_in(tmp, path, "replaced")
+            con.execute("begin")
+            fill(con)
+            con.execute("commit")
+            con.execute("checkpoint")
         finally:
-            tmp.unlink(missing_ok=True)
-            Path(f"{tmp}.wal").unlink(missing_ok=True)
+            con.close()
+        check_file(tmp)
+        return swap_in(tmp, path, reason)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
 
 
 def file_version(path: Path) -> tuple[str | None, str | None]:
@@ -473,28 +483,16 @@ def migrate(path: Path) -> Path | None:
             return None
         if version not in MIGRATIONS:
             raise WriteError(f"no migration from schema version {version!r} to {SCHEMA_VERSION!r}")
-        remove_stale(path)
-        tmp = temp_path(path)
-        try:
-            con = connect(str(tmp))
-            try:
-                con.execute("begin")
-                create_schema(con, source or "imported")
-                # an alias no file name gives (DuckDB names the new file's own catalogue after its stem)
-                con.execute("attach $path as cellboard_before (type duckdb, read_only)", {"path": str(path)})
-                con.execute(schema_sections()[MIGRATIONS[version]])
-                rebuild_derived(con)
-                con.execute(schema_sections()["departments_from_opinions"])
-                con.execute("commit")
-                con.execute("detach cellboard_before")
-                con.execute("checkpoint")
-            finally:
-                con.close()
-            check_file(tmp)
-            return swap_in(tmp, path, "migrate")
-        finally:
-            tmp.unlink(missing_ok=True)
-            Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+        def fill(con: duckdb.DuckDBPyConnection) -> None:
+            create_schema(con, source or "imported")
+            # an alias no file name gives (DuckDB names the new file's own catalogue after its stem)
+            con.execute("attach $path as cellboard_before (type duckdb, read_only)", {"path": str(path)})
+            con.execute(schema_sections()[MIGRATIONS[version]])
+            rebuild_derived(con)
+            con.execute(schema_sections()["departments_from_opinions"])
+
+        return build_new_file(path, fill, "migrate")
 
 
 # ---- changing a database: a draft copy, one transaction, check, swap --------------------

@@ -186,7 +186,7 @@ def check_scope(con, records: Mapping[str, list[Record]], writer: Writer, report
     attendance row's meeting, a member's cells (in the database or the same rows)."""
     if writer.unit_id is None:
         return
-    inside = {row[0] for row in _rows(con, "scope_units", {"root": writer.unit_id})}
+    inside = units_of(con, writer)
     meeting_cells = {r.values.get("meeting_id"): r.values.get("cell_id") for r in records.get("meeting", [])}
     wanted = [r.values.get("meeting_id") for r in records.get("attendance", [])]
     stored_cells = dict(_rows(con, "scope_meeting_cells", {"ids": sorted({w for w in wanted if w})}))
@@ -216,6 +216,11 @@ def check_scope(con, records: Mapping[str, list[Record]], writer: Writer, report
         member = record.values.get("member_id")
         if member is not None and not (member_cells.get(member, set()) & inside):
             outside(record, "member_id", member)
+
+
+def units_of(con, writer: Writer) -> set[str]:
+    """The units of the writer's subtree (call only for a writer bound to a unit)."""
+    return {row[0] for row in _rows(con, "scope_units", {"root": writer.unit_id})}
 
 
 def _run(con: duckdb.DuckDBPyConnection, section: str, params: Mapping[str, object] = {}):  # noqa: B006
@@ -583,20 +588,44 @@ def _op_answer(con, writer: Writer, write_id: str, args: Mapping[str, object]) -
         row["handling"] = action
     check_rows(con, {"opinion": [row]}, Writer(writer.account, "admin", writer.unit_id, origin=writer.origin))
     changed = write_logged(con, {"opinion": as_arrow(con, "opinion", [row])}, writer, write_id, action)
+    add_event(
+        con,
+        write_id,
+        writer,
+        row,
+        action,
+        from_department=holder if action == "forwarded" else None,
+        answered_on=row["answered_on"] if action == "answered" else None,
+        note=row["answer"] if action == "answered" else args.get("answer"),
+    )
+    return changed
+
+
+def add_event(
+    con,
+    write_id: str,
+    writer: Writer,
+    opinion: Mapping[str, object],
+    action: str,
+    *,
+    from_department: str | None = None,
+    answered_on: dt.date | None = None,
+    note: str | None = None,
+) -> None:
+    """A step in the opinion's history (opinion_event), in the write's transaction."""
     event = {
-        "event_id": f"{write_id}-{row['opinion_id']}",
-        "opinion_id": row["opinion_id"],
+        "event_id": f"{write_id}-{opinion['opinion_id']}",
+        "opinion_id": opinion["opinion_id"],
         "recorded_at": dt.datetime.now(),
         "account": writer.account,
         "action": action,
-        "department": row["assigned_to"],
-        "from_department": holder if action == "forwarded" else None,
-        "answered_on": row["answered_on"] if action == "answered" else None,
-        "note": row["answer"] if action == "answered" else args.get("answer"),
+        "department": opinion["assigned_to"],
+        "from_department": from_department,
+        "answered_on": answered_on,
+        "note": note,
     }
     with _incoming(con, as_arrow(con, "opinion_event", [event])):
         _run(con, "add_opinion_event")
-    return changed
 
 
 def may_answer(con, writer: Writer, opinion: Mapping[str, object]) -> None:
@@ -604,10 +633,8 @@ def may_answer(con, writer: Writer, opinion: Mapping[str, object]) -> None:
     standing committee, the organisation board and administrators, within their scope."""
     if writer.role not in ANSWER_ROLES:
         refuse("opinion", None, "chg_role_cannot", role=writer.role, account=writer.account or "")
-    if writer.unit_id is not None:
-        inside = {row[0] for row in _rows(con, "scope_units", {"root": writer.unit_id})}
-        if opinion["unit_id"] not in inside:
-            refuse("opinion", "unit_id", "chg_out_of_scope", value=opinion["unit_id"], unit=writer.unit_id)
+    if writer.unit_id is not None and opinion["unit_id"] not in units_of(con, writer):
+        refuse("opinion", "unit_id", "chg_out_of_scope", value=opinion["unit_id"], unit=writer.unit_id)
     if writer.role == "department" and normal_name(opinion["assigned_to"] or "") != normal_name(
         writer.department or ""
     ):
@@ -715,10 +742,8 @@ def may_correct(con, writer: Writer, meeting: Mapping[str, object]) -> None:
     """Administrators, the organisation board and the commune that owns a meeting correct it."""
     if writer.role not in CORRECT_ROLES:
         refuse("meeting", None, "chg_role_cannot", role=writer.role, account=writer.account or "")
-    if writer.unit_id is not None:
-        inside = {row[0] for row in _rows(con, "scope_units", {"root": writer.unit_id})}
-        if meeting["cell_id"] not in inside:
-            refuse("meeting", "cell_id", "chg_out_of_scope", value=meeting["cell_id"], unit=writer.unit_id)
+    if writer.unit_id is not None and meeting["cell_id"] not in units_of(con, writer):
+        refuse("meeting", "cell_id", "chg_out_of_scope", value=meeting["cell_id"], unit=writer.unit_id)
 
 
 # ---- preview -------------------------------------------------------------------------------------------
@@ -832,19 +857,7 @@ def _op_undo(con, writer: Writer, write_id: str, args: Mapping[str, object]) -> 
     changed = write_logged(con, tables, writer, write_id, "undo", remove=removed)
     _run(con, "mark_undone", {"undo_id": write_id, "write_id": target, "last_change": changes[0][0]})
     for row in restore.get("opinion", []):
-        event = {
-            "event_id": f"{write_id}-{row['opinion_id']}",
-            "opinion_id": row["opinion_id"],
-            "recorded_at": dt.datetime.now(),
-            "account": writer.account,
-            "action": "undone",
-            "department": row["assigned_to"],
-            "from_department": None,
-            "answered_on": None,
-            "note": target,
-        }
-        with _incoming(con, as_arrow(con, "opinion_event", [event])):
-            _run(con, "add_opinion_event")
+        add_event(con, write_id, writer, row, "undone", note=target)
     return changed
 
 
