@@ -4,14 +4,13 @@ Administrators, the standing committee and the organisation board open it (auth.
 importing and the import history are for administrators only.)"""
 
 import datetime as dt
-import hashlib
 import json
 
 import pandas as pd
 import streamlit as st
 
 from cellboard import ingest, rules, text
-from cellboard.app import tables, ui
+from cellboard.app import imports, tables, ui
 from cellboard.data import db
 
 # dashboard.py lists the page for these roles only; this holds it shut to the others
@@ -23,31 +22,8 @@ today = dt.date.today()
 
 
 @st.cache_data(show_spinner=False)
-def template_xlsx() -> bytes:
-    return ingest.template_workbook()
-
-
-@st.cache_data(show_spinner=False)
 def template_zip() -> bytes:
     return ingest.template_zip()
-
-
-def report_table(loc: text.Locale, frame: pd.DataFrame) -> tables.View:
-    """A report frame (ingest.report_frame) as shown: location and the reason in this language; the
-    file, sheet and column names are the file's (text from the data), the reason is the app's."""
-    reason = "reason_vi" if loc.vi else "reason_en"
-    return tables.view(
-        loc,
-        frame[["file", "sheet", "row", "column", reason]],
-        {"row": "int", reason: "label"},
-        {
-            "file": loc.t("imp_col_file"),
-            "sheet": loc.t("imp_col_sheet"),
-            "row": loc.t("imp_col_row"),
-            "column": loc.t("imp_col_column"),
-            reason: loc.t("imp_col_reason"),
-        },
-    )
 
 
 def rows_table(loc: text.Locale, rows: dict[str, int]) -> tables.View:
@@ -60,54 +36,15 @@ def rows_table(loc: text.Locale, rows: dict[str, int]) -> tables.View:
 
 
 def show_result(loc: text.Locale, result: ingest.ImportResult) -> None:
-    if result.problems:
-        problems, bad = len(result.problems) + result.unlisted, result.bad_rows
-        st.error(
-            loc.t(
-                "data_check_bad",
-                problems=loc.tn("imp_problems", "imp_problems_plural", problems, count=loc.integer(problems)),
-                rows=loc.tn("imp_bad_rows", "imp_bad_rows_plural", bad, count=loc.integer(bad)),
-            )
-        )
-        frame = result.report_frame()
-        st.markdown(f"**{loc.t('data_report')}**")
-        tables.show(report_table(loc, frame), "import_report", key="data_report_table")
-        if result.unlisted:
-            unlisted, limit = loc.integer(result.unlisted), loc.integer(len(frame))
-            st.caption(
-                loc.tn("imp_unlisted", "imp_unlisted_plural", result.unlisted, count=unlisted, limit=limit)
-            )
-    if result.warnings:
-        with st.expander(f"{loc.t('imp_warnings')} ({loc.integer(len(result.warnings))})"):
-            tables.show(
-                report_table(loc, result.warnings_frame()), "import_warnings", key="data_warnings_table"
-            )
+    imports.show_result(
+        loc,
+        result,
+        names=("import_report", "import_warnings"),
+        keys=("data_report_table", "data_warnings_table"),
+    )
 
 
 # ---- import -----------------------------------------------------------------------------------------
-
-
-def in_worker(
-    loc: text.Locale, uploads, path, *, dry_run: bool, account: str | None = None, overwrite: bool = False
-) -> ingest.ImportResult | None:
-    """Check or import in a process of its own (ingest.run_in_worker), showing its progress: the
-    server's process keeps answering the other users and the health check meanwhile (issue 17)."""
-    label = loc.t("data_checking") if dry_run else loc.t("data_importing")
-    with st.status(label) as status:
-
-        def progress(seconds: float, line: str) -> None:
-            step = text.escape_markdown(line)  # sheet names come from the file
-            status.update(label=loc.t("data_progress", elapsed=loc.integer(seconds), step=step))
-
-        done = ingest.run_in_worker(
-            uploads, path, dry_run=dry_run, account=account, progress=progress, overwrite_edits=overwrite
-        )
-        if isinstance(done, ingest.WorkerFailure):
-            status.update(label=label, state="error")
-            st.error(loc.t("data_worker_failed", code=done.code, detail=text.escape_markdown(done.detail)))
-            return None
-        status.update(label=label, state="complete")
-        return done
 
 
 def import_section(loc: text.Locale) -> None:
@@ -125,17 +62,12 @@ def import_section(loc: text.Locale) -> None:
         loc.t("data_overwrite_edits"), key="data_overwrite", help=loc.t("data_overwrite_help")
     )
     if files:
-        uploads = [(file.name, file.getvalue()) for file in files]
-        digest = hashlib.sha256(
-            json.dumps(
-                sorted((name, hashlib.sha256(content).hexdigest()) for name, content in uploads)
-            ).encode()
-        ).hexdigest()
+        uploads, digest = imports.uploaded(files)
         path = db.db_path()
         check_key = (digest, db.file_identity(path.resolve()), overwrite)
         checked = st.session_state.get("_data_check")
         if checked is None or checked[0] != check_key:
-            found = in_worker(loc, uploads, path, dry_run=True, overwrite=overwrite)
+            found = imports.in_worker(loc, uploads, path, dry_run=True, overwrite=overwrite)
             if found is None:
                 return
             checked = (check_key, found)
@@ -149,7 +81,7 @@ def import_section(loc: text.Locale) -> None:
                 st.success(loc.t("data_check_ok", rows=loc.integer(result.total_rows)))
                 tables.show(rows_table(loc, result.rows), "import_rows", key="data_rows_table")
                 if st.button(loc.t("data_import_button"), type="primary", key="data_import_button"):
-                    done = in_worker(
+                    done = imports.in_worker(
                         loc,
                         uploads,
                         path,
@@ -180,7 +112,7 @@ st.subheader(loc.t("data_templates"), help=loc.t("data_templates_help"))
 left, right = st.columns(2)
 left.download_button(
     loc.t("data_template_xlsx"),
-    template_xlsx(),
+    imports.template_xlsx(),
     f"{ingest.TEMPLATE_NAME}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="data_template_xlsx",

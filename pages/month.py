@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from cellboard import ingest
-from cellboard.app import tables, ui
+from cellboard.app import imports, tables, ui
 from cellboard.data import db
 from cellboard.ingest import changes
 from cellboard.text import escape_markdown as plain  # names and typed text: never markdown
@@ -376,83 +376,27 @@ form_section()
 # ---- a workbook -----------------------------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False)
-def template_xlsx() -> bytes:
-    return ingest.template_workbook()
-
-
-def report_table(frame: pd.DataFrame) -> tables.View:
-    """A report frame (ingest.report_frame) as shown, as on the Data page: the file, sheet and column
-    names are the file's (text from the data), the reason is the app's."""
-    reason = "reason_vi" if loc.vi else "reason_en"
-    return tables.view(
+def show_problems(result: ingest.ImportResult) -> None:
+    imports.show_result(
         loc,
-        frame[["file", "sheet", "row", "column", reason]],
-        {"row": "int", reason: "label"},
-        {
-            "file": loc.t("imp_col_file"),
-            "sheet": loc.t("imp_col_sheet"),
-            "row": loc.t("imp_col_row"),
-            "column": loc.t("imp_col_column"),
-            reason: loc.t("imp_col_reason"),
-        },
+        result,
+        names=("month_import_report", "month_import_warnings"),
+        keys=("month_report_table", "month_warnings"),
     )
 
 
-def show_problems(result: ingest.ImportResult) -> None:
-    if result.problems:
-        problems, bad = len(result.problems) + result.unlisted, result.bad_rows
-        st.error(
-            loc.t(
-                "data_check_bad",
-                problems=loc.tn("imp_problems", "imp_problems_plural", problems, count=loc.integer(problems)),
-                rows=loc.tn("imp_bad_rows", "imp_bad_rows_plural", bad, count=loc.integer(bad)),
-            )
-        )
-        frame = result.report_frame()
-        st.markdown(f"**{loc.t('data_report')}**")
-        tables.show(report_table(frame), "month_import_report", key="month_report_table")
-        if result.unlisted:
-            unlisted, limit = loc.integer(result.unlisted), loc.integer(len(frame))
-            st.caption(
-                loc.tn("imp_unlisted", "imp_unlisted_plural", result.unlisted, count=unlisted, limit=limit)
-            )
-    if result.warnings:
-        with st.expander(f"{loc.t('imp_warnings')} ({loc.integer(len(result.warnings))})"):
-            tables.show(report_table(result.warnings_frame()), "month_import_warnings", key="month_warnings")
-
-
 def in_worker(uploads, *, dry_run: bool, expect: str | None = None) -> ingest.ImportResult | None:
-    """Check or apply in a process of its own (ingest.run_in_worker), as the Data page does."""
-    label = loc.t("data_checking") if dry_run else loc.t("data_importing")
-    with st.status(label) as status:
-
-        def progress(seconds: float, line: str) -> None:
-            step = plain(line)  # sheet names come from the file
-            status.update(label=loc.t("data_progress", elapsed=loc.integer(seconds), step=step))
-
-        done = ingest.run_in_worker(
-            uploads,
-            path,
-            dry_run=dry_run,
-            account=account.name,
-            writer=writer,
-            expect=expect,
-            progress=progress,
-        )
-        if isinstance(done, ingest.WorkerFailure):
-            status.update(label=label, state="error")
-            st.error(loc.t("data_worker_failed", code=done.code, detail=plain(done.detail)))
-            return None
-        status.update(label=label, state="complete")
-        return done
+    """Check or apply in a process of its own, as the Data page does, as the signed-in writer."""
+    return imports.in_worker(
+        loc, uploads, path, dry_run=dry_run, account=account.name, writer=writer, expect=expect
+    )
 
 
 def workbook_section() -> None:
     st.subheader(loc.t("month_workbook"), help=loc.t("month_workbook_help"))
     st.download_button(
         loc.t("data_template_xlsx"),
-        template_xlsx(),
+        imports.template_xlsx(),
         f"{ingest.TEMPLATE_NAME}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="month_template_xlsx",
@@ -466,8 +410,7 @@ def workbook_section() -> None:
     )
     if not files:
         return
-    uploads = [(file.name, file.getvalue()) for file in files]
-    files_digest = digest(sorted((name, hashlib.sha256(content).hexdigest()) for name, content in uploads))
+    uploads, files_digest = imports.uploaded(files)
     applied = st.session_state.get("_month_applied")
     if applied is not None and applied[0] == files_digest:
         st.success(applied[1])
