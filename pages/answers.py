@@ -148,15 +148,6 @@ group = st.radio(
 listed = rows[rows["answer_group"] == group].reset_index(drop=True)
 
 
-def pick_row() -> None:
-    event = st.session_state.get(LIST_KEY) or {}
-    selection = event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
-    picked = selection.get("rows", []) or []
-    ids = st.session_state.get("_ans_list_ids", [])
-    if picked and picked[0] < len(ids):
-        drill.set_option("opinion", ids[picked[0]])
-
-
 if not len(listed):
     st.info(loc.t("ans_none_in_group"))
 else:
@@ -167,7 +158,6 @@ else:
         columns = ["answered_on", "status", "text", "unit", "commune", "due_on", "raised_on"]
     if department is None:
         columns.insert(3, "assigned_to")
-    st.session_state["_ans_list_ids"] = list(listed["opinion_id"])
     st.dataframe(
         tables.styled(
             tables.view(
@@ -192,28 +182,17 @@ else:
         hide_index=True,
         width="stretch",
         key=LIST_KEY,
-        on_select=pick_row,
+        on_select=drill.row_picker(LIST_KEY, listed["opinion_id"], "opinion"),
         selection_mode="single-row",
     )
 
 # the opinion shown in detail: picked in the list or below, or brought by a link
-choices = list(listed["opinion_id"])
-opened = drill.option("opinion")
 labels = {
     row.opinion_id: f"{loc.date(row.raised_on)} · {row.unit} · {str(row.text)[:80]}"
     for row in listed.itertuples()
 }
-if opened and opened not in choices:
-    choices = [opened, *choices]
-if st.session_state.get("ans_opinion") != opened:
-    st.session_state["ans_opinion"] = opened
-st.selectbox(
-    loc.t("ans_pick_opinion"),
-    [None, *choices],
-    key="ans_opinion",
-    format_func=lambda oid: loc.t("choose") if oid is None else labels.get(oid, oid),
-    placeholder=loc.t("choose"),
-    on_change=lambda: drill.set_option("opinion", st.session_state["ans_opinion"]),
+opened = drill.detail_picker(
+    loc, "opinion", listed["opinion_id"], labels, loc.t("ans_pick_opinion"), widget="ans_opinion"
 )
 
 

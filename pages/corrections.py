@@ -18,6 +18,7 @@ page change at once. URL option: meeting.
 
 import datetime as dt
 import json
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -178,6 +179,9 @@ def form_args(meeting: dict) -> dict:
     return args
 
 
+# ---- writing: each button's callback, before the run that shows the result -------------------------------
+
+
 def writer() -> changes.Writer | None:
     signed_in = ui.signed_in_account()
     return None if signed_in is None else changes.Writer.of(signed_in, origin="app")
@@ -187,11 +191,25 @@ def refused(problem: changes.Refused) -> None:
     st.session_state[RESULT_KEY] = {"refused": [loc.t("fix_refused"), *problem.messages(loc.language)]}
 
 
-def busy() -> None:
-    st.session_state[RESULT_KEY] = {"busy": loc.t("fix_busy")}
-
-
-# ---- writing: each button's callback, before the run that shows the result -------------------------------
+def write_as_signed_in(
+    meeting_id: str, write: Callable[[changes.Writer], object], done: Callable[[object], str]
+) -> None:
+    """A write of a button's callback, as the signed-in account: a refusal or a busy database is said
+    by the run after it; once written the form starts again from the stored values and the run says
+    done(what the write returned)."""
+    who = writer()
+    if who is None:
+        return  # the run shows the way to the login
+    try:
+        written = write(who)
+    except changes.Refused as problem:
+        refused(problem)
+        return
+    except (store.LockTimeout, store.WriteError):
+        st.session_state[RESULT_KEY] = {"busy": loc.t("fix_busy")}
+        return
+    forget_form(meeting_id)
+    st.session_state[RESULT_KEY] = {"done": done(written)}
 
 
 def preview(meeting: dict) -> None:
@@ -216,58 +234,35 @@ def preview(meeting: dict) -> None:
 
 def save(meeting_id: str) -> None:
     """on_click of the save button: the previewed correction, refused if the rows changed since."""
-    who = writer()
     previewed = st.session_state.get(PREVIEW_KEY)
-    if who is None or not previewed or previewed["meeting"] != meeting_id:
+    if not previewed or previewed["meeting"] != meeting_id:
         return
-    try:
-        written = changes.save_meeting(
+    write_as_signed_in(
+        meeting_id,
+        lambda who: changes.save_meeting(
             db.db_path(), who, previewed["args"] | {"expect": previewed["fingerprint"]}
-        )
-    except changes.Refused as problem:
-        refused(problem)
-        return
-    except (store.LockTimeout, store.WriteError):
-        busy()
-        return
-    forget_form(meeting_id)
-    rows = sum(written.changed.values())
-    st.session_state[RESULT_KEY] = {"done": loc.t("fix_done_saved", rows=loc.integer(rows))}
+        ),
+        lambda written: loc.t("fix_done_saved", rows=loc.integer(sum(written.changed.values()))),
+    )
 
 
 def withdraw(meeting_id: str) -> None:
     """on_click of the withdraw button: the meeting stays, with its history, but counts nowhere."""
-    who = writer()
-    if who is None:
-        return
     reason = (st.session_state.get(f"fix_reason_{meeting_id}") or "").strip()
-    try:
-        changes.withdraw_meeting(db.db_path(), who, meeting_id, reason)
-    except changes.Refused as problem:
-        refused(problem)
-        return
-    except (store.LockTimeout, store.WriteError):
-        busy()
-        return
-    forget_form(meeting_id)
-    st.session_state[RESULT_KEY] = {"done": loc.t("fix_done_withdrawn")}
+    write_as_signed_in(
+        meeting_id,
+        lambda who: changes.withdraw_meeting(db.db_path(), who, meeting_id, reason),
+        lambda _: loc.t("fix_done_withdrawn"),
+    )
 
 
 def undo(meeting_id: str, write_id: str, when: str) -> None:
     """on_click of a history row's undo button: every row that write changed gets its values back."""
-    who = writer()
-    if who is None:
-        return
-    try:
-        changes.undo(db.db_path(), who, write_id)
-    except changes.Refused as problem:
-        refused(problem)
-        return
-    except (store.LockTimeout, store.WriteError):
-        busy()
-        return
-    forget_form(meeting_id)
-    st.session_state[RESULT_KEY] = {"done": loc.t("fix_done_undone", when=when)}
+    write_as_signed_in(
+        meeting_id,
+        lambda who: changes.undo(db.db_path(), who, write_id),
+        lambda _: loc.t("fix_done_undone", when=when),
+    )
 
 
 # ---- the page --------------------------------------------------------------------------------------------
@@ -296,21 +291,11 @@ def withdrawn_label(reason: object) -> str:
     return "–" if text.is_missing(reason) else loc.t("fix_withdrawn_short")
 
 
-def pick_row() -> None:
-    event = st.session_state.get(LIST_KEY) or {}
-    selection = event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
-    picked = selection.get("rows", []) or []
-    ids = st.session_state.get("_fix_list_ids", [])
-    if picked and picked[0] < len(ids):
-        drill.set_option("meeting", ids[picked[0]])
-
-
 if not len(found):
     st.info(loc.t("fix_none_found"))
 else:
     matching = int(found["matching"].iloc[0])
     st.caption(loc.t("fix_found", shown=loc.integer(len(found)), count=loc.integer(matching)))
-    st.session_state["_fix_list_ids"] = list(found["meeting_id"])
     st.dataframe(
         tables.styled(
             tables.view(
@@ -347,7 +332,7 @@ else:
         hide_index=True,
         width="stretch",
         key=LIST_KEY,
-        on_select=pick_row,
+        on_select=drill.row_picker(LIST_KEY, found["meeting_id"], "meeting"),
         selection_mode="single-row",
         height=min(35 * (len(found) + 1) + 3, 400),
     )
@@ -357,19 +342,8 @@ labels = {
     + (f" · {loc.t('fix_withdrawn_short')}" if not text.is_missing(row.withdrawn_reason) else "")
     for row in found.itertuples()
 }
-opened = drill.option("meeting")
-choices = list(found["meeting_id"])
-if opened and opened not in choices:
-    choices = [opened, *choices]
-if st.session_state.get("fix_meeting") != opened:
-    st.session_state["fix_meeting"] = opened
-st.selectbox(
-    loc.t("fix_pick_meeting"),
-    [None, *choices],
-    key="fix_meeting",
-    format_func=lambda mid: loc.t("choose") if mid is None else labels.get(mid, mid),
-    placeholder=loc.t("choose"),
-    on_change=lambda: drill.set_option("meeting", st.session_state["fix_meeting"]),
+opened = drill.detail_picker(
+    loc, "meeting", found["meeting_id"], labels, loc.t("fix_pick_meeting"), widget="fix_meeting"
 )
 
 

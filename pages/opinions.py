@@ -315,15 +315,6 @@ def labelled(frame: pd.DataFrame) -> tables.View:
     )
 
 
-def pick_row() -> None:
-    event = st.session_state.get(LIST_KEY) or {}
-    selection = event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
-    picked = selection.get("rows", []) or []
-    ids = st.session_state.get("_op_page_ids", [])
-    if picked and picked[0] < len(ids):
-        drill.set_option("opinion", ids[picked[0]])
-
-
 def go_to_page() -> None:
     drill.set_option("page", st.session_state["opt_page"])
     drill.set_option("opinion", None)
@@ -333,14 +324,13 @@ st.caption(loc.t("op_matches", count=loc.integer(matches)))
 if matches == 0:
     st.info(loc.t("op_no_match"))
 else:
-    st.session_state["_op_page_ids"] = list(rows["opinion_id"])
     st.dataframe(
         tables.styled(labelled(rows)),
         column_config=WIDE_TEXT,
         hide_index=True,
         width="stretch",
         key=LIST_KEY,
-        on_select=pick_row,
+        on_select=drill.row_picker(LIST_KEY, rows["opinion_id"], "opinion"),
         selection_mode="single-row",
     )
     if pages > 1:

@@ -105,13 +105,53 @@ def choose(
     )
 
 
+def detail_picker(
+    loc: text.Locale, key: str, ids: Iterable[str], labels: dict[str, str], label: str, *, widget: str
+) -> str | None:
+    """A selectbox of the item the page shows in detail (None = none), the option `key`; returns it.
+    Unlike choose, an id the option holds that is not among `ids` (a link's, or one the list no longer
+    shows) is kept and offered first, so the page still opens it."""
+    opened = option(key)
+    choices = list(ids)
+    if opened and opened not in choices:
+        choices = [opened, *choices]
+    if st.session_state.get(widget) != opened:
+        st.session_state[widget] = opened
+    st.selectbox(
+        label,
+        [None, *choices],
+        key=widget,
+        format_func=lambda value: loc.t("choose") if value is None else labels.get(value, value),
+        placeholder=loc.t("choose"),
+        on_change=lambda: set_option(key, st.session_state[widget]),
+    )
+    return opened
+
+
+def _selection(event: object) -> dict:
+    """The selection a chart's or a table's selection event holds (a dict, or the widget's object)."""
+    if not event:
+        return {}
+    return event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
+
+
+def row_picker(table_key: str, ids: Iterable[str], option_key: str) -> Callable[[], None]:
+    """The on_select of a single-row st.dataframe keyed `table_key` whose rows are `ids`, in order:
+    picking a row sets the option to that row's id, so the page opens it (and the URL keeps it)."""
+    row_ids = list(ids)
+
+    def picked() -> None:
+        rows = _selection(st.session_state.get(table_key)).get("rows", []) or []
+        if rows and rows[0] < len(row_ids):
+            set_option(option_key, row_ids[rows[0]])
+
+    return picked
+
+
 def picked_ids(event: object) -> list[str]:
     """The ids (customdata) of the points a chart selection event holds."""
-    if not event:
-        return []
-    selection = event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
     ids = []
-    for point in selection.get("points", []) or []:
+    for point in _selection(event).get("points", []) or []:
         value = point.get("customdata")
         if isinstance(value, list):
             value = value[0] if value else None
