@@ -972,3 +972,9 @@ where columns(lambda c: c = $first_key) in (select columns(lambda c: c = $first_
 
 -- section: edited_fields_of_table
 select count(*) from edited_field where table_name = $table;
+
+-- section: derive_has_changed_meetings
+select exists (select 1 from changed_meetings);
+
+-- section: derive_has_changed_opinions
+select exists (select 1 from changed_opinions);

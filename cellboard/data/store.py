@@ -149,6 +149,8 @@ _DERIVE_STEPS = (
     "derive_snapshot",
     "derive_changes",
     "derive_cleanup",
+    "derive_has_changed_meetings",
+    "derive_has_changed_opinions",
 )
 
 
@@ -238,10 +240,15 @@ def apply_rows(con: duckdb.DuckDBPyConnection, tables: Mapping[str, object]) -> 
                 replace_rows(con, table, tables[table])
         if touched["touched_units"]:
             con.execute(sections["derive_units"])
+        con.execute(sections["derive_changes"])
+        for name, changed in (
+            ("derive_meetings", "changed_meetings"),
+            ("derive_opinions", "changed_opinions"),
+        ):
+            # nothing of its kind changed (an answer changes no meeting): its big tables are not scanned
+            if con.execute(sections["derive_has_" + changed]).fetchone()[0]:
+                con.execute(sections[name])
         for name in (
-            "derive_changes",
-            "derive_meetings",
-            "derive_opinions",
             *_other_derive_sections({t: rows for t, rows in tables.items() if len(rows)}),
             "derive_cleanup",
         ):
