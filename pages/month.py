@@ -11,6 +11,7 @@ board pick a commune first.
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -36,42 +37,44 @@ st.title(loc.t("page_month"))
 st.caption(loc.t("month_caption"))
 
 
-def kind_label(kind: object) -> str:
-    labels = {
+def labelled(labels: dict[str, str], *, other: str | None = None) -> Callable[[object], str]:
+    """A format function: a code's label; any other value as it is (or `other` when given)."""
+
+    def label(code: object) -> str:
+        if isinstance(code, str) and code in labels:
+            return labels[code]
+        return str(code) if other is None else other
+
+    return label
+
+
+kind_label = labelled(
+    {
         "regular": loc.t("kind_regular"),
         "thematic": loc.t("kind_thematic"),
         "extraordinary": loc.t("kind_extraordinary"),
     }
-    return labels.get(kind, str(kind))
-
-
-def mark_label(mark: object) -> str:
-    labels = {
+)
+mark_label = labelled(
+    {
         "present": loc.t("col_present"),
         "excused": loc.t("col_excused"),
         "absent": loc.t("col_absent"),
         "exempt": loc.t("status_exempt"),
     }
-    return labels.get(mark, str(mark))
-
-
-def reason_label(reason: object) -> str:
-    labels = {
+)
+reason_label = labelled(
+    {
         "away": loc.t("reason_away"),
         "illness": loc.t("reason_illness"),
         "work": loc.t("reason_work"),
         "other": loc.t("reason_other_reason"),
-    }
-    return labels.get(reason, "") if isinstance(reason, str) else ""
-
-
-def membership_label(status: object) -> str:
-    labels = {
-        "active": loc.t("status_active"),
-        "exempt": loc.t("status_exempt"),
-        "away": loc.t("status_away"),
-    }
-    return labels.get(status, str(status))
+    },
+    other="",
+)
+membership_label = labelled(
+    {"active": loc.t("status_active"), "exempt": loc.t("status_exempt"), "away": loc.t("status_away")}
+)
 
 
 def month_start(day: dt.date) -> dt.date:
