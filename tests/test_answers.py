@@ -337,6 +337,12 @@ def test_the_standing_committee_forwards_an_opinion_and_the_holder_changes(app_o
     assert [row[:2] for row in history(at)] == [("province", "Chuyển phòng ban"), ("admin", "Đang xử lý")]
 
 
+def opinion_figures(at) -> tuple[str, str, str]:
+    """The Opinions page's tiles as shown: answered on time, overdue unanswered, answered late."""
+    shown = {m.label: m.value for m in at.metric}
+    return shown["Trả lời đúng hạn"], shown["Quá hạn chưa trả lời"], shown["Trả lời trễ hạn"]
+
+
 def test_an_answer_changes_the_opinions_page_and_the_overview_at_once(app_on, accounts_store, copy_db):
     """The standing committee's flow: figures read after a department's answer include it (the write
     swaps the file; every cached query keys on the file's identity)."""
@@ -344,12 +350,7 @@ def test_an_answer_changes_the_opinions_page_and_the_overview_at_once(app_on, ac
     at = app_on(copy_db, as_account="province", **JAN_FEB).run()
     at.switch_page("pages/opinions.py").run()
     # raised in January-February 2025: O1-O4; O1 on time, O2 late, O3 and O4 overdue today
-    shown = {m.label: m.value for m in at.metric}
-    assert (shown["Trả lời đúng hạn"], shown["Quá hạn chưa trả lời"], shown["Trả lời trễ hạn"]) == (
-        "25,0%",
-        "2",
-        "1",
-    )
+    assert opinion_figures(at) == ("25,0%", "2", "1")
     overview = at.switch_page("pages/overview.py").run()
     assert {m.label: m.value for m in overview.metric}["Trả lời đúng hạn"] == "25,0%"
 
@@ -360,13 +361,8 @@ def test_an_answer_changes_the_opinions_page_and_the_overview_at_once(app_on, ac
 
     at.switch_page("pages/opinions.py").run()
     assert not at.exception, at.exception
-    shown = {m.label: m.value for m in at.metric}
     # O3 answered on 20/03, before its due day 25/03: 2 of 4 on time
-    assert (shown["Trả lời đúng hạn"], shown["Quá hạn chưa trả lời"], shown["Trả lời trễ hạn"]) == (
-        "50,0%",
-        "1",
-        "1",
-    )
+    assert opinion_figures(at) == ("50,0%", "1", "1")
     overview = at.switch_page("pages/overview.py").run()
     assert {m.label: m.value for m in overview.metric}["Trả lời đúng hạn"] == "50,0%"
 

@@ -250,48 +250,52 @@ def test_users_add_and_list_a_department_account(tmp_path, departments_db, monke
     assert [line[-1] for line in lines[1:]] == ["active", "active"]  # never logged in
 
 
+def no_department_at_x1(name: str) -> str:
+    return (
+        f"Không có phòng ban «{name}» tại đơn vị «X1» trong cơ sở dữ liệu {{db}}. / "
+        f"There is no department «{name}» at unit «X1» in {{db}}."
+    )
+
+
+def only_department_accounts(role: str) -> str:
+    return (
+        f"Chỉ tài khoản phòng ban mới gắn với một phòng ban (--department); vai trò {role} thì không. / "
+        f"Only a department account names a department (--department); role {role} does not."
+    )
+
+
+NEEDS_DEPARTMENT = (
+    "Tài khoản phòng ban cần tên phòng ban (--department). / "
+    "A department account needs the department's name (--department)."
+)
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (
             ("--role", "department", "--unit", "X1", "--department", "Phòng Tài chính"),
-            "Không có phòng ban «Phòng Tài chính» tại đơn vị «X1» trong cơ sở dữ liệu {db}. / "
-            "There is no department «Phòng Tài chính» at unit «X1» in {db}.",
+            no_department_at_x1("Phòng Tài chính"),
         ),
         (  # a department of another commune
             ("--role", "department", "--unit", "X1", "--department", "Công an phường"),
-            "Không có phòng ban «Công an phường» tại đơn vị «X1» trong cơ sở dữ liệu {db}. / "
-            "There is no department «Công an phường» at unit «X1» in {db}.",
+            no_department_at_x1("Công an phường"),
         ),
         (  # a department of the province serves X1 too, but its account is bound to the province
             ("--role", "department", "--unit", "X1", "--department", "Ban Dân vận"),
-            "Không có phòng ban «Ban Dân vận» tại đơn vị «X1» trong cơ sở dữ liệu {db}. / "
-            "There is no department «Ban Dân vận» at unit «X1» in {db}.",
+            no_department_at_x1("Ban Dân vận"),
         ),
-        (
-            ("--role", "department", "--unit", "X1"),
-            "Tài khoản phòng ban cần tên phòng ban (--department). / "
-            "A department account needs the department's name (--department).",
-        ),
-        (
-            ("--role", "department", "--unit", "X1", "--department", "   "),
-            "Tài khoản phòng ban cần tên phòng ban (--department). / "
-            "A department account needs the department's name (--department).",
-        ),
+        (("--role", "department", "--unit", "X1"), NEEDS_DEPARTMENT),
+        (("--role", "department", "--unit", "X1", "--department", "   "), NEEDS_DEPARTMENT),
         (
             ("--role", "department", "--department", "Phòng Kinh tế"),
             "Cần chỉ rõ đơn vị (--unit). / This role needs a unit (--unit).",
         ),
         (
             ("--role", "commune", "--unit", "X1", "--department", "Phòng Kinh tế"),
-            "Chỉ tài khoản phòng ban mới gắn với một phòng ban (--department); vai trò commune thì không. / "
-            "Only a department account names a department (--department); role commune does not.",
+            only_department_accounts("commune"),
         ),
-        (
-            ("--role", "admin", "--department", "Phòng Kinh tế"),
-            "Chỉ tài khoản phòng ban mới gắn với một phòng ban (--department); vai trò admin thì không. / "
-            "Only a department account names a department (--department); role admin does not.",
-        ),
+        (("--role", "admin", "--department", "Phòng Kinh tế"), only_department_accounts("admin")),
     ],
 )
 def test_users_add_refuses_a_wrong_department(tmp_path, departments_db, argv, message, monkeypatch):
@@ -312,19 +316,8 @@ def test_users_add_usage_errors_exit_2(tmp_path, departments_db):
 
 
 def test_add_account_checks_the_department_at_the_accounts_unit(departments_db):
-    added = auth.add_account(
-        "ban.dan.van",
-        "department",
-        "P",
-        PASSWORD,
-        actor="t",
-        data_path=departments_db,
-        department="Ban Dân vận",
-    )
-    assert (added.unit_id, added.department) == ("P", "Ban Dân vận")
-    assert [a.name for a in auth.list_accounts()] == ["ban.dan.van"]
-    with pytest.raises(auth.AccountError, match="Account «ban.dan.van» exists"):
-        auth.add_account(
+    def add_ban_dan_van() -> auth.Account:
+        return auth.add_account(
             "ban.dan.van",
             "department",
             "P",
@@ -333,6 +326,12 @@ def test_add_account_checks_the_department_at_the_accounts_unit(departments_db):
             data_path=departments_db,
             department="Ban Dân vận",
         )
+
+    added = add_ban_dan_van()
+    assert (added.unit_id, added.department) == ("P", "Ban Dân vận")
+    assert [a.name for a in auth.list_accounts()] == ["ban.dan.van"]
+    with pytest.raises(auth.AccountError, match="Account «ban.dan.van» exists"):
+        add_ban_dan_van()
     # without a data database nothing can be checked: the name is kept as typed, trimmed and NFC
     early = auth.add_account(
         "early",

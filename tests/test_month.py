@@ -232,6 +232,12 @@ def unescaped(value: str) -> str:
     return value.replace("\\", "")
 
 
+def participation_tiles(at) -> tuple[str, str]:
+    """The Participation page's attendance rate and meetings, as shown."""
+    metrics = {metric.label: metric.value for metric in at.metric}
+    return metrics["Tỷ lệ đảng viên dự sinh hoạt"], metrics["Số buổi sinh hoạt"]
+
+
 def test_a_commune_submits_a_meeting_and_participation_shows_it(app_on, fresh_db):
     feb = {"start": "2025-02-01", "end": "2025-02-28", "unit": "X1"}
     trend = db.run("participation_trend", feb, path=fresh_db)
@@ -289,18 +295,14 @@ def test_a_commune_submits_a_meeting_and_participation_shows_it(app_on, fresh_db
     # Participation, in the same session: 10 / 12 = 83,3% (it was 8 / 9 = 88,9%)
     at.switch_page("pages/participation.py").run()
     assert not at.exception
-    metrics = {metric.label: metric.value for metric in at.metric}
-    assert metrics["Tỷ lệ đảng viên dự sinh hoạt"] == "83,3%"
-    assert metrics["Số buổi sinh hoạt"] == "4"
+    assert participation_tiles(at) == ("83,3%", "4")
 
 
 def test_the_participation_page_before_the_write(app_on, fixture_db):
     at = app_on(fixture_db, as_account="x1", **{"from": "2025-02-01", "to": "2025-02-28"})
     at.run()
     at.switch_page("pages/participation.py").run()
-    metrics = {metric.label: metric.value for metric in at.metric}
-    assert metrics["Tỷ lệ đảng viên dự sinh hoạt"] == "88,9%"
-    assert metrics["Số buổi sinh hoạt"] == "3"
+    assert participation_tiles(at) == ("88,9%", "3")
 
 
 def test_a_refused_meeting_shows_every_message_and_keeps_what_was_typed(app_on, fresh_db):
