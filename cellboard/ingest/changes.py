@@ -615,7 +615,8 @@ def _op_answer(con, writer: Writer, write_id: str, args: Mapping[str, object]) -
             if row["assigned_to"] == normal_name(holder or ""):
                 refuse("opinion", "assigned_to", "chg_forward_same", value=row["assigned_to"])
         row["handling"] = action
-    check_rows(con, {"opinion": [row]}, Writer(writer.account, "admin", writer.unit_id, origin=writer.origin))
+    # the import's rules on the row as it would be; who may answer it was settled above (may_answer)
+    check_rows(con, {"opinion": [row]}, Writer(writer.account, "admin", None, origin=writer.origin))
     changed = write_logged(con, {"opinion": as_arrow(con, "opinion", [row])}, writer, write_id, action)
     add_event(
         con,
