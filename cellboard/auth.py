@@ -28,7 +28,6 @@ import secrets
 import sqlite3
 import sys
 import time
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -381,7 +380,7 @@ def check_unit(role: str, unit_id: str | None, data_path: Path | None = None) ->
 
 def department_name(department: str | None) -> str | None:
     """A department's name as the data database keeps it: trimmed, Unicode NFC (None when empty)."""
-    return unicodedata.normalize("NFC", (department or "").strip()) or None
+    return text.department_name(department) or None
 
 
 def check_department(

@@ -326,6 +326,15 @@ VI = Locale("vi")
 EN = Locale("en")
 
 
+# ---- names compared as people mean them -----------------------------------------
+
+
+def department_name(name: object) -> str:
+    """A department's name as stored and compared: trimmed, in Unicode NFC ('' for none). The same as
+    `nfc_normalize(trim(name))` in DuckDB, which the queries and schema.sql spell."""
+    return "" if is_missing(name) else unicodedata.normalize("NFC", str(name).strip())
+
+
 # ---- accent folding ----------------------------------------------------------
 
 

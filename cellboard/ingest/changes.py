@@ -24,7 +24,6 @@ import json
 import os
 import re
 import time
-import unicodedata
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -34,6 +33,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from cellboard import text
 from cellboard.data import db, store
 from cellboard.ingest import limits
 from cellboard.ingest.problems import Problem, Report, Where
@@ -114,11 +114,6 @@ class Written:
 
 def new_write_id() -> str:
     return f"{dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
-
-
-def normal_name(name: object) -> str:
-    """A department's name as stored and compared: trimmed, Unicode NFC."""
-    return unicodedata.normalize("NFC", str(name).strip())
 
 
 # ---- problems --------------------------------------------------------------------------------------
@@ -611,8 +606,8 @@ def _op_answer(con, writer: Writer, write_id: str, args: Mapping[str, object]) -
         if action == "forwarded":
             if not (args.get("to") or "").strip():
                 refuse("opinion", "assigned_to", "imp_required")
-            row["assigned_to"] = normal_name(args["to"])
-            if row["assigned_to"] == normal_name(holder or ""):
+            row["assigned_to"] = text.department_name(args["to"])
+            if row["assigned_to"] == text.department_name(holder or ""):
                 refuse("opinion", "assigned_to", "chg_forward_same", value=row["assigned_to"])
         row["handling"] = action
     # the import's rules on the row as it would be; who may answer it was settled above (may_answer)
@@ -665,9 +660,9 @@ def may_answer(con, writer: Writer, opinion: Mapping[str, object]) -> None:
         refuse("opinion", None, "chg_role_cannot", role=writer.role, account=writer.account or "")
     if writer.unit_id is not None and opinion["unit_id"] not in units_of(con, writer):
         refuse("opinion", "unit_id", "chg_out_of_scope", value=opinion["unit_id"], unit=writer.unit_id)
-    if writer.role == "department" and normal_name(opinion["assigned_to"] or "") != normal_name(
-        writer.department or ""
-    ):
+    if writer.role == "department" and text.department_name(
+        opinion["assigned_to"] or ""
+    ) != text.department_name(writer.department or ""):
         refuse("opinion", "assigned_to", "chg_not_your_opinion", value=opinion["assigned_to"] or "")
 
 

@@ -479,11 +479,6 @@ REFERENCED = {
 SHOWN_NAMES = 20  # the departments a refused assigned_to lists at most
 
 
-def department_name(value: str) -> str:
-    """A department's name as stored and compared: trimmed, in Unicode NFC."""
-    return unicodedata.normalize("NFC", value.strip())
-
-
 class Checker:
     """The checks that look across rows, sheets and the database."""
 
@@ -556,7 +551,7 @@ class Checker:
                 )
         for record in self.rows("department"):
             if record.ok("name"):
-                record.values["name"] = department_name(record.values["name"])
+                record.values["name"] = text.department_name(record.values["name"])
         for record in self.rows("meeting"):
             counts = ("present", "excused", "absent", "exempt")
             if any(c in record.bad for c in (*counts, "expected")):
@@ -860,7 +855,7 @@ class Checker:
             return
         served: dict[str, set[str]] = defaultdict(set)
         for unit_id, name in _lookup(self.con, "import_known_departments"):
-            served[unit_id].add(department_name(name))
+            served[unit_id].add(text.department_name(name))
         for record in self.rows("department"):
             if record.ok("unit_id", "name"):
                 served[record.values["unit_id"]].add(record.values["name"])
@@ -868,7 +863,7 @@ class Checker:
             unit_id = record.values["unit_id"]
             if unit_id not in self.kinds:
                 continue  # an unknown unit: said by references()
-            name = department_name(record.values["assigned_to"])
+            name = text.department_name(record.values["assigned_to"])
             chain = self.ancestors(unit_id)
             if any(name in served.get(unit, ()) for unit in chain):
                 record.values["assigned_to"] = name
