@@ -42,44 +42,92 @@ with events as (
     from opinion_event
     group by opinion_id
 ),
-held as (
-    select o.opinion_id, o.raised_on, o.unit_id, o.category, o.kind, o.text, o.assigned_to, o.handling,
-           f.due_on, o.answered_on, o.answer, f.commune_id, e.last_recorded,
-           opinion_status(o.answered_on, f.due_on, $as_of) as status,
-           case when o.answered_on is null then f.due_on - $as_of end as days_left
+waiting as (
+    -- the unanswered ones: their groups and order need only opinion_facts (answered, due_on); the
+    -- department's (assigned_to, in opinion) by id
+    select f.opinion_id, f.raised_on, f.due_on, f.commune_id,
+           -- unanswered: the shared status is overdue or open (due soon splits open)
+           case opinion_status(null, f.due_on, $as_of)
+                when 'overdue' then 'overdue'
+                else case when f.due_on - $as_of <= $due_soon_days then 'due_soon' else 'open' end
+           end as answer_group
+    from opinion_facts f
+    where not f.answered
+      and in_scope(f.unit_id, $unit)
+      and ($department is null or f.opinion_id in (
+          select opinion_id from opinion
+          where answered_on is null and in_scope(unit_id, $unit)
+            and nfc_normalize(trim(assigned_to)) = nfc_normalize(trim($department))))
+      and ($opinion is null or f.opinion_id = $opinion)
+),
+answered as (
+    -- the answered ones, by when their answer was recorded: read from opinion alone
+    select o.opinion_id, coalesce(e.last_recorded, o.answered_on::timestamp) as recorded
     from opinion o
-    join opinion_facts f on f.opinion_id = o.opinion_id
     left join events e on e.opinion_id = o.opinion_id
-    where in_scope(o.unit_id, $unit)
+    where o.answered_on is not null
+      and in_scope(o.unit_id, $unit)
       and ($department is null
            or nfc_normalize(trim(o.assigned_to)) = nfc_normalize(trim($department)))
       and ($opinion is null or o.opinion_id = $opinion)
 ),
-grouped as (
-    select *,
-           case when status = 'overdue' then 'overdue'
-                when status = 'open' and days_left <= $due_soon_days then 'due_soon'
-                when status = 'open' then 'open'
-                else 'answered' end as answer_group
-    from held
+counted as (
+    select answer_group, count(*) as in_group from waiting group by answer_group
+    union all
+    select 'answered', count(*) from answered having count(*) > 0
 ),
-ranked as (
-    select *,
-           count(*) over (partition by answer_group) as in_group,
-           row_number() over (
-               partition by answer_group
-               order by case when answer_group = 'answered'
-                             then coalesce(last_recorded, answered_on::timestamp) end desc nulls last,
-                        due_on, raised_on, opinion_id
-           ) as place
-    from grouped
+waiting_shown as (
+    -- the first $limit of each group (all when null): a top-N each, not a rank of every opinion
+    select *, row_number() over (partition by answer_group order by due_on, raised_on, opinion_id) as place
+    from (
+        (select * from waiting where answer_group = 'overdue'
+         order by due_on, raised_on, opinion_id limit $limit)
+        union all
+        (select * from waiting where answer_group = 'due_soon'
+         order by due_on, raised_on, opinion_id limit $limit)
+        union all
+        (select * from waiting where answer_group = 'open'
+         order by due_on, raised_on, opinion_id limit $limit)
+    )
+),
+answered_edge as (
+    -- the latest $limit recorded times: only opinions recorded at or after the last of them can be
+    -- listed, so only those are joined with their due day (the next sort keys)
+    select min(recorded) as edge
+    from (select recorded from answered order by recorded desc limit $limit)
+),
+answered_near as materialized (
+    -- (materialized: filtered before the join, not after it)
+    select a.* from answered a where a.recorded >= (select edge from answered_edge)
+),
+answered_shown as (
+    select a.opinion_id, f.due_on, f.commune_id,
+           row_number() over (order by a.recorded desc, f.due_on, f.raised_on, a.opinion_id) as place
+    from answered_near a
+    join opinion_facts f on f.opinion_id = a.opinion_id
+    where f.answered and in_scope(f.unit_id, $unit)  -- as every row of a: fewer rows to join
+    order by place
+    limit $limit
+),
+listed as (
+    -- the rest of each listed row, read in one scan of opinion
+    select o.opinion_id, o.raised_on, o.unit_id, o.category, o.kind, o.text, o.assigned_to, o.handling,
+           s.due_on, o.answered_on, o.answer, s.commune_id, s.answer_group, s.place
+    from (select opinion_id, due_on, commune_id, answer_group, place from waiting_shown
+          union all
+          select opinion_id, due_on, commune_id, 'answered', place from answered_shown) s
+    join opinion o on o.opinion_id = s.opinion_id
+    where in_scope(o.unit_id, $unit)  -- as every row of s: fewer rows of opinion to read
 )
 select r.opinion_id, r.raised_on, r.unit_id, u.name as unit, cm.name as commune, r.category, r.kind,
-       r.text, r.assigned_to, r.handling, r.due_on, r.answered_on, r.answer, r.status, r.answer_group,
-       r.days_left, r.in_group, r.last_recorded
-from ranked r
+       r.text, r.assigned_to, r.handling, r.due_on, r.answered_on, r.answer,
+       opinion_status(r.answered_on, r.due_on, $as_of) as status, r.answer_group,
+       case when r.answered_on is null then r.due_on - $as_of end as days_left,
+       c.in_group, e.last_recorded
+from listed r
+join counted c on c.answer_group = r.answer_group
+left join events e on e.opinion_id = r.opinion_id
 left join unit u on u.unit_id = r.unit_id
 left join unit cm on cm.unit_id = r.commune_id
-where $limit is null or r.place <= $limit
 order by case r.answer_group when 'overdue' then 1 when 'due_soon' then 2 when 'open' then 3 else 4 end,
          r.place;
