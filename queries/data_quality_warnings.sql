@@ -39,7 +39,7 @@
 --   The last four are what imports and forms refuse since issue 14 (cellboard/ingest/validation.py):
 --   rows stored before are listed here, not refused after the fact. A withdrawn meeting
 --   (withdrawn_reason set) counts in no check.
---   Ordered by check, unit, date.
+--   Ordered by check, unit, date, item and detail (the member, for not_on_roll).
 with meetings as (
     select s.meeting_id, s.cell_id, s.held_on, s.expected, s.exempt, s.present, s.from_counts,
            m.expected as counted_expected, m.present as counted_present
@@ -57,6 +57,38 @@ roll as (
     join meeting_roll r on r.meeting_id = x.meeting_id
     where not x.from_counts
       and r.held_on between $start and $end
+),
+marks as (
+    -- every attendance row of the window's meetings whose member was not in the meeting's cell that
+    -- day (no membership of the cell from_date <= held_on <= to_date): the marks other than exempt
+    -- from member_mark (the window's rows only, members by the hash of their id), the exempt ones
+    -- from attendance
+    select coalesce(ms.meeting_id, a.meeting_id) as meeting_id, a.cell_id, a.held_on,
+           coalesce(mf.member_id, a.member_id) as member_id
+    from (
+        select mm.member_key, mm.meeting_key, mm.cell_id, mm.held_on, null::varchar as member_id,
+               null::varchar as meeting_id
+        from member_mark mm
+        where mm.held_on between $start and $end
+          and in_scope(mm.cell_id, $unit)
+        union all
+        select hash(a.member_id), null, x.cell_id, x.held_on, a.member_id, a.meeting_id
+        from attendance a
+        join meetings x on x.meeting_id = a.meeting_id
+        where a.status = 'exempt'
+    ) a
+    anti join (
+        -- the memberships that could cover a mark: of a cell in scope, overlapping the window
+        select hash(member_id) as member_key, cell_id, from_date,
+               coalesce(to_date, '9999-12-31'::date) as to_date
+        from membership
+        where from_date <= $end and (to_date is null or to_date >= $start)
+          and in_scope(cell_id, $unit)
+    ) s on s.member_key = a.member_key and s.cell_id = a.cell_id
+       and a.held_on between s.from_date and s.to_date
+    left join member_facts mf on a.member_id is null and mf.member_key = a.member_key
+    left join (select meeting_id, hash(meeting_id) as meeting_key from meetings) ms
+        on a.meeting_id is null and ms.meeting_key = a.meeting_key
 ),
 found as (
     select 'counts_vs_rows' as check, x.cell_id as unit_id, x.meeting_id as item_id, x.held_on as on_date,
@@ -99,25 +131,23 @@ found as (
       and in_scope(o.unit_id, $unit)
       and o.answered_on - $as_of::date > 0  -- a date check, not the opinion's status (macros.sql)
     union all
-    select 'not_on_roll', x.cell_id, x.meeting_id, x.held_on, null, null, a.member_id
-    from meetings x
-    join attendance a on a.meeting_id = x.meeting_id
-    where not exists (
-        select 1 from membership s
-        where s.member_id = a.member_id and s.cell_id = x.cell_id
-          and s.from_date <= x.held_on and (s.to_date is null or x.held_on <= s.to_date)
-    )
+    select 'not_on_roll', a.cell_id, a.meeting_id, a.held_on, null, null, a.member_id
+    from marks a
     union all
-    select 'same_day_meetings', x.cell_id, x.meeting_id, x.held_on, null, x.meetings, x.kind
-    from (
-        select m.meeting_id, m.cell_id, m.held_on, m.kind,
-               count(*) over (partition by m.cell_id, m.held_on, m.kind) as meetings
-        from meeting m
-        where m.held_on between $start and $end
-          and m.withdrawn_reason is null
-          and in_scope(m.cell_id, $unit)
-    ) x
-    where x.meetings > 1
+    select 'same_day_meetings', m.cell_id, m.meeting_id, m.held_on, null, d.meetings, m.kind
+    from meeting m
+    join (
+        -- the cells' days with more than one meeting of a kind, then their meetings
+        select cell_id, held_on, kind, count(*) as meetings
+        from meeting
+        where held_on between $start and $end
+          and withdrawn_reason is null
+          and in_scope(cell_id, $unit)
+        group by cell_id, held_on, kind
+        having count(*) > 1
+    ) d on d.cell_id = m.cell_id and d.held_on = m.held_on and d.kind = m.kind
+    where m.held_on between $start and $end
+      and m.withdrawn_reason is null
     union all
     select 'unknown_department', o.unit_id, o.opinion_id, o.raised_on, null, null, o.assigned_to
     from opinion o
@@ -134,4 +164,4 @@ select f.check, f.unit_id, u.name as unit, f.item_id, f.on_date, f.expected::big
        f.found::bigint as found, f.detail
 from found f
 left join unit u on u.unit_id = f.unit_id
-order by f.check, u.name collate vi, f.unit_id, f.on_date, f.item_id;
+order by f.check, u.name collate vi, f.unit_id, f.on_date, f.item_id, f.detail;
