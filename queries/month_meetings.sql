@@ -29,31 +29,36 @@
 --   with a row per meeting it held in the window (meeting_stats: withdrawn meetings count nowhere),
 --   or one row without a meeting. Ordered by commune and cell in Vietnamese order, then by date.
 with cells as (
-    select u.unit_id as cell_id, u.name as cell, cc.commune_id
-    from unit u
-    join cell_commune cc on cc.cell_id = u.unit_id
-    where u.kind = 'cell'
-      and in_scope(u.unit_id, $unit)
-      and existed_between(u.valid_from, u.valid_to, $start, $end)
-),
-latest as (
-    select s.cell_id, arg_max(s.from_counts, s.held_on) as reports_counts
-    from meeting_stats s
-    where s.cell_id in (select cell_id from cells) and s.held_on <= $end
-    group by s.cell_id
+    -- cell_facts: names, commune and both places in Vietnamese name order, written on write
+    select f.cell_id, f.cell, f.commune_id, f.commune, f.commune_order, f.cell_order
+    from cell_facts f
+    where in_scope(f.cell_id, $unit)
+      and existed_between(f.valid_from, f.valid_to, $start, $end)
 ),
 held as (
     select s.*
     from meeting_stats s
     where s.cell_id in (select cell_id from cells) and s.held_on between $start and $end
+),
+latest as (
+    -- a cell that met in the window has its latest meeting up to $end there; only the others are
+    -- looked for before $start
+    select cell_id, arg_max(from_counts, held_on) as reports_counts
+    from held
+    group by cell_id
+    union all
+    select s.cell_id, arg_max(s.from_counts, s.held_on)
+    from meeting_stats s
+    where s.held_on < $start
+      and s.cell_id in (select cell_id from cells where cell_id not in (select cell_id from held))
+    group by s.cell_id
 )
-select c.commune_id, cu.name as commune, c.cell_id, c.cell,
+select c.commune_id, c.commune, c.cell_id, c.cell,
        coalesce(l.reports_counts, false) as reports_counts,
        h.meeting_id, h.held_on, h.kind, h.topic,
        h.expected, h.exempt, h.present, h.excused, h.absent,
        attendance_rate(h.present, h.expected, h.exempt) as attendance_rate
 from cells c
-left join unit cu on cu.unit_id = c.commune_id
 left join latest l on l.cell_id = c.cell_id
 left join held h on h.cell_id = c.cell_id
-order by cu.name collate vi, c.commune_id, c.cell collate vi, c.cell_id, h.held_on, h.meeting_id;
+order by c.commune_order, c.cell_order, h.held_on, h.meeting_id;
