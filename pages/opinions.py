@@ -169,7 +169,7 @@ else:
         ]
         drill.clickable_chart_block(
             loc,
-            charts.category_comparison_bars(loc, comparison),
+            ui.figure(charts.category_comparison_bars, loc, comparison),
             comparison_table,
             "category_comparison",
             {
@@ -190,7 +190,7 @@ else:
         st.markdown(f"**{loc.t('op_treemap_title')}**", help=loc.t("op_treemap_help"))
         if len(by_commune):
             st.plotly_chart(
-                charts.commune_category_treemap(loc, by_commune),
+                ui.figure(charts.commune_category_treemap, loc, by_commune),
                 width="stretch",
                 key=TREEMAP_KEY,
                 on_select=pick_treemap_node,
@@ -206,7 +206,7 @@ st.subheader(loc.t("op_trend_title"), help=loc.t("op_trend_help"))
 if len(trend):
     tables.chart_block(
         loc,
-        charts.opinion_trend_lines(loc, trend),
+        ui.figure(charts.opinion_trend_lines, loc, trend),
         trend,
         "opinion_trend",
         {"month": "month", "opinions": "int"},
@@ -410,7 +410,9 @@ with by_category:
         table = response.assign(on_time_rate=metrics.ON_TIME.per_row(response))
         tables.chart_block(
             loc,
-            charts.response_bars(loc, response, [category_name(r) for _, r in response.iterrows()]),
+            ui.figure(
+                charts.response_bars, loc, response, [category_name(r) for _, r in response.iterrows()]
+            ),
             table.drop(columns=["name_en"] if loc.vi else ["name_vi"]),
             "opinion_response",
             RESPONSE_FORMATS,
@@ -422,7 +424,7 @@ with by_department:
         names = response_by_department["assigned_to"].fillna(loc.t("op_not_assigned"))
         tables.chart_block(
             loc,
-            charts.response_bars(loc, response_by_department, list(names)),
+            ui.figure(charts.response_bars, loc, response_by_department, list(names)),
             response_by_department,
             "opinion_response_by_department",
             RESPONSE_FORMATS,

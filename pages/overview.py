@@ -75,7 +75,7 @@ if trend["meetings"].sum() == 0:
     st.info(loc.t("no_data"))
 tables.chart_block(
     loc,
-    charts.attendance_trend(loc, trend, rules.ATTENDANCE_TARGET, year_before),
+    ui.figure(charts.attendance_trend, loc, trend, rules.ATTENDANCE_TARGET, year_before),
     trend,
     "participation_trend",
     {

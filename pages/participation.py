@@ -46,7 +46,7 @@ target = rules.ATTENDANCE_TARGET
 trend = ui.query("participation_trend", **params)
 year_before = ui.query("participation_trend", **ui.window(periods.year_earlier(state.period)))
 cells = ui.query("cell_ranking", **params)  # every cell of the unit: the drill-down and regularity
-pooled = ui.named_for_the_cell(loc, charts.pool_by_commune(cells))
+pooled = ui.named_for_the_cell(loc, ui.derived(charts.pool_by_commune, cells))
 
 # ---- headline ----------------------------------------------------------------------------------
 rate_now, rate_then = metrics.ATTENDANCE.pooled(trend), metrics.ATTENDANCE.pooled(year_before)
@@ -73,7 +73,11 @@ tiles[3].metric(
 if trend["meetings"].sum() == 0:
     st.info(loc.t("no_data"))
 tables.chart_block(
-    loc, charts.attendance_trend(loc, trend, target, year_before), trend, "participation_trend", MONTHLY
+    loc,
+    ui.figure(charts.attendance_trend, loc, trend, target, year_before),
+    trend,
+    "participation_trend",
+    MONTHLY,
 )
 
 # ---- communes, their cells, a cell's meetings -------------------------------------------------
@@ -133,7 +137,9 @@ if unit_kind != "cell":
             if len(communes):
                 drill.clickable_chart_block(
                     loc,
-                    charts.rate_bars(loc, communes, "commune_id", "commune", target, selected=commune),
+                    ui.figure(
+                        charts.rate_bars, loc, communes, "commune_id", "commune", target, selected=commune
+                    ),
                     communes,
                     "commune_attendance",
                     {
@@ -184,7 +190,7 @@ if unit_kind != "cell":
             )
             drill.clickable_chart_block(
                 loc,
-                charts.rate_bars(loc, shown, "cell_id", "cell", target, selected=cell),
+                ui.figure(charts.rate_bars, loc, shown, "cell_id", "cell", target, selected=cell),
                 shown,
                 "cell_attendance",
                 {
@@ -211,7 +217,7 @@ if cell is not None:
     if len(meetings):
         tables.chart_block(
             loc,
-            charts.meeting_bars(loc, meetings, target),
+            ui.figure(charts.meeting_bars, loc, meetings, target),
             meetings,
             "cell_meetings",
             {
@@ -236,10 +242,10 @@ if cell is not None:
 st.subheader(loc.t("heatmap_title"), help=loc.t("heatmap_help"))
 monthly = ui.named_for_the_cell(loc, ui.query("commune_month_attendance", **params))
 if len(monthly):
-    matrix = charts.heatmap_table(loc, monthly)
+    matrix = ui.figure(charts.heatmap_table, loc, monthly)  # made once per data, as the figures
     tables.chart_block(
         loc,
-        charts.attendance_heatmap(loc, monthly),
+        ui.figure(charts.attendance_heatmap, loc, monthly),
         matrix,
         "commune_month_attendance",
         {column: RATE for column in matrix.columns[2:]},
@@ -253,7 +259,7 @@ st.subheader(loc.t("regularity_title"), help=loc.t("regularity_by_commune_help")
 if len(pooled):
     drill.clickable_chart_block(
         loc,
-        charts.regularity_dots(loc, pooled, selected=commune),
+        ui.figure(charts.regularity_dots, loc, pooled, selected=commune),
         pooled,
         "commune_regularity",
         {
@@ -276,7 +282,7 @@ reasons = ui.named_for_the_cell(loc, ui.query("absence_reasons", **params))
 if len(reasons):
     drill.clickable_chart_block(
         loc,
-        charts.absence_bars(loc, reasons),
+        ui.figure(charts.absence_bars, loc, reasons),
         reasons,
         "absence_reasons",
         {

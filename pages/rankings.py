@@ -139,10 +139,10 @@ if not single_commune:
             f"**{loc.t('top_bottom_title')}**",
             help=loc.t("top_bottom_help", minimum=rules.MIN_MEETINGS_TO_RANK),
         )
-        extremes = charts.top_bottom(ranking)
+        extremes = ui.derived(charts.top_bottom, ranking)
         drill.clickable_chart_block(
             loc,
-            charts.top_bottom_chart(loc, extremes, selected=commune),
+            ui.figure(charts.top_bottom_chart, loc, extremes, selected=commune),
             extremes,
             "top_bottom_cells",
             {"top_score": RATE, "bottom_score": RATE, "ranked_cells": COUNT, "not_enough_data": COUNT},
@@ -181,7 +181,7 @@ with right:
     ]
     drill.clickable_chart_block(
         loc,
-        charts.ranking_bars(loc, ranked, selected=cell),
+        ui.figure(charts.ranking_bars, loc, ranked, selected=cell),
         ranked,
         "cell_ranking",
         {**RANKING_FORMATS, "is_ranked": lambda ranked: "✓" if ranked else loc.t("not_enough_data")},
@@ -225,7 +225,7 @@ if cell is not None:
         )
     tables.chart_block(
         loc,
-        charts.history_lines(loc, history, commune_trend, str(cell_row["commune"]), target),
+        ui.figure(charts.history_lines, loc, history, commune_trend, str(cell_row["commune"]), target),
         history,
         "cell_history",
         {
@@ -245,7 +245,7 @@ if cell is not None:
 # ---- cells that need help ----------------------------------------------------------------------
 st.subheader(loc.t("needs_help_title"), help=loc.t("needs_help_help", target=loc.pct(target, 0)))
 running = ui.query("cells_needing_help", **ui.window(target=target))
-needing = charts.needs_help_table(loc, ranking, running)
+needing = ui.figure(charts.needs_help_table, loc, ranking, running)  # made once per data
 if len(needing):
     shown = tables.view(
         loc,
@@ -274,7 +274,7 @@ ratings = ui.query("rating_distribution", **ui.window(start=dt.date(first_year, 
 if len(ratings):
     tables.chart_block(
         loc,
-        charts.rating_bars(loc, ratings),
+        ui.figure(charts.rating_bars, loc, ratings),
         ratings,
         "rating_distribution",
         {"share": RATE, "cells": COUNT, "grade": lambda grade: loc.coded("grade", grade)},

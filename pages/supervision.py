@@ -77,7 +77,7 @@ else:
     st.subheader(loc.t("sv_by_level_title"), help=loc.t("sv_compliant_help"))
     tables.chart_block(
         loc,
-        charts.compliance_by_level(loc, members),
+        ui.figure(charts.compliance_by_level, loc, members),
         members.groupby("level", sort=False)
         .agg(members=("person_id", "count"), compliant=("compliant", "sum"))
         .reset_index()
@@ -135,7 +135,7 @@ st.subheader(loc.t("sv_coverage_title"), help=loc.t("sv_coverage_table_help"))
 if len(coverage):
     tables.chart_block(
         loc,
-        charts.visit_coverage_bars(loc, coverage),
+        ui.figure(charts.visit_coverage_bars, loc, coverage),
         coverage,
         "visit_coverage_by_commune",
         {
