@@ -196,8 +196,7 @@ else:
                 on_select=pick_treemap_node,
                 selection_mode="points",
             )
-            with st.expander(loc.t("show_table")):
-                tables.table(loc, by_commune, "opinions_by_commune_category", {"opinions": "int"})
+            tables.chart_table(loc, by_commune, "opinions_by_commune_category", {"opinions": "int"})
 
 # ---- the monthly trend ---------------------------------------------------------------------------
 
@@ -501,6 +500,7 @@ if len(recurring):
             "cells": loc.t("op_col_cells"),
         },
         column_config={loc.t("op_col_example"): st.column_config.TextColumn(width="large")},
+        per_page=tables.OPEN_LIST_ROWS,
     )
 else:
     st.info(loc.t("op_no_recurring"))

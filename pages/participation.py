@@ -345,4 +345,4 @@ else:
             .reset_index()
         )
         formats = {}
-    tables.table(loc, listed, "chronic_absentees", formats, height=320)
+    tables.table(loc, listed, "chronic_absentees", formats, per_page=tables.OPEN_LIST_ROWS, height=320)

@@ -19,7 +19,7 @@ from cellboard.text import escape_markdown as plain  # names and links' text: ne
 WEIGHTS = {weight: component for component, weight in metrics.SCORE_WEIGHTS.items()}
 OPTIONS = ("commune", "cell", *WEIGHTS)
 WEIGHT_STEP = 0.05
-LIST_ROWS = 100  # the worst cells that need help are shown; the download holds them all
+LIST_ROWS = tables.OPEN_LIST_ROWS  # the worst cells that need help are shown; the download holds them all
 MONTHS_BEFORE_MERGE = 6  # a cell formed by a merge: its history starts at least this long before
 
 RATE = "pct"
@@ -258,10 +258,8 @@ if len(needing):
             "meetings": COUNT,
         },
     )
-    st.dataframe(tables.styled(shown, slice(0, LIST_ROWS)), hide_index=True, width="stretch", height=300)
-    if len(needing) > LIST_ROWS:
-        st.caption(loc.t("list_capped", shown=loc.integer(LIST_ROWS), total=loc.integer(len(needing))))
-    tables.downloads(shown, "cells_needing_help")
+    # the worst first, a page at a time (with the count of rows); the downloads hold them all
+    tables.show(shown, "cells_needing_help", per_page=LIST_ROWS, height=300)
 else:
     st.success(loc.t("needs_help_none"))
 

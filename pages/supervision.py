@@ -127,7 +127,7 @@ else:
         "last_visit",
         "cells_visited",
     ]
-    tables.table(loc, shown[columns], "supervision", MEMBER_FORMATS)
+    tables.table(loc, shown[columns], "supervision", MEMBER_FORMATS, per_page=tables.OPEN_LIST_ROWS)
 
 # ---- coverage by commune; cells nobody visited ---------------------------------------------------
 
@@ -159,6 +159,7 @@ if len(not_visited):
         "cells_not_visited",
         {"meetings": "int", "last_visit": ("date", loc.t("sv_never"))},
         {"last_visit": loc.t("sv_col_last_visit_before")},
+        per_page=tables.OPEN_LIST_ROWS,
     )
 elif cells:
     st.success(loc.t("sv_all_visited"))

@@ -35,3 +35,29 @@ def shown(table):
     text = dataframe_util.convert_arrow_bytes_to_pandas_df(display)
     text.columns = values.columns
     return text.reset_index(drop=True)
+
+
+TABLE_KEY = "table_open_"  # cellboard.app.tables.table_key: a chart's "show the table" expander
+
+
+def closed_tables(at) -> list[str]:
+    """The keys of the chart-table expanders the page drew closed (their tables are not built)."""
+    keys = []
+    for expander in at.expander:
+        element_id = expander.proto.id
+        if TABLE_KEY in element_id and not expander.proto.expanded:
+            keys.append(element_id[element_id.index(TABLE_KEY) :])
+    return keys
+
+
+def open_tables(at) -> None:
+    """Open every chart's table, as a click on each "show the table" would, until none is left closed
+    (an opened table can lead to no new one, but a drill-down's chart may appear on the same run)."""
+    for _ in range(5):
+        keys = closed_tables(at)
+        if not keys:
+            return
+        for key in keys:
+            at.session_state[key] = True
+        at.run()
+    raise AssertionError(f"tables still closed: {closed_tables(at)}")

@@ -8,6 +8,7 @@ import threading
 import apptools
 
 from cellboard import text
+from cellboard.app import tables
 
 JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}
 
@@ -130,6 +131,8 @@ def test_the_language_is_each_sessions_own(app_on, fixture_db):
     # switched to English, rendered together; each shows its own labels and number formats
     sessions = {language: app_on(fixture_db, unit="X1", **JAN_FEB) for language in ("vi", "en")}
     sessions["en"].session_state["lang"] = "en"  # what the switch sets
+    for session in sessions.values():
+        session.session_state[tables.table_key("participation_trend")] = True  # the trend's table open
     # Xã An Bình: 78,6% over January and February (11 of 14), January 3 of 5, February 8 of 9
     seen, failed = {}, []
     rate_headers = ("Tháng", "Tỷ lệ dự", "Month", "Attendance rate")
@@ -178,7 +181,9 @@ def test_the_language_is_each_sessions_own(app_on, fixture_db):
 
 
 def test_the_trend_chart_has_the_table_it_shows(app_on, fixture_db):
-    at = app_on(fixture_db, **JAN_FEB).run()
+    at = app_on(fixture_db, **JAN_FEB)
+    at.session_state[tables.table_key("participation_trend")] = True  # "show the table" opened
+    at.run()
     # the chart draws January's and February's rates, and the table lists the same
     assert apptools.trace_values(at) == [11 / 14, 8 / 9]
     table = apptools.shown(at.dataframe[-1])

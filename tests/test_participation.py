@@ -382,6 +382,7 @@ def test_the_page_shows_the_units_figures_from_the_named_queries(app_on, fixture
 def test_the_charts_draw_what_the_queries_answer(app_on, fixture_db):
     at = open_page(app_on, fixture_db, **JAN_FEB)
     assert not at.exception
+    apptools.open_tables(at)  # each chart's table, as "show the table" opens it
     communes = db.run("commune_summary", {**WINDOW, "as_of": "2025-03-31"}, path=fixture_db)
     bars = chart(at, "chart_commune_attendance")["data"][0]
     by_id = dict(zip(communes["commune_id"], communes["attendance_rate"], strict=True))
@@ -482,6 +483,7 @@ def test_chronic_absentees_by_name_or_by_count(app_on, half_year_db, monkeypatch
 def test_one_cell_chosen_names_the_rows_after_the_cell_not_its_commune(app_on, fixture_db):
     at = open_page(app_on, fixture_db, unit="C1", **JAN_FEB)
     assert not at.exception
+    apptools.open_tables(at)  # the charts' tables too
     named = "Chi bộ thôn Đông (Xã An Bình)"
     tables = [frame.value for frame in at.dataframe]
     with_communes = [table for table in tables if "commune" in table.columns or "Xã/phường" in table.columns]
@@ -491,6 +493,7 @@ def test_one_cell_chosen_names_the_rows_after_the_cell_not_its_commune(app_on, f
         assert set(table[column]) == {named}, table[column].tolist()
     # the whole commune still goes by its own name
     at = open_page(app_on, fixture_db, unit="X1", **JAN_FEB)
+    apptools.open_tables(at)
     tables = [frame.value for frame in at.dataframe]
     assert any("Xã An Bình" in set(table.get("commune", table.get("Xã/phường", []))) for table in tables)
 

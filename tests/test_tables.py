@@ -51,6 +51,10 @@ def open_page(app_on, fixture_db, offered, page, **url):
     at = app_on(fixture_db, **(JAN_JUN | url))
     at.switch_page(f"pages/{page}.py").run()  # the page's address on the first run
     assert not at.exception, at.exception
+    if apptools.closed_tables(at):
+        offered.clear()  # what the run with every chart's table open offers
+        apptools.open_tables(at)  # as a click on each "show the table" would
+        assert not at.exception, at.exception
     return at
 
 
@@ -267,3 +271,29 @@ def test_only_text_from_the_data_is_neutralised():
     assert export.neutralised(pd.DataFrame({"a": ["-x"], "b": ["=y"]})).to_dict("records") == [
         {"a": "'-x", "b": "'=y"}
     ]
+
+
+def test_a_charts_table_is_built_only_while_it_is_open(app_on, fixture_db, offered):
+    # a closed "show the table" builds nothing (its formatting is the costly part of a rerun); a click
+    # opens it (a rerun: st.session_state[tables.table_key(name)]), with its downloads of every row
+    at = app_on(fixture_db, **(JAN_JUN | {"to": "2025-02-28"}))
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    assert apptools.closed_tables(at) == [tables.table_key("participation_trend")]
+    assert "participation_trend.csv" not in dict(offered)
+    shown_before = len(at.dataframe)  # the two lists below target, drawn open
+    offered.clear()
+    at.session_state[tables.table_key("participation_trend")] = True
+    at.run()
+    assert apptools.closed_tables(at) == []
+    assert len(at.dataframe) == shown_before + 1
+    assert list(apptools.shown(at.dataframe[-1])["Tháng"]) == ["01/2025", "02/2025"]
+    assert list(read_csv(dict(offered)["participation_trend.csv"])["Tỷ lệ dự"]) == ["78,6%", "88,9%"]
+    # it stays open on the next runs (a period change) and closes again at a click
+    at.date_input(key="f_to").set_value(dt.date(2025, 1, 31)).run()
+    assert list(apptools.shown(at.dataframe[-1])["Tháng"]) == ["01/2025"]
+    offered.clear()
+    at.session_state[tables.table_key("participation_trend")] = False
+    at.run()
+    assert apptools.closed_tables(at) == [tables.table_key("participation_trend")]
+    assert "participation_trend.csv" not in dict(offered)

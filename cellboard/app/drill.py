@@ -178,5 +178,4 @@ def clickable_chart_block(
             on_pick(ids[0])
 
     st.plotly_chart(figure, width="stretch", key=key, on_select=picked, selection_mode="points")
-    with st.expander(loc.t("show_table")):
-        tables.table(loc, data, name, formats, headers)
+    tables.chart_table(loc, data, name, formats, headers)

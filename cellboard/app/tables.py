@@ -21,9 +21,16 @@ from cellboard.data import db
 # rows at a time (a page picker beneath walks the rest); its downloads hold every row of the view.
 
 
-def page_rows() -> int:
-    """Rows a table shows at a time (cellboard.toml's table_rows)."""
-    return max(1, settings.load().table_rows)
+# Rows at a time of a list shown open on a page (chronic absentees, members against the rule, recurring
+# matters, ...): what a person reads first, the rest a page away and every row in the downloads.
+OPEN_LIST_ROWS = 25
+
+
+def page_rows(per_page: int | None = None) -> int:
+    """Rows a table shows at a time (cellboard.toml's table_rows; a page may ask for fewer, for a list
+    shown open on the page, where every row shown is formatted again on every rerun)."""
+    rows = max(1, settings.load().table_rows)
+    return min(rows, per_page) if per_page else rows
 
 
 NUMBER_KINDS = ("pct", "int", "num", "num2", "signed")
@@ -290,25 +297,25 @@ def styled(shown: View, rows: slice | None = None):
     return frame.style.format({column: shown.formatter(column) for column in shown.kinds})
 
 
-def show(shown: View, name: str, **options: object) -> None:
+def show(shown: View, name: str, per_page: int | None = None, **options: object) -> None:
     """A view drawn as a table, and its downloads. A long one shows page_rows() rows at a time, with
     a page picker and a sort picker beneath (a header click sorts only the rows on screen; the picker
     sorts every row of the view, and its downloads hold them in that order): a fragment, so walking
-    the pages reruns the table alone."""
-    if len(shown) > page_rows():
-        _long_table(shown, name, **options)
+    the pages reruns the table alone. per_page: at most so many rows at a time (page_rows)."""
+    if len(shown) > page_rows(per_page):
+        _long_table(shown, name, page_rows(per_page), **options)
         return
     st.dataframe(styled(shown), hide_index=True, width="stretch", **options)
     downloads(shown, name)
 
 
 @st.fragment
-def _long_table(shown: View, name: str, **options: object) -> None:
+def _long_table(shown: View, name: str, per_page: int, **options: object) -> None:
     ui.require_session()  # a fragment's rerun skips dashboard.py and asks no query: check here
     shown = _sorted_as_chosen(shown, name)
-    rows = _page_of_rows(shown, name)
+    rows = _page_of_rows(shown, name, per_page)
     st.dataframe(styled(shown, rows), hide_index=True, width="stretch", **options)
-    _paging_controls(shown, name, rows)
+    _paging_controls(shown, name, rows, per_page)
     downloads(shown, name)
 
 
@@ -319,26 +326,27 @@ def _sorted_as_chosen(shown: View, name: str) -> View:
     return shown.sorted_by(column, descending=bool(st.session_state.get(f"desc_{name}")))
 
 
-def _page_of_rows(shown: View, name: str) -> slice:
-    pages = _pages(shown)
+def _page_of_rows(shown: View, name: str, per_page: int) -> slice:
+    pages = _pages(shown, per_page)
     page = min(max(1, int(st.session_state.get(f"page_{name}") or 1)), pages)
     if f"page_{name}" in st.session_state:
         st.session_state[f"page_{name}"] = page  # a shorter table than before: its last page
-    return slice((page - 1) * page_rows(), page * page_rows())
+    return slice((page - 1) * per_page, page * per_page)
 
 
-def _pages(shown: View) -> int:
-    return -(-len(shown) // page_rows())
+def _pages(shown: View, per_page: int) -> int:
+    return -(-len(shown) // per_page)
 
 
 def _first_page(name: str) -> None:
     st.session_state[f"page_{name}"] = 1  # a new order starts from its first rows
 
 
-def _paging_controls(shown: View, name: str, rows: slice) -> None:
+def _paging_controls(shown: View, name: str, rows: slice, per_page: int) -> None:
     loc = shown.loc
     page, sort, order, caption = st.columns([1, 2, 1, 2], vertical_alignment="bottom")
-    page.number_input(loc.t("table_page"), min_value=1, max_value=_pages(shown), step=1, key=f"page_{name}")
+    pages = _pages(shown, per_page)
+    page.number_input(loc.t("table_page"), min_value=1, max_value=pages, step=1, key=f"page_{name}")
     sort.selectbox(
         loc.t("table_sort_by"),
         list(shown.kinds),
@@ -365,11 +373,12 @@ def table(
     name: str,
     formats: dict[str, Format] | None = None,
     headers: dict[str, str] | None = None,
+    per_page: int | None = None,
     **options: object,
 ) -> View:
     """A query's frame shown as its view (see `view`), with downloads of the whole view."""
     shown = view(loc, frame, formats, headers)
-    show(shown, name, **options)
+    show(shown, name, per_page, **options)
     return shown
 
 
@@ -423,5 +432,25 @@ def chart_block(
 ) -> None:
     """A chart, its table view (as shown) and downloads of exactly what it shows."""
     st.plotly_chart(figure, width="stretch", key=f"chart_{name}")
-    with st.expander(loc.t("show_table")):
-        table(loc, data, name, formats, headers)
+    chart_table(loc, data, name, formats, headers)
+
+
+def table_key(name: str) -> str:
+    """The key of a chart's "show the table" expander (st.session_state[key]: whether it is open)."""
+    return f"table_open_{name}"
+
+
+def chart_table(
+    loc: text.Locale,
+    data: pd.DataFrame,
+    name: str,
+    formats: dict[str, Format] | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """A chart's table view and its downloads, in an expander that builds them only while it is open:
+    a table's formatting costs about 0.5 ms a row on every rerun, so closed ones (most, most of the
+    time) cost nothing; opening one reruns the page with it (its state: st.session_state[table_key])."""
+    expander = st.expander(loc.t("show_table"), key=table_key(name), on_change="rerun")
+    if expander.open:
+        with expander:
+            table(loc, data, name, formats, headers)
