@@ -42,14 +42,18 @@ with absences as (
     group by s.commune_id
 ),
 roll as (
-    select cc.commune_id, count(distinct ms.member_id) as members,
-           count(distinct ms.member_id) filter (where ms.status = 'away') as members_away
-    from membership ms
-    join cell_commune cc on cc.cell_id = ms.cell_id
-    where in_scope(ms.cell_id, $unit)
-      and ms.from_date <= $end
-      and (ms.to_date is null or ms.to_date >= $end)
-    group by cc.commune_id
+    -- each member once per commune (one group-by, not two distinct counts), then counted
+    select commune_id, count(*) as members, count(*) filter (where away) as members_away
+    from (
+        select cc.commune_id, ms.member_id, bool_or(ms.status = 'away') as away
+        from membership ms
+        join cell_commune cc on cc.cell_id = ms.cell_id
+        where in_scope(ms.cell_id, $unit)
+          and ms.from_date <= $end
+          and (ms.to_date is null or ms.to_date >= $end)
+        group by cc.commune_id, ms.member_id
+    )
+    group by commune_id
 )
 select coalesce(a.commune_id, r.commune_id) as commune_id, u.name as commune,
        coalesce(a.meetings, 0) as meetings,
