@@ -345,10 +345,10 @@ else:
         )
         st.caption(loc.t("op_page_of", page=loc.integer(page), pages=loc.integer(pages)))
 
-    # every matching row (every page), not just the one shown
-    everything = ui.query("opinions_list", **list_params).drop(columns=["matches"])
-    st.caption(loc.t("op_download_all", count=loc.integer(len(everything))))
-    tables.downloads(labelled(everything), "opinions_list")
+    # every matching row (every page), not just the one shown: asked for and labelled when clicked
+    everything = ui.deferred_query("opinions_list", **list_params)
+    st.caption(loc.t("op_download_all", count=loc.integer(matches)))
+    tables.downloads(lambda: labelled(everything().drop(columns=["matches"])), "opinions_list", rows=matches)
 
 opened = drill.option("opinion")
 if opened:

@@ -382,31 +382,35 @@ def table(
     return shown
 
 
-def downloads(shown: View, name: str) -> None:
+def downloads(shown: View | Callable[[], View], name: str, rows: int | None = None) -> None:
     """CSV and XLSX of the whole view as shown (every row, the headers, names and formats, in the
     view's locale); text that came from the data neutralised against formulas; each click audited.
 
     Each file is built when its button is clicked (on a thread of Streamlit's, which is why the view
-    carries its locale): the XLSX of a few thousand rows takes a second, too long for every rerun."""
-    loc = shown.loc
+    carries its locale): the XLSX of a few thousand rows takes a second, too long for every rerun.
+    `shown` may be a function that makes the view then (its rows asked for with ui.deferred_query:
+    a long list fetched and labelled only for a download), with `rows`, its count, for the audit."""
+    loc = shown.loc if isinstance(shown, View) else ui.locale()
+    made = shown if callable(shown) and not isinstance(shown, View) else (lambda: shown)
+    count = len(shown) if rows is None else rows
     left, right = st.columns(2)
     left.download_button(
         loc.t("download_csv"),
-        lambda: csv_bytes(shown),
+        lambda: csv_bytes(made()),
         f"{name}.csv",
         "text/csv",
         key=f"csv_{name}",
         on_click=ui.record_download,
-        args=(f"{name}.csv", len(shown)),
+        args=(f"{name}.csv", count),
     )
     right.download_button(
         loc.t("download_xlsx"),
-        lambda: xlsx_bytes(shown, name),
+        lambda: xlsx_bytes(made(), name),
         f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{name}",
         on_click=ui.record_download,
-        args=(f"{name}.xlsx", len(shown)),
+        args=(f"{name}.xlsx", count),
     )
 
 

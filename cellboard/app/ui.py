@@ -106,6 +106,15 @@ def derived(function, *args: object, **kwargs: object):
     return _drawn(function.__name__, None, args, tuple(sorted(kwargs.items())))
 
 
+def deferred_query(name: str, **params: object):
+    """A function that runs the named query later (a download's, when clicked, on a thread of
+    Streamlit's), with this session's scope and file taken now; not cached (a whole long list is
+    asked for only when someone downloads it)."""
+    path = db.db_path().resolve()
+    scope = current_scope()
+    return lambda: db.run(name, params, path=path, scope=scope)
+
+
 def window(period: periods.Period | None = None, **extra: object) -> dict[str, object]:
     """The standard parameters for the selected (or a given) period and unit."""
     state = current_filters()
