@@ -47,6 +47,14 @@ with chosen as (
                else m.meeting_id = $meeting end
       and (nullif(trim($text), '') is null or contains(fold(u.name), fold(trim($text))))
 ),
+listed as (
+    -- the $limit listed, newest first: ordered before their figures are read, so those are read for
+    -- them alone; matching counts every chosen one
+    select *, (count(*) over ())::integer as matching
+    from chosen
+    order by held_on desc, cell collate vi, meeting_id
+    limit $limit
+),
 marks as (
     -- only the withdrawn meetings' attendance: the counted ones' figures are in meeting_stats
     select a.meeting_id,
@@ -56,7 +64,7 @@ marks as (
            count(*) filter (where a.status = 'excused') as excused,
            count(*) filter (where a.status = 'absent') as absent
     from attendance a
-    where a.meeting_id in (select meeting_id from chosen where withdrawn_reason is not null)
+    where a.meeting_id in (select meeting_id from listed where withdrawn_reason is not null)
     group by a.meeting_id
 ),
 writes as (
@@ -66,7 +74,7 @@ writes as (
     from change_log l
     where l.origin <> 'import'
       and l.table_name in ('meeting', 'attendance')
-      and json_extract_string(l.row_key, '$.meeting_id') in (select meeting_id from chosen)
+      and json_extract_string(l.row_key, '$.meeting_id') in (select meeting_id from listed)
     group by 1
 ),
 figures as (
@@ -77,7 +85,7 @@ figures as (
            coalesce(s.present, k.present, c.present, 0) as present_,
            coalesce(s.excused, k.excused, c.excused, 0) as excused_,
            coalesce(s.absent, k.absent, c.absent, 0) as absent_
-    from chosen c
+    from listed c
     left join meeting_stats s on s.meeting_id = c.meeting_id
     left join marks k on k.meeting_id = c.meeting_id
 )
@@ -89,10 +97,9 @@ select f.meeting_id, f.cell_id, f.cell, cc.commune_id, cu.name as commune, f.hel
        f.withdrawn_reason,
        coalesce(w.writes, 0)::integer as writes,
        w.last_change,
-       (count(*) over ())::integer as matching
+       f.matching
 from figures f
 left join cell_commune cc on cc.cell_id = f.cell_id
 left join unit cu on cu.unit_id = cc.commune_id
 left join writes w on w.meeting_id = f.meeting_id
-order by f.held_on desc, f.cell collate vi, f.meeting_id
-limit $limit;
+order by f.held_on desc, f.cell collate vi, f.meeting_id;
