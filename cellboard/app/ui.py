@@ -70,16 +70,22 @@ def in_fragment() -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
-def _cached(name: str, params: tuple, path: str, identity: tuple, scope: db.Scope) -> pd.DataFrame:
-    # identity (inode, mtime, size) is part of the key: a swapped-in file is a new cache entry
-    return db.run(name, dict(params), path=path, scope=scope)
+def _cached(key: str, _name: str, _params: tuple, _path: str, _scope: db.Scope) -> pd.DataFrame:
+    # Only `key` is hashed by Streamlit: it is the repr of everything else and of the file's identity
+    # (inode, mtime, size: a swapped-in file is a new cache entry). Streamlit's hashing of the values
+    # themselves (the scope, dates, the parameters' tuple) cost about a millisecond a call, and a
+    # page asks for 15 to 40 queries a run.
+    return db.run(_name, dict(_params), path=_path, scope=_scope)
 
 
 def query(name: str, **params: object) -> pd.DataFrame:
     """Run a named query within the session's scope, cached per file version."""
-    path = db.db_path().resolve()
-    identity = db.file_identity(path)
-    return _cached(name, tuple(sorted(params.items())), str(path), identity, current_scope())
+    resolved = db.db_path().resolve()
+    identity, path = db.file_identity(resolved), str(resolved)
+    scope = current_scope()
+    items = tuple(sorted(params.items()))
+    # repr of str, None, numbers, dates and the frozen Scope: equal exactly when the values are
+    return _cached(repr((name, items, path, identity, scope)), name, items, path, scope)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256, ttl=3600)
