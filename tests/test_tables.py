@@ -297,3 +297,12 @@ def test_a_charts_table_is_built_only_while_it_is_open(app_on, fixture_db, offer
     at.run()
     assert apptools.closed_tables(at) == [tables.table_key("participation_trend")]
     assert "participation_trend.csv" not in dict(offered)
+
+
+def test_a_list_open_on_a_page_shows_fewer_rows_a_page_within_the_setting(monkeypatch, tmp_path):
+    (tmp_path / "empty.toml").write_text("", encoding="utf-8")
+    monkeypatch.setenv("CELLBOARD_SETTINGS", str(tmp_path / "empty.toml"))
+    assert tables.page_rows() == 200  # cellboard.toml's default
+    assert tables.page_rows(tables.OPEN_LIST_ROWS) == tables.OPEN_LIST_ROWS == 25
+    one_row_a_page(monkeypatch, tmp_path)
+    assert tables.page_rows(tables.OPEN_LIST_ROWS) == 1  # a committee's smaller setting still holds
