@@ -19,7 +19,8 @@ from cellboard.data import db
 @pytest.fixture(scope="module")
 def bench_run(tmp_path_factory):
     path = tmp_path_factory.mktemp("bench") / "bench-S.duckdb"
-    done = cli("bench", "--scale", "S", "--json", "--db", str(path))
+    # one repetition of each click (cellboard/bench/interactions.py): the fields are checked, not the times
+    done = cli("bench", "--scale", "S", "--json", "--db", str(path), env={"CELLBOARD_BENCH_QUICK": "1"})
     assert done.returncode == 0, done.stderr
     return path, json.loads(done.stdout)
 
@@ -123,3 +124,54 @@ def test_bench_times_writes_until_another_process_sees_them(bench_run):
         assert con.table("change_log").count("*").fetchall()[0][0] == 0
     finally:
         con.close()
+
+
+def is_time(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def test_bench_measures_what_a_user_waits_for_per_click(bench_run):
+    _, result = bench_run
+    pages = {
+        "overview",
+        "participation",
+        "opinions",
+        "answers",
+        "month",
+        "corrections",
+        "rankings",
+        "supervision",
+        "review",
+    }
+    fields = {
+        "server_open_ms",
+        "server_rerun_ms",
+        "server_unit_change_ms",
+        "server_period_change_ms",
+        "browser_switch_ms",
+        "browser_period_change_ms",
+    }
+    # null where a field does not apply: the month page has its own month and commune boxes; a
+    # commune account has no other commune to choose and may not open the answers page
+    not_applying = {
+        "interactions": {("month", f) for f in ("server_unit_change_ms", "server_period_change_ms")}
+        | {("month", "browser_period_change_ms")},
+        "interactions_commune": {(page, "server_unit_change_ms") for page in pages}
+        | {("answers", f) for f in fields}
+        | {("month", f) for f in ("server_period_change_ms", "browser_period_change_ms")},
+    }
+    for key, nulls in not_applying.items():
+        assert set(result[key]) == pages, key
+        for page, entry in result[key].items():
+            assert fields <= set(entry), (key, page)
+            assert entry.get("exceptions", 0) == 0, (key, page)
+            for field in fields:
+                if (page, field) in nulls:
+                    assert entry[field] is None, (key, page, field)
+                else:
+                    assert is_time(entry[field]), (key, page, field, entry[field])
+    assert is_time(result["first_load_ms"])
+    assert is_time(result["server_peak_rss_mb"])
+    assert set(result["floor"]) == {"server_rerun_ms", "browser_switch_ms"}
+    assert all(is_time(value) for value in result["floor"].values())
+    assert result["interaction_runs"] == 1  # the quick pass (the bench proper: medians of 5)

@@ -4,7 +4,8 @@ Builds (or reuses) a demo database at a scale and times each named query (whole 
 commune), the same questions in pandas over loaded DataFrames (cellboard/bench/baseline.py), each
 page's server-side render in AppTest (cold and warm), importing one commune's month with the
 swap, building the review report, writes through the write path until another process sees them
-(cellboard/bench/writes.py), and reports file size, row counts and peak memory.
+(cellboard/bench/writes.py), what a user waits for per click, server side and in Chromium
+(cellboard/bench/interactions.py), and reports file size, row counts and peak memory.
 """
 
 from __future__ import annotations
@@ -219,6 +220,13 @@ def bench_writes(path: Path) -> dict[str, float]:
     return writes.bench_writes(path)
 
 
+def bench_interactions(path: Path, commune: str) -> dict:
+    """interactions, interactions_commune, first_load_ms, server_peak_rss_mb and floor (issue 15)."""
+    from cellboard.bench import interactions
+
+    return interactions.measure(path, commune)
+
+
 def run_bench(scale: str, path: Path | None = None) -> dict:
     path, demo_seconds = bench_database(scale, path)
     period, commune, cell = typical_params(path)
@@ -234,6 +242,7 @@ def run_bench(scale: str, path: Path | None = None) -> dict:
         "queries": queries,
         "pandas_load_ms": pandas_load_ms,
         "pages": bench_pages(path, period),
+        **bench_interactions(path, commune),  # interactions, interactions_commune, first_load_ms, ...
         "import_commune_month_ms": bench_import(path),
         "report_ms": bench_report(path, period),
         **bench_writes(path),  # write_answer_ms, write_commune_month_ms, write_20_concurrent_s, ...
@@ -260,6 +269,7 @@ def as_table(result: dict) -> str:
         )
     lines += ["", f"{'page':32} {'cold':>8} {'warm':>8}"]
     lines += [f"{name:32} {p['cold_ms']:>8} {p['warm_ms']:>8}" for name, p in result["pages"].items()]
+    lines += interactions_table(result)
     lines += [
         "",
         f"pandas load of the base tables: {result['pandas_load_ms']} ms",
@@ -273,6 +283,35 @@ def as_table(result: dict) -> str:
         f"peak memory: {result['peak_rss_mb']} MiB",
     ]
     return "\n".join(lines)
+
+
+def interactions_table(result: dict) -> list[str]:
+    def cell(value) -> str:
+        return "–" if value is None else f"{value:.0f}"
+
+    lines = []
+    for key, who in (("interactions", "an administrator"), ("interactions_commune", "a commune account")):
+        lines += [
+            "",
+            f"what the user waits for, {who} (ms; server = AppTest, browser = Chromium until settled; "
+            f"medians of {result['interaction_runs']})",
+            f"{'page':14} {'open':>7} {'rerun':>7} {'unit':>7} {'period':>7} {'switch':>8} {'b.period':>8}",
+        ]
+        for name, page in result[key].items():
+            lines.append(
+                f"{name:14} {cell(page['server_open_ms']):>7} {cell(page['server_rerun_ms']):>7} "
+                f"{cell(page['server_unit_change_ms']):>7} {cell(page['server_period_change_ms']):>7} "
+                f"{cell(page['browser_switch_ms']):>8} {cell(page['browser_period_change_ms']):>8}"
+            )
+    floor = result["floor"]
+    lines += [
+        f"first load with login: {result['first_load_ms']} ms; server peak memory after every page: "
+        f"{result['server_peak_rss_mb']} MiB",
+        f"floor (same sidebar, no data): rerun {floor['server_rerun_ms']} ms, page switch "
+        f"{floor['browser_switch_ms']} ms; clicks done again (no run started): "
+        f"{result['interaction_repeated_clicks']}",
+    ]
+    return lines
 
 
 def cli_bench(args: argparse.Namespace) -> int:
