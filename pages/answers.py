@@ -95,7 +95,7 @@ else:
     # the departments serving the unit shown: of its units and of those above it
     names = list(ui.query("answer_departments", unit=state.unit)["name"])
     current = drill.option("dept")
-    current = changes.normal_name(current) if current else None
+    current = text.department_name(current) if current else None
     if current not in names:
         current = None
     if st.session_state.get("ans_dept") != current:
@@ -232,7 +232,7 @@ def write(action: str, opinion_id: str) -> None:
         done = loc.t("ans_done_handling")
         values.pop(f"ans_note_{opinion_id}", None)
     else:
-        done = loc.t("ans_done_forwarded", name=plain(changes.normal_name(arguments["to"])))
+        done = loc.t("ans_done_forwarded", name=plain(text.department_name(arguments["to"])))
         values.pop(f"ans_fnote_{opinion_id}", None)
         if signed_in.role == "department":
             drill.set_option("opinion", None)  # no longer this department's to answer
@@ -250,7 +250,7 @@ if opened:
         else:
             one = found.iloc[0]
             holder = one["assigned_to"] if pd.notna(one["assigned_to"]) else None
-            if account.role == "department" and changes.normal_name(holder or "") != changes.normal_name(
+            if account.role == "department" and text.department_name(holder or "") != text.department_name(
                 account.department or ""
             ):
                 st.warning(loc.t("ans_not_yours", name=plain(holder or "–")))
@@ -356,8 +356,8 @@ if opened:
                 serving = ui.query("departments", unit=one["unit_id"])
                 others = [
                     name
-                    for name in dict.fromkeys(changes.normal_name(n) for n in serving["name"])
-                    if name != changes.normal_name(holder or "")
+                    for name in dict.fromkeys(text.department_name(n) for n in serving["name"])
+                    if name != text.department_name(holder or "")
                 ]
                 if answered_on is not None:
                     st.caption(loc.t("ans_already_answered"))
