@@ -8,6 +8,7 @@ import datetime as dt
 
 import fixture
 from browser import login, wait_for_app  # the fixtures browser and served: conftest.py
+from playwright.sync_api import expect
 
 from cellboard import auth
 from cellboard.data import db
@@ -34,8 +35,10 @@ def test_a_department_answers_an_opinion_and_it_stays_after_a_reload(
         # its home is the Answers page: O3 and O6 overdue, O1 and O2 answered
         page.get_by_role("heading", name="Trả lời ý kiến").wait_for()
         assert page.locator("[data-testid='stException']").count() == 0
+        wait_for_app(page)
+        # the groups' counts are drawn after the heading: wait for them (exactly one match, strict)
+        page.get_by_text("Quá hạn (2)").wait_for()
         assert "Phòng Kinh tế" in page.inner_text("body")
-        assert page.get_by_text("Quá hạn (2)").count() == 1
         # pick O3 in the picker (its text as text: the <script> is not run)
         page.get_by_label("Ý kiến đang xem").click()
         page.get_by_role("option", name="<script>alert(1)</script> Đê bao bị sạt", exact=False).click()
@@ -45,7 +48,7 @@ def test_a_department_answers_an_opinion_and_it_stays_after_a_reload(
         page.get_by_role("button", name="Ghi trả lời").click()
         page.get_by_text("Đã ghi trả lời").first.wait_for()
         wait_for_app(page)
-        assert page.get_by_text("Đã trả lời (3)").count() == 1
+        expect(page.get_by_text("Đã trả lời (3)")).to_have_count(1)
         assert "opinion=O3" in page.url
         # after a reload: the answer, its history, the groups, from the file
         page.reload()
@@ -54,7 +57,7 @@ def test_a_department_answers_an_opinion_and_it_stays_after_a_reload(
         answer = page.locator("[data-testid='stText']", has_text="Đã đắp lại đoạn đê bị sạt")
         answer.wait_for()
         assert answer.is_visible()
-        assert page.get_by_text("Quá hạn (1)").count() == 1
+        expect(page.get_by_text("Quá hạn (1)")).to_have_count(1)
         assert page.locator("[data-testid='stException']").count() == 0
     finally:
         page.close()
