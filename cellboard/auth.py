@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fcntl
 import getpass
 import json
 import os
@@ -235,6 +236,21 @@ _ready: set[tuple[str, int]] = set()  # stores this process has migrated
 
 
 @contextmanager
+def _one_migrating(path: Path) -> Iterator[None]:
+    """One process at a time checks and migrates the store (an exclusive flock, released on death).
+
+    Two processes switching a new store to WAL at once get "database is locked" at once: SQLite
+    does not wait its busy timeout for that switch.
+    """
+    fd = os.open(path.with_name(path.name + ".migrating"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextmanager
 def _connect(path: Path | None = None, *, write: bool = False) -> Iterator[sqlite3.Connection]:
     path = store_path(path)
     if not path.exists():
@@ -246,7 +262,8 @@ def _connect(path: Path | None = None, *, write: bool = False) -> Iterator[sqlit
         con.execute("pragma busy_timeout = 15000")
         identity = (str(path.resolve()), os.stat(path).st_ino)
         if identity not in _ready:
-            _migrate(con, path)
+            with _one_migrating(path):
+                _migrate(con, path)
             _ready.add(identity)
         if write:
             con.execute("begin immediate")

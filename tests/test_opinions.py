@@ -610,6 +610,9 @@ def test_in_chromium_html_stays_text_and_a_bar_click_filters(served, browser, fi
         bars = page.locator(".js-plotly-plot").first.locator("g.trace.bars").nth(2).locator("g.point path")
         bar = bars.nth(2)
         bar.evaluate("element => element.scrollIntoView({block: 'center'})")
+        # measured once nothing below the chart is still being drawn (it would move the bar)
+        page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
+        wait_for_app(page)
         box = bar.bounding_box()
         # plotly's drag layer takes the pointer: move over the bar (hover), then click there
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
