@@ -239,6 +239,30 @@ def headline_tiles(loc: text.Locale, comparison: figures.Comparison) -> None:
         )
 
 
+def section(loc: text.Locale, page: str, sections: list[str]) -> str:
+    """Which of a page's sections to draw; the first unless one is chosen. A row of buttons under
+    the page's headline figures picks one, and only that one runs and is drawn: a click then draws
+    its own charts, not the page's every chart (issue 15; docs/PERFORMANCE.md). The choice is in the
+    URL (`section=`), so a link reopens it; an unknown value there opens the first. Labels:
+    catalogue ids `section_<id>`."""
+    return st.segmented_control(
+        loc.t("section_label"),
+        sections,
+        default=sections[0],
+        required=True,
+        format_func=lambda section: loc.t(f"section_{section}"),
+        key="section",
+        bind="query-params",
+        label_visibility="collapsed",
+        width="stretch",
+    )
+
+
+def show_section(section: str) -> None:
+    """Open a section of this page (from a click's callback, before the buttons are drawn)."""
+    st.session_state["section"] = section
+
+
 def figure_tile(
     loc: text.Locale, column, label_key: str, value: str, delta: str | None, caption: str
 ) -> None:
