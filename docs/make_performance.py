@@ -203,12 +203,144 @@ def targets_table(runs: dict[str, dict]) -> list[str]:
     ]
 
 
+# Issue 15's targets: (figure, M, L); each a limit in ms (MiB for memory).
+CLICK_TARGETS = (
+    ("Chromium page switch, median over pages", 400, 450),
+    ("Chromium page switch, worst page", 500, 600),
+    ("Chromium period change, median", 400, 500),
+    ("Chromium period change, worst", 500, 700),
+    ("first load including login", 3000, 3000),
+    ("server rerun with nothing changed, worst page", 100, 120),
+    ("server commune or period change, worst page", 150, 250),
+    ("server peak memory after every page (MiB)", 350, 400),
+    ("heaviest named query", 17, 50),
+)
+
+
+def second_runs() -> dict[str, dict]:
+    """The second run of each scale the click targets are checked in (docs/bench/SCALE-2.json)."""
+    found = {}
+    for scale in ("M", "L"):
+        path = BENCH / f"{scale}-2.json"
+        if path.exists():
+            found[scale] = json.loads(path.read_text())
+    return found
+
+
+def click_figures(run: dict) -> list[float | None]:
+    """CLICK_TARGETS' figures of one bench run, both accounts' pages together."""
+    pages = [page for key in ("interactions", "interactions_commune") for page in run[key].values()]
+
+    def values(field: str) -> list[float]:
+        return [page[field] for page in pages if page.get(field) is not None]
+
+    switch, period = values("browser_switch_ms"), values("browser_period_change_ms")
+    changes = values("server_unit_change_ms") + values("server_period_change_ms")
+    heaviest = max(
+        entry["median_ms"] for name, entry in run["queries"].items() if name != "opinions_list_search"
+    )
+    return [
+        median(switch),
+        max(switch),
+        median(period),
+        max(period),
+        run["first_load_ms"],
+        max(values("server_rerun_ms")),
+        max(changes),
+        run["server_peak_rss_mb"],
+        heaviest,
+    ]
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def click_targets_table(runs: dict[str, dict], seconds: dict[str, dict]) -> list[str]:
+    columns = [
+        (scale, label, run)
+        for scale in ("M", "L")
+        for label, run in (("run 1", runs[scale]), ("run 2", seconds.get(scale)))
+    ]
+    figures = {
+        (scale, label): click_figures(run) if run and "interactions" in run else None
+        for scale, label, run in columns
+    }
+    lines = [
+        "| figure | M target | M run 1 | M run 2 | L target | L run 1 | L run 2 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row, (name, m_limit, l_limit) in enumerate(CLICK_TARGETS):
+        cells = []
+        for scale, label, _ in columns:
+            found = figures[(scale, label)]
+            value = None if found is None else found[row]
+            limit = m_limit if scale == "M" else l_limit
+            mark = "" if value is None or value <= limit else " ⚠"
+            cells.append(number(value, 0 if limit >= 100 else 1) + mark)
+        lines.append(
+            f"| {name} | ≤ {number(m_limit, 0)} | {cells[0]} | {cells[1]} | ≤ {number(l_limit, 0)} | {cells[2]} | {cells[3]} |"
+        )
+    return lines
+
+
+def click_table(run: dict) -> list[str]:
+    """One run's `interactions` and `interactions_commune`, page by page, and its floor."""
+    fields = (
+        "server_open_ms",
+        "server_rerun_ms",
+        "server_unit_change_ms",
+        "server_period_change_ms",
+        "browser_switch_ms",
+        "browser_period_change_ms",
+    )
+    lines = [
+        "| account | page | server open | server rerun | server commune change | server period change | "
+        "Chromium page switch | Chromium period change |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for key, who in (("interactions", "administrator"), ("interactions_commune", "commune")):
+        for page, entry in run[key].items():
+            if all(entry.get(field) is None for field in fields):
+                continue  # a page the account may not open
+            lines.append(
+                f"| {who} | {page} | " + " | ".join(number(entry.get(field), 0) for field in fields) + " |"
+            )
+    floor = run["floor"]
+    lines += [
+        "",
+        f"First load with login {number(run['first_load_ms'], 0)} ms; server peak memory "
+        f"{number(run['server_peak_rss_mb'], 0)} MiB; medians of {run['interaction_runs']}. Streamlit's floor "
+        f"in the same run (the same sidebar, no data work): rerun {number(floor['server_rerun_ms'], 0)} ms, "
+        f"page switch {number(floor['browser_switch_ms'], 0)} ms.",
+    ]
+    return lines
+
+
+def click_sections(runs: dict[str, dict]) -> list[str]:
+    seconds = second_runs()
+    sections = [
+        "### Clicks: what a person waits for (issue 15's targets)",
+        "",
+        *click_targets_table(runs, seconds),
+    ]
+    for scale in ("M", "L"):
+        for label, run in (("run 1", runs[scale]), ("run 2", seconds.get(scale))):
+            if run and "interactions" in run:
+                sections += ["", f"#### {scale}, {label} (ms)", "", *click_table(run)]
+    return sections
+
+
 def main() -> None:
     runs = load()
     sections = [
         "### Where the targets stand",
         "",
         *targets_table(runs),
+        "",
+        *click_sections(runs),
         "",
         "### The demos and the one-off costs",
         "",
