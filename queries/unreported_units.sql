@@ -24,13 +24,14 @@ with months as (
            (date_trunc('month', $as_of::date) - interval 1 month)::date as last_month
 ),
 cells as (
-    select u.unit_id, u.name, cc.commune_id,
-           existed_in_month(u.valid_from, u.valid_to, m.this_month) as exists_this,
-           existed_in_month(u.valid_from, u.valid_to, m.last_month) as exists_last
-    from unit u
-    join cell_commune cc on cc.cell_id = u.unit_id
+    -- cell_facts: each cell with its commune, both names and places in name order (Vietnamese
+    -- order as numbers: the list is sorted by them, not by collating names on every read)
+    select f.cell_id as unit_id, f.cell as name, f.commune_id, f.commune, f.cell_order, f.commune_order,
+           existed_in_month(f.valid_from, f.valid_to, m.this_month) as exists_this,
+           existed_in_month(f.valid_from, f.valid_to, m.last_month) as exists_last
+    from cell_facts f
     cross join months m
-    where u.kind = 'cell' and in_scope(u.unit_id, $unit)
+    where in_scope(f.cell_id, $unit)
 ),
 met as (
     select s.cell_id,
@@ -43,7 +44,7 @@ met as (
     group by s.cell_id
 ),
 cell_rows as (
-    select c.unit_id, c.name, c.commune_id, c.exists_this, c.exists_last,
+    select c.unit_id, c.name, c.commune_id, c.commune, c.cell_order, c.commune_order, c.exists_this, c.exists_last,
            case when c.exists_this then coalesce(x.met_this, false) end as met_this_month,
            case when c.exists_last then coalesce(x.met_last, false) end as met_last_month,
            x.last_meeting
@@ -52,7 +53,7 @@ cell_rows as (
     where c.exists_this or c.exists_last
 ),
 commune_rows as (
-    select commune_id as unit_id,
+    select commune_id as unit_id, any_value(commune) as commune, any_value(commune_order) as commune_order,
            count(*) as cells,
            case when bool_or(exists_this) then coalesce(bool_or(met_this_month), false) end as met_this_month,
            case when bool_or(exists_last) then coalesce(bool_or(met_last_month), false) end as met_last_month,
@@ -61,19 +62,19 @@ commune_rows as (
     group by commune_id
 ),
 listed as (
-    select 'commune' as kind, r.unit_id, u.name, r.unit_id as commune_id, u.name as commune, r.cells,
-           r.met_this_month, r.met_last_month, r.last_meeting
+    -- sorted as communes first, then cells, each by commune (name, id) and name (name, id): the places
+    -- in name order say the same
+    select 'commune' as kind, r.unit_id, r.commune as name, r.unit_id as commune_id, r.commune, r.cells,
+           r.met_this_month, r.met_last_month, r.last_meeting, r.commune_order, null::integer as cell_order
     from commune_rows r
-    left join unit u on u.unit_id = r.unit_id
     where r.met_this_month = false or r.met_last_month = false
     union all
-    select 'cell', c.unit_id, c.name, c.commune_id, u.name, 1, c.met_this_month, c.met_last_month,
-           c.last_meeting
+    select 'cell', c.unit_id, c.name, c.commune_id, c.commune, 1, c.met_this_month, c.met_last_month,
+           c.last_meeting, c.commune_order, c.cell_order
     from cell_rows c
-    left join unit u on u.unit_id = c.commune_id
     where c.met_this_month = false or c.met_last_month = false
 )
 select kind, unit_id, name, commune_id, commune, cells::bigint as cells, met_this_month, met_last_month,
        last_meeting
 from listed
-order by kind = 'cell', commune collate vi, commune_id, name collate vi, unit_id;
+order by kind = 'cell', commune_order, commune_id, cell_order;
