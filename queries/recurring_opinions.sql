@@ -43,7 +43,7 @@
 --   L: docs/PERFORMANCE.md); a longer $since costs in proportion.
 with terms as materialized (
     -- each opinion raised in the scope since $since, with its kept terms (opinion_terms: the words
-    -- split when the opinion was written, in schema.sql), each term once; keyed by hashes written
+    -- split when the opinion was written, in schema.sql), each term once; keyed by numbers written
     -- with them: of the opinion, of the term, of commune, category and term together
     select t.opinion_key, t.group_key, t.term_key, t.term_folded
     from opinion_terms t

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import apptools
+import duckdb
 import fixture
 import kinhmon
 import openpyxl
@@ -407,6 +408,47 @@ def test_recurring_matters_across_cells_and_spellings(tmp_path):
     }]  # fmt: skip
     # a commune account's scope (X2) holds none of them
     assert rows(path, "recurring_opinions", unit="X2", **FIXTURE_WINDOW) == []
+
+
+def test_two_opinions_whose_ids_share_a_duckdb_hash_stay_two(tmp_path):
+    # The opinions are keyed by id_key (macros.sql), not DuckDB's hash(): these two ids of the L bench
+    # share a hash() value. Keyed by it, the two were one opinion filed under one matter only.
+    a, b = "YK-X06103-202201-01", "YK-X06193-202204-01"
+    # a: C3 (Xã An Bình) in February, with the fixture's O1 (C1, January) under "kênh mương"; b: C4 (Phường Đông Hải) in
+    # January, with the fixture's O4 (C4, 10/02: "=1+1 trộm cắp vặt") in February
+    tables = fixture.tables()
+    extra = [
+        (a, D(2025, 2, 25), "C3", "B2", "agriculture", "reflection", "meeting",
+         "Kênh mương thôn Đoàn Kết cần nạo vét gấp", "Phòng Kinh tế", None, None),
+        (b, D(2025, 1, 12), "C4", None, "security_order", "reflection", "meeting",
+         "Tình trạng trộm cắp vặt tái diễn", "Công an phường", None, None),
+    ]  # fmt: skip
+    tables["opinion"] = fixture._frame(
+        fixture.OPINIONS + extra,
+        "opinion_id raised_on unit_id briefing_id category kind channel text assigned_to answered_on answer",
+    )
+    path = tmp_path / "collide.duckdb"
+    store.write_database(path, tables, source="imported")
+    con = duckdb.connect(str(path), read_only=True)
+    keys = "select hash($a) = hash($b), count(distinct opinion_key) from opinion_facts where opinion_id in ($a, $b)"
+    assert con.execute(keys, {"a": a, "b": b}).fetchone() == (True, 2)
+    con.close()
+    columns = [
+        "commune_id",
+        "category",
+        "term",
+        "shared_words",
+        "opinions",
+        "cells",
+        "months",
+        "example_opinion_id",
+    ]
+    assert rows(path, "recurring_opinions", columns, **FIXTURE_WINDOW) == [
+        {"commune_id": "X1", "category": "agriculture", "term": "kênh mương", "shared_words": "kênh mương · nạo vét",
+         "opinions": 2, "cells": 2, "months": 2, "example_opinion_id": a},
+        {"commune_id": "X2", "category": "security_order", "term": "cắp vặt", "shared_words": "trộm cắp vặt",
+         "opinions": 2, "cells": 1, "months": 2, "example_opinion_id": "O4"},
+    ]  # fmt: skip
 
 
 def test_no_matter_recurs_in_the_fixture(fixture_db):

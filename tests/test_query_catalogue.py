@@ -137,6 +137,7 @@ def test_the_columns_listed_are_those_the_query_returns_in_order_and_type(fixtur
 
 def test_the_macros_listed_are_those_the_sql_calls():
     assert MACROS == [
+        "id_key",
         "scope_units",
         "in_scope",
         "opinion_status",

@@ -254,7 +254,7 @@ create table opinion_facts (
     commune_id varchar,
     due_on date not null,
     text_folded varchar not null,
-    -- the opinion's hash key (as opinion_terms) and what recurring_opinions counts of it
+    -- the opinion's key (id_key, as opinion_terms) and what recurring_opinions counts of it
     opinion_key ubigint not null,
     raised_on date not null,
     unit_id varchar not null,
@@ -263,9 +263,9 @@ create table opinion_facts (
 
 -- Each attendance mark other than exempt, with its meeting's day and cell; absences first, each part
 -- in date order: chronic_absentees reads one window of it, not every attendance row. Members and
--- meetings are keyed by the 64-bit hash of their ids (hash(member_id), hash(meeting_id)): numbers
--- sort and group several times faster than text; two ids of one database sharing a hash is a
--- one-in-a-million chance even at national scale (5,5 million members).
+-- meetings are keyed by a 64-bit number made from their ids (id_key in macros.sql: 64 bits of the
+-- id's md5): numbers sort and group several times faster than text. Two of 10 million ids share a
+-- key in about one database of 370,000 (DuckDB's own hash() collides far more: macros.sql).
 create table member_mark (
     member_key ubigint not null,
     meeting_key ubigint not null,
@@ -275,7 +275,7 @@ create table member_mark (
     reason varchar
 );
 
--- Each member and membership row keyed by the hash of the member id, as member_mark is: lookups
+-- Each member and membership row keyed by id_key(member_id), as member_mark is: lookups
 -- from member_mark join on numbers.
 create table member_facts (
     member_key ubigint not null,
@@ -302,10 +302,10 @@ create table opinion_terms (
     unit_id varchar not null,
     commune_id varchar,
     category varchar not null,
-    -- hashes recurring_opinions groups and joins on (numbers: faster than text)
-    opinion_key ubigint not null,  -- hash(opinion_id)
-    term_key ubigint not null,     -- hash(term_folded)
-    group_key ubigint not null,    -- hash(commune_id, category, term_folded)
+    -- keys recurring_opinions groups and joins on (numbers: faster than text; id_key, macros.sql)
+    opinion_key ubigint not null,  -- id_key(opinion_id)
+    term_key ubigint not null,     -- id_key(term_folded)
+    group_key ubigint not null,    -- of commune_id, category and term_folded (derive_opinions)
     position integer not null,
     first varchar not null,
     second varchar not null,
@@ -464,9 +464,9 @@ where m.meeting_id in (select meeting_id from changed_meetings)
 -- clustered by commune and date so a commune's or a period's rows sit together
 order by cc.commune_id, m.held_on;
 
-delete from member_mark where meeting_key in (select hash(meeting_id) from changed_meetings);
+delete from member_mark where meeting_key in (select id_key(meeting_id) from changed_meetings);
 insert into member_mark
-select hash(a.member_id), hash(a.meeting_id), s.held_on, s.cell_id, a.status, a.reason
+select id_key(a.member_id), id_key(a.meeting_id), s.held_on, s.cell_id, a.status, a.reason
 from attendance a
 join meeting_stats s on s.meeting_id = a.meeting_id
 where a.meeting_id in (select meeting_id from changed_meetings)
@@ -506,7 +506,7 @@ select o.opinion_id,
        coalesce(cm.commune_id, u.parent_id, o.unit_id),
        coalesce(nb.held_on, o.raised_on + 30),
        fold(o.text),
-       hash(o.opinion_id), o.raised_on, o.unit_id, o.answered_on is not null
+       id_key(o.opinion_id), o.raised_on, o.unit_id, o.answered_on is not null
 from changed o
 left join next_briefing nb on nb.opinion_id = o.opinion_id
 left join communes cm on cm.unit_id = o.unit_id and cm.nearest = 1
@@ -567,7 +567,10 @@ kept as (
     left join place_words w2 on w2.opinion_id = c.opinion_id and w2.word_at = c.position + 1
 )
 select opinion_id, raised_on, unit_id, commune_id, category,
-       hash(opinion_id), hash(term_folded), hash(commune_id, category, term_folded),
+       id_key(opinion_id), id_key(term_folded),
+       -- one text per (commune, category, term), no two alike: the term has no chr(31) (letters,
+       -- digits, a space), the category's length says where it ends, the commune is never null
+       id_key(term_folded || chr(31) || length(category) || chr(31) || category || commune_id),
        position, first, second, term_folded, is_kept,
        is_kept and row_number() over (partition by opinion_id, is_kept, term_folded order by position) = 1
 from kept
@@ -665,11 +668,11 @@ order by m.held_on;
 -- keyed by number.
 delete from member_facts;
 insert into member_facts
-select hash(member_id), member_id, full_name, row_number() over (order by full_name collate vi, member_id)
+select id_key(member_id), member_id, full_name, row_number() over (order by full_name collate vi, member_id)
 from member
 order by 1;
 delete from membership_facts;
-insert into membership_facts select hash(member_id), cell_id, from_date, status from membership order by 1;
+insert into membership_facts select id_key(member_id), cell_id, from_date, status from membership order by 1;
 
 -- section: derive_cleanup
 drop table if exists changed_meetings;
