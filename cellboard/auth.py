@@ -242,7 +242,7 @@ def _one_migrating(path: Path) -> Iterator[None]:
     Two processes switching a new store to WAL at once get "database is locked" at once: SQLite
     does not wait its busy timeout for that switch.
     """
-    fd = os.open(path.with_name(path.name + ".migrating"), os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

@@ -85,6 +85,7 @@ def test_every_file_and_folder_cellboard_creates_is_its_owners_only(tmp_path):
         "accounts/",
         "accounts/store/",
         "accounts/store/accounts.sqlite",
+        "accounts/store/accounts.sqlite.lock",  # one process at a time migrates it
         "demo/",
         "demo/db/",
         "demo/db/demo.duckdb",
