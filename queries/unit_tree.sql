@@ -19,29 +19,34 @@
 -- Notes:
 --   Ordered as a tree: each unit after its parent, siblings by name in Vietnamese order.
 with recursive shown as (
-    select u.* from unit u where in_scope(u.unit_id, $unit)
+    select u.*, o.name_order
+    from unit u
+    join unit_order o on o.unit_id = u.unit_id
+    where in_scope(u.unit_id, $unit)
 ),
-tree(unit_id, depth, sort_path) as (
-    -- the path of name places (unit_order: names in Vietnamese order, numbered on write)
-    select s.unit_id, 0, [o.name_order]
+tree(unit_id, name, kind, parent_id, depth, admin_code, cell_type, valid_from, valid_to, merged_into, sort_path) as (
+    -- the path of name places (unit_order: names in Vietnamese order, numbered on write); each unit's
+    -- columns carried along, so the tree is not joined to the units again
+    select s.unit_id, s.name, s.kind, s.parent_id, 0, s.admin_code, s.cell_type, s.valid_from, s.valid_to,
+           s.merged_into, [s.name_order]
     from shown s
-    join unit_order o on o.unit_id = s.unit_id
     where s.parent_id is null or s.parent_id not in (select unit_id from shown)
     union all
-    select s.unit_id, t.depth + 1, list_append(t.sort_path, o.name_order)
+    select s.unit_id, s.name, s.kind, s.parent_id, t.depth + 1, s.admin_code, s.cell_type, s.valid_from,
+           s.valid_to, s.merged_into, list_append(t.sort_path, s.name_order)
     from tree t
     join shown s on s.parent_id = t.unit_id
-    join unit_order o on o.unit_id = s.unit_id
 ),
 cell_counts as (
+    -- cells below each shown unit (cell_facts: one row per cell)
     select c.ancestor_id as unit_id, count(*) as cells
     from unit_closure c
-    join unit d on d.unit_id = c.descendant_id and d.kind = 'cell'
+    join cell_facts d on d.cell_id = c.descendant_id
+    where in_scope(c.ancestor_id, $unit)
     group by c.ancestor_id
 )
-select s.unit_id, s.name, s.kind, s.parent_id, t.depth, s.admin_code, s.cell_type, s.valid_from,
-       s.valid_to, s.merged_into, coalesce(cc.cells, 0) as cells
+select t.unit_id, t.name, t.kind, t.parent_id, t.depth, t.admin_code, t.cell_type, t.valid_from,
+       t.valid_to, t.merged_into, coalesce(cc.cells, 0) as cells
 from tree t
-join shown s on s.unit_id = t.unit_id
-left join cell_counts cc on cc.unit_id = s.unit_id
-order by t.sort_path, s.unit_id;
+left join cell_counts cc on cc.unit_id = t.unit_id
+order by t.sort_path, t.unit_id;
