@@ -25,18 +25,12 @@ from __future__ import annotations
 
 import atexit
 import os
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
+
+from cellboard.bench.interactions import Server, free_port  # noqa: F401 (the tests take free_port from here)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -49,78 +43,22 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 30_000
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class AppServer:
-    """`streamlit run serve.py` (the app's ASGI entry) on 127.0.0.1 at a free port, over the given files."""
+class AppServer(Server):
+    """`streamlit run serve.py` (the app's ASGI entry) on 127.0.0.1 at a free port, over the given files:
+    the bench's server (cellboard/bench/interactions.py), on the system allocator."""
 
     def __init__(self, db: Path, users: Path, env: dict[str, str] | None = None):
         self.db, self.users = Path(db), Path(users)
-        self.port = free_port()
-        self.extra_env = dict(env or {})
         # the session secret beside the accounts (never ~/.config's), the same after a restart
         self.secrets = self.users.with_name("secrets.toml")
-        self.log = Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
-        self.process: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 60) -> AppServer:
-        env = {
-            **os.environ,
+        files = {
             "CELLBOARD_DB": str(self.db),
             "CELLBOARD_USERS": str(self.users),
             "CELLBOARD_BCRYPT_ROUNDS": os.environ.get("CELLBOARD_BCRYPT_ROUNDS", "4"),
             "CELLBOARD_SECRETS": str(self.secrets),
-            **self.extra_env,
         }
-        command = [
-            sys.executable, "-m", "streamlit", "run", "serve.py",
-            "--server.headless=true", f"--server.port={self.port}", "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
-        ]  # fmt: skip
-        with open(self.log, "wb") as out:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited ({self.process.returncode}):\n{self.output()}")
-            try:
-                with urllib.request.urlopen(self.url("_stcore/health"), timeout=2) as answer:
-                    if answer.read().strip() == b"ok":
-                        return self
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"streamlit did not answer on port {self.port}:\n{self.output()}")
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def url(self, path: str = "", **params: str) -> str:
-        query = f"?{urlencode(params)}" if params else ""
-        return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}{query}"
-
-    def __enter__(self) -> AppServer:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        log = Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
+        super().__init__("serve.py", {**files, **(env or {})}, log, preload=False)
 
 
 @pytest.fixture

@@ -264,15 +264,15 @@ class Server:
     jemalloc preloaded when the machine has it (and CELLBOARD_MALLOC is not `system`). The file
     watcher is off (the one difference): other work editing the tree must not disturb the timing."""
 
-    def __init__(self, script: str, env: dict[str, str], log: Path):
-        self.script, self.extra_env, self.log = script, env, log
+    def __init__(self, script: str, env: dict[str, str], log: Path, *, preload: bool = True):
+        self.script, self.extra_env, self.log, self.preload = script, env, log, preload
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 120) -> Server:
         env = {**os.environ, **self.extra_env}
         library = allocator.jemalloc_library()
-        if library and os.environ.get("CELLBOARD_MALLOC", "jemalloc") != "system":
+        if self.preload and library and os.environ.get("CELLBOARD_MALLOC", "jemalloc") != "system":
             env["LD_PRELOAD"] = library
             env[allocator.MARKER] = library
         command = [
@@ -287,7 +287,7 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {self.log.read_text(errors='replace')[-2000:]}")
+                raise RuntimeError(f"streamlit exited ({self.process.returncode}):\n{self.output()}")
             try:
                 with urllib.request.urlopen(self.url("_stcore/health"), timeout=2) as answer:
                     if answer.read().strip() == b"ok":
@@ -296,7 +296,7 @@ class Server:
                 pass
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError(f"streamlit did not answer on port {self.port}")
+        raise RuntimeError(f"streamlit did not answer on port {self.port}:\n{self.output()}")
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -308,9 +308,18 @@ class Server:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=15)
 
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
     def url(self, path: str = "", **params: str) -> str:
         query = f"?{urlencode(params)}" if params else ""
         return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}{query}"
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
     def peak_rss_mb(self) -> float:
         """The server process's peak resident memory (VmHWM)."""
