@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from browser import login, wait_for_app
 
-from cellboard import auth, export
+from cellboard import auth, export, text
 from cellboard.data import db, store
 
 JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}
@@ -131,6 +131,25 @@ def metrics(at) -> dict[str, str]:
 def open_page(app_on, path, **url):
     at = app_on(path, **url).run()
     return at.switch_page(PAGE).run()
+
+
+def open_section(at, section: str):
+    """A click on the section's button (the row under the headline figures), and the rerun."""
+    return at.segmented_control(key="section").set_value(section).run()
+
+
+SECTIONS = ["communes", "heatmap", "regularity", "absences"]
+
+
+def every_sections_tables(at) -> list[pd.DataFrame]:
+    """The tables of every section (the charts' tables opened), a section at a time."""
+    tables = []
+    for section in SECTIONS:
+        open_section(at, section)
+        apptools.open_tables(at)
+        assert not at.exception
+        tables += [frame.value for frame in at.dataframe]
+    return tables
 
 
 # ---- the queries ---------------------------------------------------------------------------------
@@ -388,6 +407,10 @@ def test_the_charts_draw_what_the_queries_answer(app_on, fixture_db):
     by_id = dict(zip(communes["commune_id"], communes["attendance_rate"], strict=True))
     assert apptools.values(bars["customdata"]) == ["X1", "X2"]  # lowest first
     assert apptools.values(bars["x"]) == pytest.approx([by_id["X1"], by_id["X2"]])
+    # every chart has its table: the trend's lists the months the chart draws
+    assert list(apptools.shown(at.dataframe[0])["Tỷ lệ dự"]) == ["78,6%", "88,9%"]
+    open_section(at, "heatmap")
+    apptools.open_tables(at)
     monthly = db.run("commune_month_attendance", WINDOW, path=fixture_db)
     heat = chart(at, "chart_commune_month_attendance")["data"][0]
     expected = monthly.pivot(index="commune_id", columns="month", values="attendance_rate").loc[["X2", "X1"]]
@@ -398,10 +421,9 @@ def test_the_charts_draw_what_the_queries_answer(app_on, fixture_db):
         {"Xã/phường": "Phường Đông Hải", "01/2025": "88,9%", "02/2025": "–"},
         {"Xã/phường": "Xã An Bình", "01/2025": "60,0%", "02/2025": "88,9%"},
     ]
+    open_section(at, "absences")
     reasons = chart(at, "chart_absence_reasons")["data"]
     assert apptools.values(reasons[0]["x"]) == [0, 1]  # away: X2 0, X1 1
-    # every chart has its table: the trend's lists the months the chart draws
-    assert list(apptools.shown(at.dataframe[0])["Tỷ lệ dự"]) == ["78,6%", "88,9%"]
 
 
 def test_a_click_on_a_commune_then_on_a_cell_drills_down(app_on, fixture_db):
@@ -424,9 +446,41 @@ def test_a_click_on_a_commune_then_on_a_cell_drills_down(app_on, fixture_db):
     assert apptools.values(drawn["y"]) == pytest.approx(list(meetings["attendance_rate"]))  # M4 (C2), M5
     assert any("Chi bộ thôn Đoàn Kết" in block.value for block in at.markdown)
 
+    open_section(at, "regularity")
     click_chart(at, "chart_commune_regularity", "X2")  # another chart of communes drills the same way
     assert at.query_params["commune"] == "X2" and "cell" not in at.query_params
+    # ... and opens the communes section at that commune
+    assert at.segmented_control(key="section").value == "communes"
+    assert at.selectbox(key="opt_commune").value == "X2"
     assert "chart_cell_meetings" not in chart_keys(at)
+
+
+def test_only_the_chosen_section_is_drawn(app_on, fixture_db):
+    at = open_page(app_on, fixture_db, **JAN_FEB)
+    assert not at.exception
+    # the default section, communes: the trend above the buttons and the communes' chart, no other
+    assert at.segmented_control(key="section").value == "communes"
+    assert chart_keys(at) == ["chart_participation_trend", "chart_commune_attendance"]
+    assert [header.value for header in at.main.subheader] == ["So sánh các xã/phường"]
+    assert len(at.metric) == 4  # the headline figures stay above
+    drawn = {
+        "heatmap": (["chart_participation_trend", "chart_commune_month_attendance"], ["heatmap_title"]),
+        "regularity": (["chart_participation_trend", "chart_commune_regularity"], ["regularity_title"]),
+        "absences": (
+            ["chart_participation_trend", "chart_absence_reasons"],
+            ["absence_title", "chronic_title"],
+        ),
+        "communes": (["chart_participation_trend", "chart_commune_attendance"], ["communes_compared"]),
+    }
+    loc = text.Locale("vi")
+    for section, (keys, headers) in drawn.items():
+        open_section(at, section)
+        assert not at.exception
+        assert chart_keys(at) == keys, section
+        assert [header.value for header in at.main.subheader] == [loc.t(key) for key in headers]
+        assert len(at.metric) == 4
+    # (a link's section= opens its section: AppTest seeds no URL into bound widgets, Chromium does,
+    # tests/test_participation_browser.py)
 
 
 def test_the_drill_down_lives_in_the_url(app_on, fixture_db):
@@ -465,12 +519,12 @@ def test_a_cell_picked_in_the_filter_bar_shows_its_meetings(app_on, fixture_db):
 
 def test_chronic_absentees_by_name_or_by_count(app_on, half_year_db, monkeypatch):
     url = {"from": "2025-01-01", "to": "2025-06-30", "unit": "X1"}
-    at = open_page(app_on, half_year_db, **url)
+    at = open_section(open_page(app_on, half_year_db, **url), "absences")
     assert not at.exception
     listed = at.dataframe[-1].value
     assert list(listed["Họ và tên"]) == ["Lê Văn Cường"]
     monkeypatch.setitem(auth.ROLE_NAMES, "commune", False)  # a role that may not see names
-    at = open_page(app_on, half_year_db, as_account="x1", **url)
+    at = open_section(open_page(app_on, half_year_db, as_account="x1", **url), "absences")
     assert not at.exception
     counted = at.dataframe[-1].value
     assert "Họ và tên" not in counted.columns
@@ -483,9 +537,8 @@ def test_chronic_absentees_by_name_or_by_count(app_on, half_year_db, monkeypatch
 def test_one_cell_chosen_names_the_rows_after_the_cell_not_its_commune(app_on, fixture_db):
     at = open_page(app_on, fixture_db, unit="C1", **JAN_FEB)
     assert not at.exception
-    apptools.open_tables(at)  # the charts' tables too
     named = "Chi bộ thôn Đông (Xã An Bình)"
-    tables = [frame.value for frame in at.dataframe]
+    tables = every_sections_tables(at)  # the charts' tables too
     with_communes = [table for table in tables if "commune" in table.columns or "Xã/phường" in table.columns]
     assert with_communes
     for table in with_communes:
@@ -493,8 +546,7 @@ def test_one_cell_chosen_names_the_rows_after_the_cell_not_its_commune(app_on, f
         assert set(table[column]) == {named}, table[column].tolist()
     # the whole commune still goes by its own name
     at = open_page(app_on, fixture_db, unit="X1", **JAN_FEB)
-    apptools.open_tables(at)
-    tables = [frame.value for frame in at.dataframe]
+    tables = every_sections_tables(at)
     assert any("Xã An Bình" in set(table.get("commune", table.get("Xã/phường", []))) for table in tables)
 
 

@@ -14,7 +14,16 @@ import pytest
 from browser import login, wait_for_app
 
 # one definition of a simulated chart click, and the half-year fixture, shared with the Participation tests
-from test_participation import JAN_FEB, WINDOW, chart, chart_keys, click_chart, half_year_db, rows  # noqa: F401
+from test_participation import (  # noqa: F401
+    JAN_FEB,
+    WINDOW,
+    chart,
+    chart_keys,
+    click_chart,
+    half_year_db,
+    open_section,
+    rows,
+)
 
 from cellboard import charts, text
 from cellboard.data import db, store
@@ -239,6 +248,33 @@ def test_clicks_pick_a_commune_and_a_cell_whose_history_shows_its_predecessor(ap
     assert list(trend["attendance_rate"].dropna()) == pytest.approx([3 / 5, 8 / 9])
 
 
+def test_only_the_chosen_section_is_drawn(app_on, fixture_db):
+    at = open_page(app_on, fixture_db, **JAN_FEB)
+    assert not at.exception
+    loc = text.Locale("vi")
+    # the default section, the ranking: its two charts; the score and the weights above the buttons
+    assert at.segmented_control(key="section").value == "ranking"
+    assert chart_keys(at) == ["chart_top_bottom_cells", "chart_cell_ranking"]
+    assert [header.value for header in at.main.subheader] == []
+    assert len(sliders(at)) == 4
+    open_section(at, "needs_help")
+    assert not at.exception
+    assert chart_keys(at) == []
+    assert [header.value for header in at.main.subheader] == [loc.t("needs_help_title")]
+    assert len(sliders(at)) == 4 and "× Tỷ lệ đảng viên dự sinh hoạt" in score_line(at)
+    open_section(at, "ratings")
+    assert not at.exception
+    assert chart_keys(at) == ["chart_rating_distribution"]
+    assert [header.value for header in at.main.subheader] == [loc.t("ratings_title")]
+    assert len(sliders(at)) == 4
+    # a weight changed in another section holds when the ranking is opened again
+    at.slider(key="weight_w_visits").set_value(0.5).run()
+    assert at.query_params["w_visits"] == "0.5"
+    open_section(at, "ranking")
+    assert chart_keys(at) == ["chart_top_bottom_cells", "chart_cell_ranking"]
+    assert "35,7% × Được cấp ủy dự sinh hoạt" in score_line(at)  # 0.5 / (0.4 + 0.3 + 0.2 + 0.5)
+
+
 def test_the_view_reopens_from_its_url(app_on, fixture_db):
     url = {"commune": "X1", "cell": "C3", "w_thematic": "0.5", **JAN_FEB}
     at = open_page(app_on, fixture_db, **url)
@@ -255,11 +291,13 @@ def test_the_view_reopens_from_its_url(app_on, fixture_db):
 def test_cells_that_need_help_and_ratings(app_on, half_year_db):  # noqa: F811
     at = open_page(app_on, half_year_db, **{"from": "2025-01-01", "to": "2025-06-30"})
     assert not at.exception
+    open_section(at, "needs_help")
     table = next(frame.value for frame in at.dataframe if "Lý do cần giúp đỡ" in frame.value.columns)
     assert list(table["Chi bộ"]) == ["Chi bộ thôn Đông"]
     assert list(table["Lý do cần giúp đỡ"]) == ["Dưới chỉ tiêu 4 tháng liên tiếp"]
     # ratings: the period's years and the year before (2024-2025), as rating_distribution answers
     ratings = db.run("rating_distribution", {"start": "2024-01-01", "end": "2025-06-30"}, path=half_year_db)
+    open_section(at, "ratings")
     drawn = chart(at, "chart_rating_distribution")
     shares = {
         (trace["name"], trace["xaxis"]): apptools.values(trace["x"])
@@ -276,6 +314,7 @@ def test_a_period_without_meetings_ranks_nobody(app_on, fixture_db):
     at = open_page(app_on, fixture_db, commune="X1", **{"from": "2019-01-01", "to": "2019-06-30"})
     assert not at.exception
     assert chart(at, "chart_cell_ranking")["data"][4]["text"] == ["Chưa đủ số liệu (0 buổi)"] * 2
+    open_section(at, "needs_help")
     assert any("Không có chi bộ nào cần giúp đỡ" in block.value for block in at.success)
 
 
