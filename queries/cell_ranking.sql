@@ -123,20 +123,18 @@ components as (
     select c.commune_id, c.commune, c.cell_id, c.cell, c.commune_order, c.cell_order,
            coalesce(a.meetings, 0) as meetings,
            attendance_rate(a.present, a.expected, a.exempt) as attendance_rate,
-           rate(coalesce(a.months_met, 0), e.months_existed) as regularity,
-           rate(coalesce(a.quarters_thematic, 0), e.quarters_existed) as thematic_coverage,
-           rate(coalesce(a.visit_months, 0), e.months_existed) as visit_coverage,
+           rate(coalesce(a.months_met, 0), c.months_existed) as regularity,
+           rate(coalesce(a.quarters_thematic, 0), c.quarters_existed) as thematic_coverage,
+           rate(coalesce(a.visit_months, 0), c.months_existed) as visit_coverage,
            coalesce(a.expected, 0)::bigint as expected, coalesce(a.exempt, 0)::bigint as exempt,
            coalesce(a.present, 0)::bigint as present,
-           coalesce(a.months_met, 0) as months_met, e.months_existed,
-           coalesce(a.quarters_thematic, 0) as quarters_thematic, e.quarters_existed,
+           coalesce(a.months_met, 0) as months_met, c.months_existed,
+           coalesce(a.quarters_thematic, 0) as quarters_thematic, c.quarters_existed,
            coalesce(a.visit_months, 0) as visit_months,
            c.valid_from, c.valid_to, c.merged_into
-    from cells c
-    cross join lateral (
-        select greatest(0, c.to_month - c.from_month + 1) as months_existed,
-               greatest(0, c.to_quarter - c.from_quarter + 1) as quarters_existed
-    ) e
+    from (select *, greatest(0, to_month - from_month + 1) as months_existed,
+                 greatest(0, to_quarter - from_quarter + 1) as quarters_existed
+          from cells) c
     left join activity a on a.cell_id = c.cell_id
 ),
 scored as (
