@@ -1,7 +1,7 @@
 -- data_quality_warnings: what in the data already held looks wrong?
 --
 -- Scope: unit (meetings, opinions and units of the subtree)
--- Macros: in_scope, existed_between, id_key
+-- Macros: in_scope, existed_between
 -- Rules: $unanswered_days (cellboard/rules.py: UNANSWERED_DAYS, 60)
 -- Parameters:
 --   $start       date      first day of the window: meetings held and opinions raised in it
@@ -60,35 +60,12 @@ roll as (
 ),
 marks as (
     -- every attendance row of the window's meetings whose member was not in the meeting's cell that
-    -- day (no membership of the cell from_date <= held_on <= to_date): the marks other than exempt
-    -- from member_mark (the window's rows only, members by id_key of their id), the exempt ones
-    -- from attendance
-    select coalesce(ms.meeting_id, a.meeting_id) as meeting_id, a.cell_id, a.held_on,
-           coalesce(mf.member_id, a.member_id) as member_id
-    from (
-        select mm.member_key, mm.meeting_key, mm.cell_id, mm.held_on, null::varchar as member_id,
-               null::varchar as meeting_id
-        from member_mark mm
-        where mm.held_on between $start and $end
-          and in_scope(mm.cell_id, $unit)
-        union all
-        select id_key(a.member_id), null, x.cell_id, x.held_on, a.member_id, a.meeting_id
-        from attendance a
-        join meetings x on x.meeting_id = a.meeting_id
-        where a.status = 'exempt'
-    ) a
-    anti join (
-        -- the memberships that could cover a mark: of a cell in scope, overlapping the window
-        select id_key(member_id) as member_key, cell_id, from_date,
-               coalesce(to_date, '9999-12-31'::date) as to_date
-        from membership
-        where from_date <= $end and (to_date is null or to_date >= $start)
-          and in_scope(cell_id, $unit)
-    ) s on s.member_key = a.member_key and s.cell_id = a.cell_id
-       and a.held_on between s.from_date and s.to_date
-    left join member_facts mf on a.member_id is null and mf.member_key = a.member_key
-    left join (select meeting_id, id_key(meeting_id) as meeting_key from meetings) ms
-        on a.meeting_id is null and ms.meeting_key = a.meeting_key
+    -- day (no membership of the cell from_date <= held_on <= to_date): roll_miss, worked out on write
+    -- in schema.sql
+    select r.meeting_id, r.cell_id, r.held_on, r.member_id
+    from roll_miss r
+    where r.held_on between $start and $end
+      and in_scope(r.cell_id, $unit)
 ),
 found as (
     select 'counts_vs_rows' as check, x.cell_id as unit_id, x.meeting_id as item_id, x.held_on as on_date,

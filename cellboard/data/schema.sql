@@ -275,6 +275,18 @@ create table member_mark (
     reason varchar
 );
 
+-- Each attendance row, exempt ones included, of a meeting not withdrawn, whose member was not in
+-- the meeting's cell that day (no membership of the cell with from_date <= held_on <= to_date), in
+-- date order: data_quality_warnings (not_on_roll) reads the window's few rows instead of matching
+-- every mark against the memberships on each read. Written for the meetings a write changes
+-- (derive_meetings) and for the members whose memberships it changes (derive_members).
+create table roll_miss (
+    meeting_id varchar not null,
+    cell_id varchar not null,
+    held_on date not null,
+    member_id varchar not null
+);
+
 -- Each member and membership row keyed by id_key(member_id), as member_mark is: lookups
 -- from member_mark join on numbers.
 create table member_facts (
@@ -417,8 +429,11 @@ order by co.name_order, o.name_order;
 -- section: derive_everything
 create or replace temp table changed_meetings as select meeting_id from meeting;
 create or replace temp table changed_opinions as select opinion_id from opinion;
+-- every meeting is derived again below, so no membership counts as changed (derive_members)
+create or replace temp table old_membership as select member_id, cell_id, from_date, to_date from membership;
 delete from meeting_stats;
 delete from member_mark;
+delete from roll_miss;
 delete from opinion_facts;
 delete from opinion_terms;
 
@@ -473,6 +488,20 @@ where a.meeting_id in (select meeting_id from changed_meetings)
   and a.status <> 'exempt'
 -- absences first, then the rest, each in date order: a search for absences skips the present rows
 order by a.status = 'present', s.held_on, s.cell_id;
+
+delete from roll_miss where meeting_id in (select meeting_id from changed_meetings);
+insert into roll_miss
+select a.meeting_id, a.cell_id, a.held_on, a.member_id
+from (
+    select a.meeting_id, a.member_id, s.cell_id, s.held_on
+    from attendance a
+    join meeting_stats s on s.meeting_id = a.meeting_id
+    where a.meeting_id in (select meeting_id from changed_meetings)
+) a
+anti join membership p
+    on p.member_id = a.member_id and p.cell_id = a.cell_id
+   and a.held_on between p.from_date and coalesce(p.to_date, '9999-12-31'::date)
+order by a.held_on, a.cell_id;
 
 -- section: derive_opinions
 delete from opinion_facts where opinion_id in (select opinion_id from changed_opinions);
@@ -586,6 +615,7 @@ create or replace temp table old_units as
 create or replace temp table old_briefing_units as
     select distinct unit_id from briefing where briefing_id in (select id from touched_briefings);
 create or replace temp table old_place_term as select term_folded from place_term;
+create or replace temp table old_membership as select member_id, cell_id, from_date, to_date from membership;
 
 -- section: derive_changes
 -- After an import wrote (and derive_units ran if it had units): the meetings and opinions whose
@@ -673,6 +703,26 @@ from member
 order by 1;
 delete from membership_facts;
 insert into membership_facts select id_key(member_id), cell_id, from_date, status from membership order by 1;
+-- roll_miss again for the members whose memberships this write changed (old_membership: derive_snapshot)
+create or replace temp table moved_members as
+    select distinct member_id from (
+        (select member_id, cell_id, from_date, to_date from membership except select * from old_membership)
+        union all
+        (select * from old_membership except select member_id, cell_id, from_date, to_date from membership)
+    );
+delete from roll_miss where member_id in (select member_id from moved_members);
+insert into roll_miss
+select a.meeting_id, a.cell_id, a.held_on, a.member_id
+from (
+    select a.meeting_id, a.member_id, s.cell_id, s.held_on
+    from attendance a
+    join meeting_stats s on s.meeting_id = a.meeting_id
+    where a.member_id in (select member_id from moved_members)
+) a
+anti join membership p
+    on p.member_id = a.member_id and p.cell_id = a.cell_id
+   and a.held_on between p.from_date and coalesce(p.to_date, '9999-12-31'::date)
+order by a.held_on, a.cell_id;
 
 -- section: derive_cleanup
 drop table if exists changed_meetings;
@@ -682,6 +732,8 @@ drop table if exists old_cell_commune;
 drop table if exists old_units;
 drop table if exists old_briefing_units;
 drop table if exists old_place_term;
+drop table if exists old_membership;
+drop table if exists moved_members;
 drop table if exists restructured;
 
 -- section: import_known_meta

@@ -66,6 +66,7 @@ DERIVED_TABLES = (
     "opinion_terms",
     "place_term",
     "meeting_roll",
+    "roll_miss",
 )
 # The key of each table an import writes (docs/ARCHITECTURE.md, "The data model").
 TABLE_KEYS = {
