@@ -1,16 +1,32 @@
 """Supervision (Dự sinh hoạt của cấp ủy): each committee member's visits to cell meetings against the
 rule for their level (intervals in table visit_rule), cells nobody visited, coverage by commune.
 
+Above, always: the rule as the data states it and the four headline figures. Beneath them a row of
+buttons (`section=` in the URL, cellboard/app/ui.py `section`) picks one section, and only that
+section's charts and tables are drawn (issue 15):
+- `members` (the default): compliance by level, and each member against the rule. The members'
+  table is a fragment: its filters (level, only those short of the rule) rerun it alone (with the
+  session checked again), not the page.
+- `coverage`: visit coverage by commune.
+- `not_visited`: cells nobody visited.
+
 Page options in the URL (cellboard.drill): level, short (only members short of the rule).
 """
 
 import streamlit as st
 
-from cellboard import charts
+from cellboard import charts, text
 from cellboard.app import drill, tables, ui
 from cellboard.data import metrics
 
 OPTIONS = ("level", "short")
+SECTIONS = ["members", "coverage", "not_visited"]
+# the section buttons' labels (ui.section asks for section_<id>), named for `make messages`
+SECTION_LABELS = (
+    text.N_("section_members"),
+    text.N_("section_coverage"),
+    text.N_("section_not_visited"),
+)
 
 
 loc = ui.locale()
@@ -61,19 +77,39 @@ ui.figure_tile(
 
 # ---- each member against the rule ----------------------------------------------------------------
 
-MEMBER_FORMATS = {
-    "level": lambda level: loc.coded("sv_level", level),
-    "interval_months": "int",
-    "required_visits": "int",
-    "visits": "int",
-    "intervals_visited": "int",
-    "compliant": lambda ok: loc.t("sv_compliant_yes") if ok else loc.t("sv_compliant_no"),
-    "last_visit": "date",
-    "cells_visited": "int",
-}
-if not len(members):
-    st.info(loc.t("sv_no_members"))
-else:
+
+def member_formats(loc) -> dict:
+    return {
+        "level": lambda level: loc.coded("sv_level", level),
+        "interval_months": "int",
+        "required_visits": "int",
+        "visits": "int",
+        "intervals_visited": "int",
+        "compliant": lambda ok: loc.t("sv_compliant_yes") if ok else loc.t("sv_compliant_no"),
+        "last_visit": "date",
+        "cells_visited": "int",
+    }
+
+
+MEMBER_COLUMNS = [
+    "full_name",
+    "level",
+    "unit",
+    "interval_months",
+    "required_visits",
+    "visits",
+    "intervals_visited",
+    "compliant",
+    "last_visit",
+    "cells_visited",
+]
+
+
+def members_section(loc, members) -> None:
+    if not len(members):
+        st.info(loc.t("sv_no_members"))
+        return
+    formats = member_formats(loc)
     st.subheader(loc.t("sv_by_level_title"), help=loc.t("sv_compliant_help"))
     tables.chart_block(
         loc,
@@ -84,14 +120,21 @@ else:
         .assign(short=lambda frame: frame["members"] - frame["compliant"]),
         "supervision_by_level",
         {
-            "level": MEMBER_FORMATS["level"],
+            "level": formats["level"],
             "members": "int",
             "compliant": "int",
             "short": "int",
         },
         {"compliant": loc.t("col_compliant")},
     )
+    members_table(members)
 
+
+@st.fragment
+def members_table(members) -> None:
+    """Each member against the rule: its filters rerun this table alone."""
+    ui.require_session()  # a fragment's rerun skips dashboard.py: check the session here
+    loc = ui.locale()
     st.subheader(loc.t("sv_members_title"), help=loc.t("sv_members_table_help"))
     left, right = st.columns([1, 2])
     levels = [level for level in charts.LEVELS if level in set(members["level"])]
@@ -115,53 +158,60 @@ else:
         shown = shown[shown["level"] == level]
     if drill.option("short") == "1":
         shown = shown[~shown["compliant"]]
-    columns = [
-        "full_name",
-        "level",
-        "unit",
-        "interval_months",
-        "required_visits",
-        "visits",
-        "intervals_visited",
-        "compliant",
-        "last_visit",
-        "cells_visited",
-    ]
-    tables.table(loc, shown[columns], "supervision", MEMBER_FORMATS, per_page=tables.OPEN_LIST_ROWS)
+    tables.table(
+        loc, shown[MEMBER_COLUMNS], "supervision", member_formats(loc), per_page=tables.OPEN_LIST_ROWS
+    )
+
 
 # ---- coverage by commune; cells nobody visited ---------------------------------------------------
 
-st.subheader(loc.t("sv_coverage_title"), help=loc.t("sv_coverage_table_help"))
-if len(coverage):
-    tables.chart_block(
-        loc,
-        ui.figure(charts.visit_coverage_bars, loc, coverage),
-        coverage,
-        "visit_coverage_by_commune",
-        {
-            "cells": "int",
-            "cells_met": "int",
-            "cells_visited": "int",
-            "coverage": "pct",
-            "visits": "int",
-            "meetings_visited": "int",
-            "visitors": "int",
-        },
-    )
-else:
-    st.info(loc.t("no_data"))
 
-st.subheader(loc.t("sv_not_visited_title"), help=loc.t("sv_not_visited_help"))
-if len(not_visited):
-    tables.table(
-        loc,
-        not_visited[["commune", "cell", "meetings", "last_visit"]],
-        "cells_not_visited",
-        {"meetings": "int", "last_visit": ("date", loc.t("sv_never"))},
-        {"last_visit": loc.t("sv_col_last_visit_before")},
-        per_page=tables.OPEN_LIST_ROWS,
-    )
-elif cells:
-    st.success(loc.t("sv_all_visited"))
+def coverage_section(loc, coverage) -> None:
+    st.subheader(loc.t("sv_coverage_title"), help=loc.t("sv_coverage_table_help"))
+    if len(coverage):
+        tables.chart_block(
+            loc,
+            ui.figure(charts.visit_coverage_bars, loc, coverage),
+            coverage,
+            "visit_coverage_by_commune",
+            {
+                "cells": "int",
+                "cells_met": "int",
+                "cells_visited": "int",
+                "coverage": "pct",
+                "visits": "int",
+                "meetings_visited": "int",
+                "visitors": "int",
+            },
+        )
+    else:
+        st.info(loc.t("no_data"))
 
+
+def not_visited_section(loc, not_visited, cells: int) -> None:
+    st.subheader(loc.t("sv_not_visited_title"), help=loc.t("sv_not_visited_help"))
+    if len(not_visited):
+        tables.table(
+            loc,
+            not_visited[["commune", "cell", "meetings", "last_visit"]],
+            "cells_not_visited",
+            {"meetings": "int", "last_visit": ("date", loc.t("sv_never"))},
+            {"last_visit": loc.t("sv_col_last_visit_before")},
+            per_page=tables.OPEN_LIST_ROWS,
+        )
+    elif cells:
+        st.success(loc.t("sv_all_visited"))
+
+
+chosen = ui.section(loc, "supervision", SECTIONS)
+if chosen == "members":
+    members_section(loc, members)
+elif chosen == "coverage":
+    coverage_section(loc, coverage)
+elif chosen == "not_visited":
+    not_visited_section(loc, not_visited, cells)
+
+# the options a link brought are kept for the sections not drawn in this run, then written back
+for key in OPTIONS:
+    drill.option(key)
 drill.keep_in_url(OPTIONS)

@@ -24,7 +24,6 @@ import fixture
 import kinhmon
 import openpyxl
 import pytest
-from browser import login, wait_for_app
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1.element_tree import Block, Widget
@@ -502,6 +501,13 @@ def open_page(app_on, path, **url):
     return at
 
 
+def open_section(at, section: str):
+    """A click on one of the section buttons under the headline figures."""
+    at.segmented_control(key="section").set_value(section).run()
+    assert not at.exception, at.exception
+    return at
+
+
 def matches_shown(at) -> str:
     return next(c.value for c in at.caption if c.value.endswith("ý kiến phù hợp"))
 
@@ -523,6 +529,7 @@ def test_the_page_shows_the_2015_figures(app_on, kinhmon_db):
     # the bars of this period hold the query's counts
     bars = apptools.figure(at, 0)["data"][2]
     assert apptools.values(bars["x"]) == list(kinhmon.CATEGORY_COUNTS[2015].values())
+    at = open_section(at, "list")
     assert matches_shown(at) == "156 ý kiến phù hợp"
     assert len(opinion_list(at)) == 50
 
@@ -534,6 +541,7 @@ def test_a_click_on_a_category_bar_filters_the_list(app_on, kinhmon_db):
          "customdata": "environment"},
     ])  # fmt: skip
     assert not at.exception
+    assert at.segmented_control(key="section").value == "list"  # the click opens the list
     assert at.query_params["category"] == "environment"
     assert at.selectbox(key="opt_category").value == "environment"
     assert matches_shown(at) == "11 ý kiến phù hợp"
@@ -546,15 +554,17 @@ def test_a_click_on_the_treemap_filters_by_commune_and_category(app_on, kinhmon_
         at, "chart_opinions_by_commune_category", [{"id": "KM-HS", "label": "Xã Hiệp Sơn", "parent": ""}]
     )
     assert at.query_params["commune"] == "KM-HS"
+    assert at.segmented_control(key="section").value == "list"  # the click opens the list
     # the commune's two cells (k mod 6 in 0, 1): 20 + 16 + 4 + 6 + 4 + 3 + 3
     assert matches_shown(at) == "56 ý kiến phù hợp"
+    at = open_section(at, "categories")  # back to the treemap, for a click on one of its leaves
     at = click(at, "chart_opinions_by_commune_category", [{"id": "KM-HS|agriculture", "parent": "KM-HS"}])
     assert at.query_params["category"] == "agriculture"
     assert matches_shown(at) == "20 ý kiến phù hợp"
 
 
 def test_the_search_box_agrees_with_the_query(app_on, kinhmon_db):
-    at = open_page(app_on, kinhmon_db, **PAGE_2015)
+    at = open_section(open_page(app_on, kinhmon_db, **PAGE_2015), "list")
     at.text_input(key="opt_q").input("nao vet").run()
     assert at.query_params["q"] == "nao vet"
     assert matches_shown(at) == "20 ý kiến phù hợp"
@@ -569,6 +579,7 @@ def test_the_search_box_agrees_with_the_query(app_on, kinhmon_db):
 def test_filters_from_a_link_reopen_the_view(app_on, kinhmon_db):
     at = open_page(app_on, kinhmon_db, category="agriculture", status="overdue", dept="Phòng Nông nghiệp và PTNT",
                    **PAGE_2015)  # fmt: skip
+    at = open_section(at, "list")  # (AppTest seeds no URL into the bound section buttons; Chromium does)
     assert at.selectbox(key="opt_status").value == "overdue"
     assert matches_shown(at) == "14 ý kiến phù hợp"
     assert set(opinion_list(at)["Tình trạng"]) == {"Quá hạn chưa trả lời"}
@@ -578,7 +589,7 @@ def test_filters_from_a_link_reopen_the_view(app_on, kinhmon_db):
 
 
 def test_pages_of_fifty(app_on, kinhmon_db):
-    at = open_page(app_on, kinhmon_db, page="4", **PAGE_2015)
+    at = open_section(open_page(app_on, kinhmon_db, page="4", **PAGE_2015), "list")
     assert len(opinion_list(at)) == 6
     assert "Trang 4/4" in [c.value for c in at.caption]
     at.number_input(key="opt_page").set_value(2).run()
@@ -591,6 +602,7 @@ def test_pages_of_fifty(app_on, kinhmon_db):
 
 def test_the_detail_shows_html_as_text(app_on, fixture_db):
     at = open_page(app_on, fixture_db, opinion="O3", **JAN_FEB)
+    assert at.segmented_control(key="section").value == "list"  # a link to one opinion opens the list
     shown = [element.value for element in at.text]
     assert "<script>alert(1)</script> Đê bao bị sạt" in shown
     assert "(chưa có trả lời)" in shown
@@ -611,7 +623,7 @@ def test_the_list_downloads_neutralise_formulas(app_on, fixture_db, monkeypatch)
         return original(self, label, data, file_name, *args, **kwargs)
 
     monkeypatch.setattr(DeltaGenerator, "download_button", recording)
-    open_page(app_on, fixture_db, **JAN_FEB)
+    open_section(open_page(app_on, fixture_db, **JAN_FEB), "list")
     csv_text = offered["opinions_list.csv"].decode("utf-8")
     assert csv_text.startswith("\ufeff")
     assert "'=1+1 trộm cắp vặt" in csv_text and "<script>alert(1)</script>" in csv_text
@@ -628,51 +640,89 @@ def test_the_page_in_english_and_in_an_empty_period(app_on, fixture_db):
     assert "Opinions by category, against the previous period and a year earlier" in [
         s.value for s in at.subheader
     ]
-    at = open_page(app_on, fixture_db, **{"from": "2030-01-01", "to": "2030-02-28"})
+    at = open_section(open_page(app_on, fixture_db, **{"from": "2030-01-01", "to": "2030-02-28"}), "list")
     assert matches_shown(at) == "0 ý kiến phù hợp"
 
 
-# ---- in Chromium ------------------------------------------------------------------------------------
+# ---- one section at a time (issue 15) -----------------------------------------------------------------
 
 
-def test_in_chromium_html_stays_text_and_a_bar_click_filters(served, browser, fixture_db, accounts_store):  # noqa: F811
-    server = served(fixture_db)
-    page = browser.new_page(viewport={"width": 1400, "height": 2400})
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    try:
-        page.goto(server.url("opinions", opinion="O3", **JAN_FEB))
-        login(page, "admin", accounts_store.password)
-        shown = page.locator("[data-testid='stText']", has_text="<script>alert(1)</script> Đê bao bị sạt")
-        shown.wait_for(timeout=30_000)
-        assert shown.is_visible()
-        assert page.locator("script", has_text="alert(1)").count() == 0
-        assert page.locator("[data-testid='stException']").count() == 0
-        # a real click on this period's bar of "An ninh trật tự" (the third category, the third trace)
-        bars = page.locator(".js-plotly-plot").first.locator("g.trace.bars").nth(2).locator("g.point path")
-        bar = bars.nth(2)
-        bar.evaluate("element => element.scrollIntoView({block: 'center'})")
-        # measured once nothing below the chart is still being drawn (it would move the bar)
-        page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
-        wait_for_app(page)
-        box = bar.bounding_box()
-        # plotly's drag layer takes the pointer: move over the bar (hover), then click there
-        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.wait_for_url("**category=security_order**", timeout=30_000)
-        wait_for_app(page)
-        page.get_by_text("1 ý kiến phù hợp", exact=True).wait_for(timeout=30_000)
-        # picking the list's only row (its selection box, left of the first data row) opens O4 in detail
-        grid = next(
-            frame for frame in page.locator("[data-testid='stDataFrame']").all()
-            if frame.bounding_box() and frame.bounding_box()["height"] < 120
-        )  # fmt: skip
-        grid.evaluate("element => element.scrollIntoView({block: 'center'})")
-        box = grid.bounding_box()
-        page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
-        page.wait_for_url("**opinion=O4**", timeout=30_000)
-        page.locator("[data-testid='stText']", has_text="=1+1 trộm cắp vặt").wait_for(timeout=30_000)
-        assert page.locator("[data-testid='stException']").count() == 0
-        assert dialogs == []
-    finally:
-        page.close()
+def chart_keys(at) -> list[str]:
+    return [element.key for element in at.get("plotly_chart")]
+
+
+@pytest.fixture
+def queries_run(monkeypatch) -> list[str]:
+    """The names of the queries the app runs (each once per cache entry: the caches start empty)."""
+    asked: list[str] = []
+    original = db.run
+
+    def recording(name, *args, **kwargs):
+        asked.append(name)
+        return original(name, *args, **kwargs)
+
+    monkeypatch.setattr(db, "run", recording)
+    return asked
+
+
+def test_only_the_chosen_section_runs(app_on, fixture_db, queries_run):
+    at = app_on(fixture_db, **JAN_FEB).run()
+    queries_run.clear()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    # the default section, categories: its two charts; its queries and the headline figures' only
+    assert at.segmented_control(key="section").value == "categories"
+    assert at.segmented_control(key="section").options == [
+        "Theo lĩnh vực", "Diễn biến theo tháng", "Danh sách ý kiến", "Theo dõi trả lời", "Vấn đề lặp lại",
+    ]  # fmt: skip
+    assert chart_keys(at) == ["chart_category_comparison", "chart_opinions_by_commune_category"]
+    # opinion_response three times: this period, the previous one, a year earlier (the tiles)
+    assert sorted(queries_run) == sorted(
+        ["opinion_response"] * 3 + ["category_comparison", "opinions_by_commune_category"]
+    )
+    assert len(at.metric) == 4
+    loc = text.Locale("vi")
+    drawn = {
+        "trend": (["chart_opinion_trend"], ["op_trend_title"], ["opinion_trend"]),
+        "list": ([], ["op_list_title"], ["opinion_response_by_department", "opinions_list"]),
+        "response": (
+            ["chart_opinion_response", "chart_opinion_response_by_department"],
+            ["op_response_title"],
+            ["overdue_opinions"],  # by department already asked for by the list
+        ),
+        "recurring": ([], ["op_recurring_title"], ["recurring_opinions"]),
+        "categories": (
+            ["chart_category_comparison", "chart_opinions_by_commune_category"],
+            ["op_shares_title"],
+            [],
+        ),
+    }
+    for section, (keys, headers, asked) in drawn.items():
+        queries_run.clear()
+        open_section(at, section)
+        assert chart_keys(at) == keys, section
+        assert [header.value for header in at.main.subheader] == [loc.t(key) for key in headers], section
+        assert queries_run == asked, section
+        assert len(at.metric) == 4, section
+    # the list's table is drawn only in its section
+    assert not [frame for frame in at.dataframe if "Nội dung" in frame.value.columns]
+    open_section(at, "list")
+    assert len(opinion_list(at)) == 4  # O1-O4 raised in January and February 2025
+
+
+def test_the_sections_in_english(app_on, fixture_db):
+    at = open_page(app_on, fixture_db, lang="en", **JAN_FEB)
+    assert at.segmented_control(key="section").options == [
+        "By category", "Month by month", "The list", "Answers", "Recurring matters",
+    ]  # fmt: skip
+
+
+def test_a_links_filters_survive_a_section_it_does_not_draw(app_on, kinhmon_db):
+    # a link to the categories with the list's filters: they stay in the URL and the list opens with them
+    at = open_page(app_on, kinhmon_db, category="environment", page="1", since="year", **PAGE_2015)
+    assert at.segmented_control(key="section").value == "categories"
+    assert (at.query_params["category"], at.query_params["since"]) == ("environment", "year")
+    open_section(at, "list")
+    assert matches_shown(at) == "11 ý kiến phù hợp"
+    open_section(at, "recurring")
+    assert at.segmented_control(key="opt_since").value == "year"
