@@ -455,14 +455,34 @@ def test_a_click_on_a_commune_then_on_a_cell_drills_down(app_on, fixture_db):
     assert "chart_cell_meetings" not in chart_keys(at)
 
 
-def test_only_the_chosen_section_is_drawn(app_on, fixture_db):
-    at = open_page(app_on, fixture_db, **JAN_FEB)
+def asked_queries(monkeypatch) -> list[str]:
+    """The names of the queries the app runs from now on (db.run itself runs them, as always)."""
+    asked, run = [], db.run
+
+    def recorded(name, *args, **kwargs):
+        asked.append(name)
+        return run(name, *args, **kwargs)
+
+    monkeypatch.setattr(db, "run", recorded)
+    return asked
+
+
+def test_only_the_chosen_section_is_drawn(app_on, fixture_db, monkeypatch):
+    asked = asked_queries(monkeypatch)
+    at = app_on(fixture_db, **JAN_FEB).run()
+    asked.clear()  # the queries of the page opened first (the overview), not this one's
+    at.switch_page(PAGE).run()
     assert not at.exception
+    # the default section's queries run, no other section's (the caches start empty in every test)
+    assert not {"commune_month_attendance", "absence_reasons", "chronic_absentees"} & set(asked)
     # the default section, communes: the trend above the buttons and the communes' chart, no other
     assert at.segmented_control(key="section").value == "communes"
     assert chart_keys(at) == ["chart_participation_trend", "chart_commune_attendance"]
     assert [header.value for header in at.main.subheader] == ["So sánh các xã/phường"]
     assert len(at.metric) == 4  # the headline figures stay above
+    open_section(at, "heatmap")  # its query runs once its section is opened
+    assert "commune_month_attendance" in asked
+    assert not {"absence_reasons", "chronic_absentees"} & set(asked)
     drawn = {
         "heatmap": (["chart_participation_trend", "chart_commune_month_attendance"], ["heatmap_title"]),
         "regularity": (["chart_participation_trend", "chart_commune_regularity"], ["regularity_title"]),

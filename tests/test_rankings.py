@@ -17,6 +17,7 @@ from browser import login, wait_for_app
 from test_participation import (  # noqa: F401
     JAN_FEB,
     WINDOW,
+    asked_queries,
     chart,
     chart_keys,
     click_chart,
@@ -248,9 +249,14 @@ def test_clicks_pick_a_commune_and_a_cell_whose_history_shows_its_predecessor(ap
     assert list(trend["attendance_rate"].dropna()) == pytest.approx([3 / 5, 8 / 9])
 
 
-def test_only_the_chosen_section_is_drawn(app_on, fixture_db):
-    at = open_page(app_on, fixture_db, **JAN_FEB)
+def test_only_the_chosen_section_is_drawn(app_on, fixture_db, monkeypatch):
+    asked = asked_queries(monkeypatch)
+    at = app_on(fixture_db, **JAN_FEB).run()
+    asked.clear()  # the queries of the page opened first (the overview), not this one's
+    at.switch_page(PAGE).run()
     assert not at.exception
+    # not the queries of the cells that need help or of the ratings
+    assert not {"cells_needing_help", "rating_distribution"} & set(asked)
     loc = text.Locale("vi")
     # the default section, the ranking: its two charts; the score and the weights above the buttons
     assert at.segmented_control(key="section").value == "ranking"
@@ -259,6 +265,7 @@ def test_only_the_chosen_section_is_drawn(app_on, fixture_db):
     assert len(sliders(at)) == 4
     open_section(at, "needs_help")
     assert not at.exception
+    assert "cells_needing_help" in asked  # its query runs once its section is opened
     assert chart_keys(at) == []
     assert [header.value for header in at.main.subheader] == [loc.t("needs_help_title")]
     assert len(sliders(at)) == 4 and "× Tỷ lệ đảng viên dự sinh hoạt" in score_line(at)
