@@ -218,7 +218,7 @@ CLICK_TARGETS = (
 
 
 def second_runs() -> dict[str, dict]:
-    """The second run of each scale the click targets are checked in (docs/bench/SCALE-2.json)."""
+    """The second run of each scale the click targets are checked in (the bench file of the scale with "-2" after its name)."""
     found = {}
     for scale in ("M", "L"):
         path = BENCH / f"{scale}-2.json"

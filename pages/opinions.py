@@ -593,7 +593,7 @@ headline(loc, state.period)
 linked = st.query_params.get("opinion")
 if linked and linked != st.session_state.get(LINKED_KEY):
     ui.show_section("list")
-chosen = ui.section(loc, "opinions", SECTIONS)
+chosen = ui.section(loc, SECTIONS)
 if chosen == "categories":
     categories_section(loc, state.period)
 elif chosen == "trend":

@@ -14,13 +14,20 @@ A click on a commune in the regularity or absence-reasons chart opens `communes`
 
 import streamlit as st
 
-from cellboard import charts, rules
+from cellboard import charts, rules, text
 from cellboard.app import drill, tables, ui
 from cellboard.data import metrics, periods
 from cellboard.text import escape_markdown as plain  # names from the data: text, never markdown
 
 OPTIONS = ("commune", "cell")
 SECTIONS = ["communes", "heatmap", "regularity", "absences"]
+# the section buttons' labels (ui.section asks for section_<id>), named for `make messages`
+SECTION_LABELS = (
+    text.N_("section_communes"),
+    text.N_("section_heatmap"),
+    text.N_("section_regularity"),
+    text.N_("section_absences"),
+)
 
 RATE = "pct"
 COUNT = "int"
@@ -399,7 +406,7 @@ tables.chart_block(
 )
 
 # ---- one section at a time ---------------------------------------------------------------------
-chosen = ui.section(loc, "participation", SECTIONS)
+chosen = ui.section(loc, SECTIONS)
 commune, _ = drilled(loc, cells)  # the link's commune and cell checked (a notice if not the unit's)
 drill.keep_in_url(OPTIONS)  # kept in the URL whichever section is open
 if chosen == "communes":

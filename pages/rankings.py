@@ -30,6 +30,12 @@ OPTIONS = ("commune", "cell", *WEIGHTS)
 WEIGHT_STEP = 0.05
 LIST_ROWS = tables.OPEN_LIST_ROWS  # the worst cells that need help are shown; the download holds them all
 SECTIONS = ["ranking", "needs_help", "ratings"]
+# the section buttons' labels (ui.section asks for section_<id>), named for `make messages`
+SECTION_LABELS = (
+    text.N_("section_ranking"),
+    text.N_("section_needs_help"),
+    text.N_("section_ratings"),
+)
 MONTHS_BEFORE_MERGE = 6  # a cell formed by a merge: its history starts at least this long before
 
 RATE = "pct"
@@ -147,7 +153,7 @@ def scored() -> None:
         st.button(loc.t("reset_weights"), on_click=reset_weights, icon=":material/restart_alt:")
 
     # ---- one section at a time -----------------------------------------------------------------
-    chosen = ui.section(loc, "rankings", SECTIONS)
+    chosen = ui.section(loc, SECTIONS)
     drilled(loc, ranking)  # the link's commune and cell checked (a notice if not the unit's)
     drill.keep_in_url(OPTIONS)  # kept in the URL whichever section is open
     if chosen == "ranking":

@@ -203,7 +203,7 @@ def not_visited_section(loc, not_visited, cells: int) -> None:
         st.success(loc.t("sv_all_visited"))
 
 
-chosen = ui.section(loc, "supervision", SECTIONS)
+chosen = ui.section(loc, SECTIONS)
 if chosen == "members":
     members_section(loc, members)
 elif chosen == "coverage":

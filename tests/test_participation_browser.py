@@ -86,10 +86,9 @@ def test_sections_and_a_drill_down_that_reruns_only_its_section(served, browser,
         page.get_by_text("Đảng viên thường xuyên vắng").first.wait_for(timeout=30_000)
         wait_for_app(page)
         assert "section=" in page.url
-        assert page.locator("[data-testid='stMetric']").count() == 4
-        expect(page.locator(".js-plotly-plot")).to_have_count(
-            2
-        )  # the trend and the absence reasons, nothing of the other sections
+        # a fresh page load fetches each element's code as it first needs it: wait for the figures
+        expect(page.locator("[data-testid='stMetric']")).to_have_count(4)
+        expect(page.locator(".js-plotly-plot")).to_have_count(2)  # the trend, the absence reasons
         assert page.get_by_text("So sánh các xã/phường").count() == 0
 
         # a section button: the communes, a whole run (the headline figures are sent again)

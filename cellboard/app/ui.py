@@ -239,28 +239,47 @@ def headline_tiles(loc: text.Locale, comparison: figures.Comparison) -> None:
         )
 
 
-def section(loc: text.Locale, page: str, sections: list[str]) -> str:
+SECTION = "section"  # the buttons' widget key and the URL's key
+_SECTION_SEEN = "_section_seen"  # the URL's section= as last read or written
+
+
+def section(loc: text.Locale, sections: list[str]) -> str:
     """Which of a page's sections to draw; the first unless one is chosen. A row of buttons under
     the page's headline figures picks one, and only that one runs and is drawn: a click then draws
     its own charts, not the page's every chart (issue 15; docs/PERFORMANCE.md). The choice is in the
-    URL (`section=`), so a link reopens it; an unknown value there opens the first. Labels:
-    catalogue ids `section_<id>`."""
-    return st.segmented_control(
+    URL as its id (`section=heatmap`), so a link reopens it; an unknown value there opens the first.
+    Labels: catalogue ids `section_<id>`. One key serves every page, as one page is shown at a time."""
+    linked = st.query_params.get(SECTION)
+    if linked in sections and linked != st.session_state.get(_SECTION_SEEN):
+        st.session_state[SECTION] = linked  # a link brought it
+    if st.session_state.get(SECTION) not in sections:
+        st.session_state[SECTION] = sections[0]  # first visit, or another page's choice
+    chosen = st.segmented_control(
         loc.t("section_label"),
         sections,
-        default=sections[0],
         required=True,
         format_func=lambda section: loc.t(f"section_{section}"),
-        key="section",
-        bind="query-params",
+        key=SECTION,
         label_visibility="collapsed",
         width="stretch",
     )
+    _section_in_url(chosen, sections)
+    return chosen
+
+
+def _section_in_url(chosen: str, sections: list[str]) -> None:
+    written = None if chosen == sections[0] else chosen  # the first needs no mention
+    if written is None:
+        if SECTION in st.query_params:
+            del st.query_params[SECTION]
+    elif st.query_params.get(SECTION) != written:
+        st.query_params[SECTION] = written
+    st.session_state[_SECTION_SEEN] = written
 
 
 def show_section(section: str) -> None:
     """Open a section of this page (from a click's callback, before the buttons are drawn)."""
-    st.session_state["section"] = section
+    st.session_state[SECTION] = section
 
 
 def figure_tile(
