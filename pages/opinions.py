@@ -35,10 +35,11 @@ OVERDUE_SHOWN = 20
 RECURRING_SHOWN = 100
 OPTIONS = ("category", "commune", "q", "kind", "channel", "status", "dept", "page", "opinion", "since")
 FILTERS = ("category", "commune", "q", "kind", "channel", "status", "dept")
-SECTIONS = ["categories", "trend", "list", "response", "recurring"]
+SECTIONS = ["categories", "by_commune", "trend", "list", "response", "recurring"]
 # the section buttons' labels (ui.section asks for section_<id>), named for `make messages`
 SECTION_LABELS = (
     text.N_("section_categories"),
+    text.N_("section_by_commune"),
     text.N_("section_trend"),
     text.N_("section_list"),
     text.N_("section_response"),
@@ -175,7 +176,6 @@ def pick_treemap_node(communes: frozenset[str]) -> None:
 def categories_section(loc, period: periods.Period) -> None:
     previous, year_before = periods.previous_period(period), periods.year_earlier(period)
     comparison = comparison_of(period)
-    by_commune = by_commune_of(loc)
     st.subheader(
         loc.t("op_shares_title"),
         help=loc.t("op_shares_help", prev=span(loc, previous), year=span(loc, year_before)),
@@ -183,58 +183,63 @@ def categories_section(loc, period: periods.Period) -> None:
     if comparison["opinions"].sum() == 0 and comparison[["opinions_prev", "opinions_year"]].sum().sum() == 0:
         st.info(loc.t("no_data"))
         return
-    left, right = st.columns([3, 2])
-    with left:
-        comparison_table = comparison.assign(
-            category_name=[category_name(loc, row) for _, row in comparison.iterrows()],
-            direction_prev=[loc.coded("op_direction", d) for d in comparison["direction_prev"]],
-            direction_year=[loc.coded("op_direction", d) for d in comparison["direction_year"]],
-        )[
-            [
-                "category",
-                "category_name",
-                "opinions",
-                "share",
-                "opinions_prev",
-                "share_prev",
-                "change_prev",
-                "direction_prev",
-                "opinions_year",
-                "share_year",
-                "change_year",
-                "direction_year",
-            ]
+    comparison_table = comparison.assign(
+        category_name=[category_name(loc, row) for _, row in comparison.iterrows()],
+        direction_prev=[loc.coded("op_direction", d) for d in comparison["direction_prev"]],
+        direction_year=[loc.coded("op_direction", d) for d in comparison["direction_year"]],
+    )[
+        [
+            "category",
+            "category_name",
+            "opinions",
+            "share",
+            "opinions_prev",
+            "share_prev",
+            "change_prev",
+            "direction_prev",
+            "opinions_year",
+            "share_year",
+            "change_year",
+            "direction_year",
         ]
-        drill.clickable_chart_block(
-            loc,
-            ui.figure(charts.category_comparison_bars, loc, comparison),
-            comparison_table,
-            "category_comparison",
-            {
-                "opinions": "int",
-                "share": "pct",
-                "opinions_prev": "int",
-                "share_prev": "pct",
-                "change_prev": "signed",
-                "opinions_year": "int",
-                "share_year": "pct",
-                "change_year": "signed",
-                "direction_prev": "label",
-                "direction_year": "label",
-            },
-            pick_category,
-        )
-    with right:
-        st.markdown(f"**{loc.t('op_treemap_title')}**", help=loc.t("op_treemap_help"))
-        if len(by_commune):
-            st.plotly_chart(
-                ui.figure(charts.commune_category_treemap, loc, by_commune),
-                width="stretch",
-                key=TREEMAP_KEY,
-                on_select=lambda communes=frozenset(by_commune["commune_id"]): pick_treemap_node(communes),
-                selection_mode="points",
-            )
-            tables.chart_table(loc, by_commune, "opinions_by_commune_category", {"opinions": "int"})
+    ]
+    drill.clickable_chart_block(
+        loc,
+        ui.figure(charts.category_comparison_bars, loc, comparison),
+        comparison_table,
+        "category_comparison",
+        {
+            "opinions": "int",
+            "share": "pct",
+            "opinions_prev": "int",
+            "share_prev": "pct",
+            "change_prev": "signed",
+            "opinions_year": "int",
+            "share_year": "pct",
+            "change_year": "signed",
+            "direction_prev": "label",
+            "direction_year": "label",
+        },
+        pick_category,
+    )
+
+
+def by_commune_section(loc) -> None:
+    """The commune x category treemap: its own section, as a province's few hundred tiles are the
+    slowest thing the browser draws on this page."""
+    by_commune = by_commune_of(loc)
+    st.subheader(loc.t("op_treemap_title"), help=loc.t("op_treemap_help"))
+    if not len(by_commune):
+        st.info(loc.t("no_data"))
+        return
+    st.plotly_chart(
+        ui.figure(charts.commune_category_treemap, loc, by_commune),
+        width="stretch",
+        key=TREEMAP_KEY,
+        on_select=lambda communes=frozenset(by_commune["commune_id"]): pick_treemap_node(communes),
+        selection_mode="points",
+    )
+    tables.chart_table(loc, by_commune, "opinions_by_commune_category", {"opinions": "int"})
 
 
 # ---- the monthly trend ---------------------------------------------------------------------------
@@ -596,6 +601,8 @@ if linked and linked != st.session_state.get(LINKED_KEY):
 chosen = ui.section(loc, SECTIONS)
 if chosen == "categories":
     categories_section(loc, state.period)
+elif chosen == "by_commune":
+    by_commune_section(loc)
 elif chosen == "trend":
     trend_section(loc)
 elif chosen == "list":

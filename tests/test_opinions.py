@@ -549,7 +549,7 @@ def test_a_click_on_a_category_bar_filters_the_list(app_on, kinhmon_db):
 
 
 def test_a_click_on_the_treemap_filters_by_commune_and_category(app_on, kinhmon_db):
-    at = open_page(app_on, kinhmon_db, **PAGE_2015)
+    at = open_section(open_page(app_on, kinhmon_db, **PAGE_2015), "by_commune")
     at = click(
         at, "chart_opinions_by_commune_category", [{"id": "KM-HS", "label": "Xã Hiệp Sơn", "parent": ""}]
     )
@@ -557,7 +557,7 @@ def test_a_click_on_the_treemap_filters_by_commune_and_category(app_on, kinhmon_
     assert at.segmented_control(key="section").value == "list"  # the click opens the list
     # the commune's two cells (k mod 6 in 0, 1): 20 + 16 + 4 + 6 + 4 + 3 + 3
     assert matches_shown(at) == "56 ý kiến phù hợp"
-    at = open_section(at, "categories")  # back to the treemap, for a click on one of its leaves
+    at = open_section(at, "by_commune")  # back to the treemap, for a click on one of its leaves
     at = click(at, "chart_opinions_by_commune_category", [{"id": "KM-HS|agriculture", "parent": "KM-HS"}])
     assert at.query_params["category"] == "agriculture"
     assert matches_shown(at) == "20 ý kiến phù hợp"
@@ -670,19 +670,22 @@ def test_only_the_chosen_section_runs(app_on, fixture_db, queries_run):
     queries_run.clear()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
-    # the default section, categories: its two charts; its queries and the headline figures' only
+    # the default section, categories: its chart; its query and the headline figures' only
     assert at.segmented_control(key="section").value == "categories"
     assert at.segmented_control(key="section").options == [
-        "Theo lĩnh vực", "Diễn biến theo tháng", "Danh sách ý kiến", "Theo dõi trả lời", "Vấn đề lặp lại",
+        "Theo lĩnh vực", "Theo xã/phường", "Diễn biến theo tháng", "Danh sách ý kiến", "Theo dõi trả lời", "Vấn đề lặp lại",
     ]  # fmt: skip
-    assert chart_keys(at) == ["chart_category_comparison", "chart_opinions_by_commune_category"]
+    assert chart_keys(at) == ["chart_category_comparison"]
     # opinion_response three times: this period, the previous one, a year earlier (the tiles)
-    assert sorted(queries_run) == sorted(
-        ["opinion_response"] * 3 + ["category_comparison", "opinions_by_commune_category"]
-    )
+    assert sorted(queries_run) == sorted(["opinion_response"] * 3 + ["category_comparison"])
     assert len(at.metric) == 4
     loc = text.Locale("vi")
     drawn = {
+        "by_commune": (
+            ["chart_opinions_by_commune_category"],
+            ["op_treemap_title"],
+            ["opinions_by_commune_category"],
+        ),
         "trend": (["chart_opinion_trend"], ["op_trend_title"], ["opinion_trend"]),
         "list": ([], ["op_list_title"], ["opinion_response_by_department", "opinions_list"]),
         "response": (
@@ -691,11 +694,7 @@ def test_only_the_chosen_section_runs(app_on, fixture_db, queries_run):
             ["overdue_opinions"],  # by department already asked for by the list
         ),
         "recurring": ([], ["op_recurring_title"], ["recurring_opinions"]),
-        "categories": (
-            ["chart_category_comparison", "chart_opinions_by_commune_category"],
-            ["op_shares_title"],
-            [],
-        ),
+        "categories": (["chart_category_comparison"], ["op_shares_title"], []),
     }
     for section, (keys, headers, asked) in drawn.items():
         queries_run.clear()
@@ -713,7 +712,7 @@ def test_only_the_chosen_section_runs(app_on, fixture_db, queries_run):
 def test_the_sections_in_english(app_on, fixture_db):
     at = open_page(app_on, fixture_db, lang="en", **JAN_FEB)
     assert at.segmented_control(key="section").options == [
-        "By category", "Month by month", "The list", "Answers", "Recurring matters",
+        "By category", "By commune", "Month by month", "The list", "Answers", "Recurring matters",
     ]  # fmt: skip
 
 
