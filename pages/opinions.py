@@ -4,9 +4,11 @@ Above, always: the four headline figures (raised, answered on time, overdue, ans
 the previous period and a year earlier. Beneath them a row of buttons (`section=` in the URL,
 cellboard/app/ui.py `section`) picks one section, and only that section's queries run and its
 charts and tables are drawn (issue 15):
-- `categories` (the default): category shares against the previous period and a year earlier, and
-  the commune x category treemap. A click on a bar or on the treemap filters the list by that
-  category (and commune) and opens `list`.
+- `categories` (the default): category shares against the previous period and a year earlier. A
+  click on a bar filters the list by that category and opens `list`.
+- `by_commune`: the commune x category treemap (a section of its own: a province's few hundred
+  tiles are the slowest drawing on the page). A click filters the list by that commune (and
+  category) and opens `list`.
 - `trend`: opinions by category, month by month.
 - `list`: the searchable list (filters in the URL), one page of rows, one opinion in detail (a row
   picked, or an `opinion=` link, which opens this section), downloads of every matching row. The
