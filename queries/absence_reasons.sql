@@ -45,13 +45,13 @@ roll as (
     -- each member once per commune (one group-by, not two distinct counts), then counted
     select commune_id, count(*) as members, count(*) filter (where away) as members_away
     from (
-        select cc.commune_id, ms.member_id, bool_or(ms.status = 'away') as away
-        from membership ms
-        join cell_commune cc on cc.cell_id = ms.cell_id
+        -- membership_facts: membership rows with their cell's commune, members keyed by number
+        select ms.commune_id, ms.member_key, bool_or(ms.status = 'away') as away
+        from membership_facts ms
         where in_scope(ms.cell_id, $unit)
           and ms.from_date <= $end
           and (ms.to_date is null or ms.to_date >= $end)
-        group by cc.commune_id, ms.member_id
+        group by ms.commune_id, ms.member_key
     )
     group by commune_id
 )

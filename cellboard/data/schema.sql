@@ -296,11 +296,16 @@ create table member_facts (
     name_order integer not null  -- place in Vietnamese name order (collate vi, then id)
 );
 
+-- membership_facts also carries each row's to_date and its cell's commune (cell_commune): absence_reasons
+-- counts the roll per commune grouping on (commune_id, member_key), not on two texts after a join
+-- (derive_members runs again when units change: store.DERIVE_INPUTS).
 create table membership_facts (
     member_key ubigint not null,
     cell_id varchar not null,
     from_date date not null,
-    status varchar not null
+    status varchar not null,
+    to_date date,
+    commune_id varchar
 );
 
 -- Per opinion: its pairs of neighbouring words, as written and folded (accents, case and đ), with
@@ -694,15 +699,19 @@ where m.withdrawn_reason is null
 order by m.held_on;
 
 -- section: derive_members
--- Whole on every write of members or memberships (store.DERIVE_INPUTS): a copy of two small tables
--- keyed by number.
+-- Whole on every write of members, memberships or units (store.DERIVE_INPUTS; a unit moved changes
+-- the commune of its memberships): a copy of two small tables keyed by number.
 delete from member_facts;
 insert into member_facts
 select id_key(member_id), member_id, full_name, row_number() over (order by full_name collate vi, member_id)
 from member
 order by 1;
 delete from membership_facts;
-insert into membership_facts select id_key(member_id), cell_id, from_date, status from membership order by 1;
+insert into membership_facts
+select id_key(m.member_id), m.cell_id, m.from_date, m.status, m.to_date, cc.commune_id
+from membership m
+left join cell_commune cc on cc.cell_id = m.cell_id
+order by 1;
 -- roll_miss again for the members whose memberships this write changed (old_membership: derive_snapshot)
 create or replace temp table moved_members as
     select distinct member_id from (

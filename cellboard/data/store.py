@@ -159,7 +159,7 @@ _DERIVE_STEPS = (
 # opinion) skips the section. A section not listed runs on every write.
 DERIVE_INPUTS = {
     "derive_roll": frozenset({"membership", "meeting"}),
-    "derive_members": frozenset({"member", "membership"}),
+    "derive_members": frozenset({"member", "membership", "unit"}),
 }
 
 
