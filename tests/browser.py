@@ -24,11 +24,14 @@ stops it after the test. `browser` is one Chromium per test session. The server'
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import tempfile
 from pathlib import Path
 
 import pytest
+from google.protobuf.message import DecodeError
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from cellboard.bench.interactions import Server, free_port  # noqa: F401 (the tests take free_port from here)
 
@@ -131,3 +134,54 @@ def login(page, name: str, password: str, timeout: int = TIMEOUT_MS) -> None:
     page.get_by_role("button", name="Đăng nhập").or_(page.get_by_role("button", name="Log in")).first.click()
     page.wait_for_url(lambda url: "/login" not in url, timeout=timeout)
     wait_for_app(page, timeout)
+
+
+# ---- what the server sends a tab (Streamlit's ForwardMsg), for fragment-only behaviour ----------
+
+WHOLE_RUN = ForwardMsg.FINISHED_SUCCESSFULLY
+FRAGMENT_RUN = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+
+
+class Runs:
+    """The messages the server sent the page: runs' ends and the elements drawn, from a mark on."""
+
+    def __init__(self, page):
+        self.page = page
+        self.messages: list[ForwardMsg] = []
+        page.on("websocket", lambda socket: socket.on("framereceived", self._received))
+
+    def _received(self, payload) -> None:
+        if isinstance(payload, bytes | bytearray):
+            with contextlib.suppress(DecodeError):
+                self.messages.append(ForwardMsg.FromString(bytes(payload)))
+
+    def mark(self) -> int:
+        return len(self.messages)
+
+    def ends(self, since: int) -> list[int]:
+        return [m.script_finished for m in self.messages[since:] if m.HasField("script_finished")]
+
+    def elements(self, since: int) -> list:
+        return [
+            m.delta.new_element
+            for m in self.messages[since:]
+            if m.HasField("delta") and m.delta.HasField("new_element")
+        ]
+
+    def kinds(self, since: int) -> list[str]:
+        return [element.WhichOneof("type") for element in self.elements(since)]
+
+    def wait_for_end(self, since: int, timeout_ms: int = 30_000) -> list[int]:
+        """The ends of the runs since the mark, once one has ended (and the app shows it)."""
+        waited = 0
+        while not self.ends(since):
+            assert waited < timeout_ms, "no run ended"
+            self.page.wait_for_timeout(50)
+            waited += 50
+        wait_for_app(self.page)
+        return self.ends(since)
+
+
+def section_button(page, label: str):
+    """One of the buttons that pick a page's section (a segmented control: radios in a radio group)."""
+    return page.get_by_role("radio", name=label, exact=True)

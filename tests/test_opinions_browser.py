@@ -9,57 +9,16 @@ run draws come as deltas. AppTest reruns the whole script, so fragment-only beha
 
 from __future__ import annotations
 
-import contextlib
-
-from browser import login, wait_for_app  # the fixtures browser and served: conftest.py
-from google.protobuf.message import DecodeError
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from browser import (  # the fixtures browser and served: conftest.py
+    FRAGMENT_RUN,
+    WHOLE_RUN,
+    Runs,
+    login,
+    section_button,
+    wait_for_app,
+)
 
 JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}
-WHOLE_RUN = ForwardMsg.FINISHED_SUCCESSFULLY
-FRAGMENT_RUN = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
-
-
-class Runs:
-    """The messages the server sent the page: runs' ends and the elements drawn, from a mark on."""
-
-    def __init__(self, page):
-        self.page = page
-        self.messages: list[ForwardMsg] = []
-        page.on("websocket", lambda socket: socket.on("framereceived", self._received))
-
-    def _received(self, payload) -> None:
-        if isinstance(payload, bytes | bytearray):
-            with contextlib.suppress(DecodeError):
-                self.messages.append(ForwardMsg.FromString(bytes(payload)))
-
-    def mark(self) -> int:
-        return len(self.messages)
-
-    def ends(self, since: int) -> list[int]:
-        return [m.script_finished for m in self.messages[since:] if m.HasField("script_finished")]
-
-    def elements(self, since: int) -> list[str]:
-        return [
-            m.delta.new_element.WhichOneof("type")
-            for m in self.messages[since:]
-            if m.HasField("delta") and m.delta.HasField("new_element")
-        ]
-
-    def wait_for_end(self, since: int, timeout_ms: int = 30_000) -> list[int]:
-        """The ends of the runs since the mark, once one has ended (and the app shows it)."""
-        waited = 0
-        while not self.ends(since):
-            assert waited < timeout_ms, "no run ended"
-            self.page.wait_for_timeout(50)
-            waited += 50
-        wait_for_app(self.page)
-        return self.ends(since)
-
-
-def section_button(page, label: str):
-    """One of the section buttons (a segmented control: radios in a radio group)."""
-    return page.get_by_role("radio", name=label, exact=True)
 
 
 def test_in_chromium_the_list_is_a_fragment_and_the_buttons_switch_sections(
@@ -89,7 +48,7 @@ def test_in_chromium_the_list_is_a_fragment_and_the_buttons_switch_sections(
         search.press("Enter")
         page.get_by_text("1 ý kiến phù hợp", exact=True).wait_for(timeout=30_000)
         assert runs.wait_for_end(mark) == [FRAGMENT_RUN]
-        drawn = runs.elements(mark)
+        drawn = runs.kinds(mark)
         assert "dataframe" in drawn and "metric" not in drawn and "plotly_chart" not in drawn
         page.wait_for_url("**q=tr**", timeout=30_000)
         assert tile.evaluate("element => element.isConnected")  # the tile drawn before is still there
@@ -104,7 +63,7 @@ def test_in_chromium_the_list_is_a_fragment_and_the_buttons_switch_sections(
         page.wait_for_url("**opinion=O4**", timeout=30_000)
         page.locator("[data-testid='stText']", has_text="=1+1 trộm cắp vặt").wait_for(timeout=30_000)
         assert runs.wait_for_end(mark) == [FRAGMENT_RUN]
-        assert "metric" not in runs.elements(mark)
+        assert "metric" not in runs.kinds(mark)
         assert tile.evaluate("element => element.isConnected")
 
         # a section button: the whole page runs, the trend is drawn and the list is gone
@@ -114,7 +73,7 @@ def test_in_chromium_the_list_is_a_fragment_and_the_buttons_switch_sections(
             timeout=30_000
         )
         assert WHOLE_RUN in runs.wait_for_end(mark)
-        drawn = runs.elements(mark)
+        drawn = runs.kinds(mark)
         assert drawn.count("metric") == 4 and drawn.count("plotly_chart") == 1
         assert section_button(page, "Diễn biến theo tháng").get_attribute("aria-checked") == "true"
         assert page.get_by_text("1 ý kiến phù hợp", exact=True).count() == 0

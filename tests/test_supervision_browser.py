@@ -10,56 +10,17 @@ fragment-only behaviour is tested here.
 
 from __future__ import annotations
 
-import contextlib
-
-from browser import login, wait_for_app  # the fixtures browser and served: conftest.py
-from google.protobuf.message import DecodeError
+from browser import (  # the fixtures browser and served: conftest.py
+    FRAGMENT_RUN,
+    WHOLE_RUN,
+    Runs,
+    login,
+    section_button,
+    wait_for_app,
+)
 from streamlit import dataframe_util
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 JAN_FEB = {"from": "2025-01-01", "to": "2025-02-28"}
-WHOLE_RUN = ForwardMsg.FINISHED_SUCCESSFULLY
-FRAGMENT_RUN = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
-
-
-class Runs:
-    """The messages the server sent the page: runs' ends and the elements drawn, from a mark on."""
-
-    def __init__(self, page):
-        self.page = page
-        self.messages: list[ForwardMsg] = []
-        page.on("websocket", lambda socket: socket.on("framereceived", self._received))
-
-    def _received(self, payload) -> None:
-        if isinstance(payload, bytes | bytearray):
-            with contextlib.suppress(DecodeError):
-                self.messages.append(ForwardMsg.FromString(bytes(payload)))
-
-    def mark(self) -> int:
-        return len(self.messages)
-
-    def ends(self, since: int) -> list[int]:
-        return [m.script_finished for m in self.messages[since:] if m.HasField("script_finished")]
-
-    def elements(self, since: int) -> list:
-        return [
-            m.delta.new_element
-            for m in self.messages[since:]
-            if m.HasField("delta") and m.delta.HasField("new_element")
-        ]
-
-    def kinds(self, since: int) -> list[str]:
-        return [element.WhichOneof("type") for element in self.elements(since)]
-
-    def wait_for_end(self, since: int, timeout_ms: int = 30_000) -> list[int]:
-        """The ends of the runs since the mark, once one has ended (and the app shows it)."""
-        waited = 0
-        while not self.ends(since):
-            assert waited < timeout_ms, "no run ended"
-            self.page.wait_for_timeout(50)
-            waited += 50
-        wait_for_app(self.page)
-        return self.ends(since)
 
 
 def names_sent(runs: Runs, since: int) -> list[list[str]]:
@@ -71,11 +32,6 @@ def names_sent(runs: Runs, since: int) -> list[list[str]]:
             if "Họ và tên" in frame.columns:
                 tables.append(list(frame["Họ và tên"]))
     return tables
-
-
-def section_button(page, label: str):
-    """One of the section buttons (a segmented control: radios in a radio group)."""
-    return page.get_by_role("radio", name=label, exact=True)
 
 
 def test_in_chromium_the_members_filter_is_a_fragment_and_the_buttons_switch_sections(
