@@ -40,56 +40,61 @@
 --   rows stored before are listed here, not refused after the fact. A withdrawn meeting
 --   (withdrawn_reason set) counts in no check.
 --   Ordered by check, unit, date, item and detail (the member, for not_on_roll).
-with meetings as (
-    select s.meeting_id, s.cell_id, s.held_on, s.expected, s.exempt, s.present, s.from_counts,
-           m.expected as counted_expected, m.present as counted_present
+--   Cost: the window's meeting_stats rows are read once (it holds no withdrawn meeting, so meeting is
+--   read only for the few meetings reported as counts); assigned_to is normalised once per distinct
+--   text, and checked against (unit, department name) pairs of unit_closure and department; same-day
+--   meetings are found by grouping a hash of (cell, day, kind) and counted exactly on the few that share
+--   one; units sort by unit_order (their place in Vietnamese name order) instead of collating names.
+with meetings as materialized (
+    -- meeting_stats holds no withdrawn meeting (a withdrawn meeting counts nowhere)
+    select s.meeting_id, s.cell_id, s.held_on, s.kind, s.expected, s.exempt, s.present, s.from_counts
     from meeting_stats s
-    join meeting m on m.meeting_id = s.meeting_id
     where s.held_on between $start and $end
-      and m.held_on between $start and $end
-      and m.withdrawn_reason is null  -- a withdrawn meeting counts nowhere (nor in meeting_stats)
       and in_scope(s.cell_id, $unit)
 ),
-roll as (
-    -- the members on the cell's roll that day (meeting_roll, worked out on write in schema.sql)
-    select x.meeting_id, r.members
+asked as (
+    -- the window's opinions that name a department, with the name as departments are stored
+    -- (trimmed, NFC): normalised once per distinct text, not once per opinion
+    select o.unit_id, o.opinion_id, o.raised_on, o.assigned_to, n.name
+    from opinion o
+    join (select assigned_to, nfc_normalize(trim(assigned_to)) as name
+          from (select distinct assigned_to from opinion
+                where raised_on between $start and $end and nullif(trim(assigned_to), '') is not null)) n
+      on n.assigned_to = o.assigned_to
+    where o.raised_on between $start and $end
+      and in_scope(o.unit_id, $unit)
+),
+found as (
+    select 'counts_vs_rows' as check, x.cell_id as unit_id, x.meeting_id as item_id, x.held_on as on_date,
+           m.expected as expected, x.expected as found, null::varchar as detail
+    from meetings x
+    join meeting m on m.meeting_id = x.meeting_id
+    where m.held_on between $start and $end
+      and m.expected is not null
+      and not x.from_counts
+      and (m.expected <> x.expected or coalesce(m.present, 0) <> x.present)
+    union all
+    select 'roll_vs_rows', x.cell_id, x.meeting_id, x.held_on, r.members, x.expected, null
     from meetings x
     join meeting_roll r on r.meeting_id = x.meeting_id
     where not x.from_counts
       and r.held_on between $start and $end
-),
-marks as (
-    -- every attendance row of the window's meetings whose member was not in the meeting's cell that
-    -- day (no membership of the cell from_date <= held_on <= to_date): roll_miss, worked out on write
-    -- in schema.sql
-    select r.meeting_id, r.cell_id, r.held_on, r.member_id
-    from roll_miss r
-    where r.held_on between $start and $end
-      and in_scope(r.cell_id, $unit)
-),
-found as (
-    select 'counts_vs_rows' as check, x.cell_id as unit_id, x.meeting_id as item_id, x.held_on as on_date,
-           x.counted_expected as expected, x.expected as found, null::varchar as detail
-    from meetings x
-    where not x.from_counts and x.counted_expected is not null
-      and (x.counted_expected <> x.expected or coalesce(x.counted_present, 0) <> x.present)
-    union all
-    select 'roll_vs_rows', x.cell_id, x.meeting_id, x.held_on, r.members, x.expected, null
-    from meetings x
-    join roll r on r.meeting_id = x.meeting_id
-    where r.members <> x.expected
+      and r.members <> x.expected
     union all
     select 'nobody_expected', x.cell_id, x.meeting_id, x.held_on, x.expected - x.exempt, null, null
     from meetings x
     where x.expected - x.exempt <= 0
     union all
-    select 'unanswered', o.unit_id, o.opinion_id, o.raised_on, null, ($as_of::date - o.raised_on)::bigint,
+    select case when o.answered_on is null then 'unanswered' else 'answered_after_as_of' end,
+           o.unit_id, o.opinion_id, o.raised_on, null,
+           (case when o.answered_on is null then $as_of::date - o.raised_on
+                 else o.answered_on - $as_of::date end)::bigint,
            o.text
     from opinion o
     where o.raised_on between $start and $end
       and in_scope(o.unit_id, $unit)
-      and o.answered_on is null
-      and o.raised_on + $unanswered_days::integer < $as_of::date
+      and ((o.answered_on is null and o.raised_on + $unanswered_days::integer < $as_of::date)
+           or o.answered_on - $as_of::date > 0)  -- a date check, not the opinion's status (macros.sql)
     union all
     select 'no_cells', u.unit_id, u.unit_id, u.valid_from, null, 0, null
     from unit u
@@ -101,44 +106,32 @@ found as (
           where c.ancestor_id = u.unit_id
       )
     union all
-    select 'answered_after_as_of', o.unit_id, o.opinion_id, o.raised_on, null,
-           (o.answered_on - $as_of::date)::bigint, o.text
-    from opinion o
-    where o.raised_on between $start and $end
-      and in_scope(o.unit_id, $unit)
-      and o.answered_on - $as_of::date > 0  -- a date check, not the opinion's status (macros.sql)
+    select 'not_on_roll', r.cell_id, r.meeting_id, r.held_on, null, null, r.member_id
+    from roll_miss r
+    where r.held_on between $start and $end
+      and in_scope(r.cell_id, $unit)
     union all
-    select 'not_on_roll', a.cell_id, a.meeting_id, a.held_on, null, null, a.member_id
-    from marks a
+    select 'same_day_meetings', m.cell_id, m.meeting_id, m.held_on, null,
+           count(*) over (partition by m.cell_id, m.held_on, m.kind), m.kind
+    from meetings m
+    -- the cells' days with more than one meeting of a kind: found by a number made of the three
+    -- (hash: fast to group), then counted exactly on the few meetings sharing one
+    where hash(m.cell_id, m.held_on, m.kind) in (
+        select hash(cell_id, held_on, kind) from meetings group by 1 having count(*) > 1
+    )
+    qualify count(*) over (partition by m.cell_id, m.held_on, m.kind) > 1
     union all
-    select 'same_day_meetings', m.cell_id, m.meeting_id, m.held_on, null, d.meetings, m.kind
-    from meeting m
-    join (
-        -- the cells' days with more than one meeting of a kind, then their meetings
-        select cell_id, held_on, kind, count(*) as meetings
-        from meeting
-        where held_on between $start and $end
-          and withdrawn_reason is null
-          and in_scope(cell_id, $unit)
-        group by cell_id, held_on, kind
-        having count(*) > 1
-    ) d on d.cell_id = m.cell_id and d.held_on = m.held_on and d.kind = m.kind
-    where m.held_on between $start and $end
-      and m.withdrawn_reason is null
-    union all
-    select 'unknown_department', o.unit_id, o.opinion_id, o.raised_on, null, null, o.assigned_to
-    from opinion o
-    where o.raised_on between $start and $end
-      and in_scope(o.unit_id, $unit)
-      and nullif(trim(o.assigned_to), '') is not null
-      and not exists (
-          select 1 from unit_closure c
-          join department d on d.unit_id = c.ancestor_id
-          where c.descendant_id = o.unit_id and d.name = nfc_normalize(trim(o.assigned_to))
-      )
+    select 'unknown_department', a.unit_id, a.opinion_id, a.raised_on, null, null, a.assigned_to
+    from asked a
+    anti join (
+        select c.descendant_id, d.name
+        from unit_closure c
+        join department d on d.unit_id = c.ancestor_id
+    ) v on v.descendant_id = a.unit_id and v.name = a.name
 )
 select f.check, f.unit_id, u.name as unit, f.item_id, f.on_date, f.expected::bigint as expected,
        f.found::bigint as found, f.detail
 from found f
 left join unit u on u.unit_id = f.unit_id
-order by f.check, u.name collate vi, f.unit_id, f.on_date, f.item_id, f.detail;
+left join unit_order o on o.unit_id = f.unit_id
+order by f.check, o.name_order, f.unit_id, f.on_date, f.item_id, f.detail;
