@@ -28,6 +28,9 @@
 --   Listed: every cell of the subtree that existed on some day of the window (valid_from, valid_to),
 --   with a row per meeting it held in the window (meeting_stats: withdrawn meetings count nowhere),
 --   or one row without a meeting. Ordered by commune and cell in Vietnamese order, then by date.
+--   Cost: for a whole L demo's six months (74,750 rows) most of the call is not the query: turning its
+--   text columns into a DataFrame's Python strings takes ~140 ms of process CPU (topic, cell and
+--   commune names most), whatever the SQL does.
 with cells as (
     -- cell_facts: names, commune and both places in Vietnamese name order, written on write
     select f.cell_id, f.cell, f.commune_id, f.commune, f.commune_order, f.cell_order
@@ -36,9 +39,11 @@ with cells as (
       and existed_between(f.valid_from, f.valid_to, $start, $end)
 ),
 held as (
-    select s.*
+    -- the subtree's meetings of the window; a cell's that did not exist in it match no row of cells
+    select s.cell_id, s.meeting_id, s.held_on, s.kind, s.topic, s.expected, s.exempt, s.present,
+           s.excused, s.absent, s.from_counts
     from meeting_stats s
-    where s.cell_id in (select cell_id from cells) and s.held_on between $start and $end
+    where s.held_on between $start and $end and in_scope(s.cell_id, $unit)
 ),
 latest as (
     -- a cell that met in the window has its latest meeting up to $end there; only the others are
