@@ -133,6 +133,27 @@ NO_DATA_COLOUR = "#c7c7c7"
 SELECTED_OUTLINE = "#111111"
 
 
+BARS_SHOWN = 40  # bars a chart of communes or cells draws at most: its 20 first and 20 last
+
+
+def ends(
+    frame: pd.DataFrame, id_column: str, selected: str | None = None, shown: int = BARS_SHOWN
+) -> pd.DataFrame:
+    """The rows a bar chart draws of an ordered frame: all when they fit, else its first and last
+    shown/2 (the lowest and highest, the worst and best) and the selected row. A province's hundred
+    bars cost the browser most of a click and cannot be read; the page's table and picker keep every
+    row (docs/PERFORMANCE.md, "Clicks")."""
+    if len(frame) <= shown:
+        return frame
+    half = shown // 2
+    kept = pd.Series(False, index=frame.index)
+    kept.iloc[:half] = True
+    kept.iloc[-half:] = True
+    if selected is not None:
+        kept |= frame[id_column].astype(str) == str(selected)
+    return frame[kept]
+
+
 def rows_height(rows: int, per_row: int = 24, extra: int = 110, minimum: int = 240) -> int:
     """A chart height that gives each bar or row of a heat map room for its label."""
     return max(minimum, extra + per_row * max(rows, 1))

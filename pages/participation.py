@@ -144,12 +144,13 @@ def communes_compared(loc, names: dict[str, str], commune: str | None) -> None:
         help=loc.t("drill_help"),
     )
     if len(communes):
+        charted = ui.bars_shown(loc, communes, "commune_id", commune)
         drill.clickable_chart_block(
             loc,
             ui.figure(
                 charts.rate_bars,
                 loc,
-                communes,
+                charted,
                 "commune_id",
                 "commune",
                 rules.ATTENDANCE_TARGET,
@@ -198,9 +199,10 @@ def cells_of_commune(loc, cells, names, cell_names, commune, cell, single_commun
         on_pick=pick_cell,
         help=loc.t("cells_of_help"),
     )
+    charted = ui.bars_shown(loc, shown, "cell_id", cell)
     drill.clickable_chart_block(
         loc,
-        ui.figure(charts.rate_bars, loc, shown, "cell_id", "cell", rules.ATTENDANCE_TARGET, selected=cell),
+        ui.figure(charts.rate_bars, loc, charted, "cell_id", "cell", rules.ATTENDANCE_TARGET, selected=cell),
         shown,
         "cell_attendance",
         {

@@ -219,9 +219,12 @@ def ranking_section(ranking, used) -> None:
                 *WEIGHTS,
             ]
         ]
+        if len(ranked) > charts.BARS_SHOWN:  # cells the chart leaves out are picked here
+            names = dict(zip(ranked["cell_id"], ranked["cell"], strict=True))
+            drill.choose(loc, "cell", list(names), names, loc.t("drill_cell"), on_pick=pick_cell)
         drill.clickable_chart_block(
             loc,
-            ui.figure(charts.ranking_bars, loc, ranked, selected=cell),
+            ui.figure(charts.ranking_bars, loc, ui.bars_shown(loc, ranked, "cell_id", cell), selected=cell),
             ranked,
             "cell_ranking",
             {**RANKING_FORMATS, "is_ranked": lambda ranked: "✓" if ranked else loc.t("not_enough_data")},

@@ -607,3 +607,18 @@ def test_opened_from_a_link_and_clicked_in_chromium(served, browser, fixture_db,
         assert page.locator("[data-testid='stException']").count() == 0
     finally:
         page.close()
+
+
+# ---- long bar charts: their ends drawn, every row in the table and the picker (issue 15) -----------
+
+
+def test_a_bar_chart_draws_its_first_and_last_twenty_and_the_selected_row():
+    from cellboard import charts
+
+    frame = pd.DataFrame({"id": [f"c{n:02}" for n in range(45)], "rate": [n / 45 for n in range(45)]})
+    assert charts.BARS_SHOWN == 40
+    assert charts.ends(frame.head(40), "id").equals(frame.head(40))  # all fit: all drawn
+    drawn = charts.ends(frame, "id")
+    assert list(drawn["id"]) == [f"c{n:02}" for n in [*range(20), *range(25, 45)]]
+    chosen = charts.ends(frame, "id", selected="c22")  # a selected row in the middle stays, in order
+    assert list(chosen["id"]) == [f"c{n:02}" for n in [*range(20), 22, *range(25, 45)]]

@@ -282,6 +282,19 @@ def show_section(section: str) -> None:
     st.session_state[SECTION] = section
 
 
+def bars_shown(loc: text.Locale, frame: pd.DataFrame, id_column: str, selected: str | None) -> pd.DataFrame:
+    """The rows a bar chart of communes or cells draws (charts.ends: the first and last 20 and the
+    selected one), said in a caption when the others are left to the chart's table and the picker."""
+    from cellboard import charts
+
+    charted = charts.ends(frame, id_column, selected)
+    if len(charted) < len(frame):
+        st.caption(
+            loc.t("bars_ends", half=loc.integer(charts.BARS_SHOWN // 2), count=loc.integer(len(frame)))
+        )
+    return charted
+
+
 def figure_tile(
     loc: text.Locale, column, label_key: str, value: str, delta: str | None, caption: str
 ) -> None:
