@@ -152,6 +152,7 @@ def test_the_macros_listed_are_those_the_sql_calls():
         "existed_between",
         "window_months",
         "fold",
+        "off_roll",
     ]
     used = set()
     for name in NAMES:

@@ -87,3 +87,15 @@ create or replace macro window_months(from_day, to_day) as table
 -- Text folded for matching: lower case, accents stripped, đ as d ("Đường" -> "duong"); the same
 -- folding as cellboard/text.py's fold() and the folded columns schema.sql writes.
 create or replace macro fold(s) as replace(strip_accents(lower(s)), 'đ', 'd');
+
+-- ---- derived tables ------------------------------------------------------------------------------
+-- Attendance rows whose member was not in the meeting's cell that day: roll_miss's rows. The derive
+-- sections (schema.sql) keep those of the meetings, or the members, a write changed; a filter on
+-- meeting_id or member_id reaches the attendance scan beneath the anti-join.
+create or replace macro off_roll() as table
+    select a.meeting_id, s.cell_id, s.held_on, a.member_id
+    from attendance a
+    join meeting_stats s on s.meeting_id = a.meeting_id
+    anti join membership p
+        on p.member_id = a.member_id and p.cell_id = s.cell_id
+       and s.held_on between p.from_date and coalesce(p.to_date, '9999-12-31'::date);

@@ -496,17 +496,9 @@ order by a.status = 'present', s.held_on, s.cell_id;
 
 delete from roll_miss where meeting_id in (select meeting_id from changed_meetings);
 insert into roll_miss
-select a.meeting_id, a.cell_id, a.held_on, a.member_id
-from (
-    select a.meeting_id, a.member_id, s.cell_id, s.held_on
-    from attendance a
-    join meeting_stats s on s.meeting_id = a.meeting_id
-    where a.meeting_id in (select meeting_id from changed_meetings)
-) a
-anti join membership p
-    on p.member_id = a.member_id and p.cell_id = a.cell_id
-   and a.held_on between p.from_date and coalesce(p.to_date, '9999-12-31'::date)
-order by a.held_on, a.cell_id;
+select * from off_roll()  -- macros.sql
+where meeting_id in (select meeting_id from changed_meetings)
+order by held_on, cell_id;
 
 -- section: derive_opinions
 delete from opinion_facts where opinion_id in (select opinion_id from changed_opinions);
@@ -721,17 +713,9 @@ create or replace temp table moved_members as
     );
 delete from roll_miss where member_id in (select member_id from moved_members);
 insert into roll_miss
-select a.meeting_id, a.cell_id, a.held_on, a.member_id
-from (
-    select a.meeting_id, a.member_id, s.cell_id, s.held_on
-    from attendance a
-    join meeting_stats s on s.meeting_id = a.meeting_id
-    where a.member_id in (select member_id from moved_members)
-) a
-anti join membership p
-    on p.member_id = a.member_id and p.cell_id = a.cell_id
-   and a.held_on between p.from_date and coalesce(p.to_date, '9999-12-31'::date)
-order by a.held_on, a.cell_id;
+select * from off_roll()  -- macros.sql
+where member_id in (select member_id from moved_members)
+order by held_on, cell_id;
 
 -- section: derive_cleanup
 drop table if exists changed_meetings;
