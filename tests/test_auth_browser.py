@@ -122,8 +122,12 @@ def test_an_administrator_sees_everything_and_a_download_is_audited(server, page
     assert unit_options(page) == ["Toàn bộ", "Tỉnh Thử Nghiệm", "Phường Đông Hải", "Xã An Bình"]
 
     page.get_by_text("Xem bảng số liệu").first.click()
+    # the chart's table is built by the rerun the opening starts: click its own download once drawn
+    opened = page.locator("[data-testid='stExpander']").first
+    opened.locator("[data-testid='stDataFrame']").wait_for()
+    wait_for_app(page)
     with page.expect_download() as download:
-        page.get_by_role("button", name="Tải CSV").first.click()
+        opened.get_by_role("button", name="Tải CSV").click()
     assert download.value.suggested_filename.endswith(".csv")
     rows = []
     for _ in range(100):  # the click's rerun writes the row: wait for it, up to 20 s
