@@ -49,6 +49,9 @@ def build(
     if period.start > period.end:
         raise ReportError(loc.t("period_reversed"))
     run = _Runner(path, scope)
+    # a damaged or missing file is refused before the chart browser starts: a browser stopped while
+    # starting prints its own traceback beside the message
+    db.reader(path).close()
     drawer = ChartDrawer() if fmt == "docx" and charts_wanted else None
     try:
         review = collect(loc, run, period, unit or None)
