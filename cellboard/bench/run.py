@@ -90,7 +90,10 @@ def typical_params(path: Path) -> tuple[periods.Period, str, str]:
 
 
 def query_params(name: str, period: periods.Period, unit: str | None, cell: str) -> dict[str, object]:
-    """Typical values for whatever parameters a named query takes."""
+    """Typical values for whatever parameters a named query takes. A query asking a month (its $start is
+    "first day of the month", as month_meetings for the Month page) gets the period's last month."""
+    if _asks_a_month(name):
+        period = periods.Period(periods.month_start(period.end), period.end)
     known = {
         "start": period.start,
         "end": period.end,
@@ -102,6 +105,11 @@ def query_params(name: str, period: periods.Period, unit: str | None, cell: str)
         "root": unit,
     }
     return {key: known.get(key) for key in db.query_params(name)}
+
+
+def _asks_a_month(name: str) -> bool:
+    start = [field for field in db.query_info(name).parameters if field.name == "start"]
+    return bool(start) and start[0].description.startswith("first day of the month")
 
 
 def bench_queries(path: Path, period, commune: str, cell: str) -> dict[str, dict[str, float]]:
