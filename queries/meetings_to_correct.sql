@@ -36,23 +36,49 @@
 -- Notes:
 --   The meeting's own figures, as meeting_stats holds them for a counted meeting; a withdrawn meeting
 --   has no meeting_stats row (it counts nowhere), so its figures are worked out here the same way
---   (attendance rows, else the meeting's counts). Newest first, then by cell name and meeting_id.
+--   (attendance rows, else the meeting's counts). Newest first, then by cell name (collate vi) and
+--   meeting_id.
+--   Cost: a counted meeting is read from meeting_stats alone (its row holds the cell, day, kind, topic
+--   and figures), meeting only for withdrawn ones; cell names are collated only for the meetings held
+--   on or after the day of the $limit-th newest (the rest cannot be listed), and the attendance of
+--   listed withdrawn meetings alone is counted. The commune comes from cell_facts.
 with chosen as (
-    select m.meeting_id, m.cell_id, u.name as cell, m.held_on, m.kind, m.topic, m.withdrawn_reason,
-           m.expected, m.exempt, m.present, m.excused, m.absent
+    -- a counted meeting's row and figures are in meeting_stats; a withdrawn one (none there) is read
+    -- from meeting, its figures worked out below once it is listed
+    select s.meeting_id, s.cell_id, s.held_on, s.kind, s.topic, null::varchar as withdrawn_reason,
+           s.from_counts, s.expected, s.exempt, s.present, s.excused, s.absent
+    from meeting_stats s
+    where in_scope(s.cell_id, $unit)
+      and case when $meeting::varchar is null then s.held_on between $start and $end
+               else s.meeting_id = $meeting end
+      and (nullif(trim($text), '') is null
+           or s.cell_id in (select unit_id from unit where contains(fold(name), fold(trim($text)))))
+    union all
+    select m.meeting_id, m.cell_id, m.held_on, m.kind, m.topic, m.withdrawn_reason,
+           null, m.expected, m.exempt, m.present, m.excused, m.absent
     from meeting m
-    left join unit u on u.unit_id = m.cell_id
-    where in_scope(m.cell_id, $unit)
+    where m.withdrawn_reason is not null
+      and in_scope(m.cell_id, $unit)
       and case when $meeting::varchar is null then m.held_on between $start and $end
                else m.meeting_id = $meeting end
-      and (nullif(trim($text), '') is null or contains(fold(u.name), fold(trim($text))))
+      and (nullif(trim($text), '') is null
+           or m.cell_id in (select unit_id from unit where contains(fold(name), fold(trim($text)))))
+),
+edge as (
+    -- the day of the $limit-th newest: only meetings held that day or later can be listed, so only
+    -- those are sorted by cell name (collating names is most of the sort's cost)
+    select min(held_on) as held_on
+    from (select held_on from chosen order by held_on desc limit $limit)
 ),
 listed as (
     -- the $limit listed, newest first: ordered before their figures are read, so those are read for
     -- them alone; matching counts every chosen one
-    select *, (count(*) over ())::integer as matching
-    from chosen
-    order by held_on desc, cell collate vi, meeting_id
+    select c.*, u.name as cell, (select count(*) from chosen)::integer as matching,
+           row_number() over (order by c.held_on desc, u.name collate vi, c.meeting_id) as place
+    from chosen c
+    left join unit u on u.unit_id = c.cell_id
+    where c.held_on >= (select held_on from edge)
+    order by place
     limit $limit
 ),
 marks as (
@@ -79,17 +105,16 @@ writes as (
 ),
 figures as (
     select c.*,
-           coalesce(s.from_counts, k.meeting_id is null) as from_counts_,
-           coalesce(s.expected, k.expected, c.expected, 0) as expected_,
-           coalesce(s.exempt, k.exempt, c.exempt, 0) as exempt_,
-           coalesce(s.present, k.present, c.present, 0) as present_,
-           coalesce(s.excused, k.excused, c.excused, 0) as excused_,
-           coalesce(s.absent, k.absent, c.absent, 0) as absent_
+           coalesce(c.from_counts, k.meeting_id is null) as from_counts_,
+           coalesce(k.expected, c.expected, 0) as expected_,
+           coalesce(k.exempt, c.exempt, 0) as exempt_,
+           coalesce(k.present, c.present, 0) as present_,
+           coalesce(k.excused, c.excused, 0) as excused_,
+           coalesce(k.absent, c.absent, 0) as absent_
     from listed c
-    left join meeting_stats s on s.meeting_id = c.meeting_id
     left join marks k on k.meeting_id = c.meeting_id
 )
-select f.meeting_id, f.cell_id, f.cell, cc.commune_id, cu.name as commune, f.held_on, f.kind, f.topic,
+select f.meeting_id, f.cell_id, f.cell, cf.commune_id, cf.commune, f.held_on, f.kind, f.topic,
        f.from_counts_ as from_counts,
        f.expected_::integer as expected, f.exempt_::integer as exempt, f.present_::integer as present,
        f.excused_::integer as excused, f.absent_::integer as absent,
@@ -99,7 +124,6 @@ select f.meeting_id, f.cell_id, f.cell, cc.commune_id, cu.name as commune, f.hel
        w.last_change,
        f.matching
 from figures f
-left join cell_commune cc on cc.cell_id = f.cell_id
-left join unit cu on cu.unit_id = cc.commune_id
+left join cell_facts cf on cf.cell_id = f.cell_id
 left join writes w on w.meeting_id = f.meeting_id
-order by f.held_on desc, f.cell collate vi, f.meeting_id;
+order by f.place;
