@@ -69,23 +69,27 @@ def in_fragment() -> bool:
     return bool(ctx and ctx.fragment_ids_this_run)
 
 
-@st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
+@st.cache_resource(show_spinner=False, max_entries=512, ttl=3600)
 def _cached(key: str, _name: str, _params: tuple, _path: str, _scope: db.Scope) -> pd.DataFrame:
     # Only `key` is hashed by Streamlit: it is the repr of everything else and of the file's identity
     # (inode, mtime, size: a swapped-in file is a new cache entry). Streamlit's hashing of the values
     # themselves (the scope, dates, the parameters' tuple) cost about a millisecond a call, and a
-    # page asks for 15 to 40 queries a run.
+    # page asks for 15 to 40 queries a run. A resource, not cache_data: cache_data pickles each
+    # answer when stored and unpickles a copy at every hit (6 ms for cell_ranking at L, a page's
+    # rerun asks for it and a dozen more), and holds the pickled bytes beside the copies in use.
     return db.run(_name, dict(_params), path=_path, scope=_scope)
 
 
 def query(name: str, **params: object) -> pd.DataFrame:
-    """Run a named query within the session's scope, cached per file version."""
+    """Run a named query within the session's scope, cached per file version. Each caller gets its
+    own shallow copy of the cached answer: with pandas' copy-on-write (always on since pandas 3) a
+    column set or a value changed on it never reaches the cached frame other sessions read."""
     resolved = db.db_path().resolve()
     identity, path = db.file_identity(resolved), str(resolved)
     scope = current_scope()
     items = tuple(sorted(params.items()))
     # repr of str, None, numbers, dates and the frozen Scope: equal exactly when the values are
-    return _cached(repr((name, items, path, identity, scope)), name, items, path, scope)
+    return _cached(repr((name, items, path, identity, scope)), name, items, path, scope).copy(deep=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256, ttl=3600)
