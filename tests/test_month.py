@@ -184,6 +184,77 @@ def test_a_forged_save_for_another_communes_cell_is_refused(fresh_db, accounts_s
     ]
 
 
+def counts_runs(path) -> list[tuple]:
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("select * from counts_run order by cell_id, first_on").fetchall()
+    finally:
+        con.close()
+
+
+def test_a_cell_that_changes_how_it_reports_is_read_from_runs_each_write_keeps_in_step(
+    fresh_db, tmp_path, accounts_store
+):
+    import duckdb
+
+    from cellboard.data import store
+
+    x1 = writer_for("x1")
+    march = {"start": "2025-03-01", "end": "2025-03-31", "unit": "X1"}
+    # C1 reports names (10/01, 12/02, 25/02); on 05/03 it sends counts, on 20/03 names again
+    counts = {"expected": 4, "exempt": 1, "present": 2, "excused": 1, "absent": 0}
+    changes.save_meeting(fresh_db, x1, NEW_C1 | {"held_on": dt.date(2025, 3, 5), "counts": counts})
+    assert rows(db.run("month_meetings", march, path=fresh_db), ["cell_id", "reports_counts"]) == [
+        ("C3", False),
+        ("C1", True),
+    ]
+    later = NEW_C1 | {"held_on": dt.date(2025, 3, 20), "marks": C1_MARKS}
+    changes.save_meeting(fresh_db, x1, later)
+    both = db.run("month_meetings", march, path=fresh_db)
+    assert rows(both, ["cell_id", "held_on", "reports_counts"]) == [
+        ("C3", None, False),
+        ("C1", dt.date(2025, 3, 5), False),
+        ("C1", dt.date(2025, 3, 20), False),
+    ]
+    # up to 10/03 its latest meeting is the one by counts; February's stays by names
+    early = db.run("month_meetings", {**march, "end": "2025-03-10"}, path=fresh_db)
+    assert rows(early, ["cell_id", "reports_counts"]) == [("C3", False), ("C1", True)]
+    assert db.run("month_meetings", {**FEB, "unit": "X1"}, path=fresh_db)["reports_counts"].tolist() == [
+        False,
+        False,
+        False,
+    ]
+    assert counts_runs(fresh_db) == [
+        ("C1", dt.date(2025, 1, 10), dt.date(2025, 3, 5), False),
+        ("C1", dt.date(2025, 3, 5), dt.date(2025, 3, 20), True),
+        ("C1", dt.date(2025, 3, 20), None, False),
+        ("C2", dt.date(2025, 1, 15), None, False),
+        ("C3", dt.date(2025, 2, 20), None, False),
+        ("C4", dt.date(2025, 1, 8), None, True),
+    ]
+    # the later meeting withdrawn: counts again; the runs are those a full rebuild makes
+    changes.withdraw_meeting(fresh_db, x1, "C1-20250320-regular-1", "nhập nhầm")
+    assert rows(db.run("month_meetings", march, path=fresh_db), ["cell_id", "reports_counts"]) == [
+        ("C3", False),
+        ("C1", True),
+    ]
+    written = counts_runs(fresh_db)
+    assert written[:2] == [
+        ("C1", dt.date(2025, 1, 10), dt.date(2025, 3, 5), False),
+        ("C1", dt.date(2025, 3, 5), None, True),
+    ]
+    full = tmp_path / "full.duckdb"
+    full.write_bytes(fresh_db.read_bytes())
+    con = duckdb.connect(str(full))
+    con.execute("begin")
+    store.rebuild_derived(con)
+    con.execute("commit")
+    con.close()
+    assert counts_runs(full) == written
+
+
 # ---- the page --------------------------------------------------------------------------------------
 
 

@@ -248,6 +248,17 @@ create table meeting_stats (
     visits integer not null  -- committee members who attended (visit rows)
 );
 
+-- Each cell's meetings (meeting_stats) in runs reported the same way, counts or names: a run starts
+-- at a meeting reported otherwise than the cell's meeting before it (in held_on, meeting_id order)
+-- and lasts until the next run's first meeting. month_meetings reads a cell's way of reporting on a
+-- day from the one run that covers it, not from every meeting before it: most cells have one run.
+create table counts_run (
+    cell_id varchar not null,
+    first_on date not null,    -- the run's first meeting
+    next_on date,              -- the next run's first meeting; null: the cell's latest run
+    from_counts boolean not null
+);
+
 -- Per opinion: the commune it belongs to, its due date and its folded text.
 create table opinion_facts (
     opinion_id varchar primary key,
@@ -437,12 +448,18 @@ create or replace temp table changed_opinions as select opinion_id from opinion;
 -- every meeting is derived again below, so no membership counts as changed (derive_members)
 create or replace temp table old_membership as select member_id, cell_id, from_date, to_date from membership;
 delete from meeting_stats;
+delete from counts_run;
 delete from member_mark;
 delete from roll_miss;
 delete from opinion_facts;
 delete from opinion_terms;
 
 -- section: derive_meetings
+-- the cells of the changed meetings, as they were and as they are: their counts_run rows are derived again
+create or replace temp table changed_cells as
+    select cell_id from meeting_stats where meeting_id in (select meeting_id from changed_meetings)
+    union
+    select cell_id from meeting where meeting_id in (select meeting_id from changed_meetings);
 delete from meeting_stats where meeting_id in (select meeting_id from changed_meetings);
 insert into meeting_stats
 with counted as (
@@ -483,6 +500,18 @@ where m.meeting_id in (select meeting_id from changed_meetings)
   and m.withdrawn_reason is null  -- a withdrawn meeting counts nowhere
 -- clustered by commune and date so a commune's or a period's rows sit together
 order by cc.commune_id, m.held_on;
+
+delete from counts_run where cell_id in (select cell_id from changed_cells);
+insert into counts_run
+select cell_id, held_on, lead(held_on) over (partition by cell_id order by held_on, meeting_id), from_counts
+from (
+    select cell_id, held_on, meeting_id, from_counts,
+           lag(from_counts) over (partition by cell_id order by held_on, meeting_id) as before
+    from meeting_stats
+    where cell_id in (select cell_id from changed_cells)
+)
+where before is distinct from from_counts
+order by cell_id;
 
 delete from member_mark where meeting_key in (select id_key(meeting_id) from changed_meetings);
 insert into member_mark
@@ -719,6 +748,7 @@ order by held_on, cell_id;
 
 -- section: derive_cleanup
 drop table if exists changed_meetings;
+drop table if exists changed_cells;
 drop table if exists changed_opinions;
 drop table if exists old_closure;
 drop table if exists old_cell_commune;

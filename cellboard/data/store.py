@@ -59,6 +59,7 @@ DERIVED_TABLES = (
     "unit_order",
     "cell_facts",
     "meeting_stats",
+    "counts_run",
     "member_mark",
     "member_facts",
     "membership_facts",
