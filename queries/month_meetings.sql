@@ -32,9 +32,10 @@
 --   way, kept in step with meeting_stats by every write), the run covering $end: the way its latest
 --   meeting up to $end was reported, without reading the cell's earlier meetings. Of two meetings of
 --   a cell on one day the later in meeting_id order counts as the latest (the order listed).
---   Cost: three scans (cell_facts, counts_run, the month's rows of meeting_stats), two hash joins and
---   the sort. For a whole L demo's month (12,657 rows) about a fifth of the call is not the query:
---   turning its text columns into a DataFrame's Python strings (topic, cell and commune names most).
+--   Cost: three scans (cell_facts, counts_run, and meeting_stats, whose held_on is read whole: it is
+--   clustered by commune, not date), two hash joins and the sort. For a whole M or L demo's month
+--   (3,129 or 12,657 rows) about a third of the call's CPU is not the query: turning its text columns
+--   into a DataFrame's Python strings (topic, cell and commune names most).
 select c.commune_id, c.commune, c.cell_id, c.cell,
        coalesce(r.from_counts, false) as reports_counts,
        h.meeting_id, h.held_on, h.kind, h.topic,
