@@ -131,6 +131,33 @@ def test_meetings_to_correct_stays_in_the_subtree(fixture_db):
     assert [row[0] for row in listed(fixture_db, db.Scope("X1"))] == ["M3", "M5", "M2", "M4", "M1"]
 
 
+def test_meetings_to_correct_orders_the_last_listed_days_meetings_by_cell_name(data):
+    # two more meetings on M3's day (25/02), one withdrawn: with a limit, the day of the last one
+    # listed is ordered by cell name in Vietnamese order (khu phố 1, thôn Đoàn Kết, thôn Đông), then id
+    changes.save_meeting(
+        data, BOARD, {"cell_id": "C3", "held_on": "2025-02-25", "kind": "regular",
+                      "marks": [{"member_id": "m5", "status": "present", "reason": None}]}
+    )  # fmt: skip
+    changes.save_meeting(
+        data, BOARD, {"cell_id": "C4", "held_on": "2025-02-25", "kind": "regular",
+                      "counts": {"expected": 2, "present": 2, "excused": 0, "absent": 0, "exempt": 0}}
+    )  # fmt: skip
+    changes.withdraw_meeting(data, BOARD, "C4-20250225-regular-1", "Nhập trùng")
+    day = [("C4-20250225-regular-1", "Chi bộ khu phố 1", "Nhập trùng", 8),
+           ("C3-20250225-regular-1", "Chi bộ thôn Đoàn Kết", None, 8), ("M3", "Chi bộ thôn Đông", None, 8)]  # fmt: skip
+    columns = ["meeting_id", "cell", "withdrawn_reason", "matching"]
+    for limit in (1, 2, 3):
+        found = db.run("meetings_to_correct", {**WINDOW, "limit": limit}, path=data)
+        assert rows(found, columns) == day[:limit]
+    assert rows(db.run("meetings_to_correct", {**WINDOW, "limit": 4}, path=data), columns)[3] == (
+        "M5", "Chi bộ thôn Đoàn Kết", None, 8
+    )  # fmt: skip
+    figures = ["expected", "exempt", "present", "from_counts", "writes"]
+    assert rows(db.run("meetings_to_correct", {**WINDOW, "limit": 2}, path=data), figures) == [
+        (2, 0, 2, True, 2), (1, 0, 1, False, 1)
+    ]  # fmt: skip
+
+
 def test_both_queries_after_a_correction_and_a_withdrawal(data):
     written = changes.save_meeting(data, BOARD, M1_FIXED)
     assert written.changed == {"meeting": 1, "attendance": 1}
