@@ -39,84 +39,82 @@
 --      in at least two months, at least once in the window. Its shared words are the terms every one
 --      of its opinions holds, joined into phrases where they follow each other in the latest text.
 --   Cost: the words are split once, when an opinion is written (opinion_terms in schema.sql); here
---   one pass over the window's terms (18 to 22 ms for a whole M demo's six months, 41 to 49 ms for
---   L: docs/PERFORMANCE.md); a longer $since costs in proportion.
+--   one pass over the window's terms, kept in memory as numbers (the opinion's, the term's, and its
+--   commune, category and term together), and four lookups of a hundred rows: each matter's latest
+--   opinion's pairs and text, its commune's name and its category's. Filing compares one number per
+--   term (its count in the commune and category, then its place among the scope's terms), not text;
+--   the text, category and term of a matter come from rows already read. A longer $since costs in
+--   proportion.
 with terms as materialized (
     -- each opinion raised in the scope since $since, with its kept terms (opinion_terms: the words
     -- split when the opinion was written, in schema.sql), each term once; keyed by numbers written
     -- with them: of the opinion, of the term, of commune, category and term together
-    select t.opinion_key, t.group_key, t.term_key, t.term_folded
+    select t.opinion_key, t.group_key, t.term_key, t.term_folded, t.category
     from opinion_terms t
     where t.raised_on between coalesce($since::date, $start::date) and $end
       and t.is_first
       and in_scope(t.unit_id, $unit)
 ),
-groups as materialized (
-    -- how many opinions hold each term, within each commune and category
-    select group_key, any_value(term_key) as term_key, count(*) as in_group
+ranked as (
+    -- each term's place when the terms more common across the scope come first, then alphabetically
+    select term_key, row_number() over (order by count(*) desc, any_value(term_folded)) as term_rank
     from terms
-    group by group_key
-),
-in_scope as (
-    select term_key, sum(in_group::double) as in_scope
-    from groups
     group by term_key
 ),
 filed as materialized (
     -- each opinion under its term shared by the most opinions of its commune and category (ties: the
-    -- term more common in the scope, then the first alphabetically); an opinion whose terms are all
-    -- its own is filed alone and can make no matter, so it is left out. Grouping, not windows.
-    select t.opinion_key, arg_min(t.group_key, (-g.in_group, -s.in_scope, t.term_folded)) as group_key
+    -- term more common in the scope, then the first alphabetically): one number orders the terms,
+    -- fewer opinions in the high half (a count is far below 2^31), the term's place in the low half
+    -- (far fewer than 2^32 terms). An opinion whose terms are all its own is filed alone and can make
+    -- no matter, so it is left out. Grouping, not windows.
+    select t.opinion_key, arg_min(t.group_key, g.file_key) as group_key
     from terms t
-    join groups g on g.group_key = t.group_key
-    join in_scope s on s.term_key = t.term_key
-    where g.in_group >= 2
+    join (select g.group_key, (2147483647 - g.in_group) * 4294967296 + r.term_rank as file_key
+          from (select group_key, any_value(term_key) as term_key, count(*) as in_group
+                from terms
+                group by group_key) g
+          join ranked r on r.term_key = g.term_key
+          where g.in_group >= 2) g on g.group_key = t.group_key
     group by t.opinion_key
 ),
 matters as (
     select *
     from (select f.group_key,
+                 any_value(o.commune_id) as commune_id,  -- one commune per group_key
                  count(*) as opinions,
-                 -- distinct counts through lists: cheaper here than count(distinct)
-                 len(list_distinct(list(o.unit_id))) as cells,
-                 len(list_distinct(list(date_trunc('month', o.raised_on)))) as months,
+                 -- distinct counts through lists (counted below for the matters kept): cheaper here
+                 -- than count(distinct)
+                 list(o.unit_id) as cell_list,
+                 list(date_trunc('month', o.raised_on)) as month_list,
                  min(o.raised_on) as first_raised,
-                 max(o.raised_on) as last_raised,
                  count(*) filter (where o.raised_on >= $start) as in_window,
                  count(*) filter (where not o.answered) as unanswered,
-                 arg_max(o.opinion_id, (o.raised_on, o.opinion_id)) as example_opinion_id,
-                 arg_max(o.opinion_key, (o.raised_on, o.opinion_id)) as example_key
+                 -- the latest opinion (ties: the greatest id); its date is the last raised
+                 max({'raised_on': o.raised_on, 'opinion_id': o.opinion_id, 'opinion_key': o.opinion_key})
+                     as example
           from filed f
           join opinion_facts o on o.opinion_key = f.opinion_key
           where o.raised_on between coalesce($since::date, $start::date) and $end
           group by f.group_key)
-    where opinions >= 2 and (cells >= 2 or months >= 2) and last_raised >= $start
-),
-named as (
-    -- each matter's commune, category and term, from its latest opinion's row of the term
-    select m.*, t.commune_id, t.category, t.term_folded, t.term_key
-    from matters m
-    join opinion_terms t on t.opinion_key = m.example_key and t.group_key = m.group_key
-    where t.raised_on between coalesce($since::date, $start::date) and $end
-      and t.is_first
+    -- two cells or two months: two months when the first and last raised fall in different ones
+    where opinions >= 2 and example.raised_on >= $start
+      and (date_trunc('month', first_raised) <> date_trunc('month', example.raised_on)
+           or len(list_distinct(cell_list)) >= 2)
 ),
 top as materialized (
-    -- the matters shown ($limit of them, most raised first): the words below are worked out for
-    -- these only
-    select m.*, coalesce(u.name, m.commune_id) as commune, o.name_order as commune_order
-    from named m
-    left join unit u on u.unit_id = m.commune_id
+    -- the matters shown ($limit of them, most raised first), with the commune, category and term
+    -- of their latest opinion's row of the term (in terms): the words below are worked out for these
+    -- only
+    select m.* exclude (cell_list, month_list, example),
+           m.example.raised_on as last_raised, m.example.opinion_id as example_opinion_id,
+           m.example.opinion_key as example_key,
+           len(list_distinct(m.cell_list)) as cells, len(list_distinct(m.month_list)) as months,
+           t.term_key, t.term_folded, t.category, o.name_order as commune_order
+    from matters m
+    join terms t on t.opinion_key = m.example.opinion_key and t.group_key = m.group_key
     left join unit_order o on o.unit_id = m.commune_id
-    order by m.opinions desc, m.cells desc, m.last_raised desc, o.name_order, m.term_folded, m.category
+    order by m.opinions desc, cells desc, last_raised desc, o.name_order, t.term_folded, t.category
     limit $limit
-),
-example_terms as (
-    -- the kept pairs of each matter's latest opinion
-    select t.opinion_key, t.position, t.first, t.second, t.term_key
-    from opinion_terms t
-    where t.raised_on between coalesce($since::date, $start::date) and $end
-      and t.is_kept
-      and t.opinion_key in (select example_key from top)
 ),
 shared_terms as (
     -- the terms every opinion of the matter holds
@@ -127,39 +125,36 @@ shared_terms as (
     group by m.example_key, t.term_key, m.opinions
     having count(*) = m.opinions
 ),
-example_pairs as (
-    -- shared terms in the latest text; neighbouring ones form one phrase (gaps and islands)
-    select k.opinion_key, k.position, k.first, k.second,
-           k.position - row_number() over (partition by k.opinion_key order by k.position) as island
-    from example_terms k
-    join shared_terms s on s.example_key = k.opinion_key and s.term_key = k.term_key
-),
-phrases as (
-    select opinion_key, min(position) as position,
-           arg_min(first, position) || ' ' || string_agg(second, ' ' order by position) as phrase
-    from example_pairs
-    group by opinion_key, island
-),
-shared_words as (
-    select opinion_key, string_agg(phrase, ' · ' order by position) as shared_words
-    from phrases
-    group by opinion_key
-),
-written as (
-    -- the term as the latest text writes it
-    select m.example_key, arg_min(k.first || ' ' || k.second, k.position) as term
-    from top m
-    join example_terms k on k.opinion_key = m.example_key and k.term_key = m.term_key
-    group by m.example_key
+words as (
+    -- in each matter's latest opinion, among its kept pairs: the first writing of the matter's term,
+    -- and the shared pairs in order
+    select k.opinion_key,
+           arg_min(k.first || ' ' || k.second, k.position) filter (where k.term_key = m.term_key) as term,
+           list({'position': k.position, 'first': k.first, 'second': k.second} order by k.position)
+               filter (where s.term_key is not null) as pairs
+    from opinion_terms k
+    join top m on m.example_key = k.opinion_key
+    left join shared_terms s on s.example_key = k.opinion_key and s.term_key = k.term_key
+    where k.raised_on between coalesce($since::date, $start::date) and $end
+      and k.is_kept
+    group by k.opinion_key
 )
-select m.commune_id, m.commune, m.category, c.name_vi, c.name_en,
-       w.term, s.shared_words, m.opinions, m.cells, m.months, m.first_raised, m.last_raised, m.in_window,
+select m.commune_id, coalesce(u.name, m.commune_id) as commune, m.category, c.name_vi, c.name_en,
+       w.term,
+       -- shared pairs at neighbouring positions form one phrase (its words once each); phrases are
+       -- joined by " · "
+       case when len(w.pairs) > 0 then array_to_string(list_transform(range(1, len(w.pairs) + 1), lambda i:
+           case when i = 1 then w.pairs[i].first || ' ' || w.pairs[i].second
+                when w.pairs[i].position = w.pairs[i - 1].position + 1 then w.pairs[i].second
+                else '· ' || w.pairs[i].first || ' ' || w.pairs[i].second end), ' ') end as shared_words,
+       m.opinions, m.cells, m.months, m.first_raised, m.last_raised, m.in_window,
        m.unanswered, m.example_opinion_id, o.text as example_text
 from top m
--- by key alone: a hundred lookups through the primary key's index (a date bound here would make it
--- a scan of every text in the window)
-join opinion o on o.opinion_id = m.example_opinion_id
-join written w on w.example_key = m.example_key
+-- the latest opinion's text: by key and its date, bounded by the window (last_raised lies in it), so
+-- the scan reads the texts of the window's opinions, not of every opinion
+join opinion o on o.opinion_id = m.example_opinion_id and o.raised_on = m.last_raised
+join words w on w.opinion_key = m.example_key and w.term is not null
 join category c on c.code = m.category
-left join shared_words s on s.opinion_key = m.example_key
+left join unit u on u.unit_id = m.commune_id
+where o.raised_on between $start and $end
 order by m.opinions desc, m.cells desc, m.last_raised desc, m.commune_order, m.term_folded, m.category;

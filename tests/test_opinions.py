@@ -409,6 +409,37 @@ def test_recurring_matters_across_cells_and_spellings(tmp_path):
     assert rows(path, "recurring_opinions", unit="X2", **FIXTURE_WINDOW) == []
 
 
+def test_recurring_matter_term_ties_go_to_the_term_more_common_in_the_scope(tmp_path):
+    # O1 (C1, 25/01) "Đề nghị nạo vét kênh mương thôn Đông" and O7 (C3, 25/02) share three terms in
+    # Xã An Bình's agriculture, each held by both: "nạo vét", "vét kênh", "kênh mương". O8 (C4, Phường
+    # Đông Hải) holds "nạo vét" too: across the whole tree "nạo vét" is held 3 times, the others twice,
+    # so the matter is filed under it; within Xã An Bình alone all three are held twice and the first
+    # alphabetically wins ("kenh muong" < "nao vet" < "vet kenh", folded).
+    tables = fixture.tables()
+    extra = [
+        ("O7", D(2025, 2, 25), "C3", "B2", "agriculture", "reflection", "meeting",
+         "Nạo vét kênh mương gấp", "Phòng Kinh tế", None, None),
+        ("O8", D(2025, 2, 10), "C4", None, "agriculture", "reflection", "meeting",
+         "Nạo vét ao tù", "Phòng Kinh tế", None, None),
+    ]  # fmt: skip
+    tables["opinion"] = fixture._frame(
+        fixture.OPINIONS + extra,
+        "opinion_id raised_on unit_id briefing_id category kind channel text assigned_to answered_on answer",
+    )
+    path = tmp_path / "ties.duckdb"
+    store.write_database(path, tables, source="imported")
+    matter = {
+        "commune_id": "X1", "commune": "Xã An Bình", "category": "agriculture",
+        "name_vi": "Sản xuất nông nghiệp, thủy lợi", "name_en": "Agriculture and irrigation", "term": "nạo vét",
+        "shared_words": "nạo vét kênh mương", "opinions": 2, "cells": 2, "months": 2,
+        "first_raised": "2025-01-25", "last_raised": "2025-02-25", "in_window": 2, "unanswered": 1,
+        "example_opinion_id": "O7", "example_text": "Nạo vét kênh mương gấp",
+    }  # fmt: skip
+    assert rows(path, "recurring_opinions", **FIXTURE_WINDOW) == [matter]
+    assert rows(path, "recurring_opinions", unit="P", **FIXTURE_WINDOW) == [matter]
+    assert rows(path, "recurring_opinions", unit="X1", **FIXTURE_WINDOW) == [{**matter, "term": "kênh mương"}]
+
+
 def test_two_opinions_whose_ids_share_a_duckdb_hash_stay_two(tmp_path):
     # The opinions are keyed by id_key (macros.sql), not DuckDB's hash(): these two ids of the L bench
     # share a hash() value. Keyed by it, the two were one opinion filed under one matter only.
