@@ -155,10 +155,9 @@ def period_widgets(loc: text.Locale, today: dt.date) -> periods.Period:
 
 def unit_widgets(loc: text.Locale) -> str | None:
     tree = ui.query("unit_tree")
-    known = set(tree["unit_id"])
     url_unit = st.session_state.pop("_url_unit", None)
     if url_unit is not None:
-        if url_unit in known:
+        if (tree["unit_id"] == url_unit).any():
             row = tree.loc[tree["unit_id"] == url_unit].iloc[0]
             is_cell = row["kind"] == "cell"
             st.session_state["f_unit"] = row["parent_id"] if is_cell else url_unit
@@ -170,10 +169,10 @@ def unit_widgets(loc: text.Locale) -> str | None:
     if st.session_state.get("_unit_unknown"):
         st.warning(loc.t("unit_unknown", unit=text.escape_markdown(st.session_state["_unit_unknown"])))
     groups = tree[tree["kind"] != "cell"]
-    names = dict(zip(groups["unit_id"], groups["name"], strict=True))
-    depths = dict(zip(groups["unit_id"], groups["depth"], strict=True))
+    names = ui.lookup(groups["unit_id"], groups["name"])
+    depths = ui.lookup(groups["unit_id"], groups["depth"])
     scope_root = ui.current_scope().root
-    options = ([] if scope_root else [None]) + list(groups["unit_id"])
+    options = ([] if scope_root else [None]) + groups["unit_id"].tolist()
     if st.session_state.get("f_unit") not in options:
         st.session_state["f_unit"] = options[0] if options else None
     st.sidebar.subheader(loc.t("unit"))
@@ -188,8 +187,8 @@ def unit_widgets(loc: text.Locale) -> str | None:
     )
     cells = tree[(tree["kind"] == "cell") & (tree["parent_id"] == unit)] if unit else tree.iloc[0:0]
     if len(cells):
-        cell_names = dict(zip(cells["unit_id"], cells["name"], strict=True))
-        cell_options = [None, *cells["unit_id"]]
+        cell_names = ui.lookup(cells["unit_id"], cells["name"])
+        cell_options = [None, *cells["unit_id"].tolist()]
         if st.session_state.get("f_cell") not in cell_options:
             st.session_state["f_cell"] = None
         cell = st.sidebar.selectbox(

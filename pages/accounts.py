@@ -35,9 +35,9 @@ def local(moments) -> pd.Series:
 
 
 tree = ui.query("unit_tree")
-unit_names = dict(zip(tree["unit_id"], tree["name"], strict=True))
+unit_names = ui.lookup(tree["unit_id"], tree["name"])
 groups = tree[tree["kind"] != "cell"]
-depths = dict(zip(groups["unit_id"], groups["depth"], strict=True))
+depths = ui.lookup(groups["unit_id"], groups["depth"])
 accounts = auth.list_accounts()
 open_sessions = sessions.open_counts()
 now = pd.Timestamp.now(tz="UTC")

@@ -153,7 +153,7 @@ if account.role == "commune":
 else:
     tree = ui.query("unit_tree")
     communes = tree[tree["kind"] == "commune"]
-    names = dict(zip(communes["unit_id"], communes["name"], strict=True))
+    names = ui.lookup(communes["unit_id"], communes["name"])
     commune = right.selectbox(
         loc.t("month_commune"),
         list(names),
@@ -221,7 +221,7 @@ def form_section() -> None:
     if notice:
         st.success(notice)
     form_no = st.session_state.setdefault("_month_form_no", 0)  # a save starts a fresh form
-    cell_names = dict(zip(cells["cell_id"], cells["cell"], strict=True))
+    cell_names = ui.lookup(cells["cell_id"], cells["cell"])
     if st.session_state.get("month_cell") not in cell_names:
         st.session_state.pop("month_cell", None)
     cell = st.selectbox(

@@ -83,7 +83,7 @@ def unit_kind(unit: str | None) -> str | None:
 
 
 def commune_names(cells) -> dict[str, str]:
-    return dict(zip(cells["commune_id"], cells["commune"].fillna(cells["commune_id"]), strict=True))
+    return ui.lookup(cells["commune_id"], cells["commune"].fillna(cells["commune_id"]))
 
 
 # ---- communes, their cells, a cell's meetings -------------------------------------------------
@@ -95,7 +95,7 @@ def communes_section(cells) -> None:
     state = ui.current_filters()
     commune, cell = drilled(loc, cells)
     names = commune_names(cells)
-    cell_names = dict(zip(cells["cell_id"], cells["cell"], strict=True))
+    cell_names = ui.lookup(cells["cell_id"], cells["cell"])
     single_commune = len(names) == 1
 
     if unit_kind(state.unit) != "cell":

@@ -102,11 +102,9 @@ def formula(loc: text.Locale, used) -> str:
 def drilled(loc: text.Locale, ranking) -> tuple[dict[str, str], str, dict[str, str], str | None]:
     """The communes' and cells' names and the commune and cell drilled into (from the URL or the
     session), checked against the ranking; a cell picked in the filter bar is the cell."""
-    commune_names = dict(
-        zip(ranking["commune_id"], ranking["commune"].fillna(ranking["commune_id"]), strict=True)
-    )
+    commune_names = ui.lookup(ranking["commune_id"], ranking["commune"].fillna(ranking["commune_id"]))
     commune = drill.valid_option(loc, "commune", commune_names) or next(iter(commune_names))
-    cell_names = dict(zip(ranking["cell_id"], ranking["cell"], strict=True))
+    cell_names = ui.lookup(ranking["cell_id"], ranking["cell"])
     cell = drill.valid_option(loc, "cell", cell_names)
     if ui.current_filters().unit in cell_names:
         cell = ui.current_filters().unit  # the filter bar picked one cell
@@ -220,7 +218,7 @@ def ranking_section(ranking, used) -> None:
             ]
         ]
         if len(ranked) > charts.BARS_SHOWN:  # cells the chart leaves out are picked here
-            names = dict(zip(ranked["cell_id"], ranked["cell"], strict=True))
+            names = ui.lookup(ranked["cell_id"], ranked["cell"])
             drill.choose(loc, "cell", list(names), names, loc.t("drill_cell"), on_pick=pick_cell)
         drill.clickable_chart_block(
             loc,

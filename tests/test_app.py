@@ -203,3 +203,47 @@ def test_the_app_refuses_a_database_of_an_older_schema_and_says_how_to_rebuild(a
         f"dựng lại dữ liệu mẫu bằng lệnh: `python -m cellboard demo --db {old}`, hoặc nhập lại số liệu vào cơ "
         "sở dữ liệu mới (`python -m cellboard init`)."
     ]
+
+
+def _answers_script():
+    """Asks participation_trend twice, changes one copy, and draws a derived frame from each kind of
+    frame, recording what happened in session state."""
+    import streamlit as st
+
+    from cellboard import charts
+    from cellboard.app import ui
+    from cellboard.data import db
+
+    st.session_state[ui.SCOPE_KEY] = db.EVERYTHING
+    window = {"start": "2025-01-01", "end": "2025-06-30", "unit": None}
+    first, second = ui.query("participation_trend", **window), ui.query("participation_trend", **window)
+    first["meetings"] = -1  # a page's own change to its copy
+    first.loc[0, "present"] = -1
+    st.session_state["distinct"] = first is not second
+    st.session_state["third"] = ui.query("participation_trend", **window)[["meetings", "present"]]
+    st.session_state["answer_key"] = ui._content_key(second)
+    st.session_state["slice_key"] = ui._content_key(second[second["meetings"] > 0])
+    st.session_state["pooled"] = ui.derived(charts.pool_by_commune, ui.query("cell_ranking", **window))
+
+
+def test_each_caller_gets_its_own_copy_of_a_cached_answer_keyed_by_the_answer(monkeypatch, fixture_db):
+    from streamlit.testing.v1 import AppTest
+
+    from cellboard.data import db
+
+    monkeypatch.setenv("CELLBOARD_DB", str(fixture_db))
+    at = AppTest.from_function(_answers_script, default_timeout=60).run()
+    assert not at.exception
+    assert at.session_state["distinct"]
+    # the page's change to its copy did not reach the cached answer a later call gets
+    fresh = db.run("participation_trend", {"start": "2025-01-01", "end": "2025-06-30"}, path=fixture_db)
+    assert at.session_state["third"]["meetings"].tolist() == fresh["meetings"].tolist()
+    assert at.session_state["third"]["present"].tolist() == fresh["present"].tolist()
+    assert -1 not in fresh["meetings"].tolist()
+    # a frame as query handed it out is keyed by its answer; one made from it, by its content
+    kind, key = at.session_state["answer_key"]
+    assert kind == "answer" and key.startswith("('participation_trend',")
+    assert not isinstance(at.session_state["slice_key"], tuple)
+    pooled = at.session_state["pooled"]
+    cells = db.run("cell_ranking", {"start": "2025-01-01", "end": "2025-06-30"}, path=fixture_db)
+    assert sorted(pooled["commune_id"].tolist()) == sorted(cells["commune_id"].dropna().unique().tolist())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import weakref
 from typing import NoReturn
 from urllib.parse import urlencode
 
@@ -89,31 +90,64 @@ def query(name: str, **params: object) -> pd.DataFrame:
     scope = current_scope()
     items = tuple(sorted(params.items()))
     # repr of str, None, numbers, dates and the frozen Scope: equal exactly when the values are
-    return _cached(repr((name, items, path, identity, scope)), name, items, path, scope).copy(deep=False)
+    key = repr((name, items, path, identity, scope))
+    answer = _cached(key, name, items, path, scope).copy(deep=False)
+    _hand_out(answer, key)
+    return answer
+
+
+# The frames `query` handed out, by id, with their answer's key: what `figure` and `derived` key a
+# frame by when it is one of them, instead of hashing its content (15 ms for cell_ranking at L,
+# asked on every rerun). Pages never change a frame in place (they draw), so the key stays true.
+_handed_out: dict[int, tuple[weakref.ref, str]] = {}
+
+
+def _hand_out(answer: pd.DataFrame, key: str) -> None:
+    ident = id(answer)
+    _handed_out[ident] = (weakref.ref(answer, lambda _: _handed_out.pop(ident, None)), key)
+
+
+def _content_key(value: object) -> object:
+    known = _handed_out.get(id(value))
+    return ("answer", known[1]) if known is not None and known[0]() is value else value
 
 
 @st.cache_resource(show_spinner=False, max_entries=256, ttl=3600)
-def _drawn(name: str, language: str | None, args: tuple, kwargs: tuple) -> object:
+def _drawn(name: str, language: str | None, keys: tuple, _args: tuple, _kwargs: dict) -> object:
+    # keys: the arguments, a query's frame replaced by its answer's key; only they are hashed
     from cellboard import charts
 
     function = getattr(charts, name)
     if language is None:
-        return function(*args, **dict(kwargs))
-    return function(text.Locale(language), *args, **dict(kwargs))
+        return function(*_args, **_kwargs)
+    return function(text.Locale(language), *_args, **_kwargs)
+
+
+def _drawn_for(function, language: str | None, args: tuple, kwargs: dict) -> object:
+    keys = (tuple(map(_content_key, args)), tuple((k, _content_key(v)) for k, v in sorted(kwargs.items())))
+    return _drawn(function.__name__, language, keys, args, kwargs)
 
 
 def figure(builder, loc: text.Locale, *args: object, **kwargs: object):
     """builder(loc, *args, **kwargs), a figure (or a table drawn from) of cellboard.charts, made once for the same values and
-    language and then shared (keyed by the values' content): a rerun whose data did not change draws
-    the figure it drew before instead of building and checking it again (10 to 60 ms a figure at M).
-    Shared figures are only read: st.plotly_chart copies a figure before sending it."""
-    return _drawn(builder.__name__, loc.language, args, tuple(sorted(kwargs.items())))
+    language and then shared (keyed by the values' content, or a query's frame by its answer): a rerun
+    whose data did not change draws the figure it drew before instead of building and checking it
+    again (10 to 60 ms a figure at M). Shared figures are only read: st.plotly_chart copies a figure
+    before sending it."""
+    return _drawn_for(builder, loc.language, args, kwargs)
 
 
 def derived(function, *args: object, **kwargs: object):
     """function(*args, **kwargs) of cellboard.charts (a frame a page draws from), computed once for the
     same values and shared; never changed in place by the page."""
-    return _drawn(function.__name__, None, args, tuple(sorted(kwargs.items())))
+    return _drawn_for(function, None, args, kwargs)
+
+
+def lookup(keys: pd.Series, values: pd.Series) -> dict:
+    """{key: value} over two columns of an answer (ids to names, say). The columns become lists first:
+    zipping pandas' Arrow-backed columns goes through Python one element at a time (24 ms for the
+    12.000 cells of an L province, 6 ms from lists), and a page may do it on every rerun."""
+    return dict(zip(keys.tolist(), values.tolist(), strict=True))
 
 
 def deferred_query(name: str, **params: object):
