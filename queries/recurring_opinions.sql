@@ -125,28 +125,32 @@ shared_terms as (
     group by m.example_key, t.term_key, m.opinions
     having count(*) = m.opinions
 ),
-words as (
-    -- in each matter's latest opinion, among its kept pairs: the first writing of the matter's term,
-    -- and the shared pairs in order
-    select k.opinion_key,
-           arg_min(k.first || ' ' || k.second, k.position) filter (where k.term_key = m.term_key) as term,
-           list({'position': k.position, 'first': k.first, 'second': k.second} order by k.position)
-               filter (where s.term_key is not null) as pairs
+pairs as materialized (
+    -- each matter's latest opinion's kept pairs, and whether the pair's term is one every opinion of
+    -- the matter holds
+    select k.opinion_key, k.position, k.first, k.second, k.term_key = m.term_key as of_term,
+           s.term_key is not null as shared
     from opinion_terms k
     join top m on m.example_key = k.opinion_key
     left join shared_terms s on s.example_key = k.opinion_key and s.term_key = k.term_key
     where k.raised_on between coalesce($since::date, $start::date) and $end
       and k.is_kept
-    group by k.opinion_key
+),
+words as (
+    -- the first writing of the matter's term; the shared pairs in order, a pair whose neighbour
+    -- before it is shared adding its second word to that phrase, any other opening a phrase after " · "
+    select p.opinion_key,
+           arg_min(p.first || ' ' || p.second, p.position) filter (where p.of_term) as term,
+           substr(string_agg(case when q.position is null then '· ' || p.first || ' ' || p.second
+                                  else p.second end, ' ' order by p.position) filter (where p.shared), 3)
+               as shared_words
+    from pairs p
+    left join pairs q on q.opinion_key = p.opinion_key and q.position = p.position - 1 and q.shared
+    group by p.opinion_key
 )
 select m.commune_id, coalesce(u.name, m.commune_id) as commune, m.category, c.name_vi, c.name_en,
        w.term,
-       -- shared pairs at neighbouring positions form one phrase (its words once each); phrases are
-       -- joined by " · "
-       case when len(w.pairs) > 0 then array_to_string(list_transform(range(1, len(w.pairs) + 1), lambda i:
-           case when i = 1 then w.pairs[i].first || ' ' || w.pairs[i].second
-                when w.pairs[i].position = w.pairs[i - 1].position + 1 then w.pairs[i].second
-                else '· ' || w.pairs[i].first || ' ' || w.pairs[i].second end), ' ') end as shared_words,
+       w.shared_words,
        m.opinions, m.cells, m.months, m.first_raised, m.last_raised, m.in_window,
        m.unanswered, m.example_opinion_id, o.text as example_text
 from top m
