@@ -1,8 +1,8 @@
 -- cell_ranking: how does each cell compare with the other cells of its commune in the window?
 --
 -- Scope: unit (the subtree's cells; deciles among them)
--- Macros: in_scope, existed_between, month_no, quarter_no, first_month_existed, last_month_existed,
---   attendance_rate, rate
+-- Macros: in_scope, existed_between, month_no, quarter_no, attendance_rate, rate
+--   (first_month_existed, last_month_existed and quarter_no of the cell's dates: derived into cell_facts)
 -- Rules: $min_meetings_to_rank, $default_w_attendance, $default_w_regularity, $default_w_thematic,
 --   $default_w_visits (cellboard/rules.py: MIN_MEETINGS_TO_RANK, DEFAULT_WEIGHTS)
 -- Parameters:
@@ -55,6 +55,11 @@
 --   a month under way is judged when it ends. Attendance counts every meeting of the window. The
 --   components are docs/DOMAIN.md's definitions, each a fraction 0-1. A cell with fewer than
 --   $min_meetings_to_rank meetings in the window is not ranked (is_ranked false, no rank).
+--   Reads the month and quarter numbers derived into meeting_stats (month_no, quarter_no) and
+--   cell_facts (first_month, last_month, first_quarter, last_quarter) instead of working them out
+--   of dates on every read (each row's date parts, and binding a dozen date functions).
+--   Cost (EXPLAIN ANALYZE, M and L whole tree): most of the run is the group by over the window's
+--   meetings (its three bit-string counts), then planning (~10 ms), the DataFrame, the sort.
 with weights as (
     select coalesce($w_attendance, $default_w_attendance)::double as w_attendance,
            coalesce($w_regularity, $default_w_regularity)::double as w_regularity,
@@ -62,62 +67,56 @@ with weights as (
            coalesce($w_visits, $default_w_visits)::double as w_visits
 ),
 bounds as (
-    -- months and quarters as numbers; the last ones that count are over on $as_of
-    select month_no($start::date) as first_month,
-           least(month_no($end::date), month_no($as_of::date) - 1) as last_month,
-           quarter_no($start::date) as first_quarter,
-           least(quarter_no($end::date), quarter_no($as_of::date) - 1) as last_quarter
+    -- months and quarters as numbers (a month's quarter is its number // 3); the last ones that
+    -- count are over on $as_of; the scan reads the meetings of the window's quarters
+    select first_month, least(end_month, as_of_month - 1) as last_month,
+           first_month // 3 as first_quarter, least(end_month // 3, as_of_month // 3 - 1) as last_quarter,
+           end_month // 3 as end_quarter
+    from (select month_no($start::date) as first_month, month_no($end::date) as end_month,
+                 month_no($as_of::date) as as_of_month)
 ),
 cells as (
     -- each cell with the months of the window it existed in (on the 15th) and the quarters of the
     -- window its life overlaps, as ranges of month and quarter numbers
     select u.cell_id, u.cell, u.valid_from, u.valid_to, u.merged_into, u.commune_id, u.commune,
            u.cell_order, u.commune_order,
-           greatest(b.first_month, coalesce(first_month_existed(u.valid_from), b.first_month)) as from_month,
-           least(b.last_month, coalesce(last_month_existed(u.valid_to), b.last_month)) as to_month,
-           greatest(b.first_quarter, coalesce(quarter_no(u.valid_from), b.first_quarter)) as from_quarter,
-           least(b.last_quarter, coalesce(quarter_no(u.valid_to), b.last_quarter)) as to_quarter
+           greatest(b.first_month, coalesce(u.first_month, b.first_month)) as from_month,
+           least(b.last_month, coalesce(u.last_month, b.last_month)) as to_month,
+           greatest(b.first_quarter, coalesce(u.first_quarter, b.first_quarter)) as from_quarter,
+           least(b.last_quarter, coalesce(u.last_quarter, b.last_quarter)) as to_quarter
     from cell_facts u
     cross join bounds b
     where in_scope(u.cell_id, $unit)
       and existed_between(u.valid_from, u.valid_to, $start, $end)
 ),
-marked as (
-    -- the meetings of the window's quarters, each with its month and quarter numbers and whether it
-    -- counts for attendance (in the window), for a met or visited month (in the window, in a month
-    -- the cell existed) and for a thematic quarter (in a quarter of the cell's life)
-    select s.cell_id, s.expected, s.exempt, s.present, s.month_no, s.quarter_no,
-           s.in_window,
-           s.in_window and s.kind in ('regular', 'thematic')
-               and s.month_no between c.from_month and c.to_month as met,
-           s.in_window and s.visits > 0 and s.month_no between c.from_month and c.to_month as visited,
-           s.kind = 'thematic' and s.quarter_no between c.from_quarter and c.to_quarter as thematic,
-    from (select *, held_on between $start and $end as in_window,
-                 month_no(month) as month_no,
-                 quarter_no(month) as quarter_no
-          from meeting_stats
-          where held_on between date_trunc('quarter', $start::date)
-                            and (date_trunc('quarter', $end::date) + interval 3 month - interval 1 day)::date
-         ) s
-    join cells c on c.cell_id = s.cell_id
-),
 activity as (
-    -- Sums as double, exact for counts: DuckDB 2.0 sums integers several times slower when it
-    -- groups thousands of rows. Distinct months and quarters as bit strings over the window's
-    -- month and quarter numbers: cheaper than count(distinct).
-    select cell_id,
-           count(*) filter (where in_window) as meetings,
-           sum(expected::double) filter (where in_window) as expected,
-           sum(exempt::double) filter (where in_window) as exempt,
-           sum(present::double) filter (where in_window) as present,
-           bit_count(bitstring_agg(month_no, month_no($start::date), month_no($end::date)) filter (where met))
-               as months_met,
-           bit_count(bitstring_agg(month_no, month_no($start::date), month_no($end::date)) filter (where visited))
-               as visit_months,
-           bit_count(bitstring_agg(quarter_no, quarter_no($start::date), quarter_no($end::date))
-                     filter (where thematic)) as quarters_thematic
-    from marked
-    group by cell_id
+    -- the meetings of the window's quarters: attendance counts those in the window; a met or visited
+    -- month one in the window, in a month the cell existed; a thematic quarter one in a quarter of the
+    -- cell's life (also outside the window). Sums as double, exact for counts: DuckDB 2.0 sums
+    -- integers several times slower when it groups thousands of rows. Distinct months and quarters
+    -- as bit strings over the window's month and quarter numbers: cheaper than count(distinct).
+    select s.cell_id,
+           count(*) filter (where s.in_window) as meetings,
+           sum(s.expected::double) filter (where s.in_window) as expected,
+           sum(s.exempt::double) filter (where s.in_window) as exempt,
+           sum(s.present::double) filter (where s.in_window) as present,
+           bit_count(bitstring_agg(s.month_no, month_no($start::date), month_no($end::date))
+                     filter (where s.in_window and s.kind in ('regular', 'thematic')
+                                   and s.month_no between c.from_month and c.to_month)) as months_met,
+           bit_count(bitstring_agg(s.month_no, month_no($start::date), month_no($end::date))
+                     filter (where s.in_window and s.visits > 0
+                                   and s.month_no between c.from_month and c.to_month)) as visit_months,
+           bit_count(bitstring_agg(s.quarter_no, quarter_no($start::date), quarter_no($end::date))
+                     filter (where s.kind = 'thematic'
+                                   and s.quarter_no between c.from_quarter and c.to_quarter))
+               as quarters_thematic
+    from (select cell_id, kind, expected, exempt, present, visits, month_no, quarter_no,
+                 held_on between $start and $end as in_window
+          from meeting_stats) s
+    join cells c on c.cell_id = s.cell_id
+    cross join bounds b
+    where s.quarter_no between b.first_quarter and b.end_quarter
+    group by s.cell_id
 ),
 components as (
     select c.commune_id, c.commune, c.cell_id, c.cell, c.commune_order, c.cell_order,
@@ -156,8 +155,10 @@ in_commune as (
 ),
 decile as (
     -- cume_dist(score) <= 0.1 among the ranked cells of the subtree, without a window: with k the
-    -- most cells that are at most a tenth of them, exactly the scores below the (k+1)-th lowest
-    select scores[len(list_filter(range(1, n + 1), lambda c: c / n <= 0.1)) + 1] as below
+    -- most cells that are at most a tenth of them (k / n <= 0.1: k = n // 10, the same count as
+    -- testing c / n <= 0.1 for c = 1..n, checked for every n up to 20,000), exactly the scores
+    -- below the (k+1)-th lowest
+    select scores[n // 10 + 1] as below
     from (select list_sort(list(score) filter (where score is not null)) as scores, count(*) as n
           from scored
           where is_ranked)

@@ -487,6 +487,33 @@ def test_meeting_stats_from_rows_and_from_counts(fixture_db):
     ]
 
 
+def test_month_and_quarter_numbers_derived_for_cell_ranking(fixture_db):
+    # year * 12 + month - 1 and year * 4 + quarter - 1 (macros.sql month_no, quarter_no)
+    con = db.reader(fixture_db)
+    stats = con.execute(
+        "select meeting_id, month_no, quarter_no from meeting_stats order by meeting_id"
+    ).fetchall()
+    assert stats == [
+        ("M1", 24300, 8100),
+        ("M2", 24301, 8100),
+        ("M3", 24301, 8100),
+        ("M4", 24300, 8100),
+        ("M5", 24301, 8100),
+        ("M6", 24300, 8100),
+    ]
+    # a cell exists in a month when it exists on the 15th: C2 ends on 31/01/2025 (its last month
+    # January), C3 starts on 01/02/2025 (its first month February); null = no limit
+    facts = con.execute(
+        "select cell_id, first_month, last_month, first_quarter, last_quarter from cell_facts order by cell_id"
+    ).fetchall()
+    assert facts == [
+        ("C1", None, None, None, None),
+        ("C2", None, 24300, None, 8100),
+        ("C3", 24301, None, 8100, None),
+        ("C4", None, None, None, None),
+    ]
+
+
 def test_every_query_opens_with_a_header_naming_its_parameters_and_columns():
     for name in db.query_names():
         header = db.query_text(name).split("\n", 1)[0]

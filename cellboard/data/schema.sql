@@ -233,6 +233,10 @@ create table meeting_stats (
     commune_id varchar,
     held_on date not null,
     month date not null,
+    -- month_no(held_on), quarter_no(held_on) (macros.sql): cell_ranking counts months and quarters by
+    -- these numbers; reading them costs less than working them out of the dates on every read
+    month_no integer not null,
+    quarter_no integer not null,
     kind varchar not null,
     expected integer not null,
     exempt integer not null,
@@ -360,7 +364,13 @@ create table cell_facts (
     commune_order integer,
     valid_from date,
     valid_to date,
-    merged_into varchar
+    merged_into varchar,
+    -- as month and quarter numbers (macros.sql): first_month_existed(valid_from),
+    -- last_month_existed(valid_to), quarter_no(valid_from), quarter_no(valid_to); null: no limit
+    first_month integer,
+    last_month integer,
+    first_quarter integer,
+    last_quarter integer
 );
 
 -- Pairs of neighbouring words in a unit's name, folded: place names say where, not what.
@@ -434,7 +444,8 @@ where u.kind = 'cell';
 delete from cell_facts;
 insert into cell_facts
 select u.unit_id, u.name, o.name_order, cc.commune_id, cu.name, co.name_order, u.valid_from, u.valid_to,
-       u.merged_into
+       u.merged_into, first_month_existed(u.valid_from), last_month_existed(u.valid_to),
+       quarter_no(u.valid_from), quarter_no(u.valid_to)
 from unit u
 join cell_commune cc on cc.cell_id = u.unit_id
 join unit_order o on o.unit_id = u.unit_id
@@ -477,7 +488,8 @@ with counted as (
     where a.meeting_id in (select meeting_id from changed_meetings)
     group by a.meeting_id
 )
-select m.meeting_id, m.cell_id, cc.commune_id, m.held_on, date_trunc('month', m.held_on)::date, m.kind,
+select m.meeting_id, m.cell_id, cc.commune_id, m.held_on, date_trunc('month', m.held_on)::date,
+       month_no(m.held_on), quarter_no(m.held_on), m.kind,
        coalesce(c.expected, m.expected, 0),
        coalesce(c.exempt, m.exempt, 0),
        coalesce(c.present, m.present, 0),
