@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 import duckdb
+import numpy as np
+import pandas as pd
 import pytest
 from test_auth import cli
 
@@ -297,3 +299,74 @@ def test_a_header_out_of_form_is_refused():
     ]:
         with pytest.raises(catalogue.HeaderError, match=message):
             catalogue.parse("q", bad)
+
+
+def _as_df(path, name: str, params: dict, frame=lambda cursor: cursor.df()) -> pd.DataFrame:
+    """The answer as DuckDB's own .df() gives it (what db.run's frames must equal), or as `frame` makes it
+    of the executed cursor."""
+    con = db.reader(path)
+    try:
+        return frame(con.execute(db.parsed_query(name), db.bind_params(name, params, db.EVERYTHING, con)))
+    finally:
+        con.close()
+
+
+def _same_frame(ours: pd.DataFrame, theirs: pd.DataFrame, where: object) -> None:
+    """Equal to the letter: dtypes (str's storage and missing value too), index, values, and which missing
+    value stands for a null (None, NaN, NaT or pd.NA)."""
+    pd.testing.assert_frame_equal(ours, theirs, check_exact=True, obj=str(where))
+    assert [repr(dtype) for dtype in ours.dtypes] == [repr(dtype) for dtype in theirs.dtypes], where
+    assert type(ours.index) is type(theirs.index) and ours.columns.dtype == theirs.columns.dtype, where
+    for column in ours.columns:
+        assert [repr(value) for value in ours[column].tolist()] == [
+            repr(value) for value in theirs[column].tolist()
+        ], (where, column)
+
+
+def test_every_answer_is_the_frame_duckdb_df_gives(fixture_db, monkeypatch):
+    """db.answer_frame builds the frame from Arrow, not through .df() (cheaper for a long answer): the same
+    frame, for every query, with rows, in a window without any, and for one commune. db.run takes it once
+    a query's last answer held ARROW_FROM text cells (here 0: from the second call on)."""
+    monkeypatch.setattr(db, "ARROW_FROM", 0)
+    monkeypatch.setattr(db, "_long_answers", {})
+    empty = {**WINDOW, "start": "1990-01-01", "end": "1990-01-31", "as_of": "1990-02-01"}
+    for name in NAMES:
+        for window, unit in ((WINDOW, None), (WINDOW, "X1"), (empty, None)):
+            params = {key: {**window, "unit": unit}.get(key) for key in db.query_params(name)}
+            if name == "unit_in_scope":
+                params = {"unit": "C1", "root": unit or "X1"}
+            expected = _as_df(fixture_db, name, params)
+            _same_frame(_as_df(fixture_db, name, params, db.answer_frame), expected, (name, unit))
+            for _ in range(2):
+                _same_frame(db.run(name, params, path=fixture_db), expected, (name, unit))
+    assert db._long_answers and all(db._long_answers.values())
+
+
+def test_answer_frame_types_columns_as_df_does_from_their_values():
+    """.df() decides a column's dtype from its values: text with a value is "str" (NaN for null), text
+    without any is object holding None; an integer or boolean with a null is pandas' nullable type.
+    answer_frame does the same, and leaves any other type (here DECIMAL, a list) to .df()."""
+    con = duckdb.connect()
+    rows = """select * from (values ('a', 1, 2::bigint, true, 1.5::double, date '2025-01-02',
+                                    timestamp '2025-01-02 03:04:05', null::varchar, 7, false),
+                                   (null, null, 3, null, null, null, null, null, 8, true))
+              t(s, i, b, f, d, day, stamp, nothing, whole, yes)"""
+    for query in (rows, f"{rows} where false", "select 1.5 as n, [1, 2] as l", "select 1 as a, 2 as A"):
+        frame = db.answer_frame(con.execute(query))
+        _same_frame(frame, con.execute(query).df(), query)
+    frame = db.answer_frame(con.execute(rows))
+    assert [str(dtype) for dtype in frame.dtypes] == [
+        "str",
+        "Int32",
+        "int64",
+        "boolean",
+        "float64",
+        "datetime64[us]",
+        "datetime64[us]",
+        "object",
+        "int32",
+        "bool",
+    ]
+    assert frame["s"].tolist()[1] is np.nan and frame["nothing"].tolist() == [None, None]
+    assert frame["i"].tolist()[1] is pd.NA and frame["f"].tolist()[1] is pd.NA
+    con.close()
