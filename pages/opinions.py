@@ -312,7 +312,7 @@ def list_section() -> None:
     state = ui.current_filters()
     category_labels = category_labels_of(loc, comparison_of(state.period))
     by_commune = by_commune_of(loc)
-    commune_labels = dict(zip(by_commune["commune_id"], by_commune["commune"], strict=False))
+    commune_labels = ui.lookup(by_commune["commune_id"], by_commune["commune"])
     by_department = ui.query("opinion_response_by_department", **ui.window(as_of=None))
     departments = sorted(by_department["assigned_to"].dropna(), key=text.fold)
 
