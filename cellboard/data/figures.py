@@ -31,19 +31,25 @@ FIGURES = (
 
 
 def headline(
-    run: Runner, period: Period, unit: str | None, rated_before: int | None = None
+    run: Runner,
+    period: Period,
+    unit: str | None,
+    rated_before: int | None = None,
+    ratings: pd.DataFrame | None = None,
 ) -> dict[str, float | None]:
     """The seven headline figures for one period and unit. `rated_before`: only ratings of earlier
-    years count (a comparison a year back must not compare a rating year with itself)."""
+    years count (a comparison a year back must not compare a rating year with itself). `ratings`:
+    rating_distribution over any window that holds the period's rating years (see rated_years)."""
     params = {"start": period.start, "end": period.end, "unit": unit}
     trend = run("participation_trend", **params)
     cells = run("cell_ranking", **params)
     response = run("opinion_response", **params)
-    # Ratings are yearly and come after the year ends: use the latest rated year the period
-    # touches, else the year before it.
-    ratings = run(
-        "rating_distribution", start=dt.date(period.start.year - 1, 1, 1), end=period.end, unit=unit
-    )
+    if ratings is None:
+        ratings = run("rating_distribution", **rated_years([period]), unit=unit)
+    # rating_distribution's rows are commune-years whatever its window: the period's years are a
+    # choice of rows (its window's)
+    first, last = rated_years([period]).values()
+    ratings = ratings[ratings["year"].between(first.year, last.year)]
     if rated_before is not None:
         ratings = ratings[ratings["year"] < rated_before]
     rating_year = int(ratings["year"].max()) if len(ratings) else None
@@ -75,19 +81,30 @@ class Comparison:
         return None if now is None or then is None else now - then
 
 
+def rated_years(periods: list[Period]) -> dict[str, dt.date]:
+    """The window of rating_distribution the periods' headlines read. Ratings are yearly and come
+    after the year ends: a period uses the latest rated year it touches, else the year before it."""
+    return {
+        "start": dt.date(min(p.start.year for p in periods) - 1, 1, 1),
+        "end": max(p.end for p in periods),
+    }
+
+
 def compare(run: Runner, period: Period, unit: str | None) -> Comparison:
     """Headline figures for the period, the previous period and the same period a year earlier."""
     previous, year_before = previous_period(period), year_earlier(period)
-    current = headline(run, period, unit)
+    # one query for the three periods' ratings, not one each
+    ratings = run("rating_distribution", **rated_years([period, previous, year_before]), unit=unit)
+    current = headline(run, period, unit, ratings=ratings)
     return Comparison(
         period,
         previous,
         year_before,
         current,
-        headline(run, previous, unit),
+        headline(run, previous, unit, ratings=ratings),
         # ratings are yearly: a year back means the rating year before the current one (the window a
         # year earlier may reach the same latest rated year)
-        headline(run, year_before, unit, rated_before=current["rating_year"]),
+        headline(run, year_before, unit, rated_before=current["rating_year"], ratings=ratings),
     )
 
 
