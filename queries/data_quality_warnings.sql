@@ -40,19 +40,13 @@
 --   rows stored before are listed here, not refused after the fact. A withdrawn meeting
 --   (withdrawn_reason set) counts in no check.
 --   Ordered by check, unit, date, item and detail (the member, for not_on_roll).
---   Cost: the window's meeting_stats rows are read once (it holds no withdrawn meeting, so meeting is
---   read only for the few meetings reported as counts); assigned_to is normalised once per distinct
---   text, and checked against (unit, department name) pairs of unit_closure and department; same-day
---   meetings are found by grouping a hash of (cell, day, kind) and counted exactly on the few that share
---   one; units sort by unit_order (their place in Vietnamese name order) instead of collating names.
-with meetings as materialized (
-    -- meeting_stats holds no withdrawn meeting (a withdrawn meeting counts nowhere)
-    select s.meeting_id, s.cell_id, s.held_on, s.kind, s.expected, s.exempt, s.present, s.from_counts
-    from meeting_stats s
-    where s.held_on between $start and $end
-      and in_scope(s.cell_id, $unit)
-),
-asked as (
+--   Cost: the four checks on a meeting alone (counts_vs_rows, roll_vs_rows, nobody_expected,
+--   same_day_meetings) are derived when meetings, their marks or the rolls are written (meeting_warning,
+--   schema.sql): the window's few rows are read, not every meeting of it compared; not_on_roll reads
+--   roll_miss the same way. assigned_to is normalised once per distinct text, and checked against
+--   (unit, department name) pairs of unit_closure and department; units sort by unit_order (their place
+--   in Vietnamese name order) instead of collating names.
+with asked as (
     -- the window's opinions that name a department, with the name as departments are stored
     -- (trimmed, NFC): normalised once per distinct text, not once per opinion
     select o.unit_id, o.opinion_id, o.raised_on, o.assigned_to, n.name
@@ -65,25 +59,12 @@ asked as (
       and in_scope(o.unit_id, $unit)
 ),
 found as (
-    select 'counts_vs_rows' as check, x.cell_id as unit_id, x.meeting_id as item_id, x.held_on as on_date,
-           m.expected as expected, x.expected as found, null::varchar as detail
-    from meetings x
-    join meeting m on m.meeting_id = x.meeting_id
-    where m.held_on between $start and $end
-      and m.expected is not null
-      and not x.from_counts
-      and (m.expected <> x.expected or coalesce(m.present, 0) <> x.present)
-    union all
-    select 'roll_vs_rows', x.cell_id, x.meeting_id, x.held_on, r.members, x.expected, null
-    from meetings x
-    join meeting_roll r on r.meeting_id = x.meeting_id
-    where not x.from_counts
-      and r.held_on between $start and $end
-      and r.members <> x.expected
-    union all
-    select 'nobody_expected', x.cell_id, x.meeting_id, x.held_on, x.expected - x.exempt, null, null
-    from meetings x
-    where x.expected - x.exempt <= 0
+    -- counts_vs_rows, roll_vs_rows, nobody_expected, same_day_meetings: derived per meeting when written
+    select w.warning as check, w.cell_id as unit_id, w.meeting_id as item_id, w.held_on as on_date,
+           w.expected, w.found, w.detail
+    from meeting_warning w
+    where w.held_on between $start and $end
+      and in_scope(w.cell_id, $unit)
     union all
     select case when o.answered_on is null then 'unanswered' else 'answered_after_as_of' end,
            o.unit_id, o.opinion_id, o.raised_on, null,
@@ -110,16 +91,6 @@ found as (
     from roll_miss r
     where r.held_on between $start and $end
       and in_scope(r.cell_id, $unit)
-    union all
-    select 'same_day_meetings', m.cell_id, m.meeting_id, m.held_on, null,
-           count(*) over (partition by m.cell_id, m.held_on, m.kind), m.kind
-    from meetings m
-    -- the cells' days with more than one meeting of a kind: found by a number made of the three
-    -- (hash: fast to group), then counted exactly on the few meetings sharing one
-    where hash(m.cell_id, m.held_on, m.kind) in (
-        select hash(cell_id, held_on, kind) from meetings group by 1 having count(*) > 1
-    )
-    qualify count(*) over (partition by m.cell_id, m.held_on, m.kind) > 1
     union all
     select 'unknown_department', a.unit_id, a.opinion_id, a.raised_on, null, null, a.assigned_to
     from asked a

@@ -606,3 +606,107 @@ def test_data_quality_warnings_lists_stored_rows_that_break_the_new_rules(tmp_pa
         path=path,
     )
     assert other.empty
+
+
+def test_the_meeting_warnings_follow_writes_as_a_full_rebuild_finds_them(tmp_path, monkeypatch):
+    # meeting_warning (schema.sql) is written for the meetings a write changes, their cells' same-day
+    # meetings and, when rolls change, every roll_vs_rows: after each write it holds what a rebuild would
+    from cellboard.ingest import changes
+
+    monkeypatch.setenv("CELLBOARD_USERS", str(tmp_path / "accounts.sqlite"))
+    monkeypatch.setenv("CELLBOARD_BCRYPT_ROUNDS", "4")
+    board = changes.Writer("board", "organisation_board", None)
+    path = database(
+        tmp_path / "mw.duckdb",
+        member=pd.DataFrame({"member_id": ["m1", "m2"], "full_name": ["A", "B"]}),
+        membership=pd.DataFrame({"member_id": ["m1", "m2"], "cell_id": "C1", "from_date": D(2020, 1, 1)}),
+        meeting=pd.DataFrame(
+            {
+                "meeting_id": ["M1", "M2", "M3"],
+                "cell_id": "C1",
+                "held_on": [D(2025, 1, 5), D(2025, 1, 5), D(2025, 2, 5)],
+            }
+        ),
+        attendance=pd.DataFrame(
+            {
+                "meeting_id": ["M1", "M1", "M2", "M2", "M3"],
+                "member_id": ["m1", "m2", "m1", "m2", "m1"],
+                "status": "present",
+            }
+        ),
+    )
+
+    def warnings() -> list[list[object]]:
+        found = db.run(
+            "data_quality_warnings",
+            {"start": D(2025, 1, 1), "end": D(2025, 6, 30), "as_of": D(2025, 7, 1)},
+            path=path,
+        )
+        return (
+            found[["check", "item_id", "expected", "found"]]
+            .astype(object)
+            .where(found.notna(), None)
+            .values.tolist()
+        )
+
+    def rebuilt_as_written() -> bool:
+        full = tmp_path / "full.duckdb"
+        full.write_bytes(path.read_bytes())
+        con = store.connect(str(full))
+        written = con.execute("select * from meeting_warning order by all").fetchall()
+        con.execute("begin")
+        store.rebuild_derived(con)
+        con.execute("commit")
+        rebuilt = con.execute("select * from meeting_warning order by all").fetchall()
+        con.close()
+        return written == rebuilt
+
+    same_day = [["same_day_meetings", "M1", None, 2], ["same_day_meetings", "M2", None, 2]]
+    assert warnings() == [["roll_vs_rows", "M3", 2, 1], *same_day]  # two on the roll, one row
+    withdrawn = changes.withdraw_meeting(path, board, "M2", "Nhập trùng")
+    assert warnings() == [["roll_vs_rows", "M3", 2, 1]] and rebuilt_as_written()  # M1 alone that day now
+    marks = [{"member_id": "m2", "status": "absent", "reason": "work"}]
+    changes.save_meeting(
+        path,
+        board,
+        {
+            "meeting_id": "M3",
+            "cell_id": "C1",
+            "held_on": D(2025, 2, 5),
+            "kind": "regular",
+            "topic": None,
+            "marks": marks,
+        },
+    )
+    assert warnings() == [] and rebuilt_as_written()
+    changes.undo(path, board, withdrawn.write_id)
+    assert warnings() == same_day and rebuilt_as_written()
+    # a member leaving the roll: M1's and M2's rows are no longer the roll (derive_roll, whole)
+    left = pd.DataFrame(
+        {
+            "member_id": ["m2"],
+            "cell_id": "C1",
+            "from_date": [D(2020, 1, 1)],
+            "to_date": [D(2024, 12, 31)],
+            "status": "active",
+        }
+    )
+    db.close_all()  # the readers' connections to the file
+    con = store.connect(str(path))
+    con.execute("begin")
+    store.apply_rows(con, {"membership": left})
+    con.execute("commit")
+    con.close()
+    assert (
+        warnings()
+        == [
+            ["not_on_roll", "M1", None, None],
+            ["not_on_roll", "M2", None, None],
+            ["not_on_roll", "M3", None, None],
+            ["roll_vs_rows", "M1", 1, 2],
+            ["roll_vs_rows", "M2", 1, 2],
+            ["roll_vs_rows", "M3", 1, 2],
+            *same_day,
+        ]
+        and rebuilt_as_written()
+    )

@@ -302,6 +302,23 @@ create table roll_miss (
     member_id varchar not null
 );
 
+-- The warnings data_quality_warnings finds on a meeting (not withdrawn) alone, whatever the window asked:
+-- counts_vs_rows (expected: the meeting's counts, found: its attendance rows), roll_vs_rows (expected: its
+-- cell's roll that day, found: its attendance rows), nobody_expected (expected: expected - exempt) and
+-- same_day_meetings (found: the meetings of its kind in its cell that day, detail: the kind). The query
+-- reads a window's few rows instead of comparing every meeting of it on each read. Written for the
+-- meetings a write changes and the same-day meetings of their cells (derive_meetings), and roll_vs_rows
+-- again whole when the rolls are (derive_roll).
+create table meeting_warning (
+    warning varchar not null,
+    cell_id varchar not null,
+    meeting_id varchar not null,
+    held_on date not null,
+    expected integer,
+    found bigint,
+    detail varchar
+);
+
 -- Each member and membership row keyed by id_key(member_id), as member_mark is: lookups
 -- from member_mark join on numbers.
 create table member_facts (
@@ -462,6 +479,7 @@ delete from meeting_stats;
 delete from counts_run;
 delete from member_mark;
 delete from roll_miss;
+delete from meeting_warning;
 delete from opinion_facts;
 delete from opinion_terms;
 
@@ -540,6 +558,38 @@ insert into roll_miss
 select * from off_roll()  -- macros.sql
 where meeting_id in (select meeting_id from changed_meetings)
 order by held_on, cell_id;
+
+-- the warnings of the changed meetings, and the same-day ones of their cells (old and new)
+delete from meeting_warning
+where meeting_id in (select meeting_id from changed_meetings)
+   or (warning = 'same_day_meetings' and cell_id in (select cell_id from changed_cells));
+insert into meeting_warning
+with changed as (
+    select s.* from meeting_stats s where s.meeting_id in (select meeting_id from changed_meetings)
+)
+select 'counts_vs_rows', s.cell_id, s.meeting_id, s.held_on, m.expected, s.expected, null
+from changed s
+join meeting m on m.meeting_id = s.meeting_id
+where m.expected is not null
+  and not s.from_counts
+  and (m.expected <> s.expected or coalesce(m.present, 0) <> s.present)
+union all
+-- (a new meeting has no meeting_roll row yet: derive_roll, which runs after a meeting's write, adds it)
+select 'roll_vs_rows', s.cell_id, s.meeting_id, s.held_on, r.members, s.expected, null
+from changed s
+join meeting_roll r on r.meeting_id = s.meeting_id
+where not s.from_counts
+  and r.members <> s.expected
+union all
+select 'nobody_expected', s.cell_id, s.meeting_id, s.held_on, s.expected - s.exempt, null, null
+from changed s
+where s.expected - s.exempt <= 0
+union all
+select 'same_day_meetings', s.cell_id, s.meeting_id, s.held_on, null,
+       count(*) over (partition by s.cell_id, s.held_on, s.kind), s.kind
+from meeting_stats s
+where s.cell_id in (select cell_id from changed_cells)
+qualify count(*) over (partition by s.cell_id, s.held_on, s.kind) > 1;
 
 -- section: derive_opinions
 delete from opinion_facts where opinion_id in (select opinion_id from changed_opinions);
@@ -730,6 +780,14 @@ from meeting m
 asof left join roll r on r.cell_id = m.cell_id and r.on_date <= m.held_on
 where m.withdrawn_reason is null
 order by m.held_on;
+-- every meeting's roll_vs_rows warning again (meeting_warning), its roll being derived again
+delete from meeting_warning where warning = 'roll_vs_rows';
+insert into meeting_warning
+select 'roll_vs_rows', s.cell_id, s.meeting_id, s.held_on, r.members, s.expected, null
+from meeting_stats s
+join meeting_roll r on r.meeting_id = s.meeting_id
+where not s.from_counts
+  and r.members <> s.expected;
 
 -- section: derive_members
 -- Whole on every write of members, memberships or units (store.DERIVE_INPUTS; a unit moved changes

@@ -68,6 +68,7 @@ DERIVED_TABLES = (
     "place_term",
     "meeting_roll",
     "roll_miss",
+    "meeting_warning",
 )
 # The key of each table an import writes (docs/ARCHITECTURE.md, "The data model").
 TABLE_KEYS = {
