@@ -307,8 +307,9 @@ create table roll_miss (
 -- cell's roll that day, found: its attendance rows), nobody_expected (expected: expected - exempt) and
 -- same_day_meetings (found: the meetings of its kind in its cell that day, detail: the kind). The query
 -- reads a window's few rows instead of comparing every meeting of it on each read. Written for the
--- meetings a write changes and the same-day meetings of their cells (derive_meetings), and roll_vs_rows
--- again whole when the rolls are (derive_roll).
+-- meetings a write changes and the same-day meetings of their cells (derive_meetings); roll_vs_rows again
+-- for those meetings once their rolls are derived (derive_roll) and for the meetings of the cells whose
+-- memberships changed (derive_members).
 create table meeting_warning (
     warning varchar not null,
     cell_id varchar not null,
@@ -780,13 +781,17 @@ from meeting m
 asof left join roll r on r.cell_id = m.cell_id and r.on_date <= m.held_on
 where m.withdrawn_reason is null
 order by m.held_on;
--- every meeting's roll_vs_rows warning again (meeting_warning), its roll being derived again
-delete from meeting_warning where warning = 'roll_vs_rows';
+-- roll_vs_rows (meeting_warning) of the changed meetings again, on their rolls as derived now (a new
+-- meeting had none in derive_meetings); derive_members does it for the cells whose rolls changed
+delete from meeting_warning
+where warning = 'roll_vs_rows' and meeting_id in (select meeting_id from changed_meetings);
 insert into meeting_warning
 select 'roll_vs_rows', s.cell_id, s.meeting_id, s.held_on, r.members, s.expected, null
 from meeting_stats s
 join meeting_roll r on r.meeting_id = s.meeting_id
-where not s.from_counts
+where s.meeting_id in (select meeting_id from changed_meetings)
+  and r.meeting_id in (select meeting_id from changed_meetings)
+  and not s.from_counts
   and r.members <> s.expected;
 
 -- section: derive_members
@@ -815,6 +820,22 @@ insert into roll_miss
 select * from off_roll()  -- macros.sql
 where member_id in (select member_id from moved_members)
 order by held_on, cell_id;
+-- roll_vs_rows (meeting_warning) again for the meetings of the cells those memberships were or are in:
+-- their rolls (meeting_roll, derived again by derive_roll before this) changed
+delete from meeting_warning
+where warning = 'roll_vs_rows'
+  and cell_id in (select cell_id from membership where member_id in (select member_id from moved_members)
+                  union
+                  select cell_id from old_membership where member_id in (select member_id from moved_members));
+insert into meeting_warning
+select 'roll_vs_rows', s.cell_id, s.meeting_id, s.held_on, r.members, s.expected, null
+from meeting_stats s
+join meeting_roll r on r.meeting_id = s.meeting_id
+where s.cell_id in (select cell_id from membership where member_id in (select member_id from moved_members)
+                    union
+                    select cell_id from old_membership where member_id in (select member_id from moved_members))
+  and not s.from_counts
+  and r.members <> s.expected;
 
 -- section: derive_cleanup
 drop table if exists changed_meetings;
