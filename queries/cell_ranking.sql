@@ -57,93 +57,82 @@
 --   $min_meetings_to_rank meetings in the window is not ranked (is_ranked false, no rank).
 --   Reads the month and quarter numbers derived into meeting_stats (month_no, quarter_no) and
 --   cell_facts (first_month, last_month, first_quarter, last_quarter) instead of working them out
---   of dates on every read (each row's date parts, and binding a dozen date functions).
---   Cost (EXPLAIN ANALYZE, M and L whole tree): most of the run is the group by over the window's
---   meetings (its three bit-string counts), then planning (~10 ms), the DataFrame, the sort.
-with weights as (
-    select coalesce($w_attendance, $default_w_attendance)::double as w_attendance,
-           coalesce($w_regularity, $default_w_regularity)::double as w_regularity,
-           coalesce($w_thematic, $default_w_thematic)::double as w_thematic,
-           coalesce($w_visits, $default_w_visits)::double as w_visits
-),
-bounds as (
-    -- months and quarters as numbers (a month's quarter is its number // 3); the last ones that
-    -- count are over on $as_of; the scan reads the meetings of the window's quarters
-    select first_month, least(end_month, as_of_month - 1) as last_month,
-           first_month // 3 as first_quarter, least(end_month // 3, as_of_month // 3 - 1) as last_quarter,
-           end_month // 3 as end_quarter
-    from (select month_no($start::date) as first_month, month_no($end::date) as end_month,
-                 month_no($as_of::date) as as_of_month)
-),
-cells as (
+--   of dates on every read (each row's date parts, and binding a dozen date functions). The months
+--   and quarters met and visited come from meeting_stats' per-meeting flags (met_after, visit_after,
+--   thematic_first: schema.sql), written for all of a cell's meetings when one of them or the cell's
+--   dates change: they hold the month's and quarter's place in the cell's life, so the window's
+--   meetings are grouped by cell without joining the cells, and counted without bit strings.
+--   Cost (EXPLAIN ANALYZE, M whole tree): the group by over the window's quarters' meetings (21,476
+--   rows at M, 87,191 at L) about a third of the run, planning about a quarter (binding ~3.5 ms,
+--   optimizing ~2.6 ms), then the ranks' lists, the sort and the DataFrame.
+with cells as (
     -- each cell with the months of the window it existed in (on the 15th) and the quarters of the
-    -- window its life overlaps, as ranges of month and quarter numbers
+    -- window its life overlaps, as ranges of month and quarter numbers (greatest and least skip a
+    -- null: no limit on that side); the months and quarters that count are over on $as_of
     select u.cell_id, u.cell, u.valid_from, u.valid_to, u.merged_into, u.commune_id, u.commune,
            u.cell_order, u.commune_order,
-           greatest(b.first_month, coalesce(u.first_month, b.first_month)) as from_month,
-           least(b.last_month, coalesce(u.last_month, b.last_month)) as to_month,
-           greatest(b.first_quarter, coalesce(u.first_quarter, b.first_quarter)) as from_quarter,
-           least(b.last_quarter, coalesce(u.last_quarter, b.last_quarter)) as to_quarter
+           greatest(month_no($start::date), u.first_month) as from_month,
+           least(month_no($end::date), month_no($as_of::date) - 1, u.last_month) as to_month,
+           greatest(quarter_no($start::date), u.first_quarter) as from_quarter,
+           least(quarter_no($end::date), quarter_no($as_of::date) - 1, u.last_quarter) as to_quarter
     from cell_facts u
-    cross join bounds b
     where in_scope(u.cell_id, $unit)
       and existed_between(u.valid_from, u.valid_to, $start, $end)
 ),
 activity as (
-    -- the meetings of the window's quarters: attendance counts those in the window; a met or visited
-    -- month one in the window, in a month the cell existed; a thematic quarter one in a quarter of the
-    -- cell's life (also outside the window). Sums as double, exact for counts: DuckDB 2.0 sums
-    -- integers several times slower when it groups thousands of rows. Distinct months and quarters
-    -- as bit strings over the window's month and quarter numbers: cheaper than count(distinct).
-    select s.cell_id,
-           count(*) filter (where s.in_window) as meetings,
-           sum(s.expected::double) filter (where s.in_window) as expected,
-           sum(s.exempt::double) filter (where s.in_window) as exempt,
-           sum(s.present::double) filter (where s.in_window) as present,
-           bit_count(bitstring_agg(s.month_no, month_no($start::date), month_no($end::date))
-                     filter (where s.in_window and s.kind in ('regular', 'thematic')
-                                   and s.month_no between c.from_month and c.to_month)) as months_met,
-           bit_count(bitstring_agg(s.month_no, month_no($start::date), month_no($end::date))
-                     filter (where s.in_window and s.visits > 0
-                                   and s.month_no between c.from_month and c.to_month)) as visit_months,
-           bit_count(bitstring_agg(s.quarter_no, quarter_no($start::date), quarter_no($end::date))
-                     filter (where s.kind = 'thematic'
-                                   and s.quarter_no between c.from_quarter and c.to_quarter))
+    -- the meetings of the window's quarters, grouped by cell (no join: meeting_stats' flags already
+    -- leave out the months and quarters outside the cell's life). Attendance counts those in the
+    -- window. A month is met (visited) in the window by its first regular or thematic (visited)
+    -- meeting on or after $start: the one whose met_after (visit_after) falls before both $start
+    -- and its month's first day (schema.sql); a quarter is thematic by its first thematic meeting,
+    -- also outside the window. Sums as double, exact for counts: DuckDB 2.0 sums integers several
+    -- times slower when it groups thousands of rows.
+    select cell_id,
+           count(*) filter (where in_window) as meetings,
+           sum(expected::double) filter (where in_window) as expected,
+           sum(exempt::double) filter (where in_window) as exempt,
+           sum(present::double) filter (where in_window) as present,
+           count(*) filter (where in_window and met_after < greatest($start::date, month)
+                                   and month_no < month_no($as_of::date)) as months_met,
+           count(*) filter (where in_window and visit_after < greatest($start::date, month)
+                                   and month_no < month_no($as_of::date)) as visit_months,
+           count(*) filter (where thematic_first and quarter_no < quarter_no($as_of::date))
                as quarters_thematic
-    from (select cell_id, kind, expected, exempt, present, visits, month_no, quarter_no,
-                 held_on between $start and $end as in_window
-          from meeting_stats) s
-    join cells c on c.cell_id = s.cell_id
-    cross join bounds b
-    where s.quarter_no between b.first_quarter and b.end_quarter
-    group by s.cell_id
-),
-components as (
-    select c.commune_id, c.commune, c.cell_id, c.cell, c.commune_order, c.cell_order,
-           coalesce(a.meetings, 0) as meetings,
-           attendance_rate(a.present, a.expected, a.exempt) as attendance_rate,
-           rate(coalesce(a.months_met, 0), c.months_existed) as regularity,
-           rate(coalesce(a.quarters_thematic, 0), c.quarters_existed) as thematic_coverage,
-           rate(coalesce(a.visit_months, 0), c.months_existed) as visit_coverage,
-           coalesce(a.expected, 0)::bigint as expected, coalesce(a.exempt, 0)::bigint as exempt,
-           coalesce(a.present, 0)::bigint as present,
-           coalesce(a.months_met, 0) as months_met, c.months_existed,
-           coalesce(a.quarters_thematic, 0) as quarters_thematic, c.quarters_existed,
-           coalesce(a.visit_months, 0) as visit_months,
-           c.valid_from, c.valid_to, c.merged_into
-    from (select *, greatest(0, to_month - from_month + 1) as months_existed,
-                 greatest(0, to_quarter - from_quarter + 1) as quarters_existed
-          from cells) c
-    left join activity a on a.cell_id = c.cell_id
+    from (select cell_id, expected, exempt, present, month, month_no, quarter_no, met_after, visit_after,
+                 thematic_first, held_on between $start and $end as in_window
+          from meeting_stats
+          where quarter_no between quarter_no($start::date) and quarter_no($end::date)
+            and in_scope(cell_id, $unit))
+    group by cell_id
 ),
 scored as (
     select x.*,
-           (w.w_attendance * coalesce(x.attendance_rate, 0) + w.w_regularity * coalesce(x.regularity, 0)
-            + w.w_thematic * coalesce(x.thematic_coverage, 0) + w.w_visits * coalesce(x.visit_coverage, 0))
-           / nullif(w.w_attendance + w.w_regularity + w.w_thematic + w.w_visits, 0) as score,
-           x.meetings >= $min_meetings_to_rank as is_ranked,
-           w.*
-    from components x, weights w
+           (x.w_attendance * coalesce(x.attendance_rate, 0) + x.w_regularity * coalesce(x.regularity, 0)
+            + x.w_thematic * coalesce(x.thematic_coverage, 0) + x.w_visits * coalesce(x.visit_coverage, 0))
+           / nullif(x.w_attendance + x.w_regularity + x.w_thematic + x.w_visits, 0) as score,
+           x.meetings >= $min_meetings_to_rank as is_ranked
+    from (
+        select c.commune_id, c.commune, c.cell_id, c.cell, c.commune_order, c.cell_order,
+               coalesce(a.meetings, 0) as meetings,
+               attendance_rate(a.present, a.expected, a.exempt) as attendance_rate,
+               rate(coalesce(a.months_met, 0), c.months_existed) as regularity,
+               rate(coalesce(a.quarters_thematic, 0), c.quarters_existed) as thematic_coverage,
+               rate(coalesce(a.visit_months, 0), c.months_existed) as visit_coverage,
+               coalesce(a.expected, 0)::bigint as expected, coalesce(a.exempt, 0)::bigint as exempt,
+               coalesce(a.present, 0)::bigint as present,
+               coalesce(a.months_met, 0) as months_met, c.months_existed,
+               coalesce(a.quarters_thematic, 0) as quarters_thematic, c.quarters_existed,
+               coalesce(a.visit_months, 0) as visit_months,
+               c.valid_from, c.valid_to, c.merged_into,
+               coalesce($w_attendance, $default_w_attendance)::double as w_attendance,
+               coalesce($w_regularity, $default_w_regularity)::double as w_regularity,
+               coalesce($w_thematic, $default_w_thematic)::double as w_thematic,
+               coalesce($w_visits, $default_w_visits)::double as w_visits
+        from (select *, greatest(0, to_month - from_month + 1) as months_existed,
+                     greatest(0, to_quarter - from_quarter + 1) as quarters_existed
+              from cells) c
+        left join activity a on a.cell_id = c.cell_id
+    ) x
 ),
 in_commune as (
     -- each commune's ranked scores, highest first: a cell's rank is where its score first appears

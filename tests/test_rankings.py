@@ -104,6 +104,136 @@ def test_no_bottom_decile_among_fewer_than_ten_ranked_cells(ten_cells_db, fixtur
     assert not any(r["is_bottom_decile"] or r["is_ranked"] for r in two_months)
 
 
+def test_cell_rankings_month_flags_follow_writes_as_a_full_rebuild_finds_them(tmp_path):
+    # meeting_stats' met_after, visit_after and thematic_first (schema.sql) are written for all of a
+    # cell's meetings when one of them, or the cell's life, changes: after each write they hold what a
+    # rebuild would, and cell_ranking counts the months of a window starting mid-month from them
+    d = dt.date
+    units = pd.DataFrame(
+        [("P", "Tỉnh", "province", None), ("X", "Xã", "commune", "P"), ("C1", "Chi bộ 1", "cell", "X")],
+        columns=["unit_id", "name", "kind", "parent_id"],
+    )
+    meeting_columns = [
+        "meeting_id",
+        "cell_id",
+        "held_on",
+        "kind",
+        "expected",
+        "present",
+        "excused",
+        "absent",
+        "exempt",
+    ]
+    meetings = [
+        ("A1", "C1", d(2025, 1, 6), "regular", 4, 4, 0, 0, 0),
+        ("A2", "C1", d(2025, 1, 20), "thematic", 4, 3, 1, 0, 0),
+        ("A3", "C1", d(2025, 2, 10), "extraordinary", 4, 2, 0, 2, 0),
+        ("A4", "C1", d(2025, 3, 3), "regular", 4, 4, 0, 0, 0),
+    ]
+    path = tmp_path / "flags.duckdb"
+    store.write_database(
+        path,
+        {
+            "unit": units,
+            "meeting": pd.DataFrame(meetings, columns=meeting_columns, dtype=object),
+            "committee_member": pd.DataFrame(
+                {"person_id": ["V"], "full_name": ["Ủy viên"], "level": ["commune"], "unit_id": ["X"]}
+            ),
+            "visit": pd.DataFrame({"meeting_id": ["A2", "A3"], "person_id": "V"}),
+        },
+        source="imported",
+    )
+
+    def flags() -> list[tuple]:
+        con = store.connect(str(path))
+        try:
+            written = con.execute(
+                "select meeting_id, met_after, visit_after, thematic_first from meeting_stats order by 1"
+            ).fetchall()
+            con.execute("begin")
+            store.rebuild_derived(con)  # rolled back: the file stays as written
+            rebuilt = con.execute(
+                "select meeting_id, met_after, visit_after, thematic_first from meeting_stats order by 1"
+            ).fetchall()
+            con.execute("rollback")
+        finally:
+            con.close()
+        assert written == rebuilt
+        return written
+
+    def write(**tables: pd.DataFrame) -> None:
+        db.close_all()  # the readers' connections to the file
+        con = store.connect(str(path))
+        con.execute("begin")
+        store.apply_rows(con, tables)
+        con.execute("commit")
+        con.close()
+
+    def counted(start: str) -> dict:
+        columns = ["meetings", "months_met", "months_existed", "visit_months", "quarters_thematic"]
+        return rows(path, "cell_ranking", columns, start=start, end="2025-03-31", as_of="2025-04-01")[0]
+
+    # January is met by A1 (and A2, whose met_after is A1's day), visited by A2; February only by A3's
+    # visit (an extraordinary meeting); March by A4; the quarter is thematic by A2
+    assert flags() == [
+        ("A1", d(2024, 12, 31), None, False),
+        ("A2", d(2025, 1, 6), d(2024, 12, 31), True),
+        ("A3", None, d(2025, 1, 31), False),
+        ("A4", d(2025, 2, 28), None, False),
+    ]
+    # from 15 January, A2 still meets and is visited in January; from the 21st January is neither
+    assert counted("2025-01-15") == {
+        "meetings": 3,
+        "months_met": 2,
+        "months_existed": 3,
+        "visit_months": 2,
+        "quarters_thematic": 1,
+    }
+    assert counted("2025-01-21") == {
+        "meetings": 2,
+        "months_met": 1,
+        "months_existed": 3,
+        "visit_months": 1,
+        "quarters_thematic": 1,
+    }
+    # A2 withdrawn: the quarter has no thematic meeting left; a meeting before A1 takes its place as
+    # January's first (A1 not written, its flag follows)
+    withdrawn = pd.DataFrame([(*meetings[1], "Nhập trùng")], columns=[*meeting_columns, "withdrawn_reason"])
+    write(meeting=withdrawn)
+    write(
+        meeting=pd.DataFrame([("A0", "C1", d(2025, 1, 3), "regular", 4, 4, 0, 0, 0)], columns=meeting_columns)
+    )
+    assert flags() == [
+        ("A0", d(2024, 12, 31), None, False),
+        ("A1", d(2025, 1, 3), None, False),
+        ("A3", None, d(2025, 1, 31), False),
+        ("A4", d(2025, 2, 28), None, False),
+    ]
+    assert counted("2025-01-01") == {
+        "meetings": 4,
+        "months_met": 2,
+        "months_existed": 3,
+        "visit_months": 1,
+        "quarters_thematic": 0,
+    }
+    # C1 dissolved on 10 February (its last month January: it did not exist on the 15th): no meeting
+    # changed, February's visit and March's meeting no longer count for it
+    write(unit=units.assign(valid_to=[None, None, d(2025, 2, 10)]))
+    assert flags() == [
+        ("A0", d(2024, 12, 31), None, False),
+        ("A1", d(2025, 1, 3), None, False),
+        ("A3", None, None, False),
+        ("A4", None, None, False),
+    ]
+    assert counted("2025-01-01") == {
+        "meetings": 4,
+        "months_met": 1,
+        "months_existed": 1,
+        "visit_months": 0,
+        "quarters_thematic": 0,
+    }
+
+
 def test_cell_history_across_a_merge(fixture_db):
     columns = ["cell_id", "generation", "relation", "month", "meetings", "attendance_rate"]
     # C3 was formed from C2 (merged into it on 01/02/2025)

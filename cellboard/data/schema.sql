@@ -249,7 +249,20 @@ create table meeting_stats (
     other_reason integer not null,
     from_counts boolean not null,
     topic varchar,
-    visits integer not null  -- committee members who attended (visit rows)
+    visits integer not null,  -- committee members who attended (visit rows)
+    -- What cell_ranking counts months and quarters by, written for all of a cell's meetings at once
+    -- (derive_meetings), so the query groups the window's meetings without joining their cells.
+    -- met_after: for a regular or thematic meeting in a month its cell existed in (on the 15th:
+    -- cell_facts.first_month, last_month), the day of the cell's previous such meeting that month,
+    -- or the day before the month began for the month's first; null for any other meeting. A window
+    -- from day S holds a met month exactly when it holds one such meeting with
+    -- met_after < greatest(S, month): the month's first one on or after S.
+    met_after date,
+    -- the same for the meetings a committee member visited (visits > 0)
+    visit_after date,
+    -- the first thematic meeting of its cell's quarter, in a quarter overlapping the cell's life
+    -- (cell_facts.first_quarter, last_quarter)
+    thematic_first boolean not null
 );
 
 -- Each cell's meetings (meeting_stats) in runs reported the same way, counts or names: a run starts
@@ -517,7 +530,8 @@ select m.meeting_id, m.cell_id, cc.commune_id, m.held_on, date_trunc('month', m.
        coalesce(c.away, 0), coalesce(c.illness, 0), coalesce(c.work, 0), coalesce(c.other_reason, 0),
        c.meeting_id is null,
        m.topic,
-       coalesce(v.visits, 0)
+       coalesce(v.visits, 0),
+       null, null, false  -- met_after, visit_after, thematic_first: below, for the cell's meetings together
 from meeting m
 left join counted c on c.meeting_id = m.meeting_id
 left join cell_commune cc on cc.cell_id = m.cell_id
@@ -531,6 +545,40 @@ where m.meeting_id in (select meeting_id from changed_meetings)
   and m.withdrawn_reason is null  -- a withdrawn meeting counts nowhere
 -- clustered by commune and date so a commune's or a period's rows sit together
 order by cc.commune_id, m.held_on;
+
+-- cell_ranking's flags (met_after, visit_after, thematic_first: see meeting_stats) of every meeting of
+-- the changed cells: a meeting changed, added or withdrawn can change its neighbours' in the same month
+-- or quarter. A meeting of a unit that is not a cell keeps null, null, false.
+update meeting_stats s
+set met_after = f.met_after, visit_after = f.visit_after, thematic_first = f.thematic_first
+from (
+    select meeting_id,
+           case when met then coalesce(lag(held_on) over (partition by cell_id, month_no, met
+                                                          order by held_on, meeting_id), month - 1) end
+               as met_after,
+           case when visited then coalesce(lag(held_on) over (partition by cell_id, month_no, visited
+                                                              order by held_on, meeting_id), month - 1) end
+               as visit_after,
+           thematic and row_number() over (partition by cell_id, quarter_no, thematic
+                                           order by held_on, meeting_id) = 1 as thematic_first
+    from (
+        select meeting_id, cell_id, held_on, month, month_no, quarter_no,
+               kind in ('regular', 'thematic') and in_life_month as met,
+               visits > 0 and in_life_month as visited,
+               kind = 'thematic' and in_life_quarter as thematic
+        from (
+            select s.*,
+                   s.month_no between coalesce(c.first_month, s.month_no)
+                                  and coalesce(c.last_month, s.month_no) as in_life_month,
+                   s.quarter_no between coalesce(c.first_quarter, s.quarter_no)
+                                    and coalesce(c.last_quarter, s.quarter_no) as in_life_quarter
+            from meeting_stats s
+            join cell_facts c on c.cell_id = s.cell_id
+            where s.cell_id in (select cell_id from changed_cells)
+        )
+    )
+) f
+where f.meeting_id = s.meeting_id;
 
 delete from counts_run where cell_id in (select cell_id from changed_cells);
 insert into counts_run
@@ -705,6 +753,8 @@ create or replace temp table old_briefing_units as
     select distinct unit_id from briefing where briefing_id in (select id from touched_briefings);
 create or replace temp table old_place_term as select term_folded from place_term;
 create or replace temp table old_membership as select member_id, cell_id, from_date, to_date from membership;
+create or replace temp table old_cell_life as
+    select cell_id, first_month, last_month, first_quarter, last_quarter from cell_facts;
 
 -- section: derive_changes
 -- After an import wrote (and derive_units ran if it had units): the meetings and opinions whose
@@ -727,6 +777,22 @@ create or replace temp table changed_meetings as
             select cell_id, commune_id from cell_commune
             except
             select cell_id, commune_id from old_cell_commune
+        )
+    )
+    union
+    -- the meetings of cells whose months or quarters of life changed, or that became or stopped being
+    -- cells: meeting_stats' flags for cell_ranking (met_after, ...) count only months of the cell's life
+    select m.meeting_id
+    from meeting m
+    where m.cell_id in (
+        select cell_id from (
+            (select cell_id, first_month, last_month, first_quarter, last_quarter from cell_facts
+             except
+             select * from old_cell_life)
+            union all
+            (select * from old_cell_life
+             except
+             select cell_id, first_month, last_month, first_quarter, last_quarter from cell_facts)
         )
     );
 create or replace temp table changed_opinions as
@@ -847,6 +913,7 @@ drop table if exists old_units;
 drop table if exists old_briefing_units;
 drop table if exists old_place_term;
 drop table if exists old_membership;
+drop table if exists old_cell_life;
 drop table if exists moved_members;
 drop table if exists restructured;
 
