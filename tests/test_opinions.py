@@ -408,6 +408,38 @@ def test_recurring_matters_across_cells_and_spellings(tmp_path):
     # a commune account's scope (X2) holds none of them
     assert rows(path, "recurring_opinions", unit="X2", **FIXTURE_WINDOW) == []
 
+    # the latest opinion's text is read from opinion_text (schema.sql): a write changing O7's text, or
+    # adding a later opinion, brings it along, as a rebuild would
+    db.close_all()
+    con = store.connect(str(path))
+    con.execute("begin")
+    store.apply_rows(con, {"opinion": fixture._frame(
+        [("O7", D(2025, 2, 25), "C3", "B2", "agriculture", "reflection", "meeting",
+          "Kênh mương thôn Đoàn Kết cần nạo vét ngay", "Phòng Kinh tế", None, None),
+         ("O9", D(2025, 2, 26), "C1", "B2", "agriculture", "reflection", "meeting",
+          "Nạo vét kênh mương trước mùa mưa", "Phòng Kinh tế", None, None)],
+        "opinion_id raised_on unit_id briefing_id category kind channel text assigned_to answered_on answer",
+    )})  # fmt: skip
+    con.execute("commit")
+    written = con.execute("select opinion_key, raised_on, text from opinion_text order by all").fetchall()
+    store.rebuild_derived(con)
+    assert (
+        con.execute("select opinion_key, raised_on, text from opinion_text order by all").fetchall()
+        == written
+    )
+    assert con.execute(
+        "select o.text from opinion_text o join opinion_facts f using (opinion_key) where f.opinion_id = 'O7'"
+    ).fetchall() == [("Kênh mương thôn Đoàn Kết cần nạo vét ngay",)]
+    con.close()
+    db.close_all()
+    [matter] = rows(path, "recurring_opinions", **FIXTURE_WINDOW)
+    assert (
+        matter["opinions"],
+        matter["last_raised"],
+        matter["example_opinion_id"],
+        matter["example_text"],
+    ) == (4, "2025-02-26", "O9", "Nạo vét kênh mương trước mùa mưa")
+
 
 def test_recurring_matter_term_ties_go_to_the_term_more_common_in_the_scope(tmp_path):
     # O1 (C1, 25/01) "Đề nghị nạo vét kênh mương thôn Đông" and O7 (C3, 25/02) share three terms in

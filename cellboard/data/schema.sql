@@ -377,6 +377,16 @@ create table opinion_terms (
     is_first boolean not null
 );
 
+-- Each opinion's text as written, by its key (id_key, as opinion_terms) and in date order:
+-- recurring_opinions reads the latest opinion of each matter it shows from here. The opinion table
+-- holds its rows as they were imported, not in date order, so a window's texts lie in every part of
+-- it, and reading a text decodes the compressed block holding it; here a window's texts lie together.
+create table opinion_text (
+    opinion_key ubigint not null,
+    raised_on date not null,
+    text varchar not null
+);
+
 -- Every unit's place when units are sorted by name in Vietnamese order (collate vi, then id):
 -- queries sort by this number instead of collating names on every read.
 create table unit_order (
@@ -496,6 +506,7 @@ delete from roll_miss;
 delete from meeting_warning;
 delete from opinion_facts;
 delete from opinion_terms;
+delete from opinion_text;
 
 -- section: derive_meetings
 -- the cells of the changed meetings, as they were and as they are: their counts_run rows are derived again
@@ -741,6 +752,13 @@ select opinion_id, raised_on, unit_id, commune_id, category,
        is_kept and row_number() over (partition by opinion_id, is_kept, term_folded order by position) = 1
 from kept
 order by raised_on, opinion_id, position;
+
+delete from opinion_text where opinion_key in (select id_key(opinion_id) from changed_opinions);
+insert into opinion_text
+select id_key(o.opinion_id), o.raised_on, o.text
+from opinion o
+where o.opinion_id in (select opinion_id from changed_opinions)
+order by o.raised_on;
 
 -- section: derive_snapshot
 -- Before an import writes: what the rows it touches looked like. Registered by store.py:

@@ -65,6 +65,7 @@ DERIVED_TABLES = (
     "membership_facts",
     "opinion_facts",
     "opinion_terms",
+    "opinion_text",
     "place_term",
     "meeting_roll",
     "roll_miss",
