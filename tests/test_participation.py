@@ -306,6 +306,111 @@ def test_chronic_absentees_hide_names_unless_allowed(half_year_db):
     assert hidden == [{"member_id": None, "full_name": None, "cell_id": "C1", "absences": 3}]
 
 
+def test_chronic_absentees_follow_writes_and_count_a_subtree_s_marks_of_a_member_who_moved(
+    half_year_db, tmp_path, monkeypatch
+):
+    # member_mark carries each mark's 5 marks before it: a write derives all of its members' marks
+    # again, as a full rebuild would. A member whose marks in the window lie in two cells is counted,
+    # when a subtree is asked, on the subtree's marks alone.
+    from cellboard.ingest import changes
+
+    monkeypatch.setenv("CELLBOARD_USERS", str(tmp_path / "accounts.sqlite"))
+    monkeypatch.setenv("CELLBOARD_BCRYPT_ROUNDS", "4")
+    path = tmp_path / "moved.duckdb"
+    path.write_bytes(half_year_db.read_bytes())
+    columns = ["cell_id", "meetings_counted", "absences", "excused", "absent", "away", "illness", "work"]
+    columns += ["last_meeting", "last_absence", "membership_status"]
+
+    def marks_as_rebuilt() -> bool:
+        db.close_all()
+        full = tmp_path / "full.duckdb"
+        full.write_bytes(path.read_bytes())
+        con = store.connect(str(full))
+        written = con.execute("select * from member_mark order by all").fetchall()
+        con.execute("begin")
+        store.rebuild_derived(con)
+        con.execute("commit")
+        rebuilt = con.execute("select * from member_mark order by all").fetchall()
+        con.close()
+        return written == rebuilt
+
+    # M9 (10/05) corrected: m3 absent. From March, m3's meetings M7-M10 hold 3 absences (M7, M8, M9)
+    board = changes.Writer("board", "organisation_board", None)
+    corrected = {"meeting_id": "M9", "cell_id": "C1", "held_on": dt.date(2025, 5, 10), "kind": "thematic"}
+    marks = [{"member_id": "m3", "status": "absent", "reason": None}]
+    changes.save_meeting(path, board, {**corrected, "topic": None, "marks": marks})
+    march = {"start": "2025-03-01", "end": "2025-06-30"}
+    assert rows(path, "chronic_absentees", columns, **march) == [
+        {
+            "cell_id": "C1",
+            "meetings_counted": 4,
+            "absences": 3,
+            "excused": 1,
+            "absent": 2,
+            "away": 1,
+            "illness": 0,
+            "work": 0,
+            "last_meeting": "2025-06-10",
+            "last_absence": "2025-05-10",
+            "membership_status": "away",
+        }
+    ]
+    assert marks_as_rebuilt()
+
+    # m3 absent at a meeting of C3 on 20/06: of m3's last 6 (M3, M7-M10, M11) 5 are absences, the
+    # latest in C3, where m3 has no membership
+    db.close_all()
+    con = store.connect(str(path))
+    con.execute("begin")
+    store.apply_rows(
+        con,
+        {
+            "meeting": pd.DataFrame(
+                [("M11", "C3", dt.date(2025, 6, 20), "regular")],
+                columns=["meeting_id", "cell_id", "held_on", "kind"],
+            ),
+            "attendance": pd.DataFrame(
+                [("M11", "m3", "absent", None)], columns=["meeting_id", "member_id", "status", "reason"]
+            ),
+        },
+    )
+    con.execute("commit")
+    con.close()
+    assert marks_as_rebuilt()
+    everywhere = {
+        "cell_id": "C3",
+        "meetings_counted": 6,
+        "absences": 5,
+        "excused": 2,
+        "absent": 3,
+        "away": 1,
+        "illness": 0,
+        "work": 1,
+        "last_meeting": "2025-06-20",
+        "last_absence": "2025-06-20",
+        "membership_status": None,
+    }
+    assert rows(path, "chronic_absentees", columns, **HALF) == [everywhere]
+    assert rows(path, "chronic_absentees", columns, unit="X1", **HALF) == [everywhere]  # both cells in it
+    # C1 alone: m3's last 6 there are M2, M3, M7-M10, 4 absences (M3 work, M7, M8 away, M9)
+    assert rows(path, "chronic_absentees", columns, unit="C1", **HALF) == [
+        {
+            "cell_id": "C1",
+            "meetings_counted": 6,
+            "absences": 4,
+            "excused": 2,
+            "absent": 2,
+            "away": 1,
+            "illness": 0,
+            "work": 1,
+            "last_meeting": "2025-06-10",
+            "last_absence": "2025-05-10",
+            "membership_status": "away",
+        }
+    ]
+    assert rows(path, "chronic_absentees", columns, unit="C3", **HALF) == []  # one meeting there
+
+
 def test_cell_meetings_include_the_cells_merged_into_it(fixture_db):
     columns = [
         "meeting_id",

@@ -289,18 +289,44 @@ create table opinion_facts (
     answered boolean not null
 );
 
--- Each attendance mark other than exempt, with its meeting's day and cell; absences first, each part
--- in date order: chronic_absentees reads one window of it, not every attendance row. Members and
--- meetings are keyed by a 64-bit number made from their ids (id_key in macros.sql: 64 bits of the
--- id's md5): numbers sort and group several times faster than text. Two of 10 million ids share a
--- key in about one database of 370,000 (DuckDB's own hash() collides far more: macros.sql).
+-- Each attendance mark other than exempt, with its meeting's day and cell, and what chronic_absentees
+-- asks of the member's marks around it, in the member's order (day, then meeting key): the days of
+-- their next mark and of the 5 before it, and which of this mark and the 5 before it were excused,
+-- absent, or gave each reason (a bit each: 1 this mark, 2 the one before, ... 32 the 5th before). A
+-- window's last 6 marks of a member are then the bits of their last mark in it whose days fall in the
+-- window: one row read per member, not all their marks ranked. came_from_* and leaves_* (the
+-- neighbour's day and cell when it was held in another cell) say when a subtree holds only some of
+-- a member's marks in a window. Marks whose last 6 hold 3 absences or more first, then the rest,
+-- each with the marks next to a move first, then in date order: the query reads a window of the
+-- first part. Members and meetings are keyed by a 64-bit number made from their ids (id_key in
+-- macros.sql: 64 bits of the id's md5): numbers sort and group several times faster than text. Two
+-- of 10 million ids share a key in about one database of 370,000 (DuckDB's own hash() collides far
+-- more: macros.sql). A write derives every mark of the members of the meetings it changes again
+-- (derive_meetings).
 create table member_mark (
     member_key ubigint not null,
     meeting_key ubigint not null,
     held_on date not null,
     cell_id varchar not null,
     status varchar not null,
-    reason varchar
+    reason varchar,
+    next_on date,      -- the member's next mark's day; null for their latest
+    back1_on date,     -- the day of the mark before; null when there is none
+    back2_on date,     -- ... of the 2nd mark before
+    back3_on date,
+    back4_on date,
+    back5_on date,     -- ... of the 5th mark before
+    came_from_on date,      -- the mark before's day and cell, when it was held in another cell
+    came_from_cell varchar,
+    leaves_on date,         -- the next mark's day and cell, when it is held in another cell
+    leaves_to_cell varchar,
+    recent_absences utinyint not null,  -- excused or absent among this mark and the 5 before
+    excused_mask utinyint not null,     -- which of them were excused (1 this mark ... 32 the 5th before)
+    absent_mask utinyint not null,
+    away_mask utinyint not null,        -- which gave reason away
+    illness_mask utinyint not null,
+    work_mask utinyint not null,
+    other_mask utinyint not null
 );
 
 -- Each attendance row, exempt ones included, of a meeting not withdrawn, whose member was not in
@@ -603,15 +629,72 @@ from (
 where before is distinct from from_counts
 order by cell_id;
 
-delete from member_mark where meeting_key in (select id_key(meeting_id) from changed_meetings);
+-- member_mark: every mark of the members of the changed meetings (as they were and as they are) is
+-- derived again, since a mark's neighbours are part of it
+create or replace temp table changed_members as
+    select member_key from member_mark where meeting_key in (select id_key(meeting_id) from changed_meetings)
+    union
+    select id_key(member_id) from attendance
+    where meeting_id in (select meeting_id from changed_meetings) and status <> 'exempt';
+-- their marks of the other meetings, as they are
+create or replace temp table kept_marks as
+    select member_key, meeting_key, held_on, cell_id, status, reason
+    from member_mark
+    where member_key in (select member_key from changed_members)
+      and meeting_key not in (select id_key(meeting_id) from changed_meetings);
+delete from member_mark where member_key in (select member_key from changed_members);
 insert into member_mark
-select id_key(a.member_id), id_key(a.meeting_id), s.held_on, s.cell_id, a.status, a.reason
-from attendance a
-join meeting_stats s on s.meeting_id = a.meeting_id
-where a.meeting_id in (select meeting_id from changed_meetings)
-  and a.status <> 'exempt'
--- absences first, then the rest, each in date order: a search for absences skips the present rows
-order by a.status = 'present', s.held_on, s.cell_id;
+with marks as (
+    select * from kept_marks
+    union all
+    select id_key(a.member_id), id_key(a.meeting_id), s.held_on, s.cell_id, a.status, a.reason
+    from attendance a
+    join meeting_stats s on s.meeting_id = a.meeting_id
+    where a.meeting_id in (select meeting_id from changed_meetings)
+      and a.status <> 'exempt'
+),
+coded as (
+    -- a mark's flags as 6 fields of 6 bits (excused, absent, away, illness, work, other): shifted by
+    -- 1 for the mark before, 2 for the one before that, ..., the 6 marks' flags add up field by field
+    select *,
+           (status = 'excused')::bigint
+           | ((status = 'absent')::bigint << 6)
+           | (coalesce(reason = 'away', false)::bigint << 12)
+           | (coalesce(reason = 'illness', false)::bigint << 18)
+           | (coalesce(reason = 'work', false)::bigint << 24)
+           | (coalesce(reason = 'other', false)::bigint << 30) as flags
+    from marks
+),
+neighbours as (
+    select member_key, meeting_key, held_on, cell_id, status, reason,
+           lead(held_on) over w as next_on,
+           lag(held_on, 1) over w as back1_on,
+           lag(held_on, 2) over w as back2_on,
+           lag(held_on, 3) over w as back3_on,
+           lag(held_on, 4) over w as back4_on,
+           lag(held_on, 5) over w as back5_on,
+           case when lag(cell_id) over w <> cell_id then lag(held_on) over w end as came_from_on,
+           case when lag(cell_id) over w <> cell_id then lag(cell_id) over w end as came_from_cell,
+           case when lead(cell_id) over w <> cell_id then lead(held_on) over w end as leaves_on,
+           case when lead(cell_id) over w <> cell_id then lead(cell_id) over w end as leaves_to_cell,
+           flags | (lag(flags, 1, 0) over w << 1) | (lag(flags, 2, 0) over w << 2) | (lag(flags, 3, 0) over w << 3)
+                 | (lag(flags, 4, 0) over w << 4) | (lag(flags, 5, 0) over w << 5) as recent
+    from coded
+    window w as (partition by member_key order by held_on, meeting_key)
+)
+select member_key, meeting_key, held_on, cell_id, status, reason, next_on,
+       back1_on, back2_on, back3_on, back4_on, back5_on, came_from_on, came_from_cell, leaves_on, leaves_to_cell,
+       bit_count(recent & 4095)::utinyint as recent_absences,  -- the excused and absent fields
+       (recent & 63)::utinyint,
+       ((recent >> 6) & 63)::utinyint,
+       ((recent >> 12) & 63)::utinyint,
+       ((recent >> 18) & 63)::utinyint,
+       ((recent >> 24) & 63)::utinyint,
+       ((recent >> 30) & 63)::utinyint
+from neighbours
+-- marks whose 6 hold 3 absences or more first, then the rest; in each, the marks next to a move
+-- (came_from_on or leaves_on) first: a window's few of them are read without the others
+order by recent_absences < 3, came_from_on is null and leaves_on is null, held_on, cell_id;
 
 delete from roll_miss where meeting_id in (select meeting_id from changed_meetings);
 insert into roll_miss
@@ -925,6 +1008,8 @@ where s.cell_id in (select cell_id from membership where member_id in (select me
 drop table if exists changed_meetings;
 drop table if exists changed_cells;
 drop table if exists changed_opinions;
+drop table if exists changed_members;
+drop table if exists kept_marks;
 drop table if exists old_closure;
 drop table if exists old_cell_commune;
 drop table if exists old_units;
