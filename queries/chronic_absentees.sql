@@ -33,14 +33,15 @@
 --   latest (fewer when they had fewer); cells that report counts only have no rows and cannot show
 --   here. Ordered by commune, cell, most absences first, latest absence first, then name.
 --   Cost: member_mark (schema.sql) carries on each mark its member's 5 marks before it (their days,
---   and bits for excused, absent and each reason), written when meetings are: a member's last 6 in
---   the window are their last mark there and those of the 5 before it held on or after $start, so
---   one row per member is read, not all of their marks ranked. Only the marks whose 6 hold 3
---   absences or more are read (member_mark keeps them first, in date order): about 3,800 rows at M,
---   whole tree, six months. A subtree asked, a member with marks in the window both in and outside
---   it (next to a move between cells) has the subtree's marks ranked one by one instead. What remains
---   (EXPLAIN ANALYZE, M whole tree): planning about 4 ms, the joins to member_facts and
---   membership_facts, the sort and the DataFrame.
+--   and bits for excused, absent and each reason) and, on the marks this query can show, the
+--   membership status that day, written when meetings and memberships are: a member's last 6 in the
+--   window are their last mark there and those of the 5 before it held on or after $start, so one
+--   row per member is read, not all of their marks ranked, and no membership row. Only the marks
+--   whose 6 hold 3 absences or more are read (member_mark keeps them first, in date order): about
+--   3,800 rows at M, whole tree, six months. A subtree asked, a member with marks in the window both
+--   in and outside it (next to a move between cells) has the subtree's marks ranked one by one and
+--   the status looked up, as before. What remains (EXPLAIN ANALYZE, M whole tree): planning about
+--   4 ms, the join to member_facts, the sort and the DataFrame.
 with marked as not materialized (
     -- attendance marks other than exempt in the window and the subtree (member_mark: members and
     -- meetings keyed by hash)
@@ -61,7 +62,7 @@ latest as (
     -- each other member's last mark in the window (all of their marks in the window are in the
     -- subtree), when its 6 hold 3 absences or more; kept: the bits of the 6 held in the window (1 the
     -- mark itself, 2 the one before, ...)
-    select member_key, held_on, cell_id,
+    select member_key, held_on, cell_id, membership_status,
            excused_mask, absent_mask, away_mask, illness_mask, work_mask, other_mask,
            1 | if(back1_on >= $start, 2, 0) | if(back2_on >= $start, 4, 0) | if(back3_on >= $start, 8, 0)
              | if(back4_on >= $start, 16, 0) | if(back5_on >= $start, 32, 0) as kept,
@@ -84,25 +85,7 @@ ranked as (
     from marked
     where member_key in (select member_key from split)
 ),
-last_six as (
-    -- grouped by member (one row each already): the planner then expects a few rows, not a share
-    -- of member_mark, and builds the joins below on them rather than on member_facts
-    select member_key,
-           any_value(bit_count(kept))::bigint as meetings_counted,
-           any_value(bit_count((excused_mask | absent_mask) & kept))::bigint as absences,
-           any_value(bit_count(excused_mask & kept))::bigint as excused,
-           any_value(bit_count(absent_mask & kept))::bigint as absent,
-           any_value(bit_count(away_mask & kept))::bigint as away,
-           any_value(bit_count(illness_mask & kept))::bigint as illness,
-           any_value(bit_count(work_mask & kept))::bigint as work,
-           any_value(bit_count(other_mask & kept))::bigint as other_reason,
-           any_value(held_on) as last_meeting,
-           any_value(last_absence) as last_absence,
-           any_value(cell_id) as cell_id
-    from latest
-    group by member_key
-    having any_value(bit_count((excused_mask | absent_mask) & kept)) >= 3
-    union all
+exact as (
     select member_key,
            count(*) as meetings_counted,
            count(*) filter (where status in ('excused', 'absent')) as absences,
@@ -120,6 +103,36 @@ last_six as (
     group by member_key
     having count(*) filter (where status in ('excused', 'absent')) >= 3
 ),
+last_six as (
+    -- grouped by member (one row each already): the planner then expects a few rows, not a share
+    -- of member_mark, and builds the joins below on them rather than on member_facts
+    select member_key,
+           any_value(bit_count(kept))::bigint as meetings_counted,
+           any_value(bit_count((excused_mask | absent_mask) & kept))::bigint as absences,
+           any_value(bit_count(excused_mask & kept))::bigint as excused,
+           any_value(bit_count(absent_mask & kept))::bigint as absent,
+           any_value(bit_count(away_mask & kept))::bigint as away,
+           any_value(bit_count(illness_mask & kept))::bigint as illness,
+           any_value(bit_count(work_mask & kept))::bigint as work,
+           any_value(bit_count(other_mask & kept))::bigint as other_reason,
+           any_value(held_on) as last_meeting,
+           any_value(last_absence) as last_absence,
+           any_value(cell_id) as cell_id,
+           any_value(membership_status) as membership_status  -- as of the mark's day (member_mark)
+    from latest
+    group by member_key
+    having any_value(bit_count((excused_mask | absent_mask) & kept)) >= 3
+    union all
+    select x.*, s.membership_status
+    from exact x
+    left join (
+        -- the member's membership row in that cell in force on the latest meeting's day
+        select ms.member_key, arg_max(ms.status, ms.from_date) as membership_status
+        from membership_facts ms
+        join exact l on l.member_key = ms.member_key and l.cell_id = ms.cell_id and ms.from_date <= l.last_meeting
+        group by ms.member_key
+    ) s on s.member_key = x.member_key
+),
 named as (
     select m.member_id, m.full_name, m.name_order, x.*, f.cell, f.commune_id, f.commune, f.commune_order, f.cell_order
     from last_six x
@@ -132,14 +145,7 @@ select case when $names_allowed::boolean then x.member_id end as member_id,
        x.meetings_counted, x.absences, x.excused, x.absent,
        x.away, x.illness, x.work, x.other_reason,
        x.last_meeting, x.last_absence,
-       s.membership_status
+       x.membership_status
 from named x
-left join (
-    -- the member's membership row in that cell in force on the latest meeting's day
-    select ms.member_key, arg_max(ms.status, ms.from_date) as membership_status
-    from membership_facts ms
-    join last_six l on l.member_key = ms.member_key and l.cell_id = ms.cell_id and ms.from_date <= l.last_meeting
-    group by ms.member_key
-) s on s.member_key = x.member_key
 order by x.commune_order, x.cell_order, x.absences desc, x.last_absence desc,
          case when $names_allowed::boolean then x.name_order end;

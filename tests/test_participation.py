@@ -309,9 +309,10 @@ def test_chronic_absentees_hide_names_unless_allowed(half_year_db):
 def test_chronic_absentees_follow_writes_and_count_a_subtree_s_marks_of_a_member_who_moved(
     half_year_db, tmp_path, monkeypatch
 ):
-    # member_mark carries each mark's 5 marks before it: a write derives all of its members' marks
-    # again, as a full rebuild would. A member whose marks in the window lie in two cells is counted,
-    # when a subtree is asked, on the subtree's marks alone.
+    # member_mark carries each mark's 5 marks before it and the membership status that day: a write
+    # derives all of its members' marks again, and a membership written their statuses, as a full
+    # rebuild would. A member whose marks in the window lie in two cells is counted, when a subtree
+    # is asked, on the subtree's marks alone.
     from cellboard.ingest import changes
 
     monkeypatch.setenv("CELLBOARD_USERS", str(tmp_path / "accounts.sqlite"))
@@ -354,6 +355,29 @@ def test_chronic_absentees_follow_writes_and_count_a_subtree_s_marks_of_a_member
             "last_absence": "2025-05-10",
             "membership_status": "away",
         }
+    ]
+    assert marks_as_rebuilt()
+
+    # m3 active in C1 from 01/06: the status on the latest meeting's day (10/06) follows the roll
+    db.close_all()
+    con = store.connect(str(path))
+    con.execute("begin")
+    store.apply_rows(
+        con,
+        {
+            "membership": pd.DataFrame(
+                [
+                    ("m3", "C1", dt.date(2020, 1, 1), dt.date(2025, 5, 31), "away"),
+                    ("m3", "C1", dt.date(2025, 6, 1), None, "active"),
+                ],
+                columns=["member_id", "cell_id", "from_date", "to_date", "status"],
+            )
+        },
+    )
+    con.execute("commit")
+    con.close()
+    assert rows(path, "chronic_absentees", ["membership_status"], **march) == [
+        {"membership_status": "active"}
     ]
     assert marks_as_rebuilt()
 
@@ -405,7 +429,7 @@ def test_chronic_absentees_follow_writes_and_count_a_subtree_s_marks_of_a_member
             "work": 1,
             "last_meeting": "2025-06-10",
             "last_absence": "2025-05-10",
-            "membership_status": "away",
+            "membership_status": "active",
         }
     ]
     assert rows(path, "chronic_absentees", columns, unit="C3", **HALF) == []  # one meeting there

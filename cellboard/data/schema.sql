@@ -326,7 +326,12 @@ create table member_mark (
     away_mask utinyint not null,        -- which gave reason away
     illness_mask utinyint not null,
     work_mask utinyint not null,
-    other_mask utinyint not null
+    other_mask utinyint not null,
+    -- for a mark whose 6 hold 3 absences or more (the ones chronic_absentees shows): the status of
+    -- the member's membership of its cell in force that day (the latest begun by then), null when
+    -- none; null on the other marks. Written with the marks and again for the members whose
+    -- memberships change (derive_members).
+    membership_status varchar
 );
 
 -- Each attendance row, exempt ones included, of a meeting not withdrawn, whose member was not in
@@ -690,11 +695,24 @@ select member_key, meeting_key, held_on, cell_id, status, reason, next_on,
        ((recent >> 12) & 63)::utinyint,
        ((recent >> 18) & 63)::utinyint,
        ((recent >> 24) & 63)::utinyint,
-       ((recent >> 30) & 63)::utinyint
+       ((recent >> 30) & 63)::utinyint,
+       null  -- membership_status: below
 from neighbours
 -- marks whose 6 hold 3 absences or more first, then the rest; in each, the marks next to a move
 -- (came_from_on or leaves_on) first: a window's few of them are read without the others
 order by recent_absences < 3, came_from_on is null and leaves_on is null, held_on, cell_id;
+-- their membership_status, from membership_facts as it stands: when this write also changes
+-- memberships, derive_members (after this section) writes it again for those members
+update member_mark m
+set membership_status = s.status
+from (
+    select k.member_key, k.meeting_key, arg_max(f.status, f.from_date) as status
+    from member_mark k
+    left join membership_facts f on f.member_key = k.member_key and f.cell_id = k.cell_id and f.from_date <= k.held_on
+    where k.member_key in (select member_key from changed_members) and k.recent_absences >= 3
+    group by k.member_key, k.meeting_key
+) s
+where m.member_key = s.member_key and m.meeting_key = s.meeting_key;
 
 delete from roll_miss where meeting_id in (select meeting_id from changed_meetings);
 insert into roll_miss
@@ -964,6 +982,18 @@ where s.meeting_id in (select meeting_id from changed_meetings)
 -- section: derive_members
 -- Whole on every write of members, memberships or units (store.DERIVE_INPUTS; a unit moved changes
 -- the commune of its memberships): a copy of two small tables keyed by number.
+-- the members whose membership rows (cell, start, status) this write changed, from membership_facts
+-- as it was: member_mark's membership_status again for them, below
+create or replace temp table restated_members as
+    select distinct member_key from (
+        (select member_key, cell_id, from_date, status from membership_facts
+         except
+         select id_key(member_id), cell_id, from_date, status from membership)
+        union all
+        (select id_key(member_id), cell_id, from_date, status from membership
+         except
+         select member_key, cell_id, from_date, status from membership_facts)
+    );
 delete from member_facts;
 insert into member_facts
 select id_key(member_id), member_id, full_name, row_number() over (order by full_name collate vi, member_id)
@@ -975,6 +1005,17 @@ select id_key(m.member_id), m.cell_id, m.from_date, m.status, m.to_date, cc.comm
 from membership m
 left join cell_commune cc on cc.cell_id = m.cell_id
 order by 1;
+-- member_mark's membership_status for the members whose memberships changed (restated_members)
+update member_mark m
+set membership_status = s.status
+from (
+    select k.member_key, k.meeting_key, arg_max(f.status, f.from_date) as status
+    from member_mark k
+    left join membership_facts f on f.member_key = k.member_key and f.cell_id = k.cell_id and f.from_date <= k.held_on
+    where k.member_key in (select member_key from restated_members) and k.recent_absences >= 3
+    group by k.member_key, k.meeting_key
+) s
+where m.member_key = s.member_key and m.meeting_key = s.meeting_key;
 -- roll_miss again for the members whose memberships this write changed (old_membership: derive_snapshot)
 create or replace temp table moved_members as
     select distinct member_id from (
@@ -1010,6 +1051,7 @@ drop table if exists changed_cells;
 drop table if exists changed_opinions;
 drop table if exists changed_members;
 drop table if exists kept_marks;
+drop table if exists restated_members;
 drop table if exists old_closure;
 drop table if exists old_cell_commune;
 drop table if exists old_units;
