@@ -699,8 +699,9 @@ select member_key, meeting_key, held_on, cell_id, status, reason, next_on,
        null  -- membership_status: below
 from neighbours
 -- marks whose 6 hold 3 absences or more first, then the rest; in each, the marks next to a move
--- (came_from_on or leaves_on) first: a window's few of them are read without the others
-order by recent_absences < 3, came_from_on is null and leaves_on is null, held_on, cell_id;
+-- (came_from_on or leaves_on) first: a window's few of them are read without the others. Not by
+-- cell within a day: no query skips blocks by cell, and the wide rows sort faster (0,6 s at M)
+order by recent_absences < 3, came_from_on is null and leaves_on is null, held_on;
 -- their membership_status, from membership_facts as it stands: when this write also changes
 -- memberships, derive_members (after this section) writes it again for those members
 update member_mark m
