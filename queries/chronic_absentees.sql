@@ -79,13 +79,14 @@ latest as (
       and member_key not in (select member_key from split)
 ),
 ranked as (
-    -- the split members' marks in the subtree, latest first
+    -- the split members' marks in the subtree, latest first: their last 6 there are counted one by one
     select member_key, meeting_key, cell_id, held_on, status, reason,
            row_number() over (partition by member_key order by held_on desc, meeting_key desc) as recency
     from marked
     where member_key in (select member_key from split)
 ),
 exact as (
+    -- a split member's last 6 in the subtree, their latest meeting's cell and day
     select member_key,
            count(*) as meetings_counted,
            count(*) filter (where status in ('excused', 'absent')) as absences,
