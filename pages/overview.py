@@ -9,7 +9,14 @@ from cellboard.data import figures, periods
 
 loc = ui.locale()
 state = ui.page_header(loc, "page_overview")
-comparison = figures.compare(ui.query, state.period, state.unit)
+
+
+def ranked_cells(period: periods.Period):
+    """cell_ranking's rows for the unit, cut from the whole scope's (ui.cells_of_the_unit)."""
+    return ui.cells_of_the_unit("cell_ranking", state.unit, start=period.start, end=period.end)
+
+
+comparison = figures.compare(ui.query, state.period, state.unit, ranked_cells)
 
 st.subheader(loc.t("headline"))
 ui.headline_tiles(loc, comparison)
@@ -33,7 +40,7 @@ low_communes = communes[
     (communes["attendance_rate"] < rules.ATTENDANCE_TARGET)
     | (communes["on_time_rate"] < rules.ON_TIME_TARGET)
 ].sort_values("attendance_rate")
-cells = ui.query("cell_ranking", **ui.window())
+cells = ranked_cells(state.period)
 low_cells = figures.below_target(cells[cells["is_ranked"]], "attendance_rate", rules.ATTENDANCE_TARGET)
 
 SHOWN_ROWS = 10  # the worst ones on screen; the count says how many there are, the downloads hold all

@@ -127,6 +127,33 @@ def test_the_headline_figures_are_the_modules(fixture_db, answers):
     assert (now["rating_year"], now["excellent_share"]) == (2025, 1 / 3)
 
 
+def test_a_units_headline_from_the_whole_trees_cells_is_the_units_own(fixture_db):
+    """The Overview cuts a unit's cell_ranking rows from the whole tree's (figures.cells_within); the
+    figures, and the rows the page lists, are those of asking for the unit."""
+
+    def run(name, **params):
+        return db.run(name, params, path=fixture_db)
+
+    period = Period(WINDOW["start"], WINDOW["end"])
+    columns = ["cell_id", "attendance_rate", "meetings", "is_ranked", "months_met", "months_existed"]
+    for unit in ["P", "X1", "X2", "C1", "C3"]:
+        cells = run("unit_cells", unit=unit)
+
+        def cut(of: Period, cells=cells) -> pd.DataFrame:
+            return figures.cells_within(run("cell_ranking", start=of.start, end=of.end), cells)
+
+        asked, from_whole = figures.compare(run, period, unit), figures.compare(run, period, unit, cut)
+        assert from_whole.current_values == asked.current_values, unit
+        assert from_whole.previous_values == asked.previous_values, unit
+        assert from_whole.year_values == asked.year_values, unit
+        own = run("cell_ranking", **WINDOW, unit=unit)[columns].reset_index(drop=True)
+        assert cut(period)[columns].reset_index(drop=True).equals(own), unit
+    # X1 holds C1-C3: its cut keeps those three in the whole tree's order
+    assert cut(period)["cell_id"].tolist() == ["C3"]
+    x1 = figures.cells_within(run("cell_ranking", **WINDOW), run("unit_cells", unit="X1"))
+    assert sorted(x1["cell_id"]) == ["C1", "C2", "C3"]
+
+
 def test_the_score_and_its_weights(answers):
     c1 = answers["cells"][answers["cells"]["cell_id"] == "C1"]
     parts = metrics.score_parts(c1).iloc[0]

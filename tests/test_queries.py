@@ -445,6 +445,12 @@ def test_rating_distribution(fixture_db):
     ]
 
 
+def test_unit_cells(fixture_db):
+    assert rows(fixture_db, "unit_cells", unit="X1") == [{"cell_id": c} for c in ("C1", "C2", "C3")]
+    assert rows(fixture_db, "unit_cells", unit="C4") == [{"cell_id": "C4"}]
+    assert [r["cell_id"] for r in rows(fixture_db, "unit_cells")] == ["C1", "C2", "C3", "C4"]
+
+
 def test_unit_tree_in_vietnamese_order(fixture_db):
     assert [(r["unit_id"], r["depth"], r["cells"]) for r in rows(fixture_db, "unit_tree")] == [
         ("P", 0, 4),

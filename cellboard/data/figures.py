@@ -36,13 +36,16 @@ def headline(
     unit: str | None,
     rated_before: int | None = None,
     ratings: pd.DataFrame | None = None,
+    cells: pd.DataFrame | None = None,
 ) -> dict[str, float | None]:
     """The seven headline figures for one period and unit. `rated_before`: only ratings of earlier
     years count (a comparison a year back must not compare a rating year with itself). `ratings`:
-    rating_distribution over any window that holds the period's rating years (see rated_years)."""
+    rating_distribution over any window that holds the period's rating years (see rated_years).
+    `cells`: the unit's rows of cell_ranking for the period, if the caller has them (see cells_within)."""
     params = {"start": period.start, "end": period.end, "unit": unit}
     trend = run("participation_trend", **params)
-    cells = run("cell_ranking", **params)
+    if cells is None:
+        cells = run("cell_ranking", **params)
     response = run("opinion_response", **params)
     if ratings is None:
         ratings = run("rating_distribution", **rated_years([period]), unit=unit)
@@ -90,22 +93,49 @@ def rated_years(periods: list[Period]) -> dict[str, dt.date]:
     }
 
 
-def compare(run: Runner, period: Period, unit: str | None) -> Comparison:
-    """Headline figures for the period, the previous period and the same period a year earlier."""
+def compare(
+    run: Runner,
+    period: Period,
+    unit: str | None,
+    cells_for: Callable[[Period], pd.DataFrame] | None = None,
+) -> Comparison:
+    """Headline figures for the period, the previous period and the same period a year earlier.
+    `cells_for(period)`: the unit's rows of cell_ranking for a period, if the caller has a cheaper
+    way to them than asking for the unit (the Overview cuts them from its whole scope's)."""
     previous, year_before = previous_period(period), year_earlier(period)
     # one query for the three periods' ratings, not one each
     ratings = run("rating_distribution", **rated_years([period, previous, year_before]), unit=unit)
-    current = headline(run, period, unit, ratings=ratings)
+
+    def cells(of: Period) -> pd.DataFrame | None:
+        return cells_for(of) if cells_for else None
+
+    current = headline(run, period, unit, ratings=ratings, cells=cells(period))
     return Comparison(
         period,
         previous,
         year_before,
         current,
-        headline(run, previous, unit, ratings=ratings),
+        headline(run, previous, unit, ratings=ratings, cells=cells(previous)),
         # ratings are yearly: a year back means the rating year before the current one (the window a
         # year earlier may reach the same latest rated year)
-        headline(run, year_before, unit, rated_before=current["rating_year"], ratings=ratings),
+        headline(
+            run,
+            year_before,
+            unit,
+            rated_before=current["rating_year"],
+            ratings=ratings,
+            cells=cells(year_before),
+        ),
     )
+
+
+def cells_within(rows: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a per-cell answer (cell_ranking) whose cell is one of a unit's (`cells`: its
+    unit_cells), in the answer's order. The same rows, with the same counts and rates, as the answer
+    asked for that unit: those are each cell's own whatever subtree is asked (months met, attendance,
+    is_ranked). Not what is relative to the subtree asked: cell_ranking's rank_in_commune below a
+    commune and is_bottom_decile stay those of the wider answer."""
+    return rows[rows["cell_id"].isin(cells["cell_id"].tolist())]
 
 
 def below_target(frame: pd.DataFrame, column: str, target: float) -> pd.DataFrame:
