@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cellboard.data import store
+from cellboard.data import db, store
 
 D = dt.date
 
@@ -218,3 +218,33 @@ def tables() -> dict[str, pd.DataFrame]:
 def write(path: Path) -> Path:
     store.write_database(path, tables(), source="imported")
     return path
+
+
+def apply(path: Path, **tables: pd.DataFrame) -> None:
+    """Rows written into the file through store.apply_rows, as a write does (derived tables kept in
+    step), in one transaction; the readers' connections to the file closed first."""
+    db.close_all()
+    con = store.connect(str(path))
+    try:
+        con.execute("begin")
+        store.apply_rows(con, tables)
+        con.execute("commit")
+    finally:
+        con.close()
+
+
+def as_rebuilt(path: Path, select: str) -> list[tuple]:
+    """The rows `select` reads from the file as written, checked equal to what it reads after a full
+    rebuild of the derived tables (rolled back: the file stays as written)."""
+    db.close_all()
+    con = store.connect(str(path))
+    try:
+        written = con.execute(select).fetchall()
+        con.execute("begin")
+        store.rebuild_derived(con)
+        rebuilt = con.execute(select).fetchall()
+        con.execute("rollback")
+    finally:
+        con.close()
+    assert written == rebuilt
+    return written

@@ -14,6 +14,7 @@ import datetime as dt
 import unicodedata
 from pathlib import Path
 
+import fixture
 import openpyxl
 import pandas as pd
 import pytest
@@ -650,16 +651,8 @@ def test_the_meeting_warnings_follow_writes_as_a_full_rebuild_finds_them(tmp_pat
         )
 
     def rebuilt_as_written() -> bool:
-        full = tmp_path / "full.duckdb"
-        full.write_bytes(path.read_bytes())
-        con = store.connect(str(full))
-        written = con.execute("select * from meeting_warning order by all").fetchall()
-        con.execute("begin")
-        store.rebuild_derived(con)
-        con.execute("commit")
-        rebuilt = con.execute("select * from meeting_warning order by all").fetchall()
-        con.close()
-        return written == rebuilt
+        fixture.as_rebuilt(path, "select * from meeting_warning order by all")  # asserts they are equal
+        return True
 
     same_day = [["same_day_meetings", "M1", None, 2], ["same_day_meetings", "M2", None, 2]]
     assert warnings() == [["roll_vs_rows", "M3", 2, 1], *same_day]  # two on the roll, one row
@@ -691,12 +684,7 @@ def test_the_meeting_warnings_follow_writes_as_a_full_rebuild_finds_them(tmp_pat
             "status": "active",
         }
     )
-    db.close_all()  # the readers' connections to the file
-    con = store.connect(str(path))
-    con.execute("begin")
-    store.apply_rows(con, {"membership": left})
-    con.execute("commit")
-    con.close()
+    fixture.apply(path, membership=left)
     assert (
         warnings()
         == [

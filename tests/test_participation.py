@@ -323,17 +323,8 @@ def test_chronic_absentees_follow_writes_and_count_a_subtree_s_marks_of_a_member
     columns += ["last_meeting", "last_absence", "membership_status"]
 
     def marks_as_rebuilt() -> bool:
-        db.close_all()
-        full = tmp_path / "full.duckdb"
-        full.write_bytes(path.read_bytes())
-        con = store.connect(str(full))
-        written = con.execute("select * from member_mark order by all").fetchall()
-        con.execute("begin")
-        store.rebuild_derived(con)
-        con.execute("commit")
-        rebuilt = con.execute("select * from member_mark order by all").fetchall()
-        con.close()
-        return written == rebuilt
+        fixture.as_rebuilt(path, "select * from member_mark order by all")  # asserts they are equal
+        return True
 
     # M9 (10/05) corrected: m3 absent. From March, m3's meetings M7-M10 hold 3 absences (M7, M8, M9)
     board = changes.Writer("board", "organisation_board", None)
@@ -359,23 +350,16 @@ def test_chronic_absentees_follow_writes_and_count_a_subtree_s_marks_of_a_member
     assert marks_as_rebuilt()
 
     # m3 active in C1 from 01/06: the status on the latest meeting's day (10/06) follows the roll
-    db.close_all()
-    con = store.connect(str(path))
-    con.execute("begin")
-    store.apply_rows(
-        con,
-        {
-            "membership": pd.DataFrame(
-                [
-                    ("m3", "C1", dt.date(2020, 1, 1), dt.date(2025, 5, 31), "away"),
-                    ("m3", "C1", dt.date(2025, 6, 1), None, "active"),
-                ],
-                columns=["member_id", "cell_id", "from_date", "to_date", "status"],
-            )
-        },
+    fixture.apply(
+        path,
+        membership=pd.DataFrame(
+            [
+                ("m3", "C1", dt.date(2020, 1, 1), dt.date(2025, 5, 31), "away"),
+                ("m3", "C1", dt.date(2025, 6, 1), None, "active"),
+            ],
+            columns=["member_id", "cell_id", "from_date", "to_date", "status"],
+        ),
     )
-    con.execute("commit")
-    con.close()
     assert rows(path, "chronic_absentees", ["membership_status"], **march) == [
         {"membership_status": "active"}
     ]
@@ -383,23 +367,16 @@ def test_chronic_absentees_follow_writes_and_count_a_subtree_s_marks_of_a_member
 
     # m3 absent at a meeting of C3 on 20/06: of m3's last 6 (M3, M7-M10, M11) 5 are absences, the
     # latest in C3, where m3 has no membership
-    db.close_all()
-    con = store.connect(str(path))
-    con.execute("begin")
-    store.apply_rows(
-        con,
-        {
-            "meeting": pd.DataFrame(
-                [("M11", "C3", dt.date(2025, 6, 20), "regular")],
-                columns=["meeting_id", "cell_id", "held_on", "kind"],
-            ),
-            "attendance": pd.DataFrame(
-                [("M11", "m3", "absent", None)], columns=["meeting_id", "member_id", "status", "reason"]
-            ),
-        },
+    fixture.apply(
+        path,
+        meeting=pd.DataFrame(
+            [("M11", "C3", dt.date(2025, 6, 20), "regular")],
+            columns=["meeting_id", "cell_id", "held_on", "kind"],
+        ),
+        attendance=pd.DataFrame(
+            [("M11", "m3", "absent", None)], columns=["meeting_id", "member_id", "status", "reason"]
+        ),
     )
-    con.execute("commit")
-    con.close()
     assert marks_as_rebuilt()
     everywhere = {
         "cell_id": "C3",

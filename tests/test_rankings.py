@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import apptools
+import fixture
 import numpy as np
 import pandas as pd
 import pytest
@@ -31,6 +32,18 @@ from cellboard.data import db, store
 
 PAGE = "pages/rankings.py"
 DEFAULT_WEIGHTS = {"w_attendance": 0.4, "w_regularity": 0.3, "w_thematic": 0.2, "w_visits": 0.1}
+# the meeting sheet's columns of a meeting reported by counts, in the rows' order below
+MEETING_COLUMNS = [
+    "meeting_id",
+    "cell_id",
+    "held_on",
+    "kind",
+    "expected",
+    "present",
+    "excused",
+    "absent",
+    "exempt",
+]
 
 
 @pytest.fixture(scope="module")
@@ -48,17 +61,7 @@ def ten_cells_db(tmp_path_factory):
         "unit": pd.DataFrame(units, columns=["unit_id", "name", "kind", "parent_id"], dtype=object),
         "meeting": pd.DataFrame(
             meetings,
-            columns=[
-                "meeting_id",
-                "cell_id",
-                "held_on",
-                "kind",
-                "expected",
-                "present",
-                "excused",
-                "absent",
-                "exempt",
-            ],
+            columns=MEETING_COLUMNS,
             dtype=object,
         ),
     }
@@ -113,17 +116,6 @@ def test_cell_rankings_month_flags_follow_writes_as_a_full_rebuild_finds_them(tm
         [("P", "Tỉnh", "province", None), ("X", "Xã", "commune", "P"), ("C1", "Chi bộ 1", "cell", "X")],
         columns=["unit_id", "name", "kind", "parent_id"],
     )
-    meeting_columns = [
-        "meeting_id",
-        "cell_id",
-        "held_on",
-        "kind",
-        "expected",
-        "present",
-        "excused",
-        "absent",
-        "exempt",
-    ]
     meetings = [
         ("A1", "C1", d(2025, 1, 6), "regular", 4, 4, 0, 0, 0),
         ("A2", "C1", d(2025, 1, 20), "thematic", 4, 3, 1, 0, 0),
@@ -135,7 +127,7 @@ def test_cell_rankings_month_flags_follow_writes_as_a_full_rebuild_finds_them(tm
         path,
         {
             "unit": units,
-            "meeting": pd.DataFrame(meetings, columns=meeting_columns, dtype=object),
+            "meeting": pd.DataFrame(meetings, columns=MEETING_COLUMNS, dtype=object),
             "committee_member": pd.DataFrame(
                 {"person_id": ["V"], "full_name": ["Ủy viên"], "level": ["commune"], "unit_id": ["X"]}
             ),
@@ -145,29 +137,12 @@ def test_cell_rankings_month_flags_follow_writes_as_a_full_rebuild_finds_them(tm
     )
 
     def flags() -> list[tuple]:
-        con = store.connect(str(path))
-        try:
-            written = con.execute(
-                "select meeting_id, met_after, visit_after, thematic_first from meeting_stats order by 1"
-            ).fetchall()
-            con.execute("begin")
-            store.rebuild_derived(con)  # rolled back: the file stays as written
-            rebuilt = con.execute(
-                "select meeting_id, met_after, visit_after, thematic_first from meeting_stats order by 1"
-            ).fetchall()
-            con.execute("rollback")
-        finally:
-            con.close()
-        assert written == rebuilt
-        return written
+        return fixture.as_rebuilt(
+            path, "select meeting_id, met_after, visit_after, thematic_first from meeting_stats order by 1"
+        )
 
     def write(**tables: pd.DataFrame) -> None:
-        db.close_all()  # the readers' connections to the file
-        con = store.connect(str(path))
-        con.execute("begin")
-        store.apply_rows(con, tables)
-        con.execute("commit")
-        con.close()
+        fixture.apply(path, **tables)
 
     def counted(start: str) -> dict:
         columns = ["meetings", "months_met", "months_existed", "visit_months", "quarters_thematic"]
@@ -198,10 +173,10 @@ def test_cell_rankings_month_flags_follow_writes_as_a_full_rebuild_finds_them(tm
     }
     # A2 withdrawn: the quarter has no thematic meeting left; a meeting before A1 takes its place as
     # January's first (A1 not written, its flag follows)
-    withdrawn = pd.DataFrame([(*meetings[1], "Nhập trùng")], columns=[*meeting_columns, "withdrawn_reason"])
+    withdrawn = pd.DataFrame([(*meetings[1], "Nhập trùng")], columns=[*MEETING_COLUMNS, "withdrawn_reason"])
     write(meeting=withdrawn)
     write(
-        meeting=pd.DataFrame([("A0", "C1", d(2025, 1, 3), "regular", 4, 4, 0, 0, 0)], columns=meeting_columns)
+        meeting=pd.DataFrame([("A0", "C1", d(2025, 1, 3), "regular", 4, 4, 0, 0, 0)], columns=MEETING_COLUMNS)
     )
     assert flags() == [
         ("A0", d(2024, 12, 31), None, False),
