@@ -298,7 +298,10 @@ def cell_history(loc: text.Locale, ranking, cell: str) -> None:
 # ---- cells that need help ----------------------------------------------------------------------
 def needs_help_section(loc: text.Locale, ranking) -> None:
     target = rules.ATTENDANCE_TARGET
-    st.subheader(loc.t("needs_help_title"), help=loc.t("needs_help_help", target=loc.pct(target, 0)))
+    st.subheader(
+        loc.t("needs_help_title"),
+        help=loc.t("needs_help_help", target=loc.pct(target, 0), months=rules.MONTHS_BELOW_TARGET_FOR_HELP),
+    )
     running = ui.query("cells_needing_help", **ui.window(target=target))
     needing = ui.figure(charts.needs_help_table, loc, ranking, running)  # made once per data
     if len(needing):

@@ -373,6 +373,8 @@ def test_only_the_chosen_section_is_drawn(app_on, fixture_db, monkeypatch):
     assert "cells_needing_help" in asked  # its query runs once its section is opened
     assert chart_keys(at) == []
     assert [header.value for header in at.main.subheader] == [loc.t("needs_help_title")]
+    # the rule's months (rules.MONTHS_BELOW_TARGET_FOR_HELP, 3) in its help, not a number of the text's
+    assert "dưới chỉ tiêu 90% từ 3 tháng liên tiếp" in at.main.subheader[0].proto.help
     assert len(sliders(at)) == 4 and "× Tỷ lệ đảng viên dự sinh hoạt" in score_line(at)
     open_section(at, "ratings")
     assert not at.exception
