@@ -47,12 +47,12 @@ def headline(
     if cells is None:
         cells = run("cell_ranking", **params)
     response = run("opinion_response", **params)
+    years = rated_years([period])
     if ratings is None:
-        ratings = run("rating_distribution", **rated_years([period]), unit=unit)
+        ratings = run("rating_distribution", **years, unit=unit)
     # rating_distribution's rows are commune-years whatever its window: the period's years are a
     # choice of rows (its window's)
-    first, last = rated_years([period]).values()
-    ratings = ratings[ratings["year"].between(first.year, last.year)]
+    ratings = ratings[ratings["year"].between(years["start"].year, years["end"].year)]
     if rated_before is not None:
         ratings = ratings[ratings["year"] < rated_before]
     rating_year = int(ratings["year"].max()) if len(ratings) else None
