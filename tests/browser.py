@@ -118,9 +118,15 @@ def browser():
     return chromium()
 
 
+SETTLED = """() => document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    && !document.querySelector("[data-stale='true']")"""
+
+
 def wait_for_app(page, timeout: int = TIMEOUT_MS) -> None:
-    """Until the script run has finished (Streamlit marks the app `data-test-script-state`)."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    """Until the page has settled as the bench defines it: the script run has finished (Streamlit
+    marks the app `data-test-script-state`) and no element is left stale from an earlier run (a
+    rerun's elements are swapped in one by one, so a page read mid-way mixes two runs)."""
+    page.wait_for_function(SETTLED, timeout=timeout, polling=50)
 
 
 def login(page, name: str, password: str, timeout: int = TIMEOUT_MS) -> None:

@@ -46,7 +46,8 @@ def test_in_chromium_the_members_filter_is_a_fragment_and_the_buttons_switch_sec
         page.get_by_text("Dự sinh hoạt của từng cấp ủy viên").wait_for(timeout=30_000)
         wait_for_app(page)
         assert page.locator("[data-testid='stException']").count() == 0
-        assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "3"
+        members = page.locator("[data-testid='stMetric']").filter(has_text="Cấp ủy viên theo dõi")
+        assert members.locator("[data-testid='stMetricValue']").inner_text() == "3"
         assert section_button(page, "Cấp ủy viên và quy định").get_attribute("aria-checked") == "true"
         assert page.locator(".js-plotly-plot").count() == 1  # compliance by level, no other chart
         tile = page.locator("[data-testid='stMetric']").first.element_handle()
