@@ -15,10 +15,11 @@ from starlette.middleware import Middleware
 from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 
-from cellboard import ROOT, auth, settings
+from cellboard import ROOT, allocator, auth, settings
 from cellboard.app import web
 from cellboard.data import db, store
 
+allocator.arrow_through_malloc()
 config.set_option("server.cookieSecret", settings.secrets().cookie_secret)
 # The pages are declared with st.navigation in dashboard.py. Left to itself, Streamlit would take the
 # pages/ folder beside it for the old multipage mode until a first run declares them, and run a page

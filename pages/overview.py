@@ -30,9 +30,10 @@ st.subheader(
     ),
 )
 communes = ui.named_for_the_cell(loc, ui.query("commune_summary", **ui.window(as_of=None)))
-previous = ui.query("commune_summary", **ui.window(periods.previous_period(state.period), as_of=None))
+# the previous period's attendance of each commune, from its cells the headline has already asked for
+previous = figures.attendance_by_commune(ranked_cells(comparison.previous))
 communes = communes.merge(
-    previous[["commune_id", "attendance_rate"]].rename(columns={"attendance_rate": "attendance_rate_prev"}),
+    previous.rename(columns={"attendance_rate": "attendance_rate_prev"}),
     on="commune_id",
     how="left",
 )

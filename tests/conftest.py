@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fixture  # noqa: E402
 
+from cellboard.app import ui  # noqa: E402
 from cellboard.data import db  # noqa: E402
 
 pytest_plugins = ["browser"]  # the served app and one Chromium, shared by every module
@@ -49,7 +50,7 @@ def isolated_accounts(tmp_path_factory, monkeypatch):
 @pytest.fixture(autouse=True)
 def fresh_caches():
     st.cache_data.clear()
-    st.cache_resource.clear()
+    ui.clear_caches()
     yield
     db.close_all()
 
@@ -86,7 +87,6 @@ def app_on(monkeypatch, accounts_store):
     from streamlit.testing.v1 import AppTest
 
     from cellboard import auth
-    from cellboard.app import ui
 
     def make(path: Path, as_account: str | None = "admin", **query: str) -> AppTest:
         monkeypatch.setenv("CELLBOARD_DB", str(path))

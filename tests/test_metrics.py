@@ -154,6 +154,34 @@ def test_a_units_headline_from_the_whole_trees_cells_is_the_units_own(fixture_db
     assert sorted(x1["cell_id"]) == ["C1", "C2", "C3"]
 
 
+def test_a_communes_attendance_from_its_cells_is_commune_summarys(fixture_db):
+    """The Overview takes the previous period's attendance of each commune from the cells it asked
+    for (figures.attendance_by_commune), not from commune_summary: the same rates, for every unit and
+    for windows with and without meetings."""
+
+    def run(name, **params):
+        return db.run(name, params, path=fixture_db)
+
+    windows = [WINDOW, {"start": dt.date(2024, 7, 1), "end": dt.date(2024, 12, 31)}]
+    rates = {}
+    for window in windows:
+        for unit in ["P", "X1", "X2", "C1", "C3"]:
+            summary = run("commune_summary", **window, unit=unit, as_of=None)
+            pooled = figures.attendance_by_commune(run("cell_ranking", **window, unit=unit))
+            both = summary[["commune_id", "attendance_rate"]].merge(
+                pooled, on="commune_id", suffixes=("", "_pooled")
+            )
+            assert len(both) == len(summary), (window, unit)
+            assert both["attendance_rate_pooled"].tolist() == pytest.approx(
+                both["attendance_rate"].astype(float).tolist(), nan_ok=True
+            ), (window, unit)
+            rates[(window["start"], unit)] = dict(
+                zip(both["commune_id"], both["attendance_rate_pooled"], strict=True)
+            )
+    # X1's cells in the fixture's window: C1 7 present of 12 expected (3 exempt), C2 1 of 2, C3 3 of 3
+    assert rates[(WINDOW["start"], "X1")] == pytest.approx({"X1": (7 + 1 + 3) / (12 - 3 + 2 + 3)})
+
+
 def test_the_score_and_its_weights(answers):
     c1 = answers["cells"][answers["cells"]["cell_id"] == "C1"]
     parts = metrics.score_parts(c1).iloc[0]

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from cellboard import auth, sessions, text
-from cellboard.app import filters, web
+from cellboard.app import bounded, filters, web
 from cellboard.data import db, figures, periods
 
 FILTERS_KEY = "_filters"
@@ -70,15 +70,23 @@ def in_fragment() -> bool:
     return bool(ctx and ctx.fragment_ids_this_run)
 
 
-@st.cache_resource(show_spinner=False, max_entries=512, ttl=3600)
-def _cached(key: str, _name: str, _params: tuple, _path: str, _scope: db.Scope) -> pd.DataFrame:
-    # Only `key` is hashed by Streamlit: it is the repr of everything else and of the file's identity
-    # (inode, mtime, size: a swapped-in file is a new cache entry). Streamlit's hashing of the values
-    # themselves (the scope, dates, the parameters' tuple) cost about a millisecond a call, and a
-    # page asks for 15 to 40 queries a run. A resource, not cache_data: cache_data pickles each
-    # answer when stored and unpickles a copy at every hit (6 ms for cell_ranking at L, a page's
-    # rerun asks for it and a dozen more), and holds the pickled bytes beside the copies in use.
-    return db.run(_name, dict(_params), path=_path, scope=_scope)
+# The answers, shared by every session, kept within ANSWERS_KEPT_BYTES (cellboard/app/bounded.py) and
+# made again after an hour. Not Streamlit's cache_data: it pickles each answer when stored and
+# unpickles a copy at every hit (6 ms for cell_ranking at L, a page's rerun asks for it and a dozen
+# more), and holds the pickled bytes beside the copies in use. Nor its cache_resource, which bounds
+# entries, not their size (docs/PERFORMANCE.md, "Memory"). 32 MiB holds every page's answers for a
+# period of an L province's whole tree (about 15 MiB) and the Overview's two periods before it.
+ANSWERS_KEPT_BYTES = 32 * 2**20
+ANSWERS_KEPT_SECONDS = 3600
+_answers: bounded.BoundedCache[pd.DataFrame] = bounded.BoundedCache(
+    ANSWERS_KEPT_BYTES, lambda frame: int(frame.memory_usage(deep=False).sum()), ANSWERS_KEPT_SECONDS
+)
+
+
+def clear_caches() -> None:
+    """Forget every answer and figure kept (a test's or the bench's fresh start)."""
+    _answers.clear()
+    st.cache_resource.clear()
 
 
 def query(name: str, **params: object) -> pd.DataFrame:
@@ -91,7 +99,7 @@ def query(name: str, **params: object) -> pd.DataFrame:
     items = tuple(sorted(params.items()))
     # repr of str, None, numbers, dates and the frozen Scope: equal exactly when the values are
     key = repr((name, items, path, identity, scope))
-    answer = _cached(key, name, items, path, scope).copy(deep=False)
+    answer = _answers.get(key, lambda: db.run(name, dict(items), path=path, scope=scope)).copy(deep=False)
     _hand_out(answer, key)
     return answer
 
@@ -112,7 +120,13 @@ def _content_key(value: object) -> object:
     return ("answer", known[1]) if known is not None and known[0]() is value else value
 
 
-@st.cache_resource(show_spinner=False, max_entries=256, ttl=3600)
+# The figures drawn, shared: a figure is made again when its data changed, so only those of the
+# pages and periods looked at lately are worth keeping; Streamlit's cache bounds their number (a
+# figure's size is not known without walking it). 32 is a period's figures of every page, twice.
+FIGURES_KEPT = 32
+
+
+@st.cache_resource(show_spinner=False, max_entries=FIGURES_KEPT, ttl=3600)
 def _drawn(name: str, language: str | None, keys: tuple, _args: tuple, _kwargs: dict) -> object:
     # keys: the arguments, a query's frame replaced by its answer's key; only they are hashed
     from cellboard import charts

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import app_test as _app_test
 from streamlit.testing.v1 import local_script_runner as _local_script_runner
 
 from cellboard import ROOT
+from cellboard.app import ui
 from cellboard.data import periods
 
 _original_init = PagesManager.__init__
@@ -41,7 +42,6 @@ def as_served() -> None:
 def page_times(path: Path, period: periods.Period, warm_runs: int = 5) -> dict[str, dict[str, float]]:
     """Cold (caches cleared) and warm (median of reruns) render time of every page, as an administrator."""
     from cellboard import auth
-    from cellboard.app import ui
 
     pages = [
         "pages/overview.py",
@@ -69,7 +69,7 @@ def page_times(path: Path, period: periods.Period, warm_runs: int = 5) -> dict[s
         at.run()
         at.switch_page(page)
         st.cache_data.clear()
-        st.cache_resource.clear()  # the queries' answers and the drawn figures
+        ui.clear_caches()  # the queries' answers and the drawn figures
         started = time.perf_counter()
         at.run()
         cold = (time.perf_counter() - started) * 1000

@@ -336,20 +336,23 @@ class Server:
 
 # Installed in every document of a context before its own scripts. window.__cb.settled is set (once
 # per arm) by the 50 ms check to performance.now() when, after a run was seen (the root's state
-# attribute left notRunning, or the server's script_finished message arrived), the root says
-# notRunning and nothing is stale; t0 is the first pointerdown after arming (the measured click).
+# attribute left notRunning, or the server's script_finished message arrived; once armed, only after
+# the click), the root says notRunning and nothing is stale; t0 is the first pointerdown after arming
+# (the measured click).
 SETTLE_JS = """
 (() => {
   const running = new Set(["running", "rerunRequested", "stopRequested"]);
-  const cb = { ran: false, t0: null, settled: null, settledEpoch: null };
-  cb.arm = () => { cb.ran = false; cb.t0 = null; cb.settled = null; cb.settledEpoch = null; };
+  const cb = { armed: false, ran: false, t0: null, settled: null, settledEpoch: null };
+  cb.arm = () => { cb.armed = true; cb.ran = false; cb.t0 = null; cb.settled = null; cb.settledEpoch = null; };
+  // once armed, only a run after the click counts: a late message of the run before it is not the click's
+  const sawRun = () => { if (!cb.armed || cb.t0 !== null) cb.ran = true; };
   window.__cb = cb;
   const root = () => document.querySelector('[data-testid="stApp"]');
   const state = () => { const app = root(); return app ? app.getAttribute("data-test-script-state") : null; };
   new MutationObserver((records) => {
     const seen = records.map((record) => record.oldValue);
     seen.push(state());
-    if (seen.some((value) => running.has(value))) cb.ran = true;
+    if (seen.some((value) => running.has(value))) sawRun();
   }).observe(document, {
     subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ["data-test-script-state"],
   });
@@ -372,7 +375,7 @@ SETTLE_JS = """
   const Watched = function (...args) {
     const socket = new Native(...args);
     socket.addEventListener("message", (event) => {
-      if (event.data instanceof ArrayBuffer && finishes(new Uint8Array(event.data))) cb.ran = true;
+      if (event.data instanceof ArrayBuffer && finishes(new Uint8Array(event.data))) sawRun();
     });
     return socket;
   };
@@ -381,7 +384,7 @@ SETTLE_JS = """
   window.WebSocket = Watched;
   document.addEventListener("pointerdown", () => { if (cb.t0 === null) cb.t0 = performance.now(); }, true);
   setInterval(() => {
-    if (running.has(state())) cb.ran = true;
+    if (running.has(state())) sawRun();
     if (cb.settled !== null || !cb.ran || state() !== "notRunning") return;
     if (document.querySelector('[data-stale="true"]')) return;
     cb.settled = performance.now();

@@ -138,6 +138,13 @@ def cells_within(rows: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["cell_id"].isin(cells["cell_id"].tolist())]
 
 
+def attendance_by_commune(cells: pd.DataFrame) -> pd.DataFrame:
+    """commune_id and attendance_rate of each commune with a cell among a per-cell answer's rows
+    (cell_ranking): pooled from the cells' counts, the same rate as commune_summary's for those
+    cells' meetings. A page that has the cells already need not ask commune_summary for it."""
+    return metrics.pool(cells, ["commune_id"], [metrics.ATTENDANCE])[["commune_id", "attendance_rate"]]
+
+
 def below_target(frame: pd.DataFrame, column: str, target: float) -> pd.DataFrame:
     """Rows whose rate fell below the target, worst first."""
     low = frame[frame[column].notna() & (frame[column] < target)]
