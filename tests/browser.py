@@ -129,6 +129,31 @@ def wait_for_app(page, timeout: int = TIMEOUT_MS) -> None:
     page.wait_for_function(SETTLED, timeout=timeout, polling=50)
 
 
+def charts_drawn(page, timeout: int = TIMEOUT_MS) -> int:
+    """How many Plotly charts the page shows, once the first is drawn: Streamlit loads Plotly after
+    the run that sends a chart has finished, so a settled page may not show it yet."""
+    page.locator(".js-plotly-plot").first.wait_for(timeout=timeout)
+    return page.locator(".js-plotly-plot").count()
+
+
+def download_of(page, button, attempts: int = 3):
+    """The download a click on `button` starts. A click that lands while a rerun draws the button
+    again starts none (seen under a loaded `make test`), so the page is let settle and the click
+    made again, up to `attempts` times."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        try:
+            with page.expect_download(timeout=15_000) as download:
+                button.click()
+            return download.value
+        except PlaywrightTimeout:
+            if attempt + 1 == attempts:
+                raise
+            wait_for_app(page)
+    raise AssertionError("unreachable")
+
+
 def login(page, name: str, password: str, timeout: int = TIMEOUT_MS) -> None:
     """Fill in the login form (the HTTP page every address without a session is sent to) and wait
     for the app page it comes back to."""

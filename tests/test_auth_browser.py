@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 import scopecheck
-from browser import AppServer, login, wait_for_app
+from browser import AppServer, download_of, login, wait_for_app
 from conftest import TEST_ACCOUNTS
 
 from cellboard import auth
@@ -126,9 +126,8 @@ def test_an_administrator_sees_everything_and_a_download_is_audited(server, page
     opened = page.locator("[data-testid='stExpander']").first
     opened.locator("[data-testid='stDataFrame']").wait_for()
     wait_for_app(page)
-    with page.expect_download() as download:
-        opened.get_by_role("button", name="Tải CSV").click()
-    assert download.value.suggested_filename.endswith(".csv")
+    download = download_of(page, opened.get_by_role("button", name="Tải CSV"))
+    assert download.suggested_filename.endswith(".csv")
     rows = []
     for _ in range(100):  # the click's rerun writes the row: wait for it, up to 20 s
         rows = [r for r in auth.audit_log(path=server.users) if r["action"] == "download"]

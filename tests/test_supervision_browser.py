@@ -14,6 +14,7 @@ from browser import (  # the fixtures browser and served: conftest.py
     FRAGMENT_RUN,
     WHOLE_RUN,
     Runs,
+    charts_drawn,
     login,
     section_button,
     wait_for_app,
@@ -49,7 +50,7 @@ def test_in_chromium_the_members_filter_is_a_fragment_and_the_buttons_switch_sec
         members = page.locator("[data-testid='stMetric']").filter(has_text="Cấp ủy viên theo dõi")
         assert members.locator("[data-testid='stMetricValue']").inner_text() == "3"
         assert section_button(page, "Cấp ủy viên và quy định").get_attribute("aria-checked") == "true"
-        assert page.locator(".js-plotly-plot").count() == 1  # compliance by level, no other chart
+        assert charts_drawn(page) == 1  # compliance by level, no other chart
         tile = page.locator("[data-testid='stMetric']").first.element_handle()
 
         # only those short of the rule: the members' table alone reruns, with K2 only
@@ -74,7 +75,7 @@ def test_in_chromium_the_members_filter_is_a_fragment_and_the_buttons_switch_sec
         section_button(page, "Được dự theo xã/phường").click()
         page.get_by_text("Chi bộ được cấp ủy dự sinh hoạt, theo xã/phường").wait_for(timeout=30_000)
         wait_for_app(page)
-        assert page.locator(".js-plotly-plot").count() == 1
+        assert charts_drawn(page) == 1
         # back to the members: the filter the URL kept still holds
         section_button(page, "Cấp ủy viên và quy định").click()
         page.get_by_text("Dự sinh hoạt của từng cấp ủy viên").wait_for(timeout=30_000)
