@@ -47,7 +47,7 @@ def headline(
     if cells is None:
         cells = run("cell_ranking", **params)
     response = run("opinion_response", **params)
-    years = rated_years([period])
+    years = rated_years(period)
     if ratings is None:
         ratings = run("rating_distribution", **years, unit=unit)
     # rating_distribution's rows are commune-years whatever its window: the period's years are a
@@ -84,13 +84,16 @@ class Comparison:
         return None if now is None or then is None else now - then
 
 
-def rated_years(periods: list[Period]) -> dict[str, dt.date]:
-    """The window of rating_distribution the periods' headlines read. Ratings are yearly and come
+def rated_years(period: Period) -> dict[str, dt.date]:
+    """The window of rating_distribution a period's headline reads. Ratings are yearly and come
     after the year ends: a period uses the latest rated year it touches, else the year before it."""
-    return {
-        "start": dt.date(min(p.start.year for p in periods) - 1, 1, 1),
-        "end": max(p.end for p in periods),
-    }
+    return {"start": dt.date(period.start.year - 1, 1, 1), "end": period.end}
+
+
+# rating_distribution's window for every year rated: its rows are commune-years whatever the window,
+# so one answer (7 ms at M, cached) serves every period's headline of a unit, and a change of period
+# asks no rating again
+EVERY_YEAR = {"start": dt.date.min, "end": dt.date.max}
 
 
 def compare(
@@ -103,8 +106,7 @@ def compare(
     `cells_for(period)`: the unit's rows of cell_ranking for a period, if the caller has a cheaper
     way to them than asking for the unit (the Overview cuts them from its whole scope's)."""
     previous, year_before = previous_period(period), year_earlier(period)
-    # one query for the three periods' ratings, not one each
-    ratings = run("rating_distribution", **rated_years([period, previous, year_before]), unit=unit)
+    ratings = run("rating_distribution", **EVERY_YEAR, unit=unit)  # one for the three periods
 
     def cells(of: Period) -> pd.DataFrame | None:
         return cells_for(of) if cells_for else None
