@@ -92,7 +92,8 @@ def test_every_page_shows_hostile_names_as_text_and_fetches_only_from_its_origin
                 assert f"Đơn vị: {hostile.NAMES['X1']}" in body, label
             if label == "Xếp hạng chi bộ":  # a cell's history: its name in the heading and the legend
                 assert f"Lịch sử của {hostile.NAMES['C3']} qua sáp nhập" in body
-                assert page.locator(".js-plotly-plot svg text", has_text="<b>b</b>").count() > 0
+                # Plotly draws after the run has finished: wait for the legend's text, shown as text
+                page.locator(".js-plotly-plot svg text", has_text="<b>b</b>").first.wait_for()
 
         # a commune account follows a crafted link: the refusal box and the link warning, as text
         commune = browser.new_context(locale="vi-VN")  # a browser of its own: not the administrator's
