@@ -425,7 +425,7 @@ def check_department(
     con = db.reader(path)  # read-only, the name bound
     try:
         found = con.execute(
-            "select name from department where unit_id = ? and nfc_normalize(trim(name)) = ?",
+            "select name from department where unit_id = ? and department_name(name) = ?",
             [unit_id, name],
         ).fetchone()
     finally:

@@ -331,7 +331,7 @@ EN = Locale("en")
 
 def department_name(name: object) -> str:
     """A department's name as stored and compared: trimmed, in Unicode NFC ('' for none). The same as
-    `nfc_normalize(trim(name))` in DuckDB, which the queries and schema.sql spell."""
+    the macro department_name (cellboard/data/macros.sql) the queries and schema.sql call."""
     return "" if is_missing(name) else unicodedata.normalize("NFC", str(name).strip())
 
 

@@ -1,7 +1,7 @@
 -- data_quality_warnings: what in the data already held looks wrong?
 --
 -- Scope: unit (meetings, opinions and units of the subtree)
--- Macros: in_scope, existed_between
+-- Macros: in_scope, existed_between, department_name
 -- Rules: $unanswered_days (cellboard/rules.py: UNANSWERED_DAYS, 60)
 -- Parameters:
 --   $start       date      first day of the window: meetings held and opinions raised in it
@@ -51,7 +51,7 @@ with asked as (
     -- (trimmed, NFC): normalised once per distinct text, not once per opinion
     select o.unit_id, o.opinion_id, o.raised_on, o.assigned_to, n.name
     from opinion o
-    join (select assigned_to, nfc_normalize(trim(assigned_to)) as name
+    join (select assigned_to, department_name(assigned_to) as name
           from (select distinct assigned_to from opinion
                 where raised_on between $start and $end and nullif(trim(assigned_to), '') is not null)) n
       on n.assigned_to = o.assigned_to

@@ -2,12 +2,13 @@
 -- yet due, those due soon, the overdue ones, and the answered ones?
 --
 -- Scope: unit (opinions raised by the subtree's units)
--- Macros: in_scope, opinion_status
+-- Macros: in_scope, opinion_status, department_name
 -- Rules: $due_soon_days (cellboard/rules.py: DUE_SOON_DAYS, 7)
 -- Parameters:
 --   $unit          text      root of the subtree; null = everything
 --   $department    text      optional: the department the opinions are assigned to, compared with
---                            assigned_to both trimmed and in Unicode NFC; null = every department
+--                            assigned_to as department names are (department_name); null = every
+--                            department
 --   $as_of         date      the day overdue and due soon are judged
 --   $opinion       text      optional: one opinion_id (the one shown in detail)
 --   $limit         integer   optional: rows listed of each group; null = all
@@ -57,7 +58,7 @@ waiting as (
       and ($department is null or f.opinion_id in (
           select opinion_id from opinion
           where answered_on is null and in_scope(unit_id, $unit)
-            and nfc_normalize(trim(assigned_to)) = nfc_normalize(trim($department))))
+            and department_name(assigned_to) = department_name($department)))
       and ($opinion is null or f.opinion_id = $opinion)
 ),
 answered as (
@@ -68,7 +69,7 @@ answered as (
     where o.answered_on is not null
       and in_scope(o.unit_id, $unit)
       and ($department is null
-           or nfc_normalize(trim(o.assigned_to)) = nfc_normalize(trim($department)))
+           or department_name(o.assigned_to) = department_name($department))
       and ($opinion is null or o.opinion_id = $opinion)
 ),
 counted as (

@@ -88,6 +88,11 @@ create or replace macro window_months(from_day, to_day) as table
 -- folding as cellboard/text.py's fold() and the folded columns schema.sql writes.
 create or replace macro fold(s) as replace(strip_accents(lower(s)), 'đ', 'd');
 
+-- A department's name as stored and compared: trimmed, in Unicode NFC, so a name typed with other
+-- spaces or another Unicode form of its accents is the same department; the same as
+-- cellboard/text.py's department_name().
+create or replace macro department_name(s) as nfc_normalize(trim(s));
+
 -- ---- derived tables ------------------------------------------------------------------------------
 -- Attendance rows whose member was not in the meeting's cell that day: roll_miss's rows. The derive
 -- sections (schema.sql) keep those of the meetings, or the members, a write changed; a filter on

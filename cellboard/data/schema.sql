@@ -469,7 +469,7 @@ create table meeting_roll (
 -- The departments the opinions name, each serving the commune its opinions came from (or the unit
 -- itself above communes): what a database built before departments existed, or a demo, starts with.
 insert or ignore into department
-select distinct coalesce(cc.commune_id, o.unit_id), nfc_normalize(trim(o.assigned_to))
+select distinct coalesce(cc.commune_id, o.unit_id), department_name(o.assigned_to)
 from opinion o
 left join cell_commune cc on cc.cell_id = o.unit_id
 where nullif(trim(o.assigned_to), '') is not null;
