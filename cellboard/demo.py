@@ -20,6 +20,7 @@ from vietnam_provinces import Province, Ward
 
 from cellboard import demo_words as words
 from cellboard.data import store
+from cellboard.ingest.spec import ENUMS
 
 N_MONTHS = 60
 # Internal stand-in for an open-ended to_date; written out as null.
@@ -47,12 +48,14 @@ SCALES: dict[str, Scale] = {
     "L": Scale((22, 20, 4, 24), None, 44.0),
 }
 
-STATUSES = ("present", "excused", "absent", "exempt")
-REASONS = ("away", "illness", "work", "other")
-MEMBERSHIP_STATUSES = ("active", "exempt", "away")
-ACTIVE, EXEMPT, AWAY = 0, 1, 2
-MEETING_KINDS = ("regular", "thematic", "extraordinary")
-GRADES = ("incomplete", "complete", "good", "excellent")
+# The codes, as the import format defines them (cellboard/ingest/spec.py); the generator draws
+# indexes into these.
+STATUSES = tuple(ENUMS["attendance_status"])  # present, excused, absent, exempt
+REASONS = tuple(ENUMS["absence_reason"])  # away, illness, work, other
+MEMBERSHIP_STATUSES = tuple(ENUMS["membership_status"])
+ACTIVE, EXEMPT, AWAY = (MEMBERSHIP_STATUSES.index(code) for code in ("active", "exempt", "away"))
+MEETING_KINDS = tuple(ENUMS["meeting_kind"])
+GRADES = tuple(reversed(ENUMS["grade"]))  # worst first: the grade drawn grows with a cell's quantile
 
 # Median members per cell and share of women, by cell type.
 CELL_SIZE = {

@@ -48,13 +48,7 @@ def labelled(labels: dict[str, str], *, other: str | None = None) -> Callable[[o
     return label
 
 
-kind_label = labelled(
-    {
-        "regular": loc.t("kind_regular"),
-        "thematic": loc.t("kind_thematic"),
-        "extraordinary": loc.t("kind_extraordinary"),
-    }
-)
+kind_label = labelled({code: loc.coded("kind", code) for code in ingest.ENUMS["meeting_kind"]})
 mark_label = labelled(
     {
         "present": loc.t("col_present"),
@@ -72,9 +66,7 @@ reason_label = labelled(
     },
     other="",
 )
-membership_label = labelled(
-    {"active": loc.t("status_active"), "exempt": loc.t("status_exempt"), "away": loc.t("status_away")}
-)
+membership_label = labelled({code: loc.coded("status", code) for code in ingest.ENUMS["membership_status"]})
 
 
 def month_start(day: dt.date) -> dt.date:

@@ -11,6 +11,7 @@ k + 1. Problems name the sheet and the header as written.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from pathlib import Path
 
@@ -698,3 +699,24 @@ def test_the_meeting_warnings_follow_writes_as_a_full_rebuild_finds_them(tmp_pat
         ]
         and rebuilt_as_written()
     )
+
+
+def test_the_schemas_checks_allow_exactly_the_import_formats_codes():
+    """schema.sql cannot read cellboard/ingest/spec.py: each coded column's `check (... in (...))`
+    repeats the format's codes, and must list the same ones in the same order."""
+    schema = store.SCHEMA_FILE.read_text(encoding="utf-8")
+    compared = []
+    for sheet in ingest.SHEETS:
+        table = re.search(rf"^create table {sheet.table} \((.*?)^\);", schema, re.MULTILINE | re.DOTALL)
+        assert table, sheet.table
+        for column in sheet.columns:
+            if column.enum is None:
+                continue
+            name = column.name
+            check = re.search(
+                rf"\b{name} varchar[^,]*?check \(({name} is null or )?{name} in\s*\(([^)]*)\)", table[1]
+            )
+            assert check, (sheet.table, column.name)
+            assert re.findall(r"'([^']*)'", check[2]) == list(ingest.ENUMS[column.enum]), (sheet.table, name)
+            compared.append((sheet.table, name))
+    assert len(compared) >= 7, compared  # kinds, statuses, reasons, levels, grades
