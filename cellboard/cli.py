@@ -87,7 +87,8 @@ def cmd_query(args: argparse.Namespace) -> int:
     except db.QueryError as bad:
         return fail(str(bad))
     except db.OldSchema as old:
-        said = {"path": path, "found": old.found, "wanted": old.wanted, "command": demo_command(path)}
+        said = {"path": path, "found": old.found, "wanted": old.wanted, "migratable": old.migratable}
+        said["command"] = demo_command(path)
         return fail(text.both("old_schema", **said), 1)
     except db.NoDatabase:
         return fail(

@@ -41,11 +41,10 @@ opinions as (
            count(*) filter (where status = 'answered_on_time') as answered_on_time,
            count(*) filter (where status = 'overdue') as overdue,
            count(*) filter (where status = 'open') as open
-    from (select f.commune_id, opinion_status(o.answered_on, f.due_on, $as_of) as status
-          from opinion o
-          join opinion_facts f on f.opinion_id = o.opinion_id
-          where o.raised_on between $start and $end
-            and in_scope(o.unit_id, $unit))
+    from (select f.commune_id, opinion_status(f.answered_on, f.due_on, $as_of) as status
+          from opinion_facts f
+          where f.raised_on between $start and $end
+            and in_scope(f.unit_id, $unit))
     group by commune_id
 )
 select coalesce(m.commune_id, o.commune_id) as commune_id, u.name as commune,

@@ -44,8 +44,8 @@ with events as (
     group by opinion_id
 ),
 waiting as (
-    -- the unanswered ones: their groups and order need only opinion_facts (answered, due_on); the
-    -- department's (assigned_to, in opinion) by id
+    -- the unanswered ones: their groups, order and department need only opinion_facts (answered,
+    -- due_on, assigned_name); opinion's wide rows are read for the listed ones only
     select f.opinion_id, f.raised_on, f.due_on, f.commune_id,
            -- unanswered: the shared status is overdue or open (due soon splits open)
            case opinion_status(null, f.due_on, $as_of)
@@ -55,22 +55,19 @@ waiting as (
     from opinion_facts f
     where not f.answered
       and in_scope(f.unit_id, $unit)
-      and ($department is null or f.opinion_id in (
-          select opinion_id from opinion
-          where answered_on is null and in_scope(unit_id, $unit)
-            and department_name(assigned_to) = department_name($department)))
+      and ($department is null or f.assigned_name = department_name($department))
       and ($opinion is null or f.opinion_id = $opinion)
 ),
 answered as (
-    -- the answered ones, by when their answer was recorded: read from opinion alone
-    select o.opinion_id, coalesce(e.last_recorded, o.answered_on::timestamp) as recorded
-    from opinion o
-    left join events e on e.opinion_id = o.opinion_id
-    where o.answered_on is not null
-      and in_scope(o.unit_id, $unit)
-      and ($department is null
-           or department_name(o.assigned_to) = department_name($department))
-      and ($opinion is null or o.opinion_id = $opinion)
+    -- the answered ones, by when their answer was recorded (the latest event, else the day answered)
+    select f.opinion_id, f.raised_on, f.due_on, f.commune_id,
+           coalesce(e.last_recorded, f.answered_on::timestamp) as recorded
+    from opinion_facts f
+    left join events e on e.opinion_id = f.opinion_id
+    where f.answered
+      and in_scope(f.unit_id, $unit)
+      and ($department is null or f.assigned_name = department_name($department))
+      and ($opinion is null or f.opinion_id = $opinion)
 ),
 counted as (
     select answer_group, count(*) as in_group from waiting group by answer_group
@@ -91,24 +88,11 @@ waiting_shown as (
          order by due_on, raised_on, opinion_id limit $limit)
     )
 ),
-answered_edge as (
-    -- the latest $limit recorded times: only opinions recorded at or after the last of them can be
-    -- listed, so only those are joined with their due day (the next sort keys)
-    select min(recorded) as edge
-    from (select recorded from answered order by recorded desc limit $limit)
-),
-answered_near as materialized (
-    -- (materialized: filtered before the join, not after it)
-    select a.* from answered a where a.recorded >= (select edge from answered_edge)
-),
 answered_shown as (
-    select a.opinion_id, f.due_on, f.commune_id,
-           row_number() over (order by a.recorded desc, f.due_on, f.raised_on, a.opinion_id) as place
-    from answered_near a
-    join opinion_facts f on f.opinion_id = a.opinion_id
-    where f.answered and in_scope(f.unit_id, $unit)  -- as every row of a: fewer rows to join
-    order by place
-    limit $limit
+    -- the latest $limit recorded (all when null), most recent first
+    select opinion_id, due_on, commune_id,
+           row_number() over (order by recorded desc, due_on, raised_on, opinion_id) as place
+    from (select * from answered order by recorded desc, due_on, raised_on, opinion_id limit $limit)
 ),
 listed as (
     -- the rest of each listed row, read in one scan of opinion

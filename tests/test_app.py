@@ -198,7 +198,7 @@ def test_the_app_refuses_a_database_of_an_older_schema_and_says_how_to_rebuild(a
     at = app_on(old).run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        f"Cơ sở dữ liệu tại {old} có phiên bản cấu trúc 1, chương trình cần 3. Tệp phiên bản 2 được nâng cấp "
+        f"Cơ sở dữ liệu tại {old} có phiên bản cấu trúc 1, chương trình cần 4. Tệp phiên bản cũ hơn (2, 3) được nâng cấp "
         f"bằng lệnh `python -m cellboard migrate --db {old}` (giữ bản cũ trong backups/). Với phiên bản khác, "
         f"dựng lại dữ liệu mẫu bằng lệnh: `python -m cellboard demo --db {old}`, hoặc nhập lại số liệu vào cơ "
         "sở dữ liệu mới (`python -m cellboard init`)."

@@ -58,6 +58,7 @@ class OldSchema(NoDatabase):
     def __init__(self, path: str, found: str | None, wanted: str) -> None:
         super().__init__(f"{path}: schema version {found}, not {wanted}")
         self.path, self.found, self.wanted = path, found, wanted
+        self.migratable = ", ".join(sorted(store.MIGRATIONS))  # the versions `migrate` brings up to date
 
 
 class BadDatabase(OSError):

@@ -286,7 +286,12 @@ create table opinion_facts (
     opinion_key ubigint not null,
     raised_on date not null,
     unit_id varchar not null,
-    answered boolean not null
+    answered boolean not null,
+    -- the answer's day and the department holding it, as department names are compared
+    -- (department_name): department_opinions and commune_summary read them here, not from opinion,
+    -- whose wide rows they would otherwise scan whole to join a few columns back (schema 4)
+    answered_on date,
+    assigned_name varchar
 );
 
 -- Each attendance mark other than exempt, with its meeting's day and cell, and what chronic_absentees
@@ -785,7 +790,8 @@ select o.opinion_id,
        coalesce(cm.commune_id, u.parent_id, o.unit_id),
        coalesce(nb.held_on, o.raised_on + 30),
        fold(o.text),
-       id_key(o.opinion_id), o.raised_on, o.unit_id, o.answered_on is not null
+       id_key(o.opinion_id), o.raised_on, o.unit_id, o.answered_on is not null,
+       o.answered_on, department_name(o.assigned_to)
 from changed o
 left join next_briefing nb on nb.opinion_id = o.opinion_id
 left join communes cm on cm.unit_id = o.unit_id and cm.nearest = 1
@@ -1180,9 +1186,35 @@ select
         as meeting_stats_missing,
     (select count(*) from unit) - (select count(*) from unit_closure where depth = 0) as closure_missing;
 
+-- section: migrate_from_3
+-- A file of schema version 3 (attached as `cellboard_before`) copied into a new file of this version:
+-- every table people write, as it was. Version 4 changed only derived tables (opinion_facts gained
+-- answered_on and assigned_name; a file written before the derived tables of issue 15, opinion_text,
+-- meeting_warning and member_mark's masks among them, lacks those too): store.migrate derives them
+-- all again after this copy.
+delete from category;
+delete from visit_rule;
+insert into visit_rule by name select * from cellboard_before.visit_rule;
+insert into category by name select * from cellboard_before.category;
+insert into unit by name select * from cellboard_before.unit;
+insert into department by name select * from cellboard_before.department;
+insert into member by name select * from cellboard_before.member;
+insert into membership by name select * from cellboard_before.membership;
+insert into meeting by name select * from cellboard_before.meeting;
+insert into attendance by name select * from cellboard_before.attendance;
+insert into committee_member by name select * from cellboard_before.committee_member;
+insert into visit by name select * from cellboard_before.visit;
+insert into briefing by name select * from cellboard_before.briefing;
+insert into opinion by name select * from cellboard_before.opinion;
+insert into opinion_event by name select * from cellboard_before.opinion_event;
+insert into rating by name select * from cellboard_before.rating;
+insert into import_batch by name select * from cellboard_before.import_batch;
+insert into change_log by name select * from cellboard_before.change_log;
+insert into edited_field by name select * from cellboard_before.edited_field;
+
 -- section: migrate_from_2
 -- A file of schema version 2 (attached as `cellboard_before`) copied into a new file of this version: every base
--- table as it was; the columns and tables version 3 added start empty (store.migrate adds the
+-- table as it was; the columns and tables versions 3 and 4 added start empty (store.migrate adds the
 -- departments the opinions name).
 delete from category;
 delete from visit_rule;

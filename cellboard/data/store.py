@@ -479,7 +479,7 @@ def file_version(path: Path) -> tuple[str | None, str | None]:
 
 
 # The schema versions migrate() brings up to SCHEMA_VERSION, and the schema.sql section each copies with.
-MIGRATIONS = {"2": "migrate_from_2"}
+MIGRATIONS = {"2": "migrate_from_2", "3": "migrate_from_3"}
 
 
 def migrate(path: Path) -> Path | None:

@@ -49,7 +49,16 @@ def cli_report(args: argparse.Namespace) -> int:
         return fail(str(bad))
     except db.OldSchema as old:
         command = f"python -m cellboard demo --db {path}"
-        return fail(loc.t("old_schema", path=path, found=old.found, wanted=old.wanted, command=command))
+        return fail(
+            loc.t(
+                "old_schema",
+                path=path,
+                found=old.found,
+                wanted=old.wanted,
+                migratable=old.migratable,
+                command=command,
+            )
+        )
     except db.NoDatabase:
         return fail(loc.t("no_database", path=path, command=f"python -m cellboard demo --db {path}"))
     except db.OutOfScope as refused:
