@@ -66,16 +66,7 @@ def require_database(loc: text.Locale) -> None:
         db.reader(path).close()
     except db.OldSchema as old:
         st.title(loc.t("app_title"))
-        st.error(
-            loc.t(
-                "old_schema",
-                path=path,
-                found=old.found,
-                wanted=old.wanted,
-                migratable=old.migratable,
-                command=command,
-            )
-        )
+        st.error(loc.t("old_schema", **old.said(command)))
         st.stop()
     except db.BadDatabase as bad:
         st.title(loc.t("app_title"))

@@ -87,9 +87,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     except db.QueryError as bad:
         return fail(str(bad))
     except db.OldSchema as old:
-        said = {"path": path, "found": old.found, "wanted": old.wanted, "migratable": old.migratable}
-        said["command"] = demo_command(path)
-        return fail(text.both("old_schema", **said), 1)
+        return fail(text.both("old_schema", **old.said(demo_command(path))), 1)
     except db.NoDatabase:
         return fail(
             f"Không có cơ sở dữ liệu tại {path}. Tạo bằng: {demo_command(path)}\n"

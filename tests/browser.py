@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pytest
 from google.protobuf.message import DecodeError
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from cellboard.bench.interactions import Server, free_port  # noqa: F401 (the tests take free_port from here)
@@ -174,43 +175,73 @@ FRAGMENT_RUN = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
 
 
 class Runs:
-    """The messages the server sent the page: runs' ends and the elements drawn, from a mark on."""
+    """The messages of the page's Streamlit websocket, from a mark on: the runs the browser asked for
+    (their fragment ids, "" for a whole run), the runs' ends and the elements the server sent (with
+    the fragment each belongs to)."""
 
     def __init__(self, page):
         self.page = page
         self.messages: list[ForwardMsg] = []
-        page.on("websocket", lambda socket: socket.on("framereceived", self._received))
+        self.asked: list[tuple[int, str]] = []  # (messages received by then, the rerun's fragment id)
+        page.on("websocket", self._attach)
+
+    def _attach(self, socket) -> None:
+        socket.on("framereceived", self._received)
+        socket.on("framesent", self._sent)
 
     def _received(self, payload) -> None:
         if isinstance(payload, bytes | bytearray):
             with contextlib.suppress(DecodeError):
                 self.messages.append(ForwardMsg.FromString(bytes(payload)))
 
+    def _sent(self, payload) -> None:
+        if isinstance(payload, bytes | bytearray):
+            with contextlib.suppress(DecodeError):
+                message = BackMsg.FromString(bytes(payload))
+                if message.WhichOneof("type") == "rerun_script":
+                    self.asked.append((len(self.messages), message.rerun_script.fragment_id))
+
     def mark(self) -> int:
         return len(self.messages)
+
+    def reruns(self, since: int) -> list[str]:
+        """The fragment ids of the runs asked for since the mark ("" for a whole run)."""
+        return [fragment for at, fragment in self.asked if at >= since]
 
     def ends(self, since: int) -> list[int]:
         return [m.script_finished for m in self.messages[since:] if m.HasField("script_finished")]
 
-    def elements(self, since: int) -> list:
+    def new_elements(self, since: int) -> list:
         return [
-            m.delta.new_element
-            for m in self.messages[since:]
-            if m.HasField("delta") and m.delta.HasField("new_element")
+            m.delta for m in self.messages[since:] if m.HasField("delta") and m.delta.HasField("new_element")
         ]
+
+    def elements(self, since: int) -> list:
+        return [delta.new_element for delta in self.new_elements(since)]
+
+    def fragments(self, since: int) -> list[str]:
+        """The fragment each element sent since the mark belongs to ("" outside any)."""
+        return [delta.fragment_id for delta in self.new_elements(since)]
 
     def kinds(self, since: int) -> list[str]:
         return [element.WhichOneof("type") for element in self.elements(since)]
 
     def wait_for_end(self, since: int, timeout_ms: int = 30_000) -> list[int]:
-        """The ends of the runs since the mark, once one has ended (and the app shows it)."""
+        """The ends of the runs since the first the browser asked for after the mark, once one has
+        ended (and the app shows it): a late end of a run before the mark is not taken for it."""
         waited = 0
-        while not self.ends(since):
-            assert waited < timeout_ms, "no run ended"
+        while not self._ended(since):
+            assert waited < timeout_ms, f"no run ended: asked {self.reruns(since)}"
             self.page.wait_for_timeout(50)
             waited += 50
         wait_for_app(self.page)
-        return self.ends(since)
+        return self.ends(self._first_asked(since))
+
+    def _first_asked(self, since: int) -> int:
+        return next((at for at, _ in self.asked if at >= since), len(self.messages))
+
+    def _ended(self, since: int) -> bool:
+        return bool(self.reruns(since)) and bool(self.ends(self._first_asked(since)))
 
 
 def section_button(page, label: str):

@@ -3,14 +3,14 @@
 Everything under the page's heading is a fragment (the score, its weights, the section buttons and
 the chosen section), and the ranking section a fragment inside it: a weight's change reruns the
 outer one, a drill-down click the inner one alone. The websocket's messages say which run a click
-started and which elements it sent (tests/test_participation_browser.py, Wire).
+started and which elements it sent (tests/browser.py, Runs).
 """
 
 from __future__ import annotations
 
-from browser import login, wait_for_app  # the fixtures browser and served: conftest.py
+from browser import Runs, login, wait_for_app  # the fixtures browser and served: conftest.py
 from playwright.sync_api import expect
-from test_participation_browser import JAN_FEB, Wire, section_button
+from test_participation_browser import JAN_FEB, section_button
 
 
 def test_weights_sections_and_a_drill_down_rerun_only_their_fragments(
@@ -18,7 +18,7 @@ def test_weights_sections_and_a_drill_down_rerun_only_their_fragments(
 ):  # noqa: F811
     server = served(fixture_db)
     page = browser.new_page(viewport={"width": 1366, "height": 2000})
-    wire = Wire(page)
+    runs = Runs(page)
     plots = page.locator(".js-plotly-plot")
     try:
         page.goto(server.url("rankings", **JAN_FEB))
@@ -34,45 +34,45 @@ def test_weights_sections_and_a_drill_down_rerun_only_their_fragments(
         page.locator("[data-testid='stExpander'] summary", has_text="Trọng số các thành phần").click()
         thumb = page.locator("[data-testid='stMain'] [data-testid='stSlider'] input[type='range']").first
         thumb.wait_for(state="attached")
-        wire.clear()
+        since = runs.mark()
         thumb.focus()
         page.keyboard.press("ArrowRight")
         page.wait_for_url("**w_attendance=0.45**", timeout=30_000)
-        wire.wait_finished()
-        outer = wire.reruns[0]
-        assert len(wire.reruns) == 1 and outer != ""  # a fragment's rerun
+        runs.wait_for_end(since)
+        outer = runs.reruns(since)[0]
+        assert len(runs.reruns(since)) == 1 and outer != ""  # a fragment's rerun
         # nothing outside a fragment was sent (the ranking's elements carry its own fragment's id)
-        assert wire.elements and "" not in wire.fragment_deltas and outer in wire.fragment_deltas
-        assert "slider" in wire.elements and wire.elements.count("plotly_chart") == 2
+        assert runs.kinds(since) and "" not in runs.fragments(since) and outer in runs.fragments(since)
+        assert "slider" in runs.kinds(since) and runs.kinds(since).count("plotly_chart") == 2
         # 0.45 / (0.45 + 0.3 + 0.2 + 0.1)
         page.get_by_text("42,9% × Tỷ lệ đảng viên dự sinh hoạt", exact=False).first.wait_for()
 
         # a click on a commune in the top and bottom chart: the ranking section alone reruns
-        wire.clear()
+        since = runs.mark()
         plots.nth(0).locator(".points .point").first.click(force=True)
         page.wait_for_url("**commune=**", timeout=30_000)
-        wire.wait_finished()
-        inner = wire.reruns[0]
-        assert len(wire.reruns) == 1 and inner not in ("", outer)
-        assert set(wire.fragment_deltas) == {inner}
-        assert "slider" not in wire.elements  # the weights were not drawn again
-        assert wire.elements.count("plotly_chart") == 2
+        runs.wait_for_end(since)
+        inner = runs.reruns(since)[0]
+        assert len(runs.reruns(since)) == 1 and inner not in ("", outer)
+        assert set(runs.fragments(since)) == {inner}
+        assert "slider" not in runs.kinds(since)  # the weights were not drawn again
+        assert runs.kinds(since).count("plotly_chart") == 2
 
         # a cell's bar: its history, still in the ranking section alone
-        wire.clear()
+        since = runs.mark()
         plots.nth(1).locator(".bars .point path").first.click(force=True)
         page.wait_for_url("**cell=**", timeout=30_000)
-        wire.wait_finished()
+        runs.wait_for_end(since)
         page.get_by_text("qua sáp nhập", exact=False).first.wait_for()
-        assert wire.reruns == [inner] and "slider" not in wire.elements
+        assert runs.reruns(since) == [inner] and "slider" not in runs.kinds(since)
         expect(plots).to_have_count(3)
 
         # the section buttons: cells that need help, then the ratings (within the outer fragment)
-        wire.clear()
+        since = runs.mark()
         section_button(page, "Chi bộ cần hỗ trợ").click()
-        wire.wait_finished()
+        runs.wait_for_end(since)
         page.get_by_text("Chi bộ cần giúp đỡ", exact=True).first.wait_for()
-        assert wire.reruns == [outer]
+        assert runs.reruns(since) == [outer]
         expect(plots).to_have_count(0)
         assert "section=" in page.url and "w_attendance=0.45" in page.url
         section_button(page, "Xếp loại").click()

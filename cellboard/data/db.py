@@ -60,6 +60,17 @@ class OldSchema(NoDatabase):
         self.path, self.found, self.wanted = path, found, wanted
         self.migratable = ", ".join(sorted(store.MIGRATIONS))  # the versions `migrate` brings up to date
 
+    def said(self, command: str) -> dict[str, object]:
+        """The values of the `old_schema` message: the file, its version and this program's, the
+        versions `migrate` takes, and `command`, which builds a demo there instead."""
+        return {
+            "path": self.path,
+            "found": self.found,
+            "wanted": self.wanted,
+            "migratable": self.migratable,
+            "command": command,
+        }
+
 
 class BadDatabase(OSError):
     """The file at the path is no database this program can read: corrupt, truncated, another

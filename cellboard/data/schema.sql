@@ -1186,18 +1186,16 @@ select
         as meeting_stats_missing,
     (select count(*) from unit) - (select count(*) from unit_closure where depth = 0) as closure_missing;
 
--- section: migrate_from_3
--- A file of schema version 3 (attached as `cellboard_before`) copied into a new file of this version:
--- every table people write, as it was. Version 4 changed only derived tables (opinion_facts gained
--- answered_on and assigned_name; a file written before the derived tables of issue 15, opinion_text,
--- meeting_warning and member_mark's masks among them, lacks those too): store.migrate derives them
--- all again after this copy.
+-- section: migrate_written
+-- A file of an older schema version (attached as `cellboard_before`) copied into a new file of this
+-- version: every table people write that every older version has, column by column (a column a newer
+-- version added starts empty). store.migrate runs migrate_written_3 after it for a file of 3 or later,
+-- then derives every derived table again.
 delete from category;
 delete from visit_rule;
 insert into visit_rule by name select * from cellboard_before.visit_rule;
 insert into category by name select * from cellboard_before.category;
 insert into unit by name select * from cellboard_before.unit;
-insert into department by name select * from cellboard_before.department;
 insert into member by name select * from cellboard_before.member;
 insert into membership by name select * from cellboard_before.membership;
 insert into meeting by name select * from cellboard_before.meeting;
@@ -1206,31 +1204,17 @@ insert into committee_member by name select * from cellboard_before.committee_me
 insert into visit by name select * from cellboard_before.visit;
 insert into briefing by name select * from cellboard_before.briefing;
 insert into opinion by name select * from cellboard_before.opinion;
-insert into opinion_event by name select * from cellboard_before.opinion_event;
 insert into rating by name select * from cellboard_before.rating;
 insert into import_batch by name select * from cellboard_before.import_batch;
+
+-- section: migrate_written_3
+-- The tables people write that version 3 added: the departments, an opinion's history, the change log
+-- and the fields set in the app. (A file of 2 has none: store.migrate adds the departments its
+-- opinions name.)
+insert into department by name select * from cellboard_before.department;
+insert into opinion_event by name select * from cellboard_before.opinion_event;
 insert into change_log by name select * from cellboard_before.change_log;
 insert into edited_field by name select * from cellboard_before.edited_field;
-
--- section: migrate_from_2
--- A file of schema version 2 (attached as `cellboard_before`) copied into a new file of this version: every base
--- table as it was; the columns and tables versions 3 and 4 added start empty (store.migrate adds the
--- departments the opinions name).
-delete from category;
-delete from visit_rule;
-insert into visit_rule by name select * from cellboard_before.visit_rule;
-insert into category by name select * from cellboard_before.category;
-insert into unit by name select * from cellboard_before.unit;
-insert into member by name select * from cellboard_before.member;
-insert into membership by name select * from cellboard_before.membership;
-insert into meeting by name select * from cellboard_before.meeting;
-insert into attendance by name select * from cellboard_before.attendance;
-insert into committee_member by name select * from cellboard_before.committee_member;
-insert into visit by name select * from cellboard_before.visit;
-insert into briefing by name select * from cellboard_before.briefing;
-insert into opinion by name select * from cellboard_before.opinion;
-insert into rating by name select * from cellboard_before.rating;
-insert into import_batch by name select * from cellboard_before.import_batch;
 
 -- section: log_start
 -- ---- the write path's change log (cellboard/ingest/changes.py) -------------------------------------

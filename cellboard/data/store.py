@@ -478,15 +478,17 @@ def file_version(path: Path) -> tuple[str | None, str | None]:
     return rows.get("schema_version"), rows.get("source")
 
 
-# The schema versions migrate() brings up to SCHEMA_VERSION, and the schema.sql section each copies with.
-MIGRATIONS = {"2": "migrate_from_2", "3": "migrate_from_3"}
+# The schema versions migrate() brings up to SCHEMA_VERSION, and the schema.sql sections that copy
+# what people wrote from each (4 changed derived tables only: a file of 3 keeps every table it has).
+MIGRATIONS = {"2": ("migrate_written",), "3": ("migrate_written", "migrate_written_3")}
 
 
 def migrate(path: Path) -> Path | None:
-    """Bring a file of an older schema version up to this one: a new file is built from its base tables
-    (schema.sql's `migrate_from_N`; what the new version added starts empty, the departments from the
-    opinions that name them), checked and swapped in; the old file is kept as a backup, returned.
-    None when the file is already of this version. Raises WriteError for a version it does not know."""
+    """Bring a file of an older schema version up to this one: a new file is built from the tables
+    people write (schema.sql's `migrate_written*`; what a newer version added starts empty, and a
+    file of 2 gets the departments its opinions name), every derived table is derived again, the file
+    is checked and swapped in; the old file is kept as a backup, returned. None when the file is
+    already of this version. Raises WriteError for a version it does not know."""
     path = Path(path)
     with private.owner_only(), locked(path):
         version, source = file_version(path)
@@ -494,14 +496,17 @@ def migrate(path: Path) -> Path | None:
             return None
         if version not in MIGRATIONS:
             raise WriteError(f"no migration from schema version {version!r} to {SCHEMA_VERSION!r}")
+        sections = MIGRATIONS[version]
 
         def fill(con: duckdb.DuckDBPyConnection) -> None:
             create_schema(con, source or "imported")
             # an alias no file name gives (DuckDB names the new file's own catalogue after its stem)
             con.execute("attach $path as cellboard_before (type duckdb, read_only)", {"path": str(path)})
-            con.execute(schema_sections()[MIGRATIONS[version]])
+            for section in sections:
+                con.execute(schema_sections()[section])
             rebuild_derived(con)
-            con.execute(schema_sections()["departments_from_opinions"])
+            if "migrate_written_3" not in sections:  # no departments before 3: those the opinions name
+                con.execute(schema_sections()["departments_from_opinions"])
 
         return build_new_file(path, fill, "migrate")
 

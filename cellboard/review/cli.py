@@ -48,17 +48,7 @@ def cli_report(args: argparse.Namespace) -> int:
     except ReportError as bad:
         return fail(str(bad))
     except db.OldSchema as old:
-        command = f"python -m cellboard demo --db {path}"
-        return fail(
-            loc.t(
-                "old_schema",
-                path=path,
-                found=old.found,
-                wanted=old.wanted,
-                migratable=old.migratable,
-                command=command,
-            )
-        )
+        return fail(loc.t("old_schema", **old.said(f"python -m cellboard demo --db {path}")))
     except db.NoDatabase:
         return fail(loc.t("no_database", path=path, command=f"python -m cellboard demo --db {path}"))
     except db.OutOfScope as refused:
