@@ -112,7 +112,7 @@ st.subheader(loc.t("data_templates"), help=loc.t("data_templates_help"))
 left, right = st.columns(2)
 left.download_button(
     loc.t("data_template_xlsx"),
-    imports.template_xlsx(),
+    imports.template_xlsx,  # made when clicked: drawing the page loads no spreadsheet library
     f"{ingest.TEMPLATE_NAME}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="data_template_xlsx",

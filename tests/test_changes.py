@@ -450,6 +450,21 @@ def test_a_demo_takes_a_departments_answer_and_the_reviews_on_time_figure_follow
     assert [p.code for p in refused.problems] == ["imp_demo_database"]
 
 
+def migrated_copy(current: Path, old: Path, *statements: str) -> subprocess.CompletedProcess:
+    """A copy of `current` made a file of an older schema by `statements`, refused as it is, then
+    migrated by the command line."""
+    shutil.copy(current, old)
+    con = store.connect(str(old))
+    for statement in statements:
+        con.execute(statement)
+    con.close()
+    with pytest.raises(db.OldSchema):
+        db.reader(old)
+    done = cli("migrate", "--db", old)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def test_a_file_of_schema_3_is_migrated_with_every_written_row_and_its_derived_tables_made_again(tmp_path):
     """Schema 4 changed derived tables only; a file of 3 may lack some (opinion_text came later under
     the same number) or hold them without opinion_facts' new columns. Everything people wrote is
@@ -462,20 +477,14 @@ def test_a_file_of_schema_3_is_migrated_with_every_written_row_and_its_derived_t
     changes.record_answer(current, ADMIN, opinion, "forwarded", to="Ban Dân vận")
     changes.record_answer(current, ADMIN, opinion, "answered", on=D(2025, 3, 1), answer="Đã xử lý")
     old = tmp_path / "old.duckdb"
-    shutil.copy(current, old)
-    con = store.connect(str(old))
-    for statement in (
+    migrated_copy(
+        current,
+        old,
         "drop table opinion_text",
         "alter table opinion_facts drop column answered_on",
         "alter table opinion_facts drop column assigned_name",
         "update meta set value = '3' where key = 'schema_version'",
-    ):
-        con.execute(statement)
-    con.close()
-    with pytest.raises(db.OldSchema):
-        db.reader(old)
-    done = cli("migrate", "--db", old)
-    assert done.returncode == 0, done.stderr
+    )
     assert rows(old, "select value from meta where key = 'schema_version'") == [(store.SCHEMA_VERSION,)]
     assert rows(old, "select count(*) from change_log") == rows(current, "select count(*) from change_log")
     assert rows(old, "select count(*) from opinion_event") == [(2,)]
@@ -491,9 +500,9 @@ def test_a_file_of_schema_3_is_migrated_with_every_written_row_and_its_derived_t
 def test_a_file_of_schema_2_is_migrated_with_its_rows_and_departments(tmp_path):
     current = fixture.write(tmp_path / "current.duckdb")
     old = tmp_path / "old.duckdb"
-    shutil.copy(current, old)
-    con = store.connect(str(old))
-    for statement in (
+    done = migrated_copy(
+        current,
+        old,
         "drop table department",
         "drop table opinion_event",
         "drop table change_log",
@@ -501,13 +510,7 @@ def test_a_file_of_schema_2_is_migrated_with_its_rows_and_departments(tmp_path):
         "alter table opinion drop column handling",
         "alter table meeting drop column withdrawn_reason",
         "update meta set value = '2' where key = 'schema_version'",
-    ):
-        con.execute(statement)
-    con.close()
-    with pytest.raises(db.OldSchema):
-        db.reader(old)
-    done = cli("migrate", "--db", old)
-    assert done.returncode == 0, done.stderr
+    )
     assert "backups/" in done.stdout
     for table in ("unit", "opinion", "meeting", "attendance", "meeting_stats", "department", "opinion_facts"):
         assert rows(old, "select * from query_table($t) order by all", {"t": table}) == rows(
