@@ -391,7 +391,7 @@ def workbook_section() -> None:
     st.subheader(loc.t("month_workbook"), help=loc.t("month_workbook_help"))
     st.download_button(
         loc.t("data_template_xlsx"),
-        imports.template_xlsx(),
+        imports.template_xlsx,  # made when clicked: drawing the page loads no spreadsheet library
         f"{ingest.TEMPLATE_NAME}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="month_template_xlsx",

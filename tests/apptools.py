@@ -61,3 +61,41 @@ def open_tables(at) -> None:
             at.session_state[key] = True
         at.run()
     raise AssertionError(f"tables still closed: {closed_tables(at)}")
+
+
+def handed_downloads(monkeypatch) -> dict[str, object]:
+    """What each download button is handed, by file name, as it is handed: bytes, or the function a
+    click calls (Streamlit's deferred download)."""
+    from functools import partial
+
+    import streamlit as st
+    from streamlit.delta_generator import DeltaGenerator
+
+    handed: dict[str, object] = {}
+    original = DeltaGenerator.download_button
+
+    def recording(self, label, data, file_name=None, *args, **kwargs):
+        handed[file_name] = data
+        return original(self, label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
+    # st.download_button is the main area's method, bound when Streamlit was imported
+    monkeypatch.setattr(st, "download_button", partial(recording, st._main))
+    return handed
+
+
+def check_template(template: object) -> None:
+    """A template download handed over as a function (made when clicked: drawing a page loads no
+    spreadsheet library) that makes the import format's blank workbook."""
+    import io
+
+    import openpyxl
+
+    from cellboard import ingest
+
+    assert callable(template)
+    made = openpyxl.load_workbook(io.BytesIO(template()))
+    blank = openpyxl.load_workbook(io.BytesIO(ingest.template_workbook()))
+    assert made.sheetnames == blank.sheetnames and len(made.sheetnames) > 5
+    for sheet in made.sheetnames:
+        assert [cell.value for cell in made[sheet][1]] == [cell.value for cell in blank[sheet][1]], sheet

@@ -309,24 +309,11 @@ def test_a_list_open_on_a_page_shows_fewer_rows_a_page_within_the_setting(monkey
 
 
 def test_the_data_pages_template_workbook_is_made_when_clicked(app_on, fixture_db, monkeypatch):
-    """Drawing the Data page hands its download button a function, not the workbook: the page loads
-    no spreadsheet library until someone asks for the template. What the function makes is the
-    import format's blank workbook."""
-    handed: dict[str, object] = {}
-    original = DeltaGenerator.download_button
-
-    def recording(self, label, data, file_name=None, *args, **kwargs):
-        handed[file_name] = data
-        return original(self, label, data, file_name, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
+    """Drawing the Data page hands the template's download button a function, not the workbook: the
+    page loads no spreadsheet library until someone asks for the template (tests/test_month.py: the
+    Month page's)."""
+    handed = apptools.handed_downloads(monkeypatch)
     at = app_on(fixture_db, **JAN_JUN)
     at.switch_page("pages/data.py").run()
     assert not at.exception, at.exception
-    template = handed[f"{ingest.TEMPLATE_NAME}.xlsx"]
-    assert callable(template)
-    made = openpyxl.load_workbook(io.BytesIO(template()))
-    blank = openpyxl.load_workbook(io.BytesIO(ingest.template_workbook()))
-    assert made.sheetnames == blank.sheetnames and len(made.sheetnames) > 5
-    for sheet in made.sheetnames:
-        assert [cell.value for cell in made[sheet][1]] == [cell.value for cell in blank[sheet][1]], sheet
+    apptools.check_template(handed[f"{ingest.TEMPLATE_NAME}.xlsx"])
