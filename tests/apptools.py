@@ -63,25 +63,30 @@ def open_tables(at) -> None:
     raise AssertionError(f"tables still closed: {closed_tables(at)}")
 
 
-def handed_downloads(monkeypatch) -> dict[str, object]:
-    """What each download button is handed, by file name, as it is handed: bytes, or the function a
-    click calls (Streamlit's deferred download)."""
+def recorded_downloads(monkeypatch, *, made: bool) -> list[tuple[str, object]]:
+    """Every file a download button offers during the test, in order: (file name, content). With
+    `made`, the content as bytes (a function Streamlit would call on the click is called now, a
+    file read, text encoded) and handed on so; else as the page handed it, a function or bytes."""
     from functools import partial
 
     import streamlit as st
     from streamlit.delta_generator import DeltaGenerator
 
-    handed: dict[str, object] = {}
+    files: list[tuple[str, object]] = []
     original = DeltaGenerator.download_button
 
     def recording(self, label, data, file_name=None, *args, **kwargs):
-        handed[file_name] = data
+        if made:
+            data = data() if callable(data) else data
+            data = data.read() if hasattr(data, "read") else data
+            data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        files.append((file_name or label, data))
         return original(self, label, data, file_name, *args, **kwargs)
 
     monkeypatch.setattr(DeltaGenerator, "download_button", recording)
     # st.download_button is the main area's method, bound when Streamlit was imported
     monkeypatch.setattr(st, "download_button", partial(recording, st._main))
-    return handed
+    return files
 
 
 def check_template(template: object) -> None:

@@ -13,10 +13,10 @@ import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import apptools
 import pytest
 import scopecheck
 from conftest import TEST_ACCOUNTS
-from streamlit.delta_generator import DeltaGenerator
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.util import calc_hash
 
@@ -48,23 +48,10 @@ def open_address(at, page: str):
 @pytest.fixture
 def offered(monkeypatch) -> list[tuple[str, bytes]]:
     """Every file a download button offers during the test: (file name, bytes)."""
-    files: list[tuple[str, bytes]] = []
-    original = DeltaGenerator.download_button
     # the review's chart images are pictures, read by no scope check: build it without them (no
     # browser at that path), 3 s less a page (tests/test_report.py covers the charts)
     monkeypatch.setenv("CELLBOARD_CHART_BROWSER", "/nonexistent/chromium")
-
-    def recording(self, label, data, file_name=None, *args, **kwargs):
-        content = data() if callable(data) else data
-        if hasattr(content, "read"):
-            content = content.read()
-        files.append(
-            (file_name or label, content.encode("utf-8") if isinstance(content, str) else bytes(content))
-        )
-        return original(self, label, content, file_name, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
-    return files
+    return apptools.recorded_downloads(monkeypatch, made=True)
 
 
 def login_way_only(at, next_path: str | None = None, notice: str | None = None) -> None:

@@ -539,7 +539,7 @@ def test_a_commune_workbook_with_a_units_sheet_is_refused_by_name(app_on, fresh_
 def test_the_month_pages_template_workbook_is_made_when_clicked(app_on, fixture_db, monkeypatch):
     """The workbook section's template is handed over as a function, not made when the page draws:
     the server's peak at M was 15 to 20 MiB higher once this page had loaded openpyxl and lxml."""
-    handed = apptools.handed_downloads(monkeypatch)
+    handed = apptools.recorded_downloads(monkeypatch, made=False)
     at = open_month(app_on, fixture_db)
     assert not at.exception, at.exception
-    apptools.check_template(handed[f"{ingest.TEMPLATE_NAME}.xlsx"])
+    apptools.check_template(dict(handed)[f"{ingest.TEMPLATE_NAME}.xlsx"])

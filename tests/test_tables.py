@@ -16,7 +16,6 @@ import apptools
 import openpyxl
 import pandas as pd
 import pytest
-from streamlit.delta_generator import DeltaGenerator
 
 from cellboard import export, ingest, text
 from cellboard.app import tables
@@ -36,15 +35,7 @@ TIMES = ("dd/mm/yyyy", "mm/yyyy", "dd/mm/yyyy hh:mm", "dd/mm/yyyy hh:mm:ss")
 @pytest.fixture
 def offered(monkeypatch):
     """Every file a download button offers, in order: (file name, bytes)."""
-    files: list[tuple[str, bytes]] = []
-    original = DeltaGenerator.download_button
-
-    def recording(self, label, data, file_name=None, *args, **kwargs):
-        files.append((file_name, data() if callable(data) else data))
-        return original(self, label, data, file_name, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
-    return files
+    return apptools.recorded_downloads(monkeypatch, made=True)
 
 
 def open_page(app_on, fixture_db, offered, page, **url):
@@ -312,8 +303,8 @@ def test_the_data_pages_template_workbook_is_made_when_clicked(app_on, fixture_d
     """Drawing the Data page hands the template's download button a function, not the workbook: the
     page loads no spreadsheet library until someone asks for the template (tests/test_month.py: the
     Month page's)."""
-    handed = apptools.handed_downloads(monkeypatch)
+    handed = apptools.recorded_downloads(monkeypatch, made=False)
     at = app_on(fixture_db, **JAN_JUN)
     at.switch_page("pages/data.py").run()
     assert not at.exception, at.exception
-    apptools.check_template(handed[f"{ingest.TEMPLATE_NAME}.xlsx"])
+    apptools.check_template(dict(handed)[f"{ingest.TEMPLATE_NAME}.xlsx"])
