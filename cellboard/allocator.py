@@ -1,11 +1,13 @@
 """jemalloc for the processes that run query after query (the app server, the CLI, the bench), when
 this machine has it.
 
-DuckDB 2.0's Python wheel allocates through glibc's malloc here (it has no jemalloc built in), and
-glibc gets slower as one process runs query after query: recurring_opinions measured 20 ms in a
-fresh process and 24 ms after 200 runs, whatever malloc's tunables said; with jemalloc it stays
-at 19 ms (docs/PERFORMANCE.md, "The allocator"). A server process lives for weeks, so this is
-the app's speed, not only the benchmark's.
+DuckDB 2.0's Python wheel keeps a jemalloc of its own for its data (vectors, hash tables, the file's
+blocks), but every other allocation of a query (its plan, expressions, results handed to Python),
+and of pandas, pyarrow and Python itself, goes through the process's malloc. glibc's gets slower
+as one process runs query after query: recurring_opinions measured 20 ms in a fresh process and
+24 ms after 200 runs, whatever malloc's tunables said; with jemalloc it stays at 19 ms
+(docs/PERFORMANCE.md, "The allocator"). A server process lives for weeks, so this is the app's
+speed, not only the benchmark's.
 
 LD_PRELOAD only works when a process starts, so `python -m cellboard` executes itself again once
 with it, and `make run` starts the server with it. The preload is then taken out of the
