@@ -116,6 +116,7 @@ left.download_button(
     f"{ingest.TEMPLATE_NAME}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="data_template_xlsx",
+    on_click="ignore",  # a file to save: nothing on the page changes
 )
 right.download_button(
     loc.t("data_template_csv"),
@@ -123,6 +124,7 @@ right.download_button(
     f"{ingest.TEMPLATE_NAME}-csv.zip",
     "application/zip",
     key="data_template_csv",
+    on_click="ignore",  # a file to save: nothing on the page changes
 )
 
 # ---- import history ------------------------------------------------------------------------------------

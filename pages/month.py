@@ -395,6 +395,7 @@ def workbook_section() -> None:
         f"{ingest.TEMPLATE_NAME}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="month_template_xlsx",
+        on_click="ignore",  # a file to save: nothing on the page changes
     )
     files = st.file_uploader(
         loc.t("month_upload"),

@@ -17,7 +17,6 @@ import apptools
 import pytest
 import scopecheck
 from conftest import TEST_ACCOUNTS
-from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.util import calc_hash
 
 from cellboard import auth, sessions
@@ -201,21 +200,26 @@ def test_an_administrator_link_to_any_unit_works(app_on, fixture_db):
     assert {m.label: m.value for m in at.metric}["Số buổi sinh hoạt"] == "1"
 
 
-def test_a_download_click_is_audited_with_its_filters(app_on, fixture_db):
+def test_a_download_click_makes_its_file_and_is_audited_with_its_filters_without_a_rerun(
+    app_on, fixture_db, monkeypatch
+):
+    handed = apptools.recorded_downloads(monkeypatch, made=False)
     at = app_on(fixture_db, as_account="x1", **JAN_FEB).run()
-    button = at.get("download_button")[0].proto
-    states = at._tree.get_widget_states()
-    clicked = WidgetStates()
-    clicked.widgets.extend([w for w in states.widgets if w.id != button.id])
-    click = clicked.widgets.add()
-    click.id = button.id
-    click.trigger_value = True
-    at._run(clicked)
     assert not at.exception
-    row = auth.audit_log(limit=1)[0]
-    assert (row["account"], row["action"]) == ("x1", "download")
-    assert row["details"]["file"].endswith(".csv")
+    # a click asks the server for the file only: the page does not run again (ui.audited)
+    assert at.get("download_button") and all(b.proto.ignore_rerun for b in at.get("download_button"))
+
+    def downloads() -> list[dict]:
+        return [row for row in auth.audit_log() if row["action"] == "download"]
+
+    assert downloads() == []  # drawing the page audits nothing
+    name, make = next((name, make) for name, make in handed if name.endswith(".csv"))
+    assert make().startswith(b"\xef\xbb\xbf")  # what Streamlit calls on the click: the CSV, with its BOM
+    (row,) = downloads()
+    assert row["account"] == "x1" and row["details"]["file"] == name
     assert row["details"]["filters"]["from"] == "2025-01-01" and row["details"]["scope"] == "X1"
+    make()
+    assert len(downloads()) == 2  # each click
 
 
 # ---- the accounts and password pages -------------------------------------------------------------

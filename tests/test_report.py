@@ -13,6 +13,7 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import apptools
 import docx
 import kinhmon
 import openpyxl
@@ -543,6 +544,32 @@ def test_the_review_page_offers_both_downloads(app_on, fixture_db):
     overview = app_on(fixture_db, unit="X1", **{"from": "2025-01-01", "to": "2025-02-28"}).run()
     assert {metric.label: metric.delta for metric in overview.metric} == {
         label: metric.delta for label, metric in shown.items()
+    }
+
+
+def test_a_report_download_is_audited_when_it_is_made_without_a_rerun(app_on, fixture_db, monkeypatch):
+    monkeypatch.setenv(review.CHART_BROWSER_ENV, "/nonexistent/chromium")  # charts: tested above
+    handed = apptools.recorded_downloads(monkeypatch, made=False)
+    at = app_on(fixture_db, unit="X1", **{"from": "2025-01-01", "to": "2025-02-28"}).run()
+    at.switch_page("pages/review.py").run()
+    assert not at.exception
+    assert [button.proto.ignore_rerun for button in at.get("download_button")] == [True, True]
+
+    def reports() -> list[dict]:
+        return [row for row in auth.audit_log() if row["action"] == "report"]
+
+    assert reports() == []  # drawing the page builds and audits nothing
+    name, make = handed[-1]  # the XLSX, as Streamlit calls it on the click
+    assert name == "bao-cao_2025-01-01_2025-02-28_X1.xlsx"
+    assert headline_rows(make())["Số buổi sinh hoạt"][0] == 5
+    (row,) = reports()
+    assert row["account"] == "admin"
+    assert row["details"] == {
+        "file": name,
+        "start": "2025-01-01",
+        "end": "2025-02-28",
+        "unit": "X1",
+        "scope": None,
     }
 
 

@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import json
 import weakref
+from collections.abc import Callable
 from typing import NoReturn
 from urllib.parse import urlencode
 
@@ -500,23 +501,33 @@ def require_role(loc: text.Locale, *roles: str) -> auth.Account:
     return account
 
 
-def record(action: str, details: dict | None = None) -> None:
-    """Audit an action of the signed-in account (downloads, reports, imports in the app)."""
-    auth.audit(current_account_name(), action, details or {})
-
-
-def record_download(file_name: str, rows: int) -> None:
-    """on_click of a download button: who downloaded what, with which filters."""
+def download_details(file_name: str, rows: int) -> dict:
+    """What a download's audit row says: the file, its rows, the page's filters and the scope."""
     scope = st.session_state.get(SCOPE_KEY)
-    record(
-        "download",
-        {
-            "file": file_name,
-            "rows": rows,
-            "filters": dict(st.query_params),
-            "scope": getattr(scope, "root", None),
-        },
-    )
+    return {
+        "file": file_name,
+        "rows": rows,
+        "filters": dict(st.query_params),
+        "scope": getattr(scope, "root", None),
+    }
+
+
+def audited(make: Callable[[], bytes], action: str, details: dict) -> Callable[[], bytes]:
+    """A download button's data (with on_click="ignore"): the file made when the button is clicked,
+    and the click audited once it is made, as the signed-in account's `action`.
+
+    The click does not rerun the page. A rerun drew the button again under a new file id while the
+    browser was still fetching the file by the old one (Streamlit makes one per run): under load the
+    button stayed disabled. Streamlit calls this on a thread of its own, outside the session's run, so
+    the account is taken now, as the page draws."""
+    account = current_account_name()
+
+    def make_and_audit() -> bytes:
+        made = make()
+        auth.audit(account, action, details)
+        return made
+
+    return make_and_audit
 
 
 def clear_refusal() -> None:
