@@ -13,7 +13,8 @@ import pytest
 from test_cli import cli
 
 from cellboard import allocator
-from cellboard.data import db
+from cellboard.bench import run
+from cellboard.data import db, store
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +176,17 @@ def test_bench_measures_what_a_user_waits_for_per_click(bench_run):
     assert set(result["floor"]) == {"server_rerun_ms", "browser_switch_ms"}
     assert all(is_time(value) for value in result["floor"].values())
     assert result["interaction_runs"] == 1  # the quick pass (the bench proper: medians of 5)
+
+
+def test_a_stale_bench_demo_is_built_again_without_keeping_copies(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "BENCH_DATA", tmp_path)
+    path, built = run.bench_database("S", None)
+    assert path == tmp_path / "bench-S.duckdb" and built is not None
+    assert run.bench_database("S", None) == (path, built)  # current: used as it is
+    store.keep_backup(path, "replaced")  # a copy an earlier rebuild kept
+    path.with_suffix(".json").write_text(json.dumps({"fingerprint": "other code"}))
+    rebuilt, _ = run.bench_database("S", None)
+    info = dict(db.run("database_info", path=path).itertuples(index=False))
+    assert rebuilt == path and info["source"] == "demo" and int(info["meetings"]) > 0
+    assert store.list_backups(path) == []  # neither the stale file nor the earlier copy kept
+    assert json.loads(path.with_suffix(".json").read_text())["fingerprint"] == run.demo_fingerprint()

@@ -27,14 +27,13 @@ import pandas as pd
 from cellboard import ROOT, allocator, demo
 from cellboard.bench import baseline
 from cellboard.bench.timing import BENCH_END, RUNS, timed
-from cellboard.data import db, periods
+from cellboard.data import db, periods, store
 
 
 def demo_fingerprint() -> str:
     """What a demo database depends on: the schema and the code that generates and writes it."""
     import cellboard
     from cellboard import demo_words
-    from cellboard.data import store
 
     digest = hashlib.sha256()
     sources = (
@@ -50,22 +49,35 @@ def demo_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+BENCH_DATA = ROOT / "data"  # where the bench keeps its own demo databases
+
+
 def bench_database(scale: str, path: Path | None) -> tuple[Path, float | None]:
     """The demo database for the scale and its build time in seconds. The default file
     (data/bench-SCALE.duckdb) is rebuilt when missing or built by other code; a file named with
     --db is built when missing and otherwise used as it is."""
     default = path is None
-    path = Path(path or ROOT / "data" / f"bench-{scale}.duckdb")
+    path = Path(path or BENCH_DATA / f"bench-{scale}.duckdb")
     sidecar = path.with_suffix(".json")
     known = json.loads(sidecar.read_text()) if sidecar.exists() else {}
     stale = default and known.get("fingerprint") != demo_fingerprint()
     if not path.exists() or stale:
         print(f"building the {scale} demo for the bench: {path}", file=sys.stderr)
+        if default:
+            forget_bench_demo(path)
         started = time.perf_counter()
         demo.build_demo(path, scale=scale, seed=42, end_month=BENCH_END)
         known = {"demo_seconds": round(time.perf_counter() - started, 2), "fingerprint": demo_fingerprint()}
         sidecar.write_text(json.dumps(known))
     return path, known.get("demo_seconds")
+
+
+def forget_bench_demo(path: Path) -> None:
+    """Delete the bench's own demo file before it is built again, with the copies earlier rebuilds
+    kept under backups/. It is made from code and read by nothing else, so the rebuild need not
+    keep it as a replaced database is kept (ten copies of the L demo came to 7,5 GB)."""
+    for old in (path, path.with_name(path.name + ".wal"), *store.list_backups(path)):
+        old.unlink(missing_ok=True)
 
 
 def row_counts(path: Path) -> dict[str, int]:
