@@ -206,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_db(p)
     p.add_argument("--out", required=True)
     p.add_argument("--as", dest="account", metavar="ACCOUNT", help="apply that account's scope")
+    p.add_argument("--lang", choices=text.LANGUAGES, default="vi", help="the report's language (default vi)")
     p.set_defaults(func=delegate("review", "cli_report"))
 
     p = sub.add_parser("users", help="accounts, roles and scopes")

@@ -491,6 +491,18 @@ def test_the_cli_writes_both_formats(kinhmon_db, tmp_path, capsys, monkeypatch):
     assert str(docx_out) in capsys.readouterr().out
 
 
+def test_the_cli_writes_the_review_in_the_language_asked_for(fixture_db, tmp_path, capsys):
+    args = ["report", "--start", "2025-01-01", "--end", "2025-02-28", "--unit", "X1", "--db", str(fixture_db)]
+    assert main([*args, "--out", str(tmp_path / "en.xlsx"), "--lang", "en"]) == 0
+    assert main([*args, "--out", str(tmp_path / "vi.xlsx")]) == 0
+    titles = [openpyxl.load_workbook(tmp_path / f"{lang}.xlsx").worksheets[0].title for lang in ("en", "vi")]
+    assert titles == ["1. Headline figures", "1. Chỉ số chính"]
+    assert main([*args, "--out", str(tmp_path / "en.pdf"), "--lang", "en"]) == 2
+    assert "docx or .xlsx" in capsys.readouterr().err  # its messages too
+    with pytest.raises(SystemExit):
+        main([*args, "--out", str(tmp_path / "fr.xlsx"), "--lang", "fr"])
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

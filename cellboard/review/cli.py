@@ -25,9 +25,9 @@ def account_scope(account: str | None) -> db.Scope:
 
 
 def cli_report(args: argparse.Namespace) -> int:
-    """`python -m cellboard report --start D --end D [--unit ID] [--db PATH] --out FILE [--as ACCOUNT]`."""
-    # the review's language: Vietnamese unless the command line asks for another (`--lang`, when offered)
-    loc = text.Locale(getattr(args, "lang", None) or "vi")
+    """`python -m cellboard report --start D --end D [--unit ID] [--db PATH] --out FILE [--as ACCOUNT]
+    [--lang vi|en]`: the review, and its messages, in the language asked for (Vietnamese unless told)."""
+    loc = text.Locale(args.lang)
     path = db.db_path(args.db)
     out = Path(args.out)
     fmt = out.suffix.lower().lstrip(".")
