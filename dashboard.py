@@ -52,6 +52,7 @@ def choose_language() -> None:
         text.LANGUAGES,
         key="lang",
         format_func=text.LANGUAGE_NAMES.get,
+        on_change=ui.relabel_choices,
     )
 
 

@@ -173,3 +173,22 @@ def test_a_wrong_password_in_the_browser(served, accounts_store, fixture_db, pag
     assert "Tỉnh Thử Nghiệm" not in page.inner_text("body")
     login(page, "board", accounts_store.password)
     assert unit_options(page) == ["Tỉnh Thử Nghiệm", "Phường Đông Hải", "Xã An Bình"]
+
+
+def test_switching_the_language_relabels_the_sidebars_choices_and_keeps_the_period(server, page):
+    runs = Runs(page)
+    page.goto(server.url("", **{"from": "2025-01-01", "to": "2025-12-31"}))
+    login(page, "admin", PASSWORD)
+    # the preset box; what it shows chosen is its input's value
+    preset = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
+    assert preset.locator("input").input_value() == "Cả năm"
+    mark = runs.mark()
+    page.get_by_text("English", exact=True).click()
+    runs.wait_for_end(mark)
+    # a choice shows its label in the browser's state: the switch sends every choice again, relabelled
+    assert preset.locator("input").input_value() == "Year"
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Participation").click()
+    page.wait_for_url("**/participation**")
+    wait_for_app(page)
+    assert "from=2025-01-01" in page.url and "to=2025-12-31" in page.url  # the period kept
+    assert preset.locator("input").input_value() == "Year"

@@ -501,6 +501,23 @@ def require_role(loc: text.Locale, *roles: str) -> auth.Account:
     return account
 
 
+def relabel_choices() -> None:
+    """on_change of the language switch. A choice (select box, radio, segmented control, ...) holds
+    the label the browser shows as its value, and after a switch the browser still holds the other
+    language's: it matches no option, so the next run takes the choice back to its default (a page
+    change lost the period). Setting each choice's value again makes Streamlit send it with its new
+    label. Only values a choice can hold are set again: a button's (a bool), an upload's or an
+    editor's would be refused when its widget is drawn; None, the choices' default, needs nothing."""
+    for key in list(st.session_state):
+        value = st.session_state[key]
+        if _chosen(value) or (isinstance(value, list | tuple) and value and all(map(_chosen, value))):
+            st.session_state[key] = value
+
+
+def _chosen(value: object) -> bool:
+    return isinstance(value, str | int | float | dt.date) and not isinstance(value, bool)
+
+
 def download_details(file_name: str, rows: int) -> dict:
     """What a download's audit row says: the file, its rows, the page's filters and the scope."""
     scope = st.session_state.get(SCOPE_KEY)
