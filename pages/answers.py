@@ -330,7 +330,7 @@ if opened:
             )
             with answer_tab, st.form(f"ans_form_answer_{oid}", border=False):
                 st.date_input(
-                    loc.t("ans_answer_on"), key=f"ans_on_{oid}", format="DD/MM/YYYY", min_value=raised_on
+                    loc.t("ans_answer_on"), key=f"ans_on_{oid}", format="DD/MM/YYYY", **ui.DAYS_TYPED
                 )
                 st.text_area(loc.t("ans_answer_text"), key=f"ans_text_{oid}", height=120)
                 st.form_submit_button(

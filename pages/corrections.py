@@ -433,7 +433,9 @@ def correction_form(meeting: dict, marks: pd.DataFrame) -> None:
         st.markdown(f"**{loc.t('fix_edit_title')}**")
         with st.form(f"fix_form_{meeting_id}", border=False):
             left, right = st.columns(2)
-            left.date_input(loc.t("col_held_on"), key=f"fix_held_on_{meeting_id}", format="DD/MM/YYYY")
+            left.date_input(
+                loc.t("col_held_on"), key=f"fix_held_on_{meeting_id}", format="DD/MM/YYYY", **ui.DAYS_TYPED
+            )
             right.selectbox(loc.t("col_kind"), KINDS, key=f"fix_kind_{meeting_id}", format_func=kind_label)
             st.text_input(loc.t("fix_col_topic"), key=f"fix_topic_{meeting_id}")
             if meeting["from_counts"]:

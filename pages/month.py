@@ -220,15 +220,21 @@ def form_section() -> None:
         loc.t("col_cell"), list(cell_names), key="month_cell", format_func=lambda c: cell_names.get(c, c)
     )
     latest_day = min(last_day, today)  # the picker offers no month after this one
-    chosen = st.session_state.get("month_date")
-    if not isinstance(chosen, dt.date) or not first_day <= chosen <= latest_day:
-        st.session_state["month_date"] = latest_day
+    if st.session_state.get("_month_date_of") != month or not isinstance(
+        st.session_state.get("month_date"), dt.date
+    ):
+        st.session_state["month_date"] = latest_day  # another month picked: the day follows it
+        st.session_state["_month_date_of"] = month
     columns = st.columns(2)
     held_on = columns[0].date_input(
-        loc.t("month_date"), key="month_date", min_value=first_day, max_value=latest_day, format="DD/MM/YYYY"
+        loc.t("month_date"), key="month_date", format="DD/MM/YYYY", **ui.DAYS_TYPED
     )
     kind = columns[1].selectbox(loc.t("col_kind"), KINDS, key="month_kind", format_func=kind_label)
     topic = st.text_input(loc.t("month_topic"), key=f"month_topic_{form_no}", max_chars=1000)
+    if not first_day <= held_on <= latest_day:  # typed: refused by name, never replaced by another day
+        dates = {"date": loc.date(held_on), "first": loc.date(first_day), "last": loc.date(latest_day)}
+        st.error(loc.t("month_date_outside", **dates))
+        return
 
     roll = ui.query("cell_roll", unit=commune, cell=cell, as_of=held_on)
     reports_counts = bool(cells.loc[cells["cell_id"] == cell, "reports_counts"].iloc[0]) or roll.empty

@@ -273,6 +273,29 @@ def test_a_department_sees_its_own_opinions_in_four_groups_and_answers_one(app_o
     assert list(log["account"]) == ["kt_x1"]
 
 
+def test_an_answer_day_typed_before_the_opinion_is_refused_by_name_not_replaced(
+    app_on, accounts_store, today_db
+):
+    department_account(accounts_store, "kt_x1", "X1", "Phòng Kinh tế", today_db)
+    at = open_answers(app_on, today_db, "kt_x1", group="due_soon", opinion="O7")
+    box = at.date_input(key="ans_on_O7")
+    # the box takes any day typed (Streamlit's would keep its own day instead of one outside its bounds)
+    assert (box.proto.min, box.proto.max) == ("1900-01-01", "2199-12-31")
+    raised, typed = TODAY - dt.timedelta(days=25), TODAY - dt.timedelta(days=30)
+    box.set_value(typed)
+    at.text_area(key="ans_text_O7").input("Đã xử lý")
+    at.button(key="ans_submit_answer_O7").click().run()
+    assert not at.exception, at.exception
+    assert messages(at, "error") == [
+        "Chưa ghi được, không có gì thay đổi:",
+        escape_markdown(
+            f"Ý kiến kiến nghị, Ngày trả lời: Ngày trả lời {typed:%d/%m/%Y} trước ngày nêu ý kiến {raised:%d/%m/%Y}"
+        ),
+    ]
+    assert at.date_input(key="ans_on_O7").value == typed
+    assert db.run("opinion_history", {"opinion": "O7"}, path=today_db).empty  # nothing written
+
+
 def test_an_opinion_of_another_department_cannot_be_answered(app_on, accounts_store, copy_db):
     department_account(accounts_store, "ca_x2", "X2", "Công an phường", copy_db)
     # its own: O4 only (overdue today)

@@ -262,6 +262,17 @@ def test_reimporting_keeps_answers_and_corrections_and_a_contradicting_workbook_
     assert answered.write_id != corrected.write_id
 
 
+def test_a_meeting_moved_to_a_day_after_today_is_refused_by_name(tmp_path):
+    path = fixture.write(tmp_path / "f.duckdb")
+    original = path.read_bytes()
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    meeting = {"meeting_id": "M4", "cell_id": "C2", "held_on": tomorrow, "kind": "regular", "topic": None}
+    with pytest.raises(changes.Refused) as caught:
+        changes.save_meeting(path, BOARD, meeting)
+    assert [(p.column, p.code) for p in caught.value.problems] == [("Ngày họp", "imp_held_after_today")]
+    assert path.read_bytes() == original
+
+
 def test_an_undo_restores_the_values_and_a_withdrawn_meeting_counts_nowhere(tmp_path):
     path = fixture.write(tmp_path / "f.duckdb")
     window = {"start": D(2025, 1, 1), "end": D(2025, 3, 31)}

@@ -42,7 +42,8 @@ texts = st.text(alphabet=ALPHABET, min_size=1, max_size=20).filter(lambda s: s.s
 ids = st.from_regex(r"[A-Z][A-Z0-9]{0,5}", fullmatch=True)
 dates = st.dates(min_value=D(2012, 1, 1), max_value=D(2030, 12, 31))
 CATEGORIES = [(code, vi) for code, vi, _, _ in templates.default_categories()]
-TODAY = dt.date.today()  # answers are not dated after it (issue 14)
+TODAY = dt.date.today()  # answers are not dated after it (issue 14), nor meetings
+held_days = st.dates(min_value=D(2012, 1, 1), max_value=TODAY)
 # Which examples also go into a file: counted, not drawn, so Hypothesis does not breed them.
 EXAMPLE_COUNT = itertools.count()
 
@@ -112,7 +113,7 @@ def datasets(draw) -> dict[str, list[dict]]:
             meeting = {
                 "meeting_id": f"S{len(meetings)}",
                 "cell_id": cell,
-                "held_on": draw(dates),
+                "held_on": draw(held_days),
                 "kind": draw(st.sampled_from(enum_codes("meeting_kind"))),
                 "topic": maybe(texts),
             }

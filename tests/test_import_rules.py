@@ -255,6 +255,35 @@ def test_an_opinion_assigned_to_no_department_in_scope_is_refused(tmp_path):
     assert rows(path, "select count(*) from opinion") == [(4,)]
 
 
+# ---- held_on: not after today -------------------------------------------------------------------------------
+
+
+def test_a_meeting_dated_after_today_is_refused_today_injectable(tmp_path):
+    workbook = book(
+        tmp_path / "meetings.xlsx",
+        {
+            "units": UNITS_SHEET,
+            "meetings": [
+                ["meeting_id", "cell_id", "held_on", "kind"],
+                ["M1", "C1", "01/05/2024", "regular"],  # today: fine
+                ["M2", "C1", "02/05/2024", "thematic"],  # 3: tomorrow
+            ],
+        },
+    )
+    report = Report()
+    checked = validation.check_sources(
+        reading.sources_from_paths([workbook], report), None, report, today=D(2024, 5, 1)
+    )
+    assert located(checked.problems) == [("meetings", 3, "held_on", "imp_held_after_today")]
+    assert lines(checked.problems) == [
+        "meetings, 3, held_on: Ngày họp 02/05/2024 sau hôm nay (01/05/2024) / Held on 02/05/2024, after today (01/05/2024)"
+    ]
+    report = Report()
+    assert validation.check_sources(
+        reading.sources_from_paths([workbook], report), None, report, today=D(2024, 5, 2)
+    ).ok
+
+
 # ---- answered_on: not after today ---------------------------------------------------------------------------
 
 

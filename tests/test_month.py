@@ -543,3 +543,24 @@ def test_the_month_pages_template_workbook_is_made_when_clicked(app_on, fixture_
     at = open_month(app_on, fixture_db)
     assert not at.exception, at.exception
     apptools.check_template(dict(handed)[f"{ingest.TEMPLATE_NAME}.xlsx"])
+
+
+def test_a_day_typed_outside_the_month_is_refused_by_name_and_kept_not_replaced(app_on, fresh_db):
+    at = open_month(app_on, fresh_db)
+    assert at.date_input(key="month_date").value == dt.date(2025, 2, 28)  # the month's last day
+    fill_form(at, "C1", dt.date(2025, 1, 29), topic="Sinh hoạt tháng 2")
+    assert not at.exception
+    assert at.date_input(key="month_date").value == dt.date(2025, 1, 29)  # as typed
+    assert errors(at) == (
+        "Ngày sinh hoạt 29/01/2025 không thuộc tháng đang báo cáo: chọn một ngày từ 01/02/2025 đến 28/02/2025."
+    )
+    assert "month_preview" not in [button.key for button in at.button]
+    # the day put right: the form again, with what was typed
+    at.date_input(key="month_date").set_value(dt.date(2025, 2, 3)).run()
+    assert not at.error and "month_preview" in [button.key for button in at.button]
+    assert (
+        next(box for box in at.text_input if box.key.startswith("month_topic")).value == "Sinh hoạt tháng 2"
+    )
+    # another month picked: the day follows it
+    at.selectbox(key="month_month").set_value(dt.date(2025, 1, 1)).run()
+    assert at.date_input(key="month_date").value == dt.date(2025, 1, 31)

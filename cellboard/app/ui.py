@@ -501,6 +501,13 @@ def require_role(loc: text.Locale, *roles: str) -> auth.Account:
     return account
 
 
+# The days a date box takes when typed. Streamlit's box, outside its bounds (ten years either side of
+# its value unless a page sets them), turns red but keeps the day it had, which the form then wrote
+# instead of the one typed. So the boxes take any day, and the write's rules (or the page) refuse one
+# that cannot be, naming the field.
+DAYS_TYPED = {"min_value": dt.date(1900, 1, 1), "max_value": dt.date(2199, 12, 31)}
+
+
 def relabel_choices() -> None:
     """on_change of the language switch. A choice (select box, radio, segmented control, ...) holds
     the label the browser shows as its value, and after a switch the browser still holds the other

@@ -2,7 +2,7 @@
 
 Checking covers types, required values, allowed values, duplicate keys, references to
 the database or the same files, counts that must add up, date order, the unit tree, who was in
-which cell when, one meeting of a kind per cell and day, answers not dated after today and the
+which cell when, one meeting of a kind per cell and day, meetings and answers not dated after today, the
 departments opinions are assigned to. Every problem names `sheet, row (as Excel shows it), column`
 with a reason in Vietnamese and English; any problem rejects the whole import. The same Checker
 checks the rows people enter in the app's forms (issue 14: one rule set for every write).
@@ -553,6 +553,14 @@ class Checker:
             if record.ok("name"):
                 record.values["name"] = text.department_name(record.values["name"])
         for record in self.rows("meeting"):
+            if record.ok("held_on") and record.values["held_on"] > self.today:  # a meeting yet to come
+                self.problem(
+                    record,
+                    "held_on",
+                    "imp_held_after_today",
+                    value=record.values["held_on"],
+                    today=self.today,
+                )
             counts = ("present", "excused", "absent", "exempt")
             if any(c in record.bad for c in (*counts, "expected")):
                 continue
