@@ -2,7 +2,7 @@
 -- corrected, withdrawn ones included, with their figures and how often they were changed?
 --
 -- Scope: unit (only meetings of cells inside the subtree are returned)
--- Macros: in_scope, attendance_rate, fold
+-- Macros: in_scope, attendance_rate, fold, searched
 -- Parameters:
 --   $start            date      first day of the window (inclusive)
 --   $end              date      last day of the window (inclusive)
@@ -51,8 +51,8 @@ with chosen as (
     where in_scope(s.cell_id, $unit)
       and case when $meeting::varchar is null then s.held_on between $start and $end
                else s.meeting_id = $meeting end
-      and (nullif(trim($text), '') is null
-           or s.cell_id in (select unit_id from unit where contains(fold(name), fold(trim($text)))))
+      and (searched($text) is null
+           or s.cell_id in (select unit_id from unit where contains(fold(name), searched($text))))
     union all
     select m.meeting_id, m.cell_id, m.held_on, m.kind, m.topic, m.withdrawn_reason,
            null, m.expected, m.exempt, m.present, m.excused, m.absent
@@ -61,8 +61,8 @@ with chosen as (
       and in_scope(m.cell_id, $unit)
       and case when $meeting::varchar is null then m.held_on between $start and $end
                else m.meeting_id = $meeting end
-      and (nullif(trim($text), '') is null
-           or m.cell_id in (select unit_id from unit where contains(fold(name), fold(trim($text)))))
+      and (searched($text) is null
+           or m.cell_id in (select unit_id from unit where contains(fold(name), searched($text))))
 ),
 edge as (
     -- the day of the $limit-th newest: only meetings held that day or later can be listed, so only

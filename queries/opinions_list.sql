@@ -1,7 +1,7 @@
 -- opinions_list: which opinions were raised in the window, and where does each stand?
 --
 -- Scope: unit (opinions raised by the subtree's units)
--- Macros: in_scope, fold, opinion_status
+-- Macros: in_scope, fold, searched, opinion_status
 -- Parameters:
 --   $start            date      first day of the window of raising (inclusive)
 --   $end              date      last day of the window (inclusive)
@@ -9,6 +9,7 @@
 --   $as_of            date      the day overdue is judged
 --   $category         text      optional: a code, or a Vietnamese name folded
 --   $text             text      optional: matched inside the text with accents, case and đ folded
+--                               (runs of spaces typed count as one)
 --                               ("duong lien thon" finds "Đường liên thôn")
 --   $kind             text      optional: reflection, recommendation
 --   $channel          text      optional: meeting, written
@@ -43,7 +44,7 @@
 --   it (search, commune, status); counting and paging run on narrow columns, and the wide ones
 --   (text, answer, names) are fetched for the page's rows only.
 with wanted as (
-    select nullif(fold(trim($text)), '') as text_folded,
+    select searched($text) as text_folded,
            (select min(code) from category
             where code = $category or fold(name_vi) = fold(trim($category))) as category
 ),

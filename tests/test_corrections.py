@@ -120,6 +120,7 @@ def test_meetings_to_correct_searches_the_cells_name_without_accents_or_case(fix
     found = [with_matching(row, 3) for row in (M3, M2, M1)]
     assert listed(fixture_db, text="thon dong") == found
     assert listed(fixture_db, text="  THÔN ĐÔNG ") == found
+    assert listed(fixture_db, text="thôn   đông") == found  # a run of spaces typed as one
     assert listed(fixture_db, text="doan ket") == [with_matching(M5, 1)]
     assert listed(fixture_db, text="") == [M3, M5, M2, M4, M1, M6]  # blank: every cell
     assert listed(fixture_db, text="không có") == []

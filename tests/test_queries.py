@@ -348,6 +348,7 @@ def test_opinions_list_newest_first_with_status(fixture_db):
         ("duong lien thon", ["O2"]),
         ("ĐƯỜNG", ["O2"]),
         ("tam dao", ["O2"]),
+        ("  Tam   Đảo ", ["O2"]),  # trimmed, a run of spaces typed as one
         ("nao vet", ["O1"]),
         ("de", ["O3", "O1"]),  # "Đê bao", "Đề nghị": đ folds to d
         ("<script>", ["O3"]),

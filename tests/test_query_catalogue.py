@@ -154,6 +154,7 @@ def test_the_macros_listed_are_those_the_sql_calls():
         "existed_between",
         "window_months",
         "fold",
+        "searched",
         "department_name",
         "off_roll",
     ]

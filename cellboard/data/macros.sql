@@ -88,6 +88,10 @@ create or replace macro window_months(from_day, to_day) as table
 -- folding as cellboard/text.py's fold() and the folded columns schema.sql writes.
 create or replace macro fold(s) as replace(strip_accents(lower(s)), 'đ', 'd');
 
+-- What a person typed to search, as it is matched against folded text: folded, trimmed, each run of
+-- spaces one space ("  đèn   chiếu " finds what "đèn chiếu" finds); null when nothing was typed.
+create or replace macro searched(s) as nullif(regexp_replace(fold(trim(s)), '\s+', ' ', 'g'), '');
+
 -- A department's name as stored and compared: trimmed, in Unicode NFC, so a name typed with other
 -- spaces or another Unicode form of its accents is the same department; the same as
 -- cellboard/text.py's department_name().
