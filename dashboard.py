@@ -130,11 +130,23 @@ def preset_years(today: dt.date, asked: int | None) -> list[int]:
     return list(range(today.year, oldest - 1, -1))
 
 
+def custom_from_the_period_shown() -> None:
+    """on_change of the preset: "custom" starts from the period the page showed (the URL's), not
+    from the one the session opened with."""
+    if st.session_state.get("f_preset") == "custom":
+        shown = filters.from_query_params(dict(st.query_params), dt.date.today()).period
+        st.session_state["f_from"], st.session_state["f_to"] = shown.start, shown.end
+
+
 def period_widgets(loc: text.Locale, today: dt.date) -> periods.Period:
     sidebar = st.sidebar
     sidebar.subheader(loc.t("period"))
     preset = sidebar.selectbox(
-        loc.t("preset"), periods.PRESETS, key="f_preset", format_func=lambda p: loc.coded("preset", p)
+        loc.t("preset"),
+        periods.PRESETS,
+        key="f_preset",
+        format_func=lambda p: loc.coded("preset", p),
+        on_change=custom_from_the_period_shown,
     )
     if preset in ("first_half", "second_half", "year"):
         years = preset_years(today, st.session_state.get("f_year"))

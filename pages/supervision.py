@@ -38,7 +38,13 @@ not_visited = ui.query("cells_not_visited", **ui.window())
 # The rule as the data states it: one interval per level, from table visit_rule via the query.
 intervals = members.drop_duplicates("level").set_index("level")["interval_months"].to_dict()
 rule = ", ".join(
-    loc.t("sv_rule_part", level=loc.coded("sv_level", level), months=loc.integer(intervals[level]))
+    loc.tn(
+        "sv_rule_part",
+        "sv_rule_part_plural",
+        int(intervals[level]),
+        level=loc.coded("sv_level", level),
+        months=loc.integer(intervals[level]),
+    )
     for level in charts.LEVELS
     if level in intervals
 )

@@ -56,6 +56,13 @@ def test_a_preset_changes_the_period_in_the_url(app_on, fixture_db):
     at.selectbox(key="f_preset").set_value("year").run()
     at.selectbox(key="f_year").set_value(2025).run()
     assert at.query_params["from"] == "2025-01-01" and at.query_params["to"] == "2025-12-31"
+    # "custom" starts from the period shown, not from the one the session opened with
+    at.selectbox(key="f_preset").set_value("custom").run()
+    assert (at.date_input(key="f_from").value, at.date_input(key="f_to").value) == (
+        dt.date(2025, 1, 1),
+        dt.date(2025, 12, 31),
+    )
+    assert at.query_params["from"] == "2025-01-01" and at.query_params["to"] == "2025-12-31"
 
 
 def test_a_link_to_a_whole_year_long_ago_opens_as_sent(app_on, fixture_db):

@@ -166,6 +166,9 @@ def test_the_page_shows_who_met_the_rule(app_on, kinhmon_db):
     assert list(table["Số lần phải dự"]) == ["1", "2", "6"]
     assert list(table["Số lần đã dự"]) == ["1", "2", "5"]
     assert any("6 tháng" in c.value and "1 tháng" in c.value for c in at.caption)  # the rule, from visit_rule
+    english = open_page(app_on, kinhmon_db, lang="en", **PAGE_H1_2015)
+    (rule,) = [c.value for c in english.caption if "every interval" in c.value]
+    assert "Province 6 months, District 3 months, Commune 1 month." in rule  # one month, not "1 months"
 
 
 def test_only_those_short_of_the_rule(app_on, kinhmon_db):
