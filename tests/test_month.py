@@ -492,6 +492,9 @@ def test_a_commune_checks_then_applies_a_workbook(app_on, fresh_db):
     upload(at, "thang2.xlsx", workbook(C3_MONTH))
     assert not at.exception and not at.error
     assert any("4 dòng sẵn sàng để ghi" in success.value for success in at.success)
+    assert [(box.label, box.state) for box in at.status] == [
+        ("Đã kiểm tra tệp", "complete")
+    ]  # not "checking"
     assert shown_table(at, "Thêm mới").values.tolist() == [
         ["Buổi sinh hoạt", "1", "0", "0"],
         ["Điểm danh", "3", "0", "0"],
