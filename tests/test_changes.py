@@ -459,6 +459,9 @@ def test_a_demo_takes_a_departments_answer_and_the_reviews_on_time_figure_follow
     assert store.list_backups(path) == backups  # writes in the app keep no backup: the log is their undo
     refused = import_files([EXAMPLE], path)
     assert [p.code for p in refused.problems] == ["imp_demo_database"]
+    # a page's upload is refused too, in words for the person uploading: no server path, no command
+    in_page = import_files([EXAMPLE], path, writer=changes.Writer("admin", "admin", None, origin="app"))
+    assert [(p.code, p.source) for p in in_page.problems] == [("imp_demo_database_app", "")]
 
 
 def migrated_copy(current: Path, old: Path, *statements: str) -> subprocess.CompletedProcess:

@@ -172,7 +172,9 @@ def run_import(
     expect: str | None = None,
 ) -> ImportResult:
     started = time.perf_counter()
-    label = str(path)
+    # the database as the report names it: not in a page's upload, where the server's path means
+    # nothing to the person uploading (and is not theirs to know)
+    label = "" if writer is not None and writer.origin == "app" else str(path)
     backup, batch_ids, preview = None, [], None
     checked = None
     writer = writer or changes.Writer(account, "admin", None, origin="import")
