@@ -48,9 +48,13 @@ def house_layout(
     loc: text.Locale, figure: go.Figure, title: str | None = None, height: int = 360
 ) -> go.Figure:
     figure.update_layout(
-        title=title,
+        # the title at the top of the figure, the legend between it and the plot: left to plotly, the
+        # title sat in the middle of the margin and the legend's names ran over it
+        title={"text": title, "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8}}
+        if title
+        else None,
         height=height,
-        margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
+        margin={"l": 10, "r": 10, "t": 64 if title else 20, "b": 10},
         separators=loc.separators,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         font={"family": "Noto Sans, Arial, sans-serif"},
