@@ -134,8 +134,11 @@ for column, group in zip(st.columns(len(GROUPS)), GROUPS, strict=True):
     column.metric(GROUP_LABELS[group], loc.integer(counts[group]), help=GROUP_HELP[group])
 
 asked_group = drill.option("group")
-if asked_group not in GROUPS:
-    asked_group = next((group for group in GROUPS if counts[group]), "overdue")
+if asked_group not in GROUPS:  # a link to one opinion opens its group; else the first with any
+    linked = rows.loc[rows["opinion_id"] == drill.option("opinion"), "answer_group"]
+    asked_group = (
+        linked.iloc[0] if len(linked) else next((group for group in GROUPS if counts[group]), "overdue")
+    )
 st.session_state["ans_group"] = asked_group
 group = st.radio(
     loc.t("ans_show_group"),

@@ -296,6 +296,14 @@ def test_an_answer_day_typed_before_the_opinion_is_refused_by_name_not_replaced(
     assert db.run("opinion_history", {"opinion": "O7"}, path=today_db).empty  # nothing written
 
 
+def test_a_link_to_an_answered_opinion_opens_its_group_and_names_it(app_on, accounts_store, today_db):
+    department_account(accounts_store, "kt_x1", "X1", "Phòng Kinh tế", today_db)
+    at = open_answers(app_on, today_db, "kt_x1", opinion="O1")  # answered: not in the first group
+    assert at.radio(key="ans_group").value == "answered"
+    picked = at.selectbox(key="ans_opinion")
+    assert picked.value == "O1" and picked.format_func("O1") != "O1"  # its day, cell and text
+
+
 def test_an_opinion_of_another_department_cannot_be_answered(app_on, accounts_store, copy_db):
     department_account(accounts_store, "ca_x2", "X2", "Công an phường", copy_db)
     # its own: O4 only (overdue today)
