@@ -111,5 +111,5 @@ def in_worker(
             status.update(label=label, state="error")
             st.error(loc.t("data_worker_failed", code=done.code, detail=text.escape_markdown(done.detail)))
             return None
-        status.update(label=loc.t("data_checked" if dry_run else "data_import_done"), state="complete")
+        status.update(label=loc.t("data_checked") if dry_run else loc.t("data_import_done"), state="complete")
         return done

@@ -422,10 +422,11 @@ def check_sources(
             found=meta.get("schema_version"),
             wanted=SCHEMA_VERSION,
         )
-    if meta.get("source") == "demo" and not allow_demo:  # in a page (no label): without the command line
-        report.add(
-            None, "imp_demo_database" if db_label else "imp_demo_database_app", source=db_label, path=db_label
-        )
+    if meta.get("source") == "demo" and not allow_demo:
+        if db_label:
+            report.add(None, "imp_demo_database", source=db_label, path=db_label)
+        else:  # a page's upload: in words for the person uploading, without the command line
+            report.add(None, "imp_demo_database_app", source=db_label)
     parsed: list[ParsedSheet] = []
     for order, source in enumerate(sources):
         problems_before, warnings_before = len(report.problems), len(report.warnings)
