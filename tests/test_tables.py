@@ -115,6 +115,9 @@ def check_table(table, csv: bytes, xlsx: bytes) -> None:
                     assert number_format == XLSX_FORMAT["pct"]
                 elif NUMBER.fullmatch(str(shown)) and "," not in str(shown) and shown != "–":
                     assert number_format in (XLSX_FORMAT["int"], "+#,##0;-#,##0;0")
+            elif isinstance(value, str) and cell is None:
+                # an empty text cell: the table holds what it shows there (Streamlit would draw "None")
+                assert value == shown and value in ("", "–")
             elif isinstance(value, str):
                 assert cell == neutralised_if_data(value, column)
 
@@ -308,3 +311,21 @@ def test_the_data_pages_template_workbook_is_made_when_clicked(app_on, fixture_d
     at.switch_page("pages/data.py").run()
     assert not at.exception, at.exception
     apptools.check_template(dict(handed)[f"{ingest.TEMPLATE_NAME}.xlsx"])
+
+
+def test_a_tables_empty_text_cells_hold_what_they_show_and_numbers_and_dates_stay_values():
+    # Streamlit draws an empty cell as "None" whatever the Styler says: text columns hold their "–"
+    frame = pd.DataFrame(
+        {
+            "topic": ["Chuyên đề", None],
+            "meetings": [3, None],
+            "held_on": pd.to_datetime(["2025-02-12", None]),
+        }
+    )
+    headers = {"topic": "Chủ đề", "meetings": "Số buổi", "held_on": "Ngày họp"}
+    shown = tables.view(text.VI, frame, {"topic": ("user", "–"), "held_on": "date"}, headers)
+    drawn = tables.styled(shown).data
+    assert drawn["Chủ đề"].tolist() == ["Chuyên đề", "–"]
+    assert pd.api.types.is_numeric_dtype(drawn["Số buổi"]) and pd.isna(drawn["Số buổi"].iloc[1])
+    assert pd.api.types.is_datetime64_any_dtype(drawn["Ngày họp"]) and pd.isna(drawn["Ngày họp"].iloc[1])
+    assert shown.text()["Chủ đề"].tolist() == ["Chuyên đề", "–"]  # what the downloads hold, as before

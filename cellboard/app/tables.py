@@ -292,8 +292,17 @@ def _kind_of(values: pd.Series) -> str:
 
 
 def styled(shown: View, rows: slice | None = None):
-    """The Styler st.dataframe draws: the values kept, the text shown in the view's locale."""
+    """The Styler st.dataframe draws: the values kept, the text shown in the view's locale. Streamlit
+    draws an empty cell as "None" whatever the Styler says, so text columns hold what an empty cell
+    shows ("–" unless the view names another); numbers and dates stay values (a header click sorts
+    them as such), and their empty cells stay Streamlit's."""
     frame = shown.frame if rows is None else shown.frame.iloc[rows]
+    texts = {
+        column: frame[column].where(frame[column].notna(), shown.formatter(column)(None))
+        for column, kind in shown.kinds.items()
+        if kind in ("user", "label")
+    }
+    frame = frame.assign(**texts) if texts else frame
     return frame.style.format({column: shown.formatter(column) for column in shown.kinds})
 
 
