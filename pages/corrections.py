@@ -107,6 +107,8 @@ def value_shown(field: str, value: object) -> str:
             return loc.date(dt.date.fromisoformat(str(value)[:10]))
         except ValueError:
             return str(value)
+    if field == "cell_id":
+        return ui.unit_name(loc, str(value))  # the cell's name, not its code
     if field == "kind":
         return kind_label(value)
     if field == "status":

@@ -337,6 +337,17 @@ def test_the_board_corrects_a_meetings_attendance_and_the_figures_change(app_on,
     assert {m.label: m.value for m in at.metric}["Tỷ lệ đảng viên dự sinh hoạt"] == "85,7%"
 
 
+def test_a_new_meetings_history_names_its_cell(app_on, data):
+    changes.save_meeting(
+        data, BOARD, {"cell_id": "C3", "held_on": "2025-02-26", "kind": "extraordinary", "counts": {}}
+    )
+    meeting = changes.meeting_id_for("C3", D(2025, 2, 26), "extraordinary", 1)
+    at = open_page(app_on, data, meeting=meeting)
+    assert not at.exception
+    (table,) = [frame.value for frame in at.dataframe if "Sau" in frame.value.columns]  # the one write
+    assert table.loc[table["Thông tin"] == "Chi bộ", "Sau"].tolist() == ["Chi bộ thôn Đoàn Kết"]  # not «C3»
+
+
 def test_withdrawing_needs_a_reason_and_then_counts_the_meeting_nowhere(app_on, data):
     at = open_page(app_on, data, meeting="M6")
     assert fields(at)["Phải dự"] == "10"
