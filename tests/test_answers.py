@@ -209,6 +209,14 @@ def messages(at, kind: str) -> list[str]:
     return [element.value for element in getattr(at, kind)]
 
 
+def submit_answer(at, opinion: str, answer: str) -> list[str]:
+    """Type an answer to the opinion and submit it: the page's error lines."""
+    at.text_area(key=f"ans_text_{opinion}").input(answer)
+    at.button(key=f"ans_submit_answer_{opinion}").click().run()
+    assert not at.exception, at.exception
+    return messages(at, "error")
+
+
 def test_a_department_sees_its_own_opinions_in_four_groups_and_answers_one(app_on, accounts_store, today_db):
     department_account(accounts_store, "kt_x1", "X1", "Phòng Kinh tế", today_db)
     at = open_answers(app_on, today_db, "kt_x1")
@@ -283,10 +291,7 @@ def test_an_answer_day_typed_before_the_opinion_is_refused_by_name_not_replaced(
     assert (box.proto.min, box.proto.max) == ("1900-01-01", "2199-12-31")
     raised, typed = TODAY - dt.timedelta(days=25), TODAY - dt.timedelta(days=30)
     box.set_value(typed)
-    at.text_area(key="ans_text_O7").input("Đã xử lý")
-    at.button(key="ans_submit_answer_O7").click().run()
-    assert not at.exception, at.exception
-    assert messages(at, "error") == [
+    assert submit_answer(at, "O7", "Đã xử lý") == [
         "Chưa ghi được, không có gì thay đổi:",
         escape_markdown(
             f"Ý kiến kiến nghị, Ngày trả lời: Ngày trả lời {typed:%d/%m/%Y} trước ngày nêu ý kiến {raised:%d/%m/%Y}"
@@ -316,10 +321,7 @@ def test_an_opinion_of_another_department_cannot_be_answered(app_on, accounts_st
         "Ý kiến này đang giao cho «Phòng Kinh tế», không phải phòng ban của bạn: chỉ phòng ban đó, "
         "Ban Thường vụ hoặc Ban Tổ chức ghi được trả lời."
     ]
-    at.text_area(key="ans_text_O5").input("Trả lời thay phòng khác")
-    at.button(key="ans_submit_answer_O5").click().run()
-    assert not at.exception, at.exception
-    assert messages(at, "error") == [
+    assert submit_answer(at, "O5", "Trả lời thay phòng khác") == [
         "Chưa ghi được, không có gì thay đổi:",
         escape_markdown(
             "Ý kiến kiến nghị, Cơ quan giải quyết: Ý kiến này được giao cho Phòng Kinh tế, "
