@@ -174,6 +174,30 @@ CODED = frozenset(
         *(N_("opinions_raised_help"), N_("answered_on_time_help"), N_("excellent_share_help")),
         *(N_("visit_coverage_help"), N_("op_overdue_help"), N_("op_answered_late_help")),
         *(N_("sv_members_help"), N_("sv_compliant_help"), N_("sv_not_visited_help"), N_("sv_coverage_help")),
+        # the audit log's actions (cellboard/auth.py, sessions.py, ingest: write_ and the op)
+        *(
+            N_("audit_login"),
+            N_("audit_login_failed"),
+            N_("audit_password_change"),
+            N_("audit_password_change_failed"),
+            N_("audit_password_reset"),
+            N_("audit_account_add"),
+            N_("audit_account_remove"),
+            N_("audit_account_disable"),
+            N_("audit_account_enable"),
+            N_("audit_session_start"),
+            N_("audit_session_end"),
+            N_("audit_session_end_all"),
+            N_("audit_session_expired"),
+            N_("audit_download"),
+            N_("audit_report"),
+            N_("audit_import"),
+            N_("audit_query"),
+            N_("audit_write_answer"),
+            N_("audit_write_meeting"),
+            N_("audit_write_withdraw"),
+            N_("audit_write_undo"),
+        ),
     }
 )
 

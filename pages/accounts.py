@@ -235,11 +235,16 @@ with audit_tab:
     st.caption(loc.t("accounts_audit_help"))
     log = auth.audit_log(limit=1000)
     actions = sorted({row["action"] for row in log})
+
+    def action_label(code: str) -> str:
+        """An action's name in the locale; its code when it has none (one from a later version)."""
+        return loc.coded("audit", code) if text.known(f"audit_{code}") else code
+
     action = st.selectbox(
         loc.t("accounts_action"),
         [None, *actions],
         key="audit_action",
-        format_func=lambda a: loc.t("accounts_all_actions") if a is None else a,
+        format_func=lambda a: loc.t("accounts_all_actions") if a is None else action_label(a),
     )
     shown = [row for row in log if action is None or row["action"] == action]
     tables.table(
@@ -253,7 +258,7 @@ with audit_tab:
             }
         ),
         "audit_log",
-        {"at": ("seconds", ""), "action": "label"},
+        {"at": ("seconds", ""), "action": action_label},
         {
             "at": loc.t("accounts_when"),
             "account": loc.t("accounts_name"),

@@ -263,10 +263,12 @@ def test_administrators_add_reset_disable_and_enable_accounts(app_on, fixture_db
     assert not auth.get_account("xa.moi").disabled
 
     audit = at.dataframe[-1].value
-    assert {"account_add", "password_reset", "account_disable", "account_enable"} <= set(
+    # the actions by name, in the locale (the log holds their codes)
+    assert {"Thêm tài khoản", "Đặt lại mật khẩu", "Khóa tài khoản", "Mở lại tài khoản"} <= set(
         audit[VI.t("accounts_action")]
     )
     assert "admin" in set(audit[VI.t("accounts_name")])
+    assert "Khóa tài khoản" in at.selectbox(key="audit_action").options
 
 
 def test_the_accounts_page_refuses_others_even_when_asked_for(app_on, fixture_db):
