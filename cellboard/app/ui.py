@@ -541,9 +541,10 @@ def audited(make: Callable[[], bytes], action: str, details: dict) -> Callable[[
     and the click audited once it is made, as the signed-in account's `action`.
 
     The click does not rerun the page. A rerun drew the button again under a new file id while the
-    browser was still fetching the file by the old one (Streamlit makes one per run): under load the
-    button stayed disabled. Streamlit calls this on a thread of its own, outside the session's run, so
-    the account is taken now, as the page draws."""
+    browser was still fetching the file by the old one (Streamlit makes one per run, and says a click
+    holding the old id fails): the likely cause of a CSV button seen staying disabled under load.
+    Streamlit calls this on a thread of its own, outside the session's run, so the account is taken
+    now, as the page draws."""
     account = current_account_name()
 
     def make_and_audit() -> bytes:
