@@ -411,7 +411,8 @@ def check_sources(
 ) -> Checked:
     """Read and check the sources against a database (a connection; None = an empty one).
 
-    `today`: the day answers may not be dated after (None: the computer's date today)."""
+    `today`: the day answers and meetings may not be dated after (None: the computer's date today).
+    `db_label`: the database as the report names it; blank for a page's upload (ingest.writing)."""
     report = report or Report()
     meta = dict(_lookup(con, "import_known_meta"))
     if meta.get("schema_version") != SCHEMA_VERSION:
